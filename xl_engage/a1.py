@@ -1,0 +1,47 @@
+"""A1 notation helpers, kept in one place (as XlsxWriter does)."""
+
+from __future__ import annotations
+
+import re
+
+_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def col_letters(col: int) -> str:
+    """0-based column index to letters: 0 → A, 27 → AB."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell(row: int, col: int, absolute: bool = False) -> str:
+    """0-based (row, col) to ``B7`` (or ``$B$7``)."""
+    d = "$" if absolute else ""
+    return f"{d}{col_letters(col)}{d}{row + 1}"
+
+
+def parse_cell(ref: str) -> tuple[int, int]:
+    """``$B$7`` or ``B7`` to 0-based (row, col)."""
+    m = _CELL.match(ref.strip())
+    if not m:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    letters, digits = m.groups()
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + (ord(ch) - 64)
+    return int(digits) - 1, col - 1
+
+
+def quote_sheet(sheet: str) -> str:
+    """Sheet name as it must appear in a formula or defined name."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet):
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def where(sheet: str, row: int, col: int) -> str:
+    """How an issue names a cell to a user: ``Budget!F14``."""
+    return f"{sheet}!{cell(row, col)}"

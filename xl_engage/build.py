@@ -1,0 +1,32 @@
+"""From a validated model to a file, and from an edited file back to a fresh one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from xl_engage.branding import Branding, load_branding
+from xl_engage.issues import InputError, NotAWorkbookError
+from xl_engage.kinds import get_kind
+from xl_engage.read import read_workbook
+from xl_engage.render import render
+
+
+def write_workbook(kind_name: str, model: BaseModel, out: Path, branding: Branding | None = None) -> Path:
+    kind = get_kind(kind_name)
+    if kind is None:  # pragma: no cover - callers pass registered names
+        raise ValueError(f"unknown kind {kind_name!r}")
+    return render(kind.build(model), out, branding or load_branding())
+
+
+def model_from_workbook(path: Path, expected_kind: str) -> BaseModel:
+    """Read an edited workbook of ``expected_kind``; its issues stop the rebuild."""
+    loaded = read_workbook(path)
+    if loaded.kind.name != expected_kind:
+        raise NotAWorkbookError(
+            f"{path}: this is a {loaded.kind.name} workbook, not a {expected_kind} workbook"
+        )
+    if loaded.model is None:
+        raise InputError(loaded.issues)
+    return loaded.model

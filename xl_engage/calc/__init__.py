@@ -1,0 +1,1 @@
+"""Pure calculations over models: the Python half of every workbook formula."""

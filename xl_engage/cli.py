@@ -1,0 +1,228 @@
+"""The ``xl-engage`` command: build workbooks, check edited ones, run the demo."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from xl_engage import __version__
+from xl_engage.build import model_from_workbook, write_workbook
+from xl_engage.issues import InputError, NotAWorkbookError, XleError
+from xl_engage.templates import SAMPLE_MSP
+
+app = typer.Typer(
+    help="Excel workbooks for MSP client engagement: vCIO pricing, account-management ROI, "
+    "and reading edited workbooks back with every problem located at its cell.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+TemplatesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--templates",
+        help="Folder of the firm's templates (default: the bundled templates/).",
+        file_okay=False,
+    ),
+]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Workbook to write (.xlsx).")]
+
+
+def _run(action: Callable[[], object]) -> None:
+    """Turn expected failures into one clear message and an exit code; never a traceback."""
+    try:
+        action()
+    except InputError as exc:
+        for issue in exc.issues:
+            err.print(str(issue), markup=False, highlight=False)
+        err.print(f"[red]{len(exc.issues)} problem(s); nothing was written.[/red]")
+        raise typer.Exit(1) from None
+    except NotAWorkbookError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except XleError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"xl-engage {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """xl-engage."""
+
+
+@app.command()
+def pricing(
+    out_path: OutOpt = Path("out/vcio-pricing.xlsx"),
+    clients: Annotated[
+        Path,
+        typer.Option(help="Clients CSV: Client, Users, Price per user, MSP MRR given, Employees, Package."),
+    ] = SAMPLE_MSP / "clients.csv",
+    agreements: Annotated[
+        Path | None,
+        typer.Option(help="TOML of per-client customisations (remove / change / add lines)."),
+    ] = SAMPLE_MSP / "agreements.toml",
+    from_workbook: Annotated[
+        Path | None,
+        typer.Option("--from", help="Rebuild from an edited pricing workbook instead of the inputs."),
+    ] = None,
+    templates: TemplatesOpt = None,
+) -> None:
+    """Build the vCIO pricing workbook: 20 % rule, packages, customised agreements."""
+    from xl_engage.inputs.pricing import load_pricing
+
+    def act() -> None:
+        if from_workbook is not None:
+            model = model_from_workbook(from_workbook, "pricing")
+        else:
+            model = load_pricing(clients, agreements, templates)
+        write_workbook("pricing", model, out_path)
+        out.print(f"wrote {out_path}")
+
+    _run(act)
+
+
+@app.command()
+def roi(
+    out_path: OutOpt = Path("out/am-roi.xlsx"),
+    inputs: Annotated[
+        Path | None,
+        typer.Option(help="TOML with the MSP's segments and current revenue (overrides templates/roi.toml)."),
+    ] = SAMPLE_MSP / "roi.toml",
+    owner_does_am: Annotated[
+        bool | None,
+        typer.Option(
+            "--owner-does-am/--dedicated-am",
+            help="Scenario: the owner does the AM work (his hourly value is the rate).",
+        ),
+    ] = None,
+    from_workbook: Annotated[
+        Path | None,
+        typer.Option("--from", help="Rebuild from an edited ROI workbook instead of the inputs."),
+    ] = None,
+    templates: TemplatesOpt = None,
+) -> None:
+    """Build the account-management ROI workbook by client segment."""
+    from xl_engage.inputs.roi import load_roi
+
+    def act() -> None:
+        if from_workbook is not None:
+            model = model_from_workbook(from_workbook, "roi")
+            if owner_does_am is not None:
+                settings = model.settings.model_copy(update={"owner_does_am": owner_does_am})
+                model = model.model_copy(update={"settings": settings})
+        else:
+            model = load_roi(inputs, templates, owner_does_am)
+        write_workbook("roi", model, out_path)
+        out.print(f"wrote {out_path}")
+
+    _run(act)
+
+
+@app.command()
+def check(
+    path: Annotated[Path, typer.Argument(help="An xl_engage workbook, possibly edited.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the validated model as JSON.")] = False,
+) -> None:
+    """Read a workbook back; print every issue as Sheet!A1: message.
+
+    Exit 0 when valid, 1 when it has issues, 2 when it is not a readable xl_engage workbook.
+    """
+    from xl_engage.read import read_workbook
+
+    try:
+        loaded = read_workbook(path)
+    except NotAWorkbookError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    for issue in loaded.issues:
+        (out if as_json is False else err).print(str(issue), markup=False, highlight=False)
+    if not loaded.ok:
+        err.print(f"{path}: {len(loaded.issues)} issue(s) in this {loaded.kind.name} workbook")
+        raise typer.Exit(1)
+    if as_json:
+        assert loaded.model is not None
+        sys.stdout.write(
+            json.dumps({"kind": loaded.kind.name, "model": loaded.model.model_dump(mode="json")}, indent=2)
+        )
+        sys.stdout.write("\n")
+    else:
+        out.print(f"{path}: valid {loaded.kind.name} workbook")
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the workbooks.", file_okay=False)
+    ] = Path("out"),
+    templates: TemplatesOpt = None,
+) -> None:
+    """Build every workbook from the bundled sample MSP (workbooks/sample_msp)."""
+    from xl_engage.inputs.pricing import load_pricing
+    from xl_engage.inputs.roi import load_roi
+
+    jobs: list[tuple[str, Callable[[], object]]] = [
+        (
+            "vcio-pricing.xlsx",
+            lambda: write_workbook(
+                "pricing",
+                load_pricing(SAMPLE_MSP / "clients.csv", SAMPLE_MSP / "agreements.toml", templates),
+                out_dir / "vcio-pricing.xlsx",
+            ),
+        ),
+        (
+            "am-roi.xlsx",
+            lambda: write_workbook(
+                "roi", load_roi(SAMPLE_MSP / "roi.toml", templates), out_dir / "am-roi.xlsx"
+            ),
+        ),
+        (
+            "am-roi-owner-does-am.xlsx",
+            lambda: write_workbook(
+                "roi",
+                load_roi(SAMPLE_MSP / "roi.toml", templates, owner_does_am=True),
+                out_dir / "am-roi-owner-does-am.xlsx",
+            ),
+        ),
+    ]
+    failures = 0
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("building workbooks", total=len(jobs))
+        for name, job in jobs:
+            bar.update(task, description=name)
+            try:
+                job()
+            except XleError as exc:
+                failures += 1
+                err.print(f"{name}: {exc}", markup=False, highlight=False)
+            bar.advance(task)
+    out.print(f"{len(jobs) - failures} workbook(s) in {out_dir}/")
+    if failures:
+        raise typer.Exit(1)

@@ -1,0 +1,128 @@
+"""Turn what a cell or a CSV field holds into the value a model field expects.
+
+Readers hand over floats for every number (40.0 for 40), '' or None for blanks, datetimes
+or serial numbers for dates, and whatever text the user typed. Each function returns the
+clean value or raises ``ValueError`` with a message a user understands; the caller adds the
+location.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from xl_engage.layout import ValueKind
+from xl_engage.money import to_decimal
+
+_TRUE = {"yes", "y", "true"}
+_FALSE = {"no", "n", "false"}
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d.%m.%Y",
+    "%Y/%m/%d",
+    "%b %d, %Y",
+    "%d %b %Y",
+    "%B %d, %Y",
+    "%d-%b-%Y",
+    "%m/%d/%y",
+)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def show(value: Any) -> str:
+    """A value as an issue message quotes it."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+def to_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def to_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"must be a whole number, got {show(value)}")
+    try:
+        number = to_decimal(value.strip() if isinstance(value, str) else value)
+    except ValueError:
+        raise ValueError(f"must be a whole number, got {show(value)}") from None
+    if number != number.to_integral_value():
+        raise ValueError(f"must be a whole number, got {show(value)}")
+    return int(number)
+
+
+def to_number(value: Any) -> Decimal:
+    if isinstance(value, dt.date | dt.time):
+        raise ValueError(f"must be a number, got the date {to_text(value)}")
+    try:
+        return to_decimal(value)
+    except ValueError:
+        raise ValueError(f"must be a number, got {show(value)}") from None
+
+
+def to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = to_text(value).casefold()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"must be Yes or No, got {show(value)}")
+
+
+def to_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueError(f"must be a date, got {show(value)}")
+    text = to_text(value)
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"must be a date (e.g. 2026-03-31), got {show(value)}")
+
+
+def coerce(value: Any, kind: ValueKind, choices: tuple[str, ...] = ()) -> Any:
+    """Convert one non-blank raw value to ``kind``; raise ValueError with the reason."""
+    if kind == "text":
+        text = to_text(value)
+        if choices:
+            for choice in choices:
+                if choice.casefold() == text.casefold():
+                    return choice
+            raise ValueError(f"must be one of {', '.join(choices)}; got {show(text)}")
+        return text
+    if kind == "int":
+        return to_int(value)
+    if kind in ("number", "hours", "money", "percent", "ratio"):
+        return to_number(value)
+    if kind == "bool":
+        return to_bool(value)
+    if kind == "date":
+        return to_date(value)
+    raise ValueError(f"unknown kind {kind!r}")  # pragma: no cover - kinds are a closed set

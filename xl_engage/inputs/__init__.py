@@ -1,0 +1,1 @@
+"""Loading user inputs (templates, CSV/XLSX exports, sample data) into validated models."""

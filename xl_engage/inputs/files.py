@@ -1,0 +1,64 @@
+"""Input files: CSV tables and TOML documents, every problem located in the file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from xl_engage.issues import InputError, Issue
+from xl_engage.layout import TableSpec
+from xl_engage.tabular import TableRead, read_table
+from xl_engage.validate import explain
+
+M = TypeVar("M", bound=BaseModel)
+MAX_CSV_BYTES = 200 * 1024 * 1024
+
+
+def read_csv_table(path: Path, spec: TableSpec) -> TableRead:
+    """Read a CSV export against ``spec``; issues name the file, line and column."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Issue(str(path), f"cannot be read: {exc.strerror or exc}")]) from None
+    if not raw.strip():
+        raise InputError([Issue(str(path), "the file is empty")])
+    if len(raw) > MAX_CSV_BYTES:
+        raise InputError([Issue(str(path), f"refused: {len(raw):,} bytes is too large")])
+    if b"\x00" in raw[:4096] or raw[:2] == b"PK":
+        raise InputError([Issue(str(path), "not a CSV text file (it looks binary)")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    grid = list(csv.reader(io.StringIO(text), dialect))
+    headers = grid[0] if grid else []
+
+    def locate(r: int, c: int) -> str:
+        column = headers[c].strip() if c < len(headers) else f"column {c + 1}"
+        return f"{path.name}:{r + 1} ({column})"
+
+    return read_table(spec, grid, 0, locate)
+
+
+def located(loc: tuple[Any, ...]) -> str:
+    parts = []
+    for p in loc:
+        parts.append(f"[{p + 1}]" if isinstance(p, int) else f".{p}")
+    return "".join(parts).lstrip(".")
+
+
+def validate_document(model: type[M], data: Any, source: str) -> M:
+    """Validate a TOML/JSON-like document; problems are named by their path in it."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        issues = [Issue(f"{source} {located(tuple(e['loc']))}".strip(), explain(e)) for e in exc.errors()]
+        raise InputError(issues) from None

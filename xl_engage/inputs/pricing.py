@@ -1,0 +1,136 @@
+"""Assemble a pricing book: templates + a client list + each client's customisations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from xl_engage.calc.pricing import agreement_from_template, check
+from xl_engage.inputs.files import read_csv_table, validate_document
+from xl_engage.issues import InputError, Issue
+from xl_engage.kinds.pricing import CLIENTS
+from xl_engage.models.base import Frozen, key
+from xl_engage.models.pricing import Client, PricingBook
+from xl_engage.templates import load_toml, templates_dir
+from xl_engage.validate import locate_problems, validate
+
+
+def load_templates(templates: Path | str | None = None) -> PricingBook:
+    """The firm's settings, cycles, packages with their lines, and projects."""
+    path = templates_dir(templates) / "pricing.toml"
+    doc = load_toml(path)
+    lines: list[dict[str, Any]] = []
+    packages = []
+    for pkg in doc.get("packages", []):
+        pkg = dict(pkg)
+        for line in pkg.pop("lines", []):
+            line = dict(line)
+            line.setdefault("rate", doc.get("settings", {}).get("planning_rate", 200))
+            lines.append({"package": pkg.get("name", ""), **line})
+        packages.append(pkg)
+    data = {
+        "settings": doc.get("settings", {}),
+        "cycles": doc.get("cycles", []),
+        "packages": packages,
+        "service_lines": lines,
+        "projects": doc.get("projects", []),
+    }
+    return validate_document(PricingBook, _floats_to_text(data), str(path))
+
+
+def _floats_to_text(value: Any) -> Any:
+    """TOML floats become exact decimals (0.2 stays 0.2, not 0.2000000000000000111)."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dict):
+        return {k: _floats_to_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_floats_to_text(v) for v in value]
+    return value
+
+
+class _ClientList(Frozen):
+    clients: tuple[Client, ...]
+
+
+def load_clients(path: Path) -> tuple[Client, ...]:
+    """Clients from a CSV export; every bad value is named by line and column."""
+    got = read_csv_table(path, CLIENTS)
+    model, issues = validate(
+        _ClientList,
+        {"clients": got.rows},
+        got.where,
+        got.labels,
+        path.name,
+        got.issues,
+        lambda loc: len(loc) >= 3 and str(loc[2]) in got.missing,
+    )
+    issues = got.issues + issues
+    if issues or model is None:
+        raise InputError(issues)
+    return model.clients
+
+
+def customise(
+    book: PricingBook, clients: tuple[Client, ...], changes: dict[str, Any], source: str
+) -> PricingBook:
+    """Each client's agreement = its template, then lines removed, changed and added."""
+    lines: list[dict[str, Any]] = []
+    issues: list[Issue] = []
+    by_client = {key(str(c.get("client", ""))): c for c in changes.get("agreement", [])}
+    for client in clients:
+        base = agreement_from_template(client.name, client.package, book.service_lines)
+        change = by_client.pop(key(client.name), {})
+        remove = {key(n) for n in change.get("remove", [])}
+        edits = {key(e.get("name", "")): e for e in change.get("change", [])}
+        for line in base:
+            row = line.model_dump()
+            if key(line.name) in remove:
+                row["included"] = False
+            edit = edits.pop(key(line.name), None)
+            if edit:
+                row.update({k: v for k, v in _floats_to_text(edit).items() if k != "name"})
+            lines.append(row)
+        for name in remove - {key(x.name) for x in base}:
+            issues.append(
+                Issue(
+                    source,
+                    f"{client.name}: cannot remove {name!r}: not in package {client.package!r}",
+                )
+            )
+        for name in edits:
+            issues.append(
+                Issue(
+                    source,
+                    f"{client.name}: cannot change {name!r}: not in package {client.package!r}",
+                )
+            )
+        for add in change.get("add", []):
+            lines.append(
+                {
+                    "client": client.name,
+                    "rate": str(book.settings.planning_rate),
+                    **_floats_to_text(add),
+                }
+            )
+    for name in by_client:
+        issues.append(Issue(source, f"customisation for unknown client {name!r}"))
+    if issues:
+        raise InputError(issues)
+    data = book.model_dump()
+    data.update(clients=[c.model_dump() for c in clients], agreement_lines=lines)
+    return validate_document(PricingBook, data, source)
+
+
+def load_pricing(
+    clients_csv: Path, agreements: Path | None = None, templates: Path | str | None = None
+) -> PricingBook:
+    """Templates + clients (+ customisations) → a validated pricing book."""
+    book = load_templates(templates)
+    clients = load_clients(clients_csv)
+    changes = load_toml(agreements) if agreements else {}
+    book = customise(book, clients, changes, str(agreements or clients_csv))
+    problems = locate_problems(check(book), {}, str(clients_csv))
+    if problems:
+        raise InputError(problems)
+    return book

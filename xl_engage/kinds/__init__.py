@@ -1,0 +1,46 @@
+"""The registry of workbook kinds.
+
+A kind is a model, a schema (its tables and named cells), a layout builder and a rule
+check. Everything else — rendering, reading, ``check``, the LibreOffice tests — is shared.
+Adding a workbook kind means adding a module here and a line to ``_MODULES``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from xl_engage.issues import Problem
+from xl_engage.layout import Book, Schema
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    schema_version: int
+    description: str
+    model: type[BaseModel]
+    schema: Schema
+    build: Callable[[Any], Book]
+    check: Callable[[Any], list[Problem]]
+
+
+_MODULES = {
+    "pricing": "xl_engage.kinds.pricing",
+    "roi": "xl_engage.kinds.roi",
+}
+
+
+def get_kind(name: str) -> Kind | None:
+    module = _MODULES.get(name)
+    if module is None:
+        return None
+    return importlib.import_module(module).KIND
+
+
+def all_kinds() -> list[Kind]:
+    return [k for k in (get_kind(n) for n in _MODULES) if k is not None]

@@ -1,0 +1,68 @@
+"""Helpers every kind uses to turn models and results into layout rows and formulas."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from xl_engage.layout import TableSpec
+
+
+def rows(
+    records: Sequence[BaseModel],
+    results: Sequence[Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Layout rows: a record's fields, its result's fields, and the user's extra columns."""
+    out = []
+    for i, record in enumerate(records):
+        row: dict[str, Any] = {k: getattr(record, k) for k in type(record).model_fields}
+        row["__extra__"] = dict(getattr(record, "extras", {}) or {})
+        if results is not None:
+            row.update(dataclasses.asdict(results[i]))
+        out.append(row)
+    return out
+
+
+def this(spec: TableSpec, key: str) -> str:
+    """This row's cell of a column."""
+    return spec.ref(key, this_row=True)
+
+
+def col(spec: TableSpec, key: str) -> str:
+    """A whole column of a table."""
+    return spec.ref(key, this_row=False)
+
+
+def lookup(
+    result: TableSpec, result_key: str, match: TableSpec, match_key: str, value: str, default: str
+) -> str:
+    """Exact, case-insensitive, wildcard-free lookup (names may contain * or ?).
+
+    ``MATCH(x, range, 0)`` treats ``*`` and ``?`` in ``x`` as wildcards; comparing with
+    ``=`` inside ``INDEX(…, 0)`` does not, and works in Excel 2010+ and LibreOffice.
+    """
+    return (
+        f"IFERROR(INDEX({col(result, result_key)},MATCH(TRUE,INDEX("
+        f"{col(match, match_key)}={value},0),0)),{default})"
+    )
+
+
+def is_no(cell: str) -> str:
+    """Formula: the Yes/No cell says no (in any spelling the reader accepts)."""
+    return f'OR({cell}="No",{cell}="N",{cell}="False",{cell}=FALSE)'
+
+
+def with_formulas(spec: TableSpec, formulas: Mapping[str, str]) -> TableSpec:
+    """The spec with calculated columns filled in (formulas may refer to other tables)."""
+    return dataclasses.replace(
+        spec,
+        columns=tuple(dataclasses.replace(c, formula=formulas.get(c.key, c.formula)) for c in spec.columns),
+    )
+
+
+def is_yes(cell: str) -> str:
+    """Formula: the Yes/No cell says yes (in any spelling the reader accepts)."""
+    return f'OR({cell}="Yes",{cell}="Y",{cell}="True",{cell}=TRUE)'

@@ -1,0 +1,338 @@
+"""The vCIO pricing workbook: rules of thumb, package templates, client agreements.
+
+Sheets: Overview (settings, totals, chart), Clients (20 % rule, agreement MRR, viability,
+recommended package), Agreements (each client's customised lines, diffed against its
+template line by line), Packages, Service lines, Cycles, Projects (fixed fee, never MRR).
+"""
+
+from __future__ import annotations
+
+from xl_engage.calc import pricing as calc
+from xl_engage.issues import Problem
+from xl_engage.kinds import Kind
+from xl_engage.kinds.common import col, is_no, lookup, rows, this, with_formulas
+from xl_engage.layout import (
+    Book,
+    Cells,
+    CellSpec,
+    Chart,
+    Column,
+    Schema,
+    Series,
+    Sheet,
+    Table,
+    TableSpec,
+    Title,
+)
+from xl_engage.models.pricing import PricingBook
+
+KIND_NAME = "pricing"
+SCHEMA_VERSION = 1
+
+CYCLES = TableSpec(
+    "Cycles",
+    "Cycles",
+    "cycles",
+    (
+        Column("Cycle", "name", help="A service cycle; quarterly is 3 a year (Q4 is the annual)."),
+        Column("Per year", "per_year", "int", aliases=("Occurrences per year",)),
+    ),
+    title="Service cycles",
+)
+
+PACKAGES = TableSpec(
+    "Packages",
+    "Packages",
+    "packages",
+    (
+        Column("Package", "name", width=22),
+        Column(
+            "Min employees",
+            "min_employees",
+            "int",
+            help="Smallest head count this package fits; used for the recommendation.",
+        ),
+        Column("Description", "description", required=False, width=40),
+        Column("Annual hours", "annual_hours", "hours"),
+        Column("Annual amount", "annual_amount", "money"),
+        Column("MRR", "mrr", "money"),
+        Column("Viability", "viability"),
+    ),
+    title="vCIO package templates",
+)
+
+SERVICE_LINES = TableSpec(
+    "ServiceLines",
+    "Service lines",
+    "service_lines",
+    (
+        Column("Package", "package", choices_name="PackageNames", width=18),
+        Column("Service line", "name", width=36, aliases=("Service", "Line", "Item")),
+        Column("Cycle", "cycle", choices_name="CycleNames"),
+        Column("Hours per occurrence", "hours", "hours", aliases=("Hours",)),
+        Column("Rate", "rate", "money", aliases=("Hourly rate", "Internal rate")),
+        Column("Occurrences", "occurrences", "int"),
+        Column("Annual hours", "annual_hours", "hours"),
+        Column("Annual amount", "annual_amount", "money"),
+    ),
+    title="Package template lines (cycle-based pricing)",
+)
+
+CLIENTS = TableSpec(
+    "Clients",
+    "Clients",
+    "clients",
+    (
+        Column("Client", "name", width=28),
+        Column("Users", "users", "int", required=False),
+        Column("Price per user", "price_per_user", "money", required=False, aliases=("AISP",)),
+        Column(
+            "MSP MRR given",
+            "msp_mrr",
+            "money",
+            required=False,
+            help="Leave blank to use users × price per user.",
+        ),
+        Column("Employees", "employees", "int", aliases=("Head count", "Headcount")),
+        Column("Package", "package", choices_name="PackageNames", width=18),
+        Column("MSP MRR", "msp_mrr_effective", "money"),
+        Column("vCIO MRR (rule)", "vcio_rule_mrr", "money"),
+        Column("Hours at planning rate", "rule_hours", "hours"),
+        Column("Agreement hours", "agreement_hours", "hours"),
+        Column("Agreement MRR", "agreement_mrr", "money"),
+        Column("Template MRR", "template_mrr", "money"),
+        Column("Difference", "difference", "money"),
+        Column("Viability", "viability"),
+        Column("Recommended package", "recommended", width=20),
+    ),
+    title="Clients: the 20 % rule against each customised agreement",
+)
+
+AGREEMENTS = TableSpec(
+    "Agreements",
+    "Agreements",
+    "agreement_lines",
+    (
+        Column("Client", "client", choices_name="ClientNames", width=28),
+        Column("Service line", "name", width=36, aliases=("Service", "Line", "Item")),
+        Column("Cycle", "cycle", choices_name="CycleNames"),
+        Column("Hours per occurrence", "hours", "hours", aliases=("Hours",)),
+        Column("Rate", "rate", "money", aliases=("Hourly rate", "Internal rate")),
+        Column(
+            "Included",
+            "included",
+            "bool",
+            required=False,
+            choices=("Yes", "No"),
+            help="No = removed from this client's agreement.",
+        ),
+        Column("Template", "template", width=18),
+        Column("Occurrences", "occurrences", "int"),
+        Column("Annual hours", "annual_hours", "hours"),
+        Column("Annual amount", "annual_amount", "money"),
+        Column("Template hours", "template_hours", "hours"),
+        Column("Template amount", "template_amount", "money"),
+        Column("Difference", "difference", "money"),
+        Column("Change", "change"),
+    ),
+    title="Customised agreements, line by line against the template",
+)
+
+PROJECTS = TableSpec(
+    "Projects",
+    "Projects",
+    "projects",
+    (
+        Column("Project", "name", width=40),
+        Column("Price from", "price_from", "money"),
+        Column("Price to", "price_to", "money"),
+    ),
+    title="Productised projects: fixed fee, sold separately, never part of the MRR",
+)
+
+
+occ = lookup(CYCLES, "per_year", CYCLES, "name", "{cycle}", "0")
+sl = SERVICE_LINES
+SERVICE_LINES = sl = with_formulas(
+    sl,
+    {
+        "occurrences": occ.format(cycle=this(sl, "cycle")),
+        "annual_hours": f"{this(sl, 'occurrences')}*{this(sl, 'hours')}",
+        "annual_amount": f"{this(sl, 'annual_hours')}*{this(sl, 'rate')}",
+    },
+)
+
+p = PACKAGES
+_in_pkg = f"({col(sl, 'package')}={this(p, 'name')})"
+PACKAGES = with_formulas(
+    p,
+    {
+        "annual_hours": f"SUMPRODUCT({_in_pkg}*{col(sl, 'annual_hours')})",
+        "annual_amount": f"SUMPRODUCT({_in_pkg}*{col(sl, 'annual_amount')})",
+        "mrr": f"ROUND({this(p, 'annual_amount')}/12,2)",
+        "viability": f'IF({this(p, "annual_hours")}<ViabilityFloorHours,"{calc.BELOW_FLOOR}","{calc.OK}")',
+    },
+)
+
+a = AGREEMENTS
+_same_line = f"({col(sl, 'package')}={this(a, 'template')})*({col(sl, 'name')}={this(a, 'name')})"
+_in_template = f"SUMPRODUCT({_same_line})>0"
+AGREEMENTS = with_formulas(
+    a,
+    {
+        "template": lookup(CLIENTS, "package", CLIENTS, "name", this(a, "client"), '""'),
+        "occurrences": occ.format(cycle=this(a, "cycle")),
+        "annual_hours": f"IF({is_no(this(a, 'included'))},0,{this(a, 'occurrences')}*{this(a, 'hours')})",
+        "annual_amount": f"{this(a, 'annual_hours')}*{this(a, 'rate')}",
+        "template_hours": f"SUMPRODUCT({_same_line}*{col(sl, 'annual_hours')})",
+        "template_amount": f"SUMPRODUCT({_same_line}*{col(sl, 'annual_amount')})",
+        "difference": f"{this(a, 'annual_amount')}-{this(a, 'template_amount')}",
+        "change": (
+            f'IF({is_no(this(a, "included"))},IF({_in_template},"{calc.REMOVED}","{calc.EXCLUDED}"),'
+            f'IF(NOT({_in_template}),"{calc.ADDED}",'
+            f"IF(AND({this(a, 'annual_amount')}={this(a, 'template_amount')},"
+            f"{this(a, 'annual_hours')}={this(a, 'template_hours')}),"
+            f'"{calc.UNCHANGED}","{calc.CHANGED}")))'
+        ),
+    },
+)
+
+c = CLIENTS
+_mine = f"({col(a, 'client')}={this(c, 'name')})"
+_mins = col(PACKAGES, "min_employees")
+_fits = f'COUNTIF({_mins},"<="&{this(c, "employees")})'
+CLIENTS = with_formulas(
+    c,
+    {
+        "msp_mrr_effective": (
+            f'IF({this(c, "msp_mrr")}="",ROUND({this(c, "users")}*{this(c, "price_per_user")},2),'
+            f"{this(c, 'msp_mrr')})"
+        ),
+        "vcio_rule_mrr": f"ROUND({this(c, 'msp_mrr_effective')}*VcioRatio,2)",
+        "rule_hours": f"{this(c, 'vcio_rule_mrr')}*12/PlanningRate",
+        "agreement_hours": f"SUMPRODUCT({_mine}*{col(a, 'annual_hours')})",
+        "agreement_mrr": f"ROUND(SUMPRODUCT({_mine}*{col(a, 'annual_amount')})/12,2)",
+        "template_mrr": lookup(PACKAGES, "mrr", PACKAGES, "name", this(c, "package"), "0"),
+        "difference": f"{this(c, 'agreement_mrr')}-{this(c, 'template_mrr')}",
+        "viability": f'IF({this(c, "agreement_hours")}<ViabilityFloorHours,"{calc.BELOW_FLOOR}","{calc.OK}")',
+        "recommended": (
+            f"IF({_fits}=0,AdvisoryName,INDEX({col(PACKAGES, 'name')},"
+            f"MATCH(SMALL({_mins},{_fits}),{_mins},0)))"
+        ),
+    },
+)
+
+SETTINGS = (
+    CellSpec("VcioRatio", "vCIO share of MSP MRR (20 % rule)", "settings.vcio_ratio", "percent"),
+    CellSpec("PlanningRate", "Internal planning rate per hour", "settings.planning_rate", "money"),
+    CellSpec(
+        "ViabilityFloorHours",
+        "Viability floor (vCIO hours a year)",
+        "settings.viability_floor_hours",
+        "hours",
+        help="Below this, nothing can be achieved: offer Client Advisory instead.",
+    ),
+    CellSpec("AdvisoryName", "Offer below the smallest package", "settings.advisory_name"),
+    CellSpec("AdvisoryMrr", "Client Advisory fee (MRR)", "settings.advisory_mrr", "money"),
+)
+TOTALS = (
+    CellSpec("ClientCount", "Clients", "client_count", "int", formula=f"COUNTA({col(CLIENTS, 'name')})"),
+    CellSpec(
+        "TotalMspMrr",
+        "Managed-services MRR",
+        "total_msp_mrr",
+        "money",
+        formula=f"SUM({col(CLIENTS, 'msp_mrr_effective')})",
+    ),
+    CellSpec(
+        "TotalRuleMrr",
+        "vCIO MRR by the rule",
+        "total_rule_mrr",
+        "money",
+        formula=f"SUM({col(CLIENTS, 'vcio_rule_mrr')})",
+    ),
+    CellSpec(
+        "TotalAgreementMrr",
+        "vCIO MRR agreed",
+        "total_agreement_mrr",
+        "money",
+        formula=f"SUM({col(CLIENTS, 'agreement_mrr')})",
+    ),
+)
+
+SCHEMA = Schema(
+    tables=(CYCLES, PACKAGES, SERVICE_LINES, CLIENTS, AGREEMENTS, PROJECTS), cells=SETTINGS + TOTALS
+)
+
+
+def build(book: PricingBook) -> Book:
+    r = calc.calculate(book)
+    s = book.settings
+    settings_values = (
+        s.vcio_ratio,
+        s.planning_rate,
+        s.viability_floor_hours,
+        s.advisory_name,
+        s.advisory_mrr,
+    )
+    totals = (len(book.clients), r.total_msp_mrr, r.total_rule_mrr, r.total_agreement_mrr)
+    client_rows = rows(book.clients, r.clients)
+    for row, res in zip(client_rows, r.clients, strict=True):
+        row["msp_mrr_effective"] = res.msp_mrr
+    overview = Sheet(
+        "Overview",
+        (
+            Title("vCIO pricing"),
+            Title("Yellow cells are yours to change; every other figure is a live formula.", "note"),
+            Cells(tuple(zip(SETTINGS, settings_values, strict=True)), "Rules of thumb"),
+            Cells(tuple(zip(TOTALS, totals, strict=True)), "Portfolio"),
+            Chart(
+                "vCIO MRR per client: the 20 % rule against the agreement",
+                (
+                    Series("By the rule", "Clients", "vcio_rule_mrr", "name"),
+                    Series("Agreed", "Clients", "agreement_mrr", "name"),
+                ),
+                y_title="MRR",
+            ),
+        ),
+    )
+    return Book(
+        kind=KIND_NAME,
+        schema_version=SCHEMA_VERSION,
+        title="vCIO pricing",
+        sheets=(
+            overview,
+            Sheet("Clients", (Table(CLIENTS, client_rows),)),
+            Sheet("Agreements", (Table(AGREEMENTS, rows(book.agreement_lines, r.agreement_lines)),)),
+            Sheet("Packages", (Table(PACKAGES, rows(book.packages, r.packages)),)),
+            Sheet("Service lines", (Table(SERVICE_LINES, rows(book.service_lines, r.lines)),)),
+            Sheet("Cycles", (Table(CYCLES, rows(book.cycles)),)),
+            Sheet(
+                "Projects",
+                (
+                    Table(PROJECTS, rows(book.projects)),
+                    Title("Projects are quoted as fixed fees and never counted in the MRR.", "note"),
+                ),
+            ),
+        ),
+        list_names={
+            "PackageNames": ("Packages", "name"),
+            "CycleNames": ("Cycles", "name"),
+            "ClientNames": ("Clients", "name"),
+        },
+    )
+
+
+def check(book: PricingBook) -> list[Problem]:
+    return calc.check(book)
+
+
+KIND = Kind(
+    KIND_NAME,
+    SCHEMA_VERSION,
+    "vCIO package pricing: 20 % rule, packages, agreements",
+    PricingBook,
+    SCHEMA,
+    build,
+    check,
+)

@@ -1,0 +1,172 @@
+"""Declarative workbook layouts: what a workbook holds, not how it is written.
+
+A workbook kind describes its inputs once, as :class:`TableSpec` (a list field of the model
+shown as an Excel table) and :class:`CellSpec` (a scalar field shown as a named cell). The
+same specs drive the renderer (``render.py``), which writes them, and the reader
+(``read.py``), which finds them again by table name and defined name, so a user may move,
+sort and extend them. Output cells carry an Excel formula *and* the value Python computed.
+
+Formulas are written in Excel's own syntax with explicit structured references
+(``Lines[[#This Row],[Hours]]``), the form LibreOffice also evaluates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ValueKind = Literal["text", "int", "number", "hours", "money", "percent", "bool", "date", "ratio"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an Excel table.
+
+    ``key`` names the model field (input columns) or the result key (formula columns).
+    A column with a ``formula`` is calculated: the reader ignores what it holds.
+    """
+
+    header: str
+    key: str
+    kind: ValueKind = "text"
+    formula: str | None = None
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    choices_name: str | None = None
+    width: float | None = None
+    help: str | None = None
+
+    @property
+    def is_input(self) -> bool:
+        return self.formula is None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A list field of the model, shown as one Excel table on one sheet."""
+
+    name: str
+    sheet: str
+    field: str
+    columns: tuple[Column, ...]
+    title: str | None = None
+    keep_extra_columns: bool = True
+
+    @property
+    def input_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.is_input)
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+    def ref(self, key: str, this_row: bool = True) -> str:
+        """Structured reference to a column: ``T[[#This Row],[H]]`` or ``T[H]``."""
+        header = escape_header(self.column(key).header)
+        return f"{self.name}[[#This Row],[{header}]]" if this_row else f"{self.name}[{header}]"
+
+
+def escape_header(header: str) -> str:
+    """Escape the characters Excel requires to be quoted inside a structured reference."""
+    return "".join("'" + ch if ch in "[]#'" else ch for ch in header)
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    """A named single cell: an input (``key`` is a dotted model path) or a formula output."""
+
+    name: str
+    label: str
+    key: str
+    kind: ValueKind = "text"
+    formula: str | None = None
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    help: str | None = None
+
+    @property
+    def is_input(self) -> bool:
+        return self.formula is None
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+    style: Literal["title", "subtitle", "note"] = "title"
+
+
+@dataclass(frozen=True)
+class Cells:
+    """A block of label/value rows, each value a named cell."""
+
+    cells: Sequence[tuple[CellSpec, Any]]
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table block: the spec plus its rows (mappings from column key to value).
+
+    A row may carry ``"__extra__"``: columns the user added, kept and written back.
+    """
+
+    spec: TableSpec
+    rows: Sequence[Mapping[str, Any]]
+    totals: Mapping[str, tuple[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    table: str
+    values: str
+    categories: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    series: tuple[Series, ...]
+    type: Literal["column", "bar", "line", "pie"] = "column"
+    stacked: bool = False
+    y_title: str | None = None
+    money: bool = True
+
+
+Block = Title | Cells | Table | Chart
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    blocks: Sequence[Block]
+    landscape: bool = True
+    tab_color: str | None = None
+
+
+@dataclass(frozen=True)
+class Book:
+    """A whole workbook: the kind and schema version go into the hidden metadata sheet."""
+
+    kind: str
+    schema_version: int
+    title: str
+    sheets: Sequence[Sheet]
+    header_text: str = ""
+    list_names: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """What the reader looks for in a workbook of one kind."""
+
+    tables: tuple[TableSpec, ...]
+    cells: tuple[CellSpec, ...]
+
+    @property
+    def input_cells(self) -> tuple[CellSpec, ...]:
+        return tuple(c for c in self.cells if c.is_input)

@@ -1,0 +1,1 @@
+"""Validated, frozen domain models. They never import an Excel library."""

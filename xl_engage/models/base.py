@@ -1,0 +1,45 @@
+"""Shared model building blocks: frozen records, exact money, fractions, names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Hours = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Fraction = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
+Count = Annotated[int, Field(ge=0)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+ExtraValue = str | float | int | bool | dt.date | dt.datetime | Decimal | None
+
+
+class Record(BaseModel):
+    """A frozen row of a model. ``extras`` keeps columns a user added, so nothing is lost."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    extras: dict[str, ExtraValue] = Field(default_factory=dict)
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def key(name: str) -> str:
+    """How names are compared: case-insensitively, as Excel's ``=`` compares text."""
+    return name.strip().casefold()
+
+
+def duplicates(names: list[str]) -> dict[str, list[int]]:
+    """Indexes of names that occur more than once (case-insensitively)."""
+    seen: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        seen.setdefault(key(name), []).append(i)
+    return {k: v for k, v in seen.items() if len(v) > 1}
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="python")

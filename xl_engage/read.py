@@ -1,0 +1,146 @@
+"""The one reader: any generated (and user-edited) workbook back to (model, issues).
+
+It finds inputs by table name and defined name, never by fixed coordinates, so users may
+insert rows, sort, move blocks and add columns of their own. The hidden metadata sheet says
+which kind of workbook this is; a workbook this version cannot read is refused clearly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from xl_engage.a1 import where as cell_where
+from xl_engage.coerce import coerce, is_blank, to_text
+from xl_engage.issues import Issue, NotAWorkbookError, errors
+from xl_engage.kinds import Kind, get_kind
+from xl_engage.render import METADATA_SHEET
+from xl_engage.tabular import Loc, read_table
+from xl_engage.validate import locate_problems, validate
+from xl_engage.xlsx import XlsxFile, open_xlsx
+
+
+@dataclass
+class Loaded:
+    """What reading a workbook gives: its kind, the model if valid, and every issue."""
+
+    kind: Kind
+    model: BaseModel | None
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None and not errors(self.issues)
+
+
+def read_metadata(xlsx: XlsxFile) -> dict[str, str]:
+    if METADATA_SHEET not in xlsx.sheet_names:
+        raise NotAWorkbookError(
+            f"{xlsx.path}: not an xl_engage workbook (it has no '{METADATA_SHEET}' sheet)"
+        )
+    meta: dict[str, str] = {}
+    for row in xlsx.grid(METADATA_SHEET):
+        if len(row) >= 2 and not is_blank(row[0]):
+            meta[to_text(row[0])] = to_text(row[1])
+    return meta
+
+
+def _set_path(data: dict[str, Any], dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    node = data
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+
+
+def read_workbook(path: Path | str) -> Loaded:
+    """Read a workbook of any registered kind; raise NotAWorkbookError if it is not one."""
+    xlsx = open_xlsx(path)
+    meta = read_metadata(xlsx)
+    kind = get_kind(meta.get("kind", ""))
+    if kind is None:
+        raise NotAWorkbookError(f"{xlsx.path}: unknown xl_engage workbook kind {meta.get('kind')!r}")
+    try:
+        version = int(float(meta.get("schema_version", "")))
+    except ValueError:
+        raise NotAWorkbookError(f"{xlsx.path}: its metadata has no valid schema_version") from None
+    if version > kind.schema_version:
+        raise NotAWorkbookError(
+            f"{xlsx.path}: made by a newer xl_engage ({kind.name} schema {version}); "
+            f"this version reads schema {kind.schema_version} or older. Upgrade xl_engage."
+        )
+    return read_kind(xlsx, kind)
+
+
+def read_kind(xlsx: XlsxFile, kind: Kind) -> Loaded:
+    data: dict[str, Any] = {}
+    where: dict[Loc, str] = {}
+    labels: dict[Loc, str] = {}
+    issues: list[Issue] = []
+    missing: set[tuple[str, str]] = set()
+    fallback = xlsx.sheet_names[0] if xlsx.sheet_names else str(xlsx.path)
+    for spec in kind.schema.tables:
+        ref = xlsx.table(spec.name)
+        if ref is None:
+            issues.append(
+                Issue(
+                    spec.sheet,
+                    f"table '{spec.name}' is missing; it holds {spec.title or spec.field}",
+                )
+            )
+            data[spec.field] = []
+            missing.add((spec.field, "*"))
+            continue
+        grid = xlsx.grid(ref.sheet)
+        got = read_table(
+            spec,
+            grid,
+            ref.header_row,
+            lambda r, c, s=ref.sheet: cell_where(s, r, c),
+            first_col=ref.first_col,
+            last_data_row=ref.last_row,
+        )
+        data[spec.field] = got.rows
+        where.update(got.where)
+        labels.update(got.labels)
+        where.setdefault((spec.field,), cell_where(ref.sheet, ref.header_row, ref.first_col))
+        issues.extend(got.issues)
+        missing.update((spec.field, key) for key in got.missing)
+    for cell in kind.schema.input_cells:
+        loc: Loc = tuple(cell.key.split("."))
+        found = xlsx.names.get(cell.name.casefold())
+        if found is None or found[0] not in xlsx.sheet_names:
+            issues.append(Issue(fallback, f"the named cell '{cell.name}' ({cell.label}) is missing"))
+            missing.add((cell.key, "*"))
+            continue
+        sheet, row, col = found
+        where[loc] = cell_where(sheet, row, col)
+        labels[loc] = cell.label
+        raw = xlsx.value(sheet, row, col)
+        if is_blank(raw):
+            if cell.required:
+                issues.append(Issue(where[loc], f"{cell.label} is required"))
+            continue
+        try:
+            _set_path(data, cell.key, coerce(raw, cell.kind, cell.choices))
+        except ValueError as exc:
+            issues.append(Issue(where[loc], f"{cell.label} {exc}"))
+
+    def suppressed(loc: Loc) -> bool:
+        if not loc:
+            return False
+        dotted = ".".join(str(p) for p in loc)
+        if any(dotted == k or dotted.startswith(k + ".") for k, star in missing if star == "*"):
+            return True
+        return len(loc) >= 3 and (str(loc[0]), str(loc[2])) in missing
+
+    model, found = validate(kind.model, data, where, labels, fallback, issues, suppressed)
+    issues.extend(found)
+    if model is not None:
+        issues.extend(locate_problems(kind.check(model), where, fallback))
+    if errors(issues):
+        return Loaded(kind, None, issues)
+    return Loaded(kind, model, issues)

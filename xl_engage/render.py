@@ -1,0 +1,355 @@
+"""The one renderer: any :class:`~xl_engage.layout.Book` to an .xlsx file with XlsxWriter.
+
+Every formula is written with the value Python computed for it, so viewers that never
+recalculate show the right figures. Text is always written as a string, never parsed as a
+formula: a service named ``=HYPERLINK(...)`` stays text. The file appears only when
+complete (see :mod:`xl_engage.atomic`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from xl_engage import __version__
+from xl_engage.a1 import cell, quote_sheet
+from xl_engage.atomic import atomic_path
+from xl_engage.branding import Branding
+from xl_engage.layout import Book, Cells, Chart, Column, Sheet, Table, Title, ValueKind
+
+METADATA_SHEET = "_xle"
+
+NUMBER_FORMATS: dict[str, str] = {
+    "money": "#,##0.00_);[Red](#,##0.00)",
+    "number": "#,##0.##",
+    "hours": "#,##0.0#",
+    "int": "#,##0",
+    "percent": "0.0%",
+    "ratio": '0.00"×"',
+    "date": "yyyy-mm-dd",
+    "text": "@",
+    "bool": "@",
+}
+
+
+@dataclass
+class _PlacedTable:
+    sheet: str
+    header_row: int
+    first_col: int
+    n_rows: int
+    keys: list[str]
+
+
+class _Formats:
+    """Formats are created once per (kind, role) and shared, as XlsxWriter prefers."""
+
+    def __init__(self, wb: xlsxwriter.Workbook, branding: Branding):
+        self._wb = wb
+        self._b = branding
+        self._cache: dict[tuple[str, str], Format] = {}
+
+    def get(self, kind: str, role: str) -> Format:
+        key = (kind, role)
+        if key not in self._cache:
+            props: dict[str, Any] = {"font_name": self._b.font, "font_size": 10}
+            if kind in NUMBER_FORMATS and kind != "text":
+                props["num_format"] = NUMBER_FORMATS[kind]
+            if role == "input":
+                props.update(bg_color=self._b.input_fill, border=1, border_color="#BFBFBF")
+            elif role == "output":
+                props.update(border=1, border_color="#D9D9D9")
+            elif role == "header":
+                props.update(
+                    bold=True,
+                    font_color="#FFFFFF",
+                    bg_color=self._b.primary,
+                    text_wrap=True,
+                    valign="top",
+                )
+            elif role == "label":
+                props.update(bold=True)
+            elif role == "title":
+                props.update(bold=True, font_size=16, font_color=self._b.primary)
+            elif role == "subtitle":
+                props.update(bold=True, font_size=12, font_color=self._b.primary)
+            elif role == "note":
+                props.update(italic=True, font_color="#595959")
+            self._cache[key] = self._wb.add_format(props)
+        return self._cache[key]
+
+
+def _cached(value: Any) -> Any:
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, Decimal | int | float):
+        return float(value)
+    if value is None:
+        return ""
+    return str(value)
+
+
+def write_value(
+    ws: Worksheet, row: int, col: int, value: Any, kind: ValueKind | str, fmt: Format | None
+) -> None:
+    """Write a literal value; text always as text, never as a formula."""
+    if value is None:
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "Yes" if value else "No", fmt)
+    elif isinstance(value, Decimal | int | float):
+        ws.write_number(row, col, float(value), fmt)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(row, col, value, fmt)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+class _SheetWriter:
+    def __init__(self, renderer: _Renderer, sheet: Sheet, ws: Worksheet):
+        self.r = renderer
+        self.sheet = sheet
+        self.ws = ws
+        self.row = 0
+        self.widths: dict[int, float] = {}
+        self.first_table_header: int | None = None
+
+    def _width(self, col: int, width: float) -> None:
+        self.widths[col] = max(self.widths.get(col, 8.0), min(width, 60.0))
+
+    def title(self, block: Title) -> None:
+        fmt = self.r.fmt.get("text", block.style)
+        self.ws.write_string(self.row, 0, block.text, fmt)
+        self.row += 2 if block.style == "title" else 1
+
+    def cells(self, block: Cells) -> None:
+        if block.title:
+            self.ws.write_string(self.row, 0, block.title, self.r.fmt.get("text", "subtitle"))
+            self.row += 1
+        for spec, value in block.cells:
+            self.ws.write_string(self.row, 0, spec.label, self.r.fmt.get("text", "label"))
+            self._width(0, len(spec.label) + 2)
+            role = "input" if spec.is_input else "output"
+            fmt = self.r.fmt.get(spec.kind, role)
+            if spec.formula:
+                self.ws.write_formula(self.row, 1, "=" + spec.formula, fmt, _cached(value))
+            else:
+                write_value(self.ws, self.row, 1, value, spec.kind, fmt)
+                if spec.choices:
+                    self.ws.data_validation(
+                        self.row, 1, self.row, 1, {"validate": "list", "source": list(spec.choices)}
+                    )
+            self._width(1, 16)
+            if spec.help:
+                self.ws.write_string(self.row, 2, spec.help, self.r.fmt.get("text", "note"))
+            self.r.book_wb.define_name(
+                spec.name, f"={quote_sheet(self.sheet.name)}!{cell(self.row, 1, True)}"
+            )
+            self.row += 1
+        self.row += 1
+
+    def table(self, block: Table) -> None:
+        spec = block.spec
+        if spec.title:
+            self.ws.write_string(self.row, 0, spec.title, self.r.fmt.get("text", "subtitle"))
+            self.row += 1
+        extra_headers: list[str] = []
+        for row in block.rows:
+            for header in row.get("__extra__", {}):
+                if header not in extra_headers:
+                    extra_headers.append(header)
+        columns: list[Column] = list(spec.columns) + [
+            Column(header=h, key=f"__extra__:{h}", required=False) for h in extra_headers
+        ]
+        header_row = self.row
+        n = max(len(block.rows), 1)
+        self.ws.add_table(
+            header_row,
+            0,
+            header_row + n,
+            len(columns) - 1,
+            {
+                "name": spec.name,
+                "style": "Table Style Light 9",
+                "columns": [
+                    {
+                        "header": c.header,
+                        **({"formula": "=" + c.formula} if c.formula else {}),
+                        "header_format": self.r.fmt.get("text", "header"),
+                    }
+                    for c in columns
+                ],
+            },
+        )
+        for j, col in enumerate(columns):
+            role = "input" if col.is_input else "output"
+            fmt = self.r.fmt.get(col.kind, role)
+            for i, row in enumerate(block.rows):
+                r = header_row + 1 + i
+                if col.key.startswith("__extra__:"):
+                    value = row.get("__extra__", {}).get(col.header)
+                    write_value(self.ws, r, j, value, "text", fmt)
+                elif col.formula:
+                    self.ws.write_formula(r, j, "=" + col.formula, fmt, _cached(row.get(col.key)))
+                else:
+                    write_value(self.ws, r, j, row.get(col.key), col.kind, fmt)
+            if not block.rows and col.is_input:
+                self.ws.write_blank(header_row + 1, j, None, fmt)
+            last = header_row + n
+            if col.choices or col.choices_name:
+                source: Any = ("=" + col.choices_name) if col.choices_name else list(col.choices)
+                self.ws.data_validation(
+                    header_row + 1,
+                    j,
+                    last,
+                    j,
+                    {
+                        "validate": "list",
+                        "source": source,
+                        "error_title": col.header,
+                        "error_message": "Pick a value from the list.",
+                    },
+                )
+            if col.help:
+                self.ws.write_comment(header_row, j, col.help, {"x_scale": 2})
+            self._width(j, col.width or max(len(col.header) * 1.1 + 2, 10))
+        self.r.tables[spec.name] = _PlacedTable(
+            self.sheet.name, header_row, 0, len(block.rows), [c.key for c in columns]
+        )
+        if self.first_table_header is None:
+            self.first_table_header = header_row
+        self.row = header_row + n + 2
+
+    def chart(self, block: Chart) -> None:
+        self.r.pending_charts.append((self.ws, self.row, block))
+        self.row += 20
+
+    def finish(self) -> None:
+        for col, width in self.widths.items():
+            self.ws.set_column(col, col, width)
+        ws, b = self.ws, self.r.branding
+        if self.sheet.landscape:
+            ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+        header = _escape_hf(self.r.book.header_text or b.firm_name)
+        ws.set_header(f"&L{header}&C{_escape_hf(self.r.book.title)}&R&A")
+        ws.set_footer(f"&L{_escape_hf(b.firm_name)}&RPage &P of &N")
+        if self.first_table_header is not None:
+            ws.repeat_rows(self.first_table_header)
+        ws.set_tab_color(self.sheet.tab_color or b.primary)
+
+
+def _escape_hf(text: str) -> str:
+    """Header/footer text: '&' starts a control code in Excel, so double it."""
+    return text.replace("&", "&&")
+
+
+class _Renderer:
+    def __init__(self, book: Book, wb: xlsxwriter.Workbook, branding: Branding):
+        self.book = book
+        self.book_wb = wb
+        self.branding = branding
+        self.fmt = _Formats(wb, branding)
+        self.tables: dict[str, _PlacedTable] = {}
+        self.pending_charts: list[tuple[Worksheet, int, Chart]] = []
+
+    def run(self) -> None:
+        for sheet in self.book.sheets:
+            ws = self.book_wb.add_worksheet(sheet.name)
+            writer = _SheetWriter(self, sheet, ws)
+            for block in sheet.blocks:
+                if isinstance(block, Title):
+                    writer.title(block)
+                elif isinstance(block, Cells):
+                    writer.cells(block)
+                elif isinstance(block, Table):
+                    writer.table(block)
+                elif isinstance(block, Chart):
+                    writer.chart(block)
+            writer.finish()
+        self._list_names(self.book.list_names)
+        for ws, row, chart in self.pending_charts:
+            self._chart(ws, row, chart)
+        self._metadata()
+
+    def _column_range(self, table: str, key: str) -> tuple[str, int, int, int, int]:
+        placed = self.tables[table]
+        col = placed.first_col + placed.keys.index(key)
+        first = placed.header_row + 1
+        last = placed.header_row + max(placed.n_rows, 1)
+        return placed.sheet, first, col, last, col
+
+    def _list_names(self, names: Mapping[str, tuple[str, str]]) -> None:
+        for name, (table, key) in names.items():
+            sheet, r1, c1, r2, c2 = self._column_range(table, key)
+            self.book_wb.define_name(name, f"={quote_sheet(sheet)}!{cell(r1, c1, True)}:{cell(r2, c2, True)}")
+
+    def _chart(self, ws: Worksheet, row: int, block: Chart) -> None:
+        options: dict[str, Any] = {"type": block.type}
+        if block.stacked:
+            options["subtype"] = "stacked"
+        chart = self.book_wb.add_chart(options)
+        colors = self.branding.chart_colors
+        for i, s in enumerate(block.series):
+            chart.add_series(
+                {
+                    "name": s.name,
+                    "categories": list(self._column_range(s.table, s.categories)),
+                    "values": list(self._column_range(s.table, s.values)),
+                    "fill": {"color": colors[i % len(colors)]},
+                }
+            )
+        chart.set_title({"name": block.title})
+        if block.y_title:
+            chart.set_y_axis({"name": block.y_title, "num_format": "$#,##0" if block.money else "General"})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 760, "height": 380})
+        ws.insert_chart(row, 0, chart)
+
+    def _metadata(self) -> None:
+        ws = self.book_wb.add_worksheet(METADATA_SHEET)
+        rows = [
+            ("kind", self.book.kind),
+            ("schema_version", self.book.schema_version),
+            ("generator", "xl_engage"),
+            ("generator_version", __version__),
+        ]
+        for i, (key, value) in enumerate(rows):
+            ws.write_string(i, 0, key)
+            write_value(ws, i, 1, value, "text", None)
+        ws.hide()
+
+
+def render(book: Book, path: Path | str, branding: Branding | None = None) -> Path:
+    """Write ``book`` to ``path`` atomically and return the path."""
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        wb.set_properties(
+            {
+                "title": book.title,
+                "subject": book.kind,
+                "comments": f"Generated by xl_engage {__version__}",
+            }
+        )
+        _Renderer(book, wb, branding or Branding()).run()
+        wb.close()
+    return target

@@ -1,0 +1,148 @@
+"""Read one table of raw values (from a workbook table or a CSV file) against a TableSpec.
+
+Shared by the workbook reader and the CSV loaders, so a typo in a CSV and in a workbook
+get the same treatment and the same words. Columns are found by header (case, spacing and
+aliases forgiven), not by position; columns the user added are kept as ``extras``; blank
+rows are skipped; every bad value becomes an :class:`~xl_engage.issues.Issue` at its cell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xl_engage.coerce import coerce, is_blank, to_text
+from xl_engage.issues import Issue
+from xl_engage.layout import Column, TableSpec
+
+Loc = tuple[str | int, ...]
+Locator = Callable[[int, int], str]
+
+
+def normalise_header(text: Any) -> str:
+    """Headers match whatever their case, spacing, underscores or a trailing ``*``."""
+    s = to_text(text).casefold().replace("_", " ").strip().rstrip("*").strip()
+    return re.sub(r"\s+", " ", s)
+
+
+@dataclass
+class TableRead:
+    """Rows as plain dicts ready for a model, with where each value came from."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    where: dict[Loc, str] = field(default_factory=dict)
+    labels: dict[Loc, str] = field(default_factory=dict)
+    missing: set[str] = field(default_factory=set)
+
+
+def match_columns(
+    spec: TableSpec, headers: Sequence[Any], locate: Locator, header_row: int, issues: list[Issue]
+) -> tuple[dict[int, Column], dict[int, str]]:
+    """Map header positions to spec columns; the rest are the user's own columns."""
+    wanted: dict[str, Column] = {}
+    for names in (
+        ((c.header,) for c in spec.columns),
+        (c.aliases for c in spec.columns),
+        ((c.key,) for c in spec.columns),
+    ):
+        for col, group in zip(spec.columns, names, strict=True):
+            for name in group:
+                wanted.setdefault(normalise_header(name), col)
+    known: dict[int, Column] = {}
+    extra: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for j, header in enumerate(headers):
+        if is_blank(header):
+            continue
+        col = wanted.get(normalise_header(header))
+        if col is None:
+            extra[j] = to_text(header)
+            continue
+        if col.key in seen:
+            issues.append(
+                Issue(
+                    locate(header_row, j),
+                    f"column '{col.header}' appears twice (also at "
+                    f"{locate(header_row, seen[col.key])}); this one is ignored",
+                )
+            )
+            continue
+        seen[col.key] = j
+        known[j] = col
+    for col in spec.input_columns:
+        if col.required and col.key not in seen:
+            issues.append(Issue(locate(header_row, 0), f"table '{spec.name}' has no column '{col.header}'"))
+    return known, extra
+
+
+def read_table(
+    spec: TableSpec,
+    grid: Sequence[Sequence[Any]],
+    header_row: int,
+    locate: Locator,
+    first_col: int = 0,
+    last_data_row: int | None = None,
+    keep_going: bool = True,
+) -> TableRead:
+    """Read ``grid`` rows below ``header_row`` as ``spec`` rows.
+
+    ``last_data_row`` is where the table says it ends; with ``keep_going`` the rows typed
+    right below it (Excel would have grown the table) are read too, up to the first blank.
+    """
+    out = TableRead()
+    headers = list(grid[header_row][first_col:]) if header_row < len(grid) else []
+    while headers and is_blank(headers[-1]):
+        headers.pop()
+    known, extra = match_columns(spec, headers, lambda r, c: locate(r, c + first_col), header_row, out.issues)
+    present = {c.key for c in known.values()}
+    out.missing = {c.key for c in spec.input_columns if c.required and c.key not in present}
+    end = len(grid) - 1 if last_data_row is None else last_data_row
+    r = header_row + 1
+    width = len(headers)
+    while r < len(grid):
+        cells = list(grid[r][first_col : first_col + width])
+        cells += [None] * (width - len(cells))
+        blank = all(is_blank(v) for v in cells)
+        if r > end and (blank or not keep_going):
+            break
+        if not blank:
+            _read_row(spec, cells, r, known, extra, locate, first_col, out)
+        r += 1
+    return out
+
+
+def _read_row(
+    spec: TableSpec,
+    cells: list[Any],
+    r: int,
+    known: dict[int, Column],
+    extra: dict[int, str],
+    locate: Locator,
+    first_col: int,
+    out: TableRead,
+) -> None:
+    index = len(out.rows)
+    row: dict[str, Any] = {}
+    out.where[(spec.field, index)] = locate(r, first_col)
+    for j, col in known.items():
+        loc = (spec.field, index, col.key)
+        out.where[loc] = locate(r, j + first_col)
+        out.labels[loc] = col.header
+        if not col.is_input:
+            continue
+        raw = cells[j]
+        if is_blank(raw):
+            if col.required:
+                out.issues.append(Issue(out.where[loc], f"{col.header} is required"))
+            continue
+        try:
+            row[col.key] = coerce(raw, col.kind, col.choices)
+        except ValueError as exc:
+            out.issues.append(Issue(out.where[loc], f"{col.header} {exc}"))
+    extras = {h: cells[j] for j, h in extra.items() if not is_blank(cells[j])}
+    if extras and spec.keep_extra_columns:
+        row["extras"] = extras
+    out.rows.append(row)

@@ -1,0 +1,94 @@
+"""Validate raw data into a model and locate every failure (pydantic ``loc`` → cell)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from xl_engage.issues import Issue, Problem
+from xl_engage.tabular import Loc
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+def explain(error: Mapping[str, Any]) -> str:
+    """A pydantic error as a user reads it: 'must be ≥ 0, got -120'."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    got = error.get("input")
+    if kind == "missing":
+        return "is required"
+    bounds = {
+        "greater_than_equal": ("≥", "ge"),
+        "less_than_equal": ("≤", "le"),
+        "greater_than": (">", "gt"),
+        "less_than": ("<", "lt"),
+    }
+    if kind in bounds:
+        sign, key = bounds[kind]
+        return f"must be {sign} {_show(ctx.get(key))}, got {_show(got)}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')}, got {_show(got)}"
+    if kind == "extra_forbidden":
+        return "is not a known field"
+    msg = str(error.get("msg", "is invalid"))
+    return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def locate(loc: Loc, where: Mapping[Loc, str], fallback: str) -> str:
+    """The cell of ``loc``, or of its nearest located parent."""
+    for n in range(len(loc), 0, -1):
+        if loc[:n] in where:
+            return where[loc[:n]]
+    return fallback
+
+
+def validate(
+    model_type: type[M],
+    data: Mapping[str, Any],
+    where: Mapping[Loc, str],
+    labels: Mapping[Loc, str],
+    fallback: str,
+    known: Iterable[Issue] = (),
+    suppressed: Callable[[Loc], bool] = lambda loc: False,
+) -> tuple[M | None, list[Issue]]:
+    """Build ``model_type`` from ``data``; map each failure to its cell, once."""
+    issues: list[Issue] = []
+    taken = {i.where for i in known}
+    try:
+        return model_type.model_validate(dict(data)), issues
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            if suppressed(loc):
+                continue
+            cell = locate(loc, where, fallback)
+            if cell in taken and loc in where:
+                continue
+            label = labels.get(loc) or (str(loc[-1]).replace("_", " ") if loc else "")
+            message = f"{label} {explain(err)}".strip() if label else explain(err)
+            issues.append(Issue(cell, message[:1].upper() + message[1:]))
+            taken.add(cell)
+        return None, issues
+
+
+def locate_problems(problems: Iterable[Problem], where: Mapping[Loc, str], fallback: str) -> list[Issue]:
+    """Rule violations found by a kind's checks, put at their cells."""
+    return [Issue(locate(p.loc, where, fallback), p.message, p.severity) for p in problems]

@@ -1,0 +1,126 @@
+"""Low-level access to an .xlsx file for the reader: safety checks, values, names.
+
+Values come from python-calamine (fast, and it returns every formula cell's cached value).
+Defined names are read from ``xl/workbook.xml`` with defusedxml, since calamine does not
+expose them. Anything that is not a sane xlsx package is refused with one clear line.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+from defusedxml import ElementTree
+
+from xl_engage.a1 import parse_cell
+from xl_engage.issues import NotAWorkbookError
+
+MAX_UNCOMPRESSED = 1 << 31  # 2 GiB: a zip bomb dressed as a workbook is refused
+MAX_MEMBERS = 20_000
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+
+@dataclass
+class TableRef:
+    name: str
+    sheet: str
+    header_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+
+@dataclass
+class XlsxFile:
+    """An opened workbook: sheet grids on demand, tables and defined names."""
+
+    path: Path
+    book: Any
+    names: dict[str, tuple[str, int, int]]
+    _grids: dict[str, list[list[Any]]] = field(default_factory=dict)
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.book.sheet_names)
+
+    def grid(self, sheet: str) -> list[list[Any]]:
+        """All cells of a sheet from A1, as calamine returns them ('' for blank)."""
+        if sheet not in self._grids:
+            ws = self.book.get_sheet_by_name(sheet)
+            self._grids[sheet] = ws.to_python(skip_empty_area=False)
+        return self._grids[sheet]
+
+    def value(self, sheet: str, row: int, col: int) -> Any:
+        grid = self.grid(sheet)
+        if row < len(grid) and col < len(grid[row]):
+            return grid[row][col]
+        return None
+
+    def table(self, name: str) -> TableRef | None:
+        """Find a table by name (case-insensitive, as Excel treats table names)."""
+        wanted = name.casefold()
+        for actual in self.book.table_names:
+            if actual.casefold() == wanted:
+                t = self.book.get_table_by_name(actual)
+                (r0, c0), (r1, c1) = t.start, t.end
+                return TableRef(actual, t.sheet, r0 - 1, c0, r1, c1)
+        return None
+
+
+def _check_package(path: Path) -> None:
+    if not path.exists():
+        raise NotAWorkbookError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise NotAWorkbookError(f"{path}: the file is empty (0 bytes), not an .xlsx workbook")
+    if not zipfile.is_zipfile(path):
+        raise NotAWorkbookError(f"{path}: not an .xlsx workbook (it is not a zip package)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise NotAWorkbookError(f"{path}: refused: {len(infos)} parts is not a workbook")
+            total = sum(i.file_size for i in infos)
+            if total > MAX_UNCOMPRESSED:
+                raise NotAWorkbookError(f"{path}: refused: it unpacks to {total:,} bytes")
+            if "xl/workbook.xml" not in zf.namelist():
+                raise NotAWorkbookError(f"{path}: not an .xlsx workbook (no xl/workbook.xml)")
+    except zipfile.BadZipFile as exc:
+        raise NotAWorkbookError(f"{path}: damaged .xlsx package ({exc})") from None
+
+
+def _defined_names(path: Path) -> dict[str, tuple[str, int, int]]:
+    """Single-cell defined names: name (casefolded) → (sheet, row, col)."""
+    out: dict[str, tuple[str, int, int]] = {}
+    with zipfile.ZipFile(path) as zf:
+        root = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    for node in root.iterfind(".//m:definedNames/m:definedName", _NS):
+        name, ref = node.get("name") or "", (node.text or "").strip()
+        if node.get("localSheetId") is not None or "!" not in ref:
+            continue
+        sheet, _, target = ref.rpartition("!")
+        sheet = sheet.strip("'").replace("''", "'")
+        if ":" in target:
+            continue
+        try:
+            row, col = parse_cell(target)
+        except ValueError:
+            continue
+        out[name.casefold()] = (sheet, row, col)
+    return out
+
+
+def open_xlsx(path: Path | str) -> XlsxFile:
+    """Open a workbook for reading, or raise NotAWorkbookError with the reason."""
+    p = Path(path)
+    _check_package(p)
+    try:
+        book = python_calamine.load_workbook(str(p), load_tables=True)
+        names = _defined_names(p)
+    except NotAWorkbookError:
+        raise
+    except Exception as exc:  # calamine and XML errors have many types; all mean "unreadable"
+        raise NotAWorkbookError(f"{p}: cannot be read as a workbook ({exc})") from None
+    return XlsxFile(p, book, names)
