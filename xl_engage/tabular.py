@@ -102,10 +102,12 @@ def read_table(
     end = len(grid) - 1 if last_data_row is None else last_data_row
     r = header_row + 1
     width = len(headers)
+    # a row counts only by what the user types: calculated cells hold cached values
+    typed = [j for j, c in known.items() if c.is_input] + list(extra)
     while r < len(grid):
         cells = list(grid[r][first_col : first_col + width])
         cells += [None] * (width - len(cells))
-        blank = all(is_blank(v) for v in cells)
+        blank = all(is_blank(cells[j]) for j in typed)
         if r > end and (blank or not keep_going):
             break
         if not blank:

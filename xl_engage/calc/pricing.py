@@ -96,7 +96,7 @@ class AgreementLineResult:
 
 @dataclass(frozen=True)
 class ClientResult:
-    msp_mrr: Decimal
+    msp_mrr_effective: Decimal
     vcio_rule_mrr: Decimal
     rule_hours: Decimal
     agreement_hours: Decimal
@@ -165,7 +165,7 @@ def calculate(book: PricingBook) -> PricingResults:
         template_mrr = package_mrr.get(key(c.package), Decimal(0))
         clients.append(
             ClientResult(
-                msp_mrr=msp,
+                msp_mrr_effective=msp,
                 vcio_rule_mrr=rule,
                 rule_hours=vcio_hours(rule, s.planning_rate),
                 agreement_hours=hours,
@@ -181,7 +181,7 @@ def calculate(book: PricingBook) -> PricingResults:
         packages=tuple(packages),
         agreement_lines=agreement,
         clients=tuple(clients),
-        total_msp_mrr=sum((c.msp_mrr for c in clients), Decimal(0)),
+        total_msp_mrr=sum((c.msp_mrr_effective for c in clients), Decimal(0)),
         total_rule_mrr=sum((c.vcio_rule_mrr for c in clients), Decimal(0)),
         total_agreement_mrr=sum((c.agreement_mrr for c in clients), Decimal(0)),
     )

@@ -21,7 +21,11 @@ def rows(
         row: dict[str, Any] = {k: getattr(record, k) for k in type(record).model_fields}
         row["__extra__"] = dict(getattr(record, "extras", {}) or {})
         if results is not None:
-            row.update(dataclasses.asdict(results[i]))
+            computed = dataclasses.asdict(results[i])
+            clash = computed.keys() & row.keys()
+            if clash:  # a result must never overwrite what the user typed
+                raise ValueError(f"result fields shadow input fields: {sorted(clash)}")
+            row.update(computed)
         out.append(row)
     return out
 

@@ -277,8 +277,6 @@ def build(book: PricingBook) -> Book:
     )
     totals = (len(book.clients), r.total_msp_mrr, r.total_rule_mrr, r.total_agreement_mrr)
     client_rows = rows(book.clients, r.clients)
-    for row, res in zip(client_rows, r.clients, strict=True):
-        row["msp_mrr_effective"] = res.msp_mrr
     overview = Sheet(
         "Overview",
         (
