@@ -82,9 +82,9 @@ def validate(
             cell = locate(loc, where, fallback)
             if cell in taken and loc in where:
                 continue
-            label = labels.get(loc) or (str(loc[-1]).replace("_", " ") if loc else "")
+            label = labels.get(loc) or (str(loc[-1]).replace("_", " ").capitalize() if loc else "")
             message = f"{label} {explain(err)}".strip() if label else explain(err)
-            issues.append(Issue(cell, message[:1].upper() + message[1:]))
+            issues.append(Issue(cell, message))
             taken.add(cell)
         return None, issues
 
