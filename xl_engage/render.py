@@ -172,6 +172,7 @@ class _SheetWriter:
             Column(header=h, key=f"__extra__:{h}", required=False) for h in extra_headers
         ]
         header_row = self.row
+        self.ws.set_row(header_row, 30)
         n = max(len(block.rows), 1)
         self.ws.add_table(
             header_row,
@@ -222,7 +223,7 @@ class _SheetWriter:
                 )
             if col.help:
                 self.ws.write_comment(header_row, j, col.help, {"x_scale": 2})
-            self._width(j, col.width or max(len(col.header) * 1.1 + 2, 10))
+            self._width(j, col.width or _default_width(col))
         self.r.tables[spec.name] = _PlacedTable(
             self.sheet.name, header_row, 0, len(block.rows), [c.key for c in columns]
         )
@@ -248,6 +249,13 @@ class _SheetWriter:
         if self.first_table_header is not None:
             ws.repeat_rows(self.first_table_header)
         ws.set_tab_color(self.sheet.tab_color or b.primary)
+
+
+def _default_width(col: Column) -> float:
+    """Headers wrap (the header row is tall), so numbers need no wider a column than ~14."""
+    if col.kind == "text":
+        return max(len(col.header) + 2, 12)
+    return min(max(len(col.header) * 0.9, 10), 14)
 
 
 def _escape_hf(text: str) -> str:
