@@ -171,3 +171,12 @@ def test_parse_money_refuses_ambiguous_text(text: str) -> None:
 def test_rounding_rule_is_half_away_from_zero() -> None:
     assert round_money(D("0.005")) == D("0.01") and round_money(D("-0.005")) == D("-0.01")
     assert round_money(D("2.675")) == D("2.68")  # a float would say 2.67
+
+
+def test_check_names_duplicates_and_unknowns_readably() -> None:
+    book = _book([("P", "Review", "quarterly", D(1)), ("P", "review", "weekly", D(1))])
+    problems = [(p.loc, p.message) for p in pricing.check(book)]
+    assert problems == [
+        (("service_lines", 1, "name"), "service line 'review' of 'P' appears more than once"),
+        (("service_lines", 1, "cycle"), "unknown cycle 'weekly'; use one of annual, quarterly, monthly"),
+    ]

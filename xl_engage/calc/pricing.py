@@ -235,21 +235,29 @@ def agreement_from_template(
 def check(book: PricingBook) -> list[Problem]:
     """Cross-table rules pydantic cannot see: unknown names, duplicates, missing MRR."""
     out: list[Problem] = []
-    cycles = {key(c.name) for c in book.cycles}
-    packages = {key(p.name) for p in book.packages}
-    clients = {key(c.name) for c in book.clients}
-    cycle_list = ", ".join(c.name for c in book.cycles)
+    cycle_hint = "; use one of " + ", ".join(c.name for c in book.cycles)
 
-    def dupes(field: str, names: list[str], what: str, col: str = "name") -> None:
-        for idxs in duplicates(names).values():
+    def dupes(table: str, keys: list[str], shown: list[str], what: str, col: str = "name") -> None:
+        for idxs in duplicates(keys).values():
             for i in idxs[1:]:
-                out.append(Problem((field, i, col), f"{what} {names[i]!r} appears more than once"))
+                out.append(Problem((table, i, col), f"{what} {shown[i]} appears more than once"))
 
-    dupes("cycles", [c.name for c in book.cycles], "cycle")
-    dupes("packages", [p.name for p in book.packages], "package")
-    dupes("clients", [c.name for c in book.clients], "client")
-    dupes("projects", [p.name for p in book.projects], "project")
-    for idxs in duplicates([str(p.min_employees) for p in book.packages]).values():
+    def unknown(table: str, refs: list[str], known: list[str], col: str, what: str, hint: str = "") -> None:
+        names = {key(n) for n in known}
+        for i, ref in enumerate(refs):
+            if key(ref) not in names:
+                out.append(Problem((table, i, col), f"unknown {what} {ref!r}{hint}"))
+
+    for table, items in (
+        ("cycles", book.cycles),
+        ("packages", book.packages),
+        ("clients", book.clients),
+        ("projects", book.projects),
+    ):
+        names = [x.name for x in items]
+        dupes(table, names, [repr(n) for n in names], table.rstrip("s"))
+    mins = [str(p.min_employees) for p in book.packages]
+    for idxs in duplicates(mins).values():
         for i in idxs[1:]:
             out.append(
                 Problem(
@@ -257,43 +265,32 @@ def check(book: PricingBook) -> list[Problem]:
                     "two packages start at the same head count; the recommendation needs distinct minimums",
                 )
             )
+    lines = book.service_lines
     dupes(
         "service_lines",
-        [f"{s.package}\x00{s.name}" for s in book.service_lines],
+        [f"{s.package}\x00{s.name}" for s in lines],
+        [f"{s.name!r} of {s.package!r}" for s in lines],
         "service line",
-        "name",
     )
+    agreement = book.agreement_lines
     dupes(
         "agreement_lines",
-        [f"{a.client}\x00{a.name}" for a in book.agreement_lines],
+        [f"{a.client}\x00{a.name}" for a in agreement],
+        [f"{a.name!r} of {a.client!r}" for a in agreement],
         "agreement line",
-        "name",
     )
-    for i, s in enumerate(book.service_lines):
-        if key(s.package) not in packages:
-            out.append(Problem(("service_lines", i, "package"), f"unknown package {s.package!r}"))
-        if key(s.cycle) not in cycles:
-            out.append(
-                Problem(
-                    ("service_lines", i, "cycle"),
-                    f"unknown cycle {s.cycle!r}; use one of {cycle_list}",
-                )
-            )
+    packages = [p.name for p in book.packages]
+    cycles = [c.name for c in book.cycles]
+    unknown("service_lines", [s.package for s in lines], packages, "package", "package")
+    unknown("service_lines", [s.cycle for s in lines], cycles, "cycle", "cycle", cycle_hint)
+    unknown("clients", [c.package for c in book.clients], packages, "package", "package")
     for i, c in enumerate(book.clients):
-        if key(c.package) not in packages:
-            out.append(Problem(("clients", i, "package"), f"unknown package {c.package!r}"))
         if c.msp_mrr is None and (c.users is None or c.price_per_user is None):
             out.append(
                 Problem(("clients", i, "msp_mrr"), "give the MSP MRR, or both users and price per user")
             )
-    for i, a in enumerate(book.agreement_lines):
-        if key(a.client) not in clients:
-            out.append(Problem(("agreement_lines", i, "client"), f"unknown client {a.client!r}"))
-        if key(a.cycle) not in cycles:
-            out.append(
-                Problem(
-                    ("agreement_lines", i, "cycle"),
-                    f"unknown cycle {a.cycle!r}; use one of {cycle_list}",
-                )
-            )
+    unknown(
+        "agreement_lines", [a.client for a in agreement], [c.name for c in book.clients], "client", "client"
+    )
+    unknown("agreement_lines", [a.cycle for a in agreement], cycles, "cycle", "cycle", cycle_hint)
     return out

@@ -29,6 +29,20 @@ from xl_engage.models.pricing import PricingBook
 KIND_NAME = "pricing"
 SCHEMA_VERSION = 1
 
+# A service line, in a template or in a client's agreement: what the user types ...
+LINE_INPUTS = (
+    Column("Service line", "name", width=36, aliases=("Service", "Line", "Item")),
+    Column("Cycle", "cycle", choices_name="CycleNames"),
+    Column("Hours per occurrence", "hours", "hours", aliases=("Hours",)),
+    Column("Rate", "rate", "money", aliases=("Hourly rate", "Internal rate")),
+)
+# ... and what cycle-based pricing makes of it.
+LINE_RESULTS = (
+    Column("Occurrences", "occurrences", "int"),
+    Column("Annual hours", "annual_hours", "hours"),
+    Column("Annual amount", "annual_amount", "money"),
+)
+
 CYCLES = TableSpec(
     "Cycles",
     "Cycles",
@@ -67,13 +81,8 @@ SERVICE_LINES = TableSpec(
     "service_lines",
     (
         Column("Package", "package", choices_name="PackageNames", width=18),
-        Column("Service line", "name", width=36, aliases=("Service", "Line", "Item")),
-        Column("Cycle", "cycle", choices_name="CycleNames"),
-        Column("Hours per occurrence", "hours", "hours", aliases=("Hours",)),
-        Column("Rate", "rate", "money", aliases=("Hourly rate", "Internal rate")),
-        Column("Occurrences", "occurrences", "int"),
-        Column("Annual hours", "annual_hours", "hours"),
-        Column("Annual amount", "annual_amount", "money"),
+        *LINE_INPUTS,
+        *LINE_RESULTS,
     ),
     title="Package template lines (cycle-based pricing)",
 )
@@ -114,10 +123,7 @@ AGREEMENTS = TableSpec(
     "agreement_lines",
     (
         Column("Client", "client", choices_name="ClientNames", width=28),
-        Column("Service line", "name", width=36, aliases=("Service", "Line", "Item")),
-        Column("Cycle", "cycle", choices_name="CycleNames"),
-        Column("Hours per occurrence", "hours", "hours", aliases=("Hours",)),
-        Column("Rate", "rate", "money", aliases=("Hourly rate", "Internal rate")),
+        *LINE_INPUTS,
         Column(
             "Included",
             "included",
@@ -127,9 +133,7 @@ AGREEMENTS = TableSpec(
             help="No = removed from this client's agreement.",
         ),
         Column("Template", "template", width=18),
-        Column("Occurrences", "occurrences", "int"),
-        Column("Annual hours", "annual_hours", "hours"),
-        Column("Annual amount", "annual_amount", "money"),
+        *LINE_RESULTS,
         Column("Template hours", "template_hours", "hours"),
         Column("Template amount", "template_amount", "money"),
         Column("Difference", "difference", "money"),

@@ -1,0 +1,526 @@
+"""The function library behind the Excel functions (``=VCIO_PRICE(...)`` and friends).
+
+Plain typed Python with Excel-friendly signatures and no Excel library: the xlwings adapters
+in ``udfs/xle_udfs.py`` call these in one line each, and the same functions can later be
+served through xlwings Lite or mirrored as native LAMBDA names.
+
+What Excel hands a function, and what each one accepts:
+
+- numbers as floats (``40.0`` for 40), numeric text (``"5000"``, ``"$1,250.50"``, ``"20%"``);
+- ``None`` (or empty text) for a blank argument or cell: the argument's default, or an error
+  if the argument is required;
+- ranges as 2-D lists (``[[4.0], [2.0], [None]]``); blank cells in a range are skipped;
+- logical values (``TRUE``/``FALSE``), dates and Excel error values (``#N/A``) are refused
+  where a number is expected, with a message that says so.
+
+Every function returns only ``str``, ``float``, ``int`` or ``bool`` — money is computed
+exactly with :class:`~decimal.Decimal` and converted to ``float`` at the boundary — or, on
+bad input, a readable error string starting with ``#XLE!``. They never raise: one decorator,
+:func:`excel_function`, is the error boundary for all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import inspect
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TypeAlias
+
+from xl_engage.calc.pricing import annual_hours, monthly, recommend
+from xl_engage.calc.pricing import vcio_hours as _vcio_hours
+from xl_engage.calc.pricing import vcio_price as _vcio_price
+from xl_engage.calc.roi import segment_roi
+from xl_engage.coerce import is_blank, show, to_int, to_number, to_text
+from xl_engage.issues import XleError
+from xl_engage.models.base import key
+from xl_engage.models.pricing import Package
+from xl_engage.models.roi import RoiSettings, Segment
+from xl_engage.money import round_money
+
+__all__ = [
+    "ERROR_PREFIX",
+    "HELP",
+    "ArgumentError",
+    "ExcelInput",
+    "ExcelValue",
+    "FunctionHelp",
+    "PricingDefaults",
+    "am_roi",
+    "excel_function",
+    "price_from_margin",
+    "price_from_markup",
+    "pricing_defaults",
+    "vcio_cycle_mrr",
+    "vcio_hours",
+    "vcio_package",
+    "vcio_price",
+]
+
+ERROR_PREFIX = "#XLE! "
+
+Cell: TypeAlias = str | float | int | bool | Decimal | dt.date | dt.datetime | None
+"""One cell as Excel (through xlwings) or a Python caller hands it over."""
+ExcelInput: TypeAlias = Cell | Sequence[Cell] | Sequence[Sequence[Cell]]
+"""A single value, or a range: a 1-D or 2-D list of cells."""
+ExcelValue: TypeAlias = str | float | int | bool
+"""What a function may return to a cell."""
+
+# Excel's error values, as xlwings hands them over with ``err_to_str=True``.
+EXCEL_ERRORS = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    }
+)
+
+
+class ArgumentError(XleError):
+    """A bad argument; the message names the argument and what was wrong with it."""
+
+
+# --- the error boundary ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FunctionHelp:
+    """Help for one function: a one-line summary and one line per argument."""
+
+    name: str
+    summary: str
+    args: dict[str, str]
+    defaults: dict[str, object] = field(default_factory=dict)
+
+
+HELP: dict[str, FunctionHelp] = {}
+"""Help text of every library function, by Python name, in definition order."""
+
+
+def excel_function(**arg_help: str) -> Callable[[Callable[..., object]], Callable[..., ExcelValue]]:
+    """Make ``fn`` safe to call from a cell, and record its help text.
+
+    The wrapped function:
+
+    - replaces a blank argument (``None`` or empty text) by the parameter's default;
+    - turns an :class:`ArgumentError` into ``"#XLE! <message>"``, and any other failure into
+      an ``#XLE!`` string too, so a cell never shows a traceback;
+    - converts a :class:`~decimal.Decimal` result to ``float`` and refuses non-finite
+      results, so only ``str``/``float``/``int``/``bool`` reach Excel.
+
+    ``arg_help`` gives one line of help per parameter (all of them, no others); it is
+    appended to the docstring and kept in :data:`HELP`.
+    """
+
+    def wrap(fn: Callable[..., object]) -> Callable[..., ExcelValue]:
+        sig = inspect.signature(fn)
+        if set(arg_help) != set(sig.parameters):
+            raise TypeError(
+                f"{fn.__name__}: help given for {sorted(arg_help)}, parameters are {list(sig.parameters)}"
+            )
+        defaults = {
+            name: p.default for name, p in sig.parameters.items() if p.default is not inspect.Parameter.empty
+        }
+        summary = (inspect.getdoc(fn) or "").strip().splitlines()[0] if fn.__doc__ else ""
+        if not summary:
+            raise TypeError(f"{fn.__name__}: a docstring is required")
+
+        @functools.wraps(fn)
+        def boundary(*args: object, **kwargs: object) -> ExcelValue:
+            try:
+                bound = sig.bind(*args, **kwargs)
+            except TypeError as exc:
+                return f"{ERROR_PREFIX}{fn.__name__.upper()}: {exc}"
+            for name, value in bound.arguments.items():
+                if defaults.get(name) is not None and is_blank(value):
+                    bound.arguments[name] = defaults[name]
+            try:
+                return _to_excel(fn(*bound.args, **bound.kwargs))
+            except ArgumentError as exc:
+                return f"{ERROR_PREFIX}{exc}"
+            except ArithmeticError:
+                return f"{ERROR_PREFIX}the numbers are too large to compute to the cent"
+            except Exception as exc:  # the boundary: a cell must never show a traceback
+                return f"{ERROR_PREFIX}unexpected error in {fn.__name__.upper()}: {type(exc).__name__}: {exc}"
+
+        lines = [f"    {name}: {text}" for name, text in arg_help.items()]
+        boundary.__doc__ = f"{inspect.getdoc(fn)}\n\nArgs:\n" + "\n".join(lines)
+        boundary.__annotations__ = {**fn.__annotations__, "return": "ExcelValue"}
+        boundary.__signature__ = sig.replace(return_annotation="ExcelValue")  # type: ignore[attr-defined]
+        HELP[fn.__name__] = FunctionHelp(fn.__name__, summary, dict(arg_help), defaults)
+        return boundary
+
+    return wrap
+
+
+def _to_excel(value: object) -> ExcelValue:
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ArgumentError("the result is too large for Excel")
+    if isinstance(value, str | int | float):  # bool is an int
+        return value
+    raise TypeError(f"cannot hand {type(value).__name__} to Excel")  # pragma: no cover - a bug
+
+
+# --- reading arguments ------------------------------------------------------------------------
+
+
+def _cells(value: ExcelInput) -> list[Cell]:
+    """A range (2-D or 1-D list) flattened row by row; a single value as a one-cell list."""
+    if isinstance(value, list | tuple):
+        out: list[Cell] = []
+        for item in value:
+            if isinstance(item, list | tuple):
+                out.extend(item)
+            else:
+                out.append(item)
+        return out
+    return [value]
+
+
+def _single(name: str, value: ExcelInput) -> Cell:
+    """One value; a one-cell range is unwrapped."""
+    if isinstance(value, list | tuple):
+        cells = _cells(value)
+        if len(cells) != 1:
+            raise ArgumentError(f"{name} takes a single value, got a range of {len(cells)} cells")
+        value = cells[0]
+    return value
+
+
+def _is_error_value(value: Cell) -> bool:
+    return isinstance(value, str) and (
+        value.strip() in EXCEL_ERRORS or value.startswith(ERROR_PREFIX.strip())
+    )
+
+
+def _number(name: str, value: ExcelInput) -> tuple[Decimal, Cell]:
+    """An exact number and the raw value it came from (for messages)."""
+    raw = _single(name, value)
+    if is_blank(raw):
+        raise ArgumentError(f"{name} is required")
+    if isinstance(raw, bool):
+        raise ArgumentError(f"{name} must be a number, got the logical value {'TRUE' if raw else 'FALSE'}")
+    if _is_error_value(raw):
+        raise ArgumentError(f"{name} is an error value: {to_text(raw)}")
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise ArgumentError(f"{name} must be a finite number, got {raw}")
+    try:
+        return to_number(raw.strip() if isinstance(raw, str) else raw), raw
+    except ValueError as exc:
+        raise ArgumentError(f"{name} {exc}") from None
+
+
+def _at_least_zero(name: str, value: ExcelInput) -> Decimal:
+    number, raw = _number(name, value)
+    if number < 0:
+        raise ArgumentError(f"{name} must be ≥ 0, got {show(raw)}")
+    return number
+
+
+def _above_zero(name: str, value: ExcelInput) -> Decimal:
+    number, raw = _number(name, value)
+    if number <= 0:
+        raise ArgumentError(f"{name} must be > 0, got {show(raw)}")
+    return number
+
+
+def _fraction(name: str, value: ExcelInput) -> Decimal:
+    number, raw = _number(name, value)
+    if not 0 <= number <= 1:
+        raise ArgumentError(f"{name} must be between 0 and 1 (20 % is 0.2 or 20%), got {show(raw)}")
+    return number
+
+
+def _count(name: str, value: ExcelInput) -> int:
+    number, raw = _number(name, value)
+    try:
+        whole = to_int(number)
+    except ValueError:
+        raise ArgumentError(f"{name} must be a whole number, got {show(raw)}") from None
+    if whole < 0:
+        raise ArgumentError(f"{name} must be ≥ 0, got {show(raw)}")
+    return whole
+
+
+def _text(name: str, value: ExcelInput) -> str:
+    raw = _single(name, value)
+    if is_blank(raw):
+        raise ArgumentError(f"{name} is required")
+    if _is_error_value(raw):
+        raise ArgumentError(f"{name} is an error value: {to_text(raw)}")
+    return to_text(raw)
+
+
+def _required(name: str, value: ExcelInput) -> ExcelInput:
+    if value is None or (isinstance(value, str) and is_blank(value)):
+        raise ArgumentError(f"{name} is required")
+    return value
+
+
+# --- the firm's defaults (templates/pricing.toml) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class PricingDefaults:
+    """What the functions take from the pricing templates when an argument is left out."""
+
+    packages: tuple[Package, ...]
+    cycles: dict[str, int]  # by key(name): occurrences per year
+    advisory_name: str
+    source: str
+
+
+BUILT_IN_DEFAULTS = PricingDefaults(
+    packages=(
+        Package(name="vCIO Light", min_employees=20),
+        Package(name="vCIO Basic", min_employees=30),
+        Package(name="vCIO Professional", min_employees=40),
+        Package(name="vCIO Enterprise", min_employees=70),
+    ),
+    cycles={"annual": 1, "quarterly": 3, "monthly": 12, "weekly": 48},
+    advisory_name="Client Advisory",
+    source="built-in (mirrors the shipped templates/pricing.toml)",
+)
+"""Used only when the templates cannot be read (an add-in installed without them)."""
+
+
+@functools.lru_cache(maxsize=1)
+def pricing_defaults() -> PricingDefaults:
+    """Packages, cycles and the advisory name from the firm's ``pricing.toml``, read once.
+
+    Honours ``$XL_ENGAGE_TEMPLATES``; falls back to :data:`BUILT_IN_DEFAULTS` if the file is
+    missing or invalid. Call ``pricing_defaults.cache_clear()`` after editing the file.
+    """
+    from xl_engage.inputs.pricing import load_templates
+    from xl_engage.templates import templates_dir
+
+    try:
+        book = load_templates()
+    except (XleError, OSError, ValueError):
+        return BUILT_IN_DEFAULTS
+    return PricingDefaults(
+        packages=book.packages,
+        cycles={key(c.name): c.per_year for c in book.cycles},
+        advisory_name=book.settings.advisory_name,
+        source=str(templates_dir() / "pricing.toml"),
+    )
+
+
+def _packages(value: ExcelInput) -> tuple[Package, ...]:
+    """Packages from a two-column range: name | minimum employees (a header row is skipped)."""
+    shape = "packages_range must be a two-column range: package name | minimum employees"
+    if not isinstance(value, list | tuple) or not all(isinstance(row, list | tuple) for row in value):
+        raise ArgumentError(shape)
+    out: list[Package] = []
+    seen: dict[int, str] = {}
+    for i, row in enumerate(value, start=1):
+        if all(is_blank(c) for c in row):
+            continue
+        if len(row) < 2:
+            raise ArgumentError(shape)
+        name_cell, min_cell = row[0], row[1]
+        if i == 1 and isinstance(min_cell, str) and not _looks_numeric(min_cell):
+            continue  # a header row
+        where = f"packages_range row {i}"
+        name = _text(f"{where} (name)", name_cell)
+        minimum = _count(f"{where} (minimum employees)", min_cell)
+        if minimum in seen:
+            raise ArgumentError(f"{where}: {name!r} and {seen[minimum]!r} both start at {minimum} employees")
+        seen[minimum] = name
+        out.append(Package(name=name, min_employees=minimum))
+    if not out:
+        raise ArgumentError(f"{shape}; it holds no packages")
+    return tuple(out)
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        to_number(text.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def _per_year(name: str, value: Cell, cycles: dict[str, int]) -> int:
+    """Occurrences per year: a cycle name from the templates, or a whole number 0–366."""
+    if isinstance(value, str) and key(value) in cycles:
+        return cycles[key(value)]
+    if isinstance(value, str) and not _looks_numeric(value) and not _is_error_value(value):
+        names = ", ".join(cycles)
+        raise ArgumentError(
+            f"{name}: unknown cycle {value.strip()!r}; use {names} or a number of occurrences per year"
+        )
+    occurrences = _count(name, value)
+    if occurrences > 366:
+        raise ArgumentError(f"{name} must be at most 366 occurrences per year, got {show(value)}")
+    return occurrences
+
+
+# --- the functions -------------------------------------------------------------------------------
+
+
+@excel_function(
+    msp_mrr="The client's managed-services MRR in dollars, e.g. 5000.",
+    ratio="Share of the MSP MRR charged for the vCIO; blank = 0.20 (the 20 % rule).",
+)
+def vcio_price(msp_mrr: ExcelInput, ratio: ExcelInput = 0.20) -> Decimal:
+    """Stand-alone vCIO MRR by the 20 % rule: ratio × managed-services MRR, to the cent.
+
+    ``=VCIO_PRICE(5000)`` → 1000 (40 users × $125 = $5,000 MRR → $1,000 vCIO MRR).
+    """
+    return _vcio_price(_at_least_zero("msp_mrr", msp_mrr), _fraction("ratio", ratio))
+
+
+@excel_function(
+    employees="The client's head count (whole number), e.g. 45.",
+    packages_range="Optional two-column range: package name | minimum employees; "
+    "blank = the firm's packages (vCIO Light 20, Basic 30, Professional 40, Enterprise 70).",
+    advisory_name='Optional name shown below the smallest package; blank = "Client Advisory".',
+)
+def vcio_package(
+    employees: ExcelInput, packages_range: ExcelInput = None, advisory_name: ExcelInput = None
+) -> str:
+    """The recommended vCIO package for a head count (the largest minimum not above it).
+
+    ``=VCIO_PACKAGE(45)`` → "vCIO Professional"; ``=VCIO_PACKAGE(12)`` → "Client Advisory".
+    """
+    defaults = pricing_defaults()
+    count = _count("employees", employees)
+    packages = defaults.packages if is_blank(packages_range) else _packages(packages_range)
+    advisory = defaults.advisory_name if is_blank(advisory_name) else _text("advisory_name", advisory_name)
+    return recommend(count, packages, advisory)
+
+
+@excel_function(
+    hours_range="Hours per occurrence of each service line (a range; blank cells are skipped).",
+    cycles_range="Each line's cycle: annual, quarterly (3/yr), monthly (12/yr), weekly (48/yr) "
+    "or a number of occurrences per year; one cycle applies to every line.",
+    rate="Internal hourly rate in dollars; blank = 200.",
+)
+def vcio_cycle_mrr(hours_range: ExcelInput, cycles_range: ExcelInput, rate: ExcelInput = 200) -> Decimal:
+    """Cycle-based MRR: Σ hours × occurrences per year × rate / 12, to the cent.
+
+    ``=VCIO_CYCLE_MRR({4;2;2;2}, "quarterly")`` → 500 (10 h × 3 = 30 h × $200 = $6,000 / 12).
+    """
+    hours_cells = _cells(_required("hours_range", hours_range))
+    cycle_cells = _cells(_required("cycles_range", cycles_range))
+    if len(cycle_cells) == 1:
+        cycle_cells = cycle_cells * len(hours_cells)
+    elif len(cycle_cells) != len(hours_cells):
+        raise ArgumentError(
+            f"hours_range has {len(hours_cells)} cells but cycles_range has {len(cycle_cells)}; "
+            "give one cycle per hours cell, or a single cycle for all"
+        )
+    hourly = _at_least_zero("rate", rate)
+    cycles = pricing_defaults().cycles
+    total = Decimal(0)
+    for i, (hours_cell, cycle_cell) in enumerate(zip(hours_cells, cycle_cells, strict=True), start=1):
+        if is_blank(hours_cell):
+            continue
+        hours = _at_least_zero(f"hours_range cell {i}", hours_cell)
+        if is_blank(cycle_cell):
+            raise ArgumentError(f"cycles_range cell {i} is blank; give the cycle of the {show(hours_cell)} h")
+        total += annual_hours(hours, _per_year(f"cycles_range cell {i}", cycle_cell, cycles))
+    return monthly(total * hourly)
+
+
+@excel_function(
+    mrr="A vCIO MRR in dollars, e.g. 1000.",
+    rate="Internal planning rate in dollars per hour; blank = 200.",
+)
+def vcio_hours(mrr: ExcelInput, rate: ExcelInput = 200) -> Decimal:
+    """Yearly vCIO hours an MRR pays for: MRR × 12 / rate (not rounded).
+
+    ``=VCIO_HOURS(1000)`` → 60 ($1,000 × 12 = $12,000 / $200 = 60 h a year, 5 h a month).
+    """
+    return _vcio_hours(_at_least_zero("mrr", mrr), _above_zero("rate", rate))
+
+
+_ROI_DEFAULTS = RoiSettings()
+
+
+@excel_function(
+    clients="Number of clients in the segment (whole number).",
+    adoption="Share of those clients who take part, 0 to 1 (e.g. 0.6 or 60%).",
+    added_project_revenue="Added project revenue per adopting client per year, in dollars.",
+    added_mrr="Added managed-services MRR per adopting client, in dollars a month.",
+    added_services_mrr="Added professional-services (vCIO) MRR per adopting client, dollars a month.",
+    hours_per_account="Account-management hours per adopting client per year; blank = 10.",
+    rate="The account manager's internal hourly rate in dollars; blank = 45.",
+    tool_cost_month="The account-management tool's monthly cost in dollars; blank = 249.",
+)
+def am_roi(
+    clients: ExcelInput,
+    adoption: ExcelInput,
+    added_project_revenue: ExcelInput,
+    added_mrr: ExcelInput,
+    added_services_mrr: ExcelInput,
+    hours_per_account: ExcelInput = float(_ROI_DEFAULTS.hours_per_account),
+    rate: ExcelInput = float(_ROI_DEFAULTS.am_rate),
+    tool_cost_month: ExcelInput = float(_ROI_DEFAULTS.tool_cost_month),
+) -> Decimal:
+    """ROI multiple of account management for one segment bearing the whole tool cost.
+
+    Added revenue (projects + MRR × 12 + services MRR × 12, per adopting client) divided by
+    the investment (labour + tool × 12); 0 when nothing is invested.
+    ``=AM_ROI(10, 0.5, 2000, 100, 250)`` → 31000 / 5238 ≈ 5.92.
+    """
+    segment = Segment(
+        name="Portfolio",
+        clients=_count("clients", clients),
+        adoption=_fraction("adoption", adoption),
+        added_project_revenue=_at_least_zero("added_project_revenue", added_project_revenue),
+        added_mrr=_at_least_zero("added_mrr", added_mrr),
+        added_services_mrr=_at_least_zero("added_services_mrr", added_services_mrr),
+    )
+    hours = _at_least_zero("hours_per_account", hours_per_account)
+    hourly = _at_least_zero("rate", rate)
+    tool_year = _at_least_zero("tool_cost_month", tool_cost_month) * 12
+    return segment_roi(segment, hours, hourly, tool_year).roi
+
+
+@excel_function(
+    cost="What the item costs the MSP, in dollars.",
+    markup="Markup on cost as a fraction, e.g. 0.30 or 30% (≥ 0).",
+)
+def price_from_markup(cost: ExcelInput, markup: ExcelInput) -> Decimal:
+    """Price with a markup on cost: cost × (1 + markup), to the cent.
+
+    ``=PRICE_FROM_MARKUP(3000, 0.3)`` → 3900. Not a margin: see PRICE_FROM_MARGIN.
+    """
+    return round_money(_at_least_zero("cost", cost) * (1 + _at_least_zero("markup", markup)))
+
+
+@excel_function(
+    cost="What the item costs the MSP, in dollars.",
+    margin="Gross margin on the price as a fraction, 0 ≤ margin < 1, e.g. 0.30 or 30%.",
+)
+def price_from_margin(cost: ExcelInput, margin: ExcelInput) -> Decimal:
+    """Price with a gross margin on price: cost / (1 − margin), to the cent.
+
+    ``=PRICE_FROM_MARGIN(3000, 0.3)`` → 4285.71. Not a markup: see PRICE_FROM_MARKUP.
+    """
+    amount = _at_least_zero("cost", cost)
+    number, raw = _number("margin", margin)
+    if number < 0:
+        raise ArgumentError(f"margin must be ≥ 0, got {show(raw)}")
+    if number >= 1:
+        raise ArgumentError(f"margin must be below 1 (100 %): no price carries that margin, got {show(raw)}")
+    return round_money(amount / (1 - number))
