@@ -27,7 +27,7 @@ import inspect
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation, Overflow
 from typing import TypeAlias
 
 from xl_engage.calc.pricing import annual_hours, monthly, recommend
@@ -153,10 +153,11 @@ def excel_function(**arg_help: str) -> Callable[[Callable[..., object]], Callabl
                 return _to_excel(fn(*bound.args, **bound.kwargs))
             except ArgumentError as exc:
                 return f"{ERROR_PREFIX}{exc}"
-            except ArithmeticError:
+            except (InvalidOperation, Overflow):  # beyond Decimal's 28 digits or its exponents
                 return f"{ERROR_PREFIX}the numbers are too large to compute to the cent"
             except Exception as exc:  # the boundary: a cell must never show a traceback
-                return f"{ERROR_PREFIX}unexpected error in {fn.__name__.upper()}: {type(exc).__name__}: {exc}"
+                detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+                return f"{ERROR_PREFIX}unexpected error in {fn.__name__.upper()}: {detail}"
 
         lines = [f"    {name}: {text}" for name, text in arg_help.items()]
         boundary.__doc__ = f"{inspect.getdoc(fn)}\n\nArgs:\n" + "\n".join(lines)
@@ -263,9 +264,16 @@ def _text(name: str, value: ExcelInput) -> str:
     raw = _single(name, value)
     if is_blank(raw):
         raise ArgumentError(f"{name} is required")
+    if isinstance(raw, bool):
+        raise ArgumentError(f"{name} must be text, got the logical value {'TRUE' if raw else 'FALSE'}")
+    if isinstance(raw, dt.date):
+        raise ArgumentError(f"{name} must be text, got the date {to_text(raw)}")
     if _is_error_value(raw):
         raise ArgumentError(f"{name} is an error value: {to_text(raw)}")
-    return to_text(raw)
+    text = to_text(raw)
+    if len(text) > 255:
+        raise ArgumentError(f"{name} must be at most 255 characters, got {len(text)}")
+    return text
 
 
 def _required(name: str, value: ExcelInput) -> ExcelInput:

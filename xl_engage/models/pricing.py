@@ -13,8 +13,6 @@ from pydantic import Field, model_validator
 
 from xl_engage.models.base import Count, Fraction, Frozen, Hours, Money, Name, Record
 
-CYCLE_DEFAULTS: dict[str, int] = {"annual": 1, "quarterly": 3, "monthly": 12, "weekly": 52}
-
 
 class PricingSettings(Frozen):
     """Rules of thumb an owner tunes (DOMAIN.md §2)."""

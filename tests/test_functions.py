@@ -1,0 +1,440 @@
+"""The function library behind the Excel functions: worked numbers, Excel-style inputs, errors.
+
+Expected values are worked out by hand in the comments (DOMAIN.md §1–3), never copied from
+a run of the code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import math
+from collections.abc import Callable, Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xl_engage import functions as F
+
+EXPECTED_FUNCTIONS = {
+    "vcio_price",
+    "vcio_package",
+    "vcio_cycle_mrr",
+    "vcio_hours",
+    "am_roi",
+    "price_from_markup",
+    "price_from_margin",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_templates() -> Iterator[None]:
+    """Each test reads the templates afresh, and leaves no cached copy behind."""
+    F.pricing_defaults.cache_clear()
+    yield
+    F.pricing_defaults.cache_clear()
+
+
+def case(fn: Callable[..., Any], *args: Any, expected: Any, id: str) -> Any:
+    return pytest.param(fn, args, expected, id=id)
+
+
+# --- worked examples --------------------------------------------------------------------------
+
+QUARTERLY_4_2_2_2 = [[4.0], [2.0], [2.0], [2.0]]  # planning 4 h, project review, training, budget 2 h
+
+WORKED = [
+    # 20 % rule: 40 users × $125 = $5,000 MSP MRR → $1,000 vCIO MRR
+    case(F.vcio_price, 5000.0, expected=1000.0, id="price-20pct-of-5000"),
+    case(F.vcio_price, 5000, None, expected=1000.0, id="price-blank-ratio-is-20pct"),
+    case(F.vcio_price, 5000.0, "", expected=1000.0, id="price-empty-text-ratio-is-20pct"),
+    case(F.vcio_price, "$5,000", "25%", expected=1250.0, id="price-text-money-and-percent"),  # 5000 × .25
+    case(F.vcio_price, [[5000.0]], 0.25, expected=1250.0, id="price-one-cell-range"),
+    case(F.vcio_price, 2000.0, expected=400.0, id="price-viability-example"),  # 2000 × .2
+    case(F.vcio_price, 1234.56, expected=246.91, id="price-rounds-down"),  # 246.912 → 246.91
+    # 1234.575 × 0.2 = 246.915 exactly: half away from zero → 246.92 (binary floats say .91)
+    case(F.vcio_price, 1234.575, expected=246.92, id="price-half-cent-up"),
+    case(F.vcio_price, 0.0, expected=0.0, id="price-zero"),
+    # package thresholds: Light 20, Basic 30, Professional 40, Enterprise 70; below 20 advisory
+    case(F.vcio_package, 40.0, expected="vCIO Professional", id="package-40-float"),
+    case(F.vcio_package, 0, expected="Client Advisory", id="package-0"),
+    case(F.vcio_package, 19, expected="Client Advisory", id="package-19"),
+    case(F.vcio_package, 20, expected="vCIO Light", id="package-20"),
+    case(F.vcio_package, 29.0, expected="vCIO Light", id="package-29"),
+    case(F.vcio_package, 30, expected="vCIO Basic", id="package-30"),
+    case(F.vcio_package, "39", expected="vCIO Basic", id="package-39-text"),
+    case(F.vcio_package, 69, expected="vCIO Professional", id="package-69"),
+    case(F.vcio_package, 70, expected="vCIO Enterprise", id="package-70"),
+    case(F.vcio_package, [[250.0]], expected="vCIO Enterprise", id="package-250-one-cell"),
+    case(F.vcio_package, 5, None, "Advisory Lite", expected="Advisory Lite", id="package-own-advisory"),
+    # cycle pricing: (4 + 2 + 2 + 2) h × 3 quarters = 30 h × $200 = $6,000 / 12 = $500
+    case(F.vcio_cycle_mrr, QUARTERLY_4_2_2_2, [["quarterly"]] * 4, 200.0, expected=500.0, id="cycle-500"),
+    case(F.vcio_cycle_mrr, QUARTERLY_4_2_2_2, "quarterly", expected=500.0, id="cycle-one-cycle-for-all"),
+    case(F.vcio_cycle_mrr, QUARTERLY_4_2_2_2, [[3.0]] * 4, None, expected=500.0, id="cycle-3-per-year"),
+    case(
+        F.vcio_cycle_mrr,
+        [[4.0, None], [2.0, None], [None, None], [2.0, 2.0]],  # blanks are skipped
+        [["Quarterly ", None], ["QUARTERLY", None], [None, None], ["quarterly", "3"]],
+        expected=500.0,
+        id="cycle-2d-with-holes",
+    ),
+    # 30 h × $150 = $4,500 / 12 = $375
+    case(F.vcio_cycle_mrr, [4, 2, 2, 2], "quarterly", 150, expected=375.0, id="cycle-rate-150"),
+    # annual 7 h + quarterly 2 h × 3 + monthly 1.5 h × 12 = 7 + 6 + 18 = 31 h × $200 = $6,200;
+    # / 12 = 516.666… → 516.67
+    case(
+        F.vcio_cycle_mrr,
+        [[7.0], [2.0], [1.5]],
+        [["annual"], ["quarterly"], ["monthly"]],
+        expected=516.67,
+        id="cycle-mixed-rounds",
+    ),
+    # weekly is 48 meeting weeks in the templates: 0.5 h × 48 = 24 h × $200 = $4,800 / 12 = $400
+    case(F.vcio_cycle_mrr, [[0.5]], [["weekly"]], expected=400.0, id="cycle-weekly-48"),
+    case(F.vcio_cycle_mrr, [[None], [None]], "annual", expected=0.0, id="cycle-all-blank-is-0"),
+    # $1,000 MRR × 12 = $12,000 / $200 = 60 h a year
+    case(F.vcio_hours, 1000.0, expected=60.0, id="hours-60"),
+    case(F.vcio_hours, 1000.0, 150.0, expected=80.0, id="hours-at-150"),  # 12,000 / 150
+    case(F.vcio_hours, 1234, None, expected=74.04, id="hours-not-rounded"),  # 14,808 / 200
+    # AM ROI, one segment: 10 clients × 0.5 adoption = 5 adopting; labour 5 × 10 h × $45 = 2,250;
+    # tool 249 × 12 = 2,988; investment 5,238; revenue 5 × 2,000 + 5 × 100 × 12 + 5 × 250 × 12
+    # = 10,000 + 6,000 + 15,000 = 31,000 → ROI 31,000 / 5,238
+    case(F.am_roi, 10.0, 0.5, 2000.0, 100.0, 250.0, expected=31000 / 5238, id="roi-defaults"),
+    case(F.am_roi, 10, "50%", 2000, 100, 250, None, None, None, expected=31000 / 5238, id="roi-blanks"),
+    # the owner at $250/h: labour 5 × 10 × 250 = 12,500; investment 15,488
+    case(F.am_roi, 10, 0.5, 2000, 100, 250, 10, 250, 249, expected=31000 / 15488, id="roi-owner"),
+    # nothing invested (no clients, free tool) → 0, as the workbook shows
+    case(F.am_roi, 0, 0.5, 2000, 100, 250, 10, 45, 0, expected=0.0, id="roi-nothing-invested"),
+    # markup on cost: $3,000 × 1.30 = $3,900
+    case(F.price_from_markup, 3000.0, 0.30, expected=3900.0, id="markup-30pct"),
+    case(F.price_from_markup, "3,000", "30%", expected=3900.0, id="markup-text"),
+    case(F.price_from_markup, 19.99, 0.15, expected=22.99, id="markup-rounds"),  # 22.9885 → 22.99
+    case(F.price_from_markup, 3000, 0, expected=3000.0, id="markup-0"),
+    # margin on price: $3,000 / 0.70 = 4,285.714… → 4,285.71
+    case(F.price_from_margin, 3000.0, 0.30, expected=4285.71, id="margin-30pct"),
+    case(F.price_from_margin, 3000.0, 0.0, expected=3000.0, id="margin-0"),
+    case(F.price_from_margin, 3000.0, 0.999, expected=3_000_000.0, id="margin-999"),  # 3000 / 0.001
+]
+
+
+@pytest.mark.parametrize(("fn", "args", "expected"), WORKED)
+def test_worked_examples(fn: Callable[..., Any], args: tuple[Any, ...], expected: Any) -> None:
+    got = fn(*args)
+    assert type(got) is type(expected), got
+    if isinstance(expected, float) and not float(expected * 100).is_integer():
+        assert got == pytest.approx(expected, rel=1e-12)
+    else:
+        assert got == expected
+
+
+def test_money_results_are_plain_floats() -> None:
+    for got in (F.vcio_price(5000), F.price_from_margin(3000, 0.3), F.vcio_cycle_mrr([4], "annual")):
+        assert type(got) is float
+
+
+# --- the #XLE! error contract -------------------------------------------------------------------
+
+ERRORS = [
+    case(F.vcio_price, -5.0, expected="msp_mrr must be ≥ 0, got -5", id="negative-money"),
+    case(F.vcio_price, "-$5", expected="msp_mrr must be ≥ 0, got '-$5'", id="negative-money-text"),
+    case(F.vcio_price, None, expected="msp_mrr is required", id="required-blank"),
+    case(F.vcio_price, "  ", expected="msp_mrr is required", id="required-empty-text"),
+    case(F.vcio_price, True, expected="msp_mrr must be a number, got the logical value TRUE", id="bool"),
+    case(F.vcio_price, math.nan, expected="msp_mrr must be a finite number, got nan", id="nan"),
+    case(F.vcio_price, math.inf, expected="msp_mrr must be a finite number, got inf", id="inf"),
+    case(F.vcio_price, "abc", expected="msp_mrr must be a number, got 'abc'", id="text"),
+    case(F.vcio_price, "#N/A", expected="msp_mrr is an error value: #N/A", id="excel-error"),
+    case(
+        F.vcio_price,
+        dt.datetime(2026, 3, 31),
+        expected="msp_mrr must be a number, got the date 2026-03-31",
+        id="date",
+    ),
+    case(
+        F.vcio_price,
+        [[1.0, 2.0]],
+        expected="msp_mrr takes a single value, got a range of 2 cells",
+        id="range-for-a-value",
+    ),
+    case(
+        F.vcio_price,
+        5000,
+        20,
+        expected="ratio must be between 0 and 1 (20 % is 0.2 or 20%), got 20",
+        id="ratio-as-percent-number",
+    ),
+    case(F.vcio_price, 1e300, expected="the numbers are too large to compute to the cent", id="huge"),
+    case(F.vcio_package, 12.5, expected="employees must be a whole number, got 12.5", id="fractional-people"),
+    case(F.vcio_package, -1, expected="employees must be ≥ 0, got -1", id="negative-people"),
+    case(
+        F.vcio_package,
+        False,
+        expected="employees must be a number, got the logical value FALSE",
+        id="bool-false",
+    ),
+    case(
+        F.vcio_package,
+        40,
+        7.0,
+        expected="packages_range must be a two-column range: package name | minimum employees",
+        id="packages-not-a-range",
+    ),
+    case(
+        F.vcio_package,
+        40,
+        [["A", 10.0], ["B", 10.0]],
+        expected="packages_range row 2: 'B' and 'A' both start at 10 employees",
+        id="packages-same-minimum",
+    ),
+    case(
+        F.vcio_cycle_mrr,
+        [[4.0]],
+        [["fortnightly"]],
+        expected="cycles_range cell 1: unknown cycle 'fortnightly'; use annual, quarterly, monthly, "
+        "weekly or a number of occurrences per year",
+        id="unknown-cycle",
+    ),
+    case(
+        F.vcio_cycle_mrr,
+        [[4.0], [2.0]],
+        [["annual"], [None]],
+        expected="cycles_range cell 2 is blank; give the cycle of the 2 h",
+        id="hours-without-cycle",
+    ),
+    case(
+        F.vcio_cycle_mrr,
+        [[4.0], [2.0], [2.0]],
+        [["annual"], ["annual"]],
+        expected="hours_range has 3 cells but cycles_range has 2; "
+        "give one cycle per hours cell, or a single cycle for all",
+        id="ranges-differ",
+    ),
+    case(F.vcio_cycle_mrr, [[-4.0]], "annual", expected="hours_range cell 1 must be ≥ 0, got -4", id="neg-h"),
+    case(F.vcio_cycle_mrr, None, "annual", expected="hours_range is required", id="no-hours"),
+    case(
+        F.vcio_cycle_mrr,
+        [[1.0]],
+        [[400.0]],
+        expected="cycles_range cell 1 must be at most 366 occurrences per year, got 400",
+        id="too-many-occurrences",
+    ),
+    case(F.vcio_hours, 1000, 0, expected="rate must be > 0, got 0", id="zero-rate"),
+    case(F.vcio_hours, -1000, expected="mrr must be ≥ 0, got -1000", id="negative-mrr"),
+    # 1e308 × 12 / 1e-300 is a fine Decimal but no float: Excel would get inf
+    case(F.vcio_hours, 1e308, 1e-300, expected="the result is too large for Excel", id="inf-result"),
+    case(
+        F.vcio_package,
+        5,
+        None,
+        True,
+        expected="advisory_name must be text, got the logical value TRUE",
+        id="advisory-bool",
+    ),
+    case(
+        F.vcio_package,
+        5,
+        [["x" * 256, 1.0]],
+        expected="packages_range row 1 (name) must be at most 255 characters, got 256",
+        id="package-name-too-long",
+    ),
+    case(F.am_roi, 10.5, 0.5, 1, 1, 1, expected="clients must be a whole number, got 10.5", id="clients"),
+    case(
+        F.am_roi,
+        10,
+        1.5,
+        1,
+        1,
+        1,
+        expected="adoption must be between 0 and 1 (20 % is 0.2 or 20%), got 1.5",
+        id="adoption",
+    ),
+    case(F.am_roi, 10, 0.5, 1, -1, 1, expected="added_mrr must be ≥ 0, got -1", id="negative-added-mrr"),
+    case(F.price_from_markup, 3000, -0.1, expected="markup must be ≥ 0, got -0.1", id="negative-markup"),
+    case(F.price_from_markup, -3000, 0.3, expected="cost must be ≥ 0, got -3000", id="negative-cost"),
+    case(
+        F.price_from_margin,
+        3000,
+        1.0,
+        expected="margin must be below 1 (100 %): no price carries that margin, got 1",
+        id="margin-100pct",
+    ),
+    case(
+        F.price_from_margin,
+        3000,
+        1.5,
+        expected="margin must be below 1 (100 %): no price carries that margin, got 1.5",
+        id="margin-150pct",
+    ),
+    case(F.price_from_margin, 3000, -0.2, expected="margin must be ≥ 0, got -0.2", id="negative-margin"),
+]
+
+
+@pytest.mark.parametrize(("fn", "args", "expected"), ERRORS)
+def test_errors_are_readable_values(fn: Callable[..., Any], args: tuple[Any, ...], expected: str) -> None:
+    assert fn(*args) == F.ERROR_PREFIX + expected
+
+
+def test_wrong_number_of_arguments_is_an_error_value() -> None:
+    got = F.vcio_price(1, 2, 3)
+    assert isinstance(got, str)
+    assert got.startswith("#XLE! VCIO_PRICE: ")
+
+
+def test_an_unexpected_failure_is_an_error_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(F, "_vcio_price", boom)
+    assert F.vcio_price(5000) == "#XLE! unexpected error in VCIO_PRICE: RuntimeError: boom"
+
+
+def test_an_error_from_another_function_is_refused_by_name() -> None:
+    upstream = F.vcio_price(-5)
+    assert F.vcio_hours(upstream) == f"#XLE! mrr is an error value: {upstream}"
+
+
+def test_markup_and_margin_are_not_mixed() -> None:
+    # DOMAIN §3: the same 30 % gives $3,900 as a markup on cost and $4,285.71 as a margin
+    assert F.price_from_markup(3000, 0.3) == 3900.0
+    assert F.price_from_margin(3000, 0.3) == 4285.71
+    # a 30 % markup is a 0.3 / 1.3 = 23.08 % margin: both give $3,900
+    assert F.price_from_margin(3000, "23.076923076923%") == 3900.0
+
+
+# --- help text -----------------------------------------------------------------------------------
+
+
+def test_every_function_and_argument_has_help() -> None:
+    assert set(F.HELP) == EXPECTED_FUNCTIONS
+    for name, info in F.HELP.items():
+        fn = getattr(F, name)
+        params = list(inspect.signature(fn).parameters)
+        assert list(info.args) == params, name
+        assert info.summary and len(info.summary) <= 255, name
+        for arg, text in info.args.items():
+            assert len(text.strip()) >= 10, (name, arg)
+            assert f"    {arg}: {text}" in (fn.__doc__ or ""), (name, arg)
+
+
+def test_help_must_cover_every_parameter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(F, "HELP", {})
+    with pytest.raises(TypeError, match="help given for"):
+
+        @F.excel_function(a="The first one.")
+        def two(a: F.ExcelInput, b: F.ExcelInput) -> str:
+            """Two arguments, one documented."""
+            return "never"
+
+
+# --- the firm's templates ------------------------------------------------------------------------
+
+
+def test_built_in_defaults_mirror_the_shipped_templates(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("XL_ENGAGE_TEMPLATES", raising=False)
+    loaded = F.pricing_defaults()
+    assert loaded is not F.BUILT_IN_DEFAULTS, "the shipped templates/pricing.toml should load"
+    built_in = F.BUILT_IN_DEFAULTS
+    assert [(p.name, p.min_employees) for p in loaded.packages] == [
+        (p.name, p.min_employees) for p in built_in.packages
+    ]
+    assert loaded.cycles == built_in.cycles == {"annual": 1, "quarterly": 3, "monthly": 12, "weekly": 48}
+    assert loaded.advisory_name == built_in.advisory_name == "Client Advisory"
+
+
+def test_missing_templates_fall_back_to_built_in(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XL_ENGAGE_TEMPLATES", str(tmp_path / "nowhere"))
+    assert F.pricing_defaults() is F.BUILT_IN_DEFAULTS
+    assert F.vcio_package(25) == "vCIO Light"
+    # 10 h × 3 × $200 / 12 = $500, from the built-in cycles
+    assert F.vcio_cycle_mrr([[10.0]], "quarterly") == 500.0
+
+
+def test_a_firms_own_templates_are_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "pricing.toml").write_text(
+        """
+[settings]
+advisory_name = "IT Check-up"
+[[cycles]]
+name = "weekly"
+per_year = 52
+[[cycles]]
+name = "twice a year"
+per_year = 2
+[[packages]]
+name = "Starter"
+min_employees = 5
+[[packages]]
+name = "Scale"
+min_employees = 50
+""",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("XL_ENGAGE_TEMPLATES", str(tmp_path))
+    assert F.vcio_package(4) == "IT Check-up"
+    assert F.vcio_package(49) == "Starter"
+    assert F.vcio_package(50) == "Scale"
+    # 1 h × 52 weeks × $100 = $5,200 / 12 = 433.333… → 433.33
+    assert F.vcio_cycle_mrr([[1.0]], "weekly", 100) == 433.33
+    # 3 h × 2 × $200 = $1,200 / 12 = $100
+    assert F.vcio_cycle_mrr([[3.0]], "Twice a Year") == 100.0
+    assert F.vcio_cycle_mrr([[3.0]], "quarterly").startswith("#XLE! cycles_range cell 1: unknown cycle")
+
+
+def test_a_package_table_may_have_a_header_and_blank_rows() -> None:
+    table = [["Package", "Min people"], ["Small", 10.0], [None, None], ["Big", 50.0]]
+    assert F.vcio_package(9, table) == "Client Advisory"
+    assert F.vcio_package(10, table) == "Small"
+    assert F.vcio_package(60, table, "Ask us") == "Big"
+
+
+# --- properties against independent arithmetic ---------------------------------------------------
+
+
+def _half_up(value: Fraction) -> int:
+    """Round a non-negative exact fraction to a whole number, half away from zero."""
+    return math.floor(value + Fraction(1, 2))
+
+
+@given(cents=st.integers(min_value=0, max_value=10**11))
+def test_twenty_percent_rule_matches_integer_arithmetic(cents: int) -> None:
+    msp_mrr = cents / 100
+    expected_cents = _half_up(Fraction(cents) * Fraction(1, 5))
+    assert round(F.vcio_price(msp_mrr) * 100) == expected_cents
+
+
+@settings(deadline=None)
+@given(
+    lines=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=400),  # quarter hours
+            st.sampled_from([("annual", 1), ("quarterly", 3), ("monthly", 12), ("weekly", 48)]),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    rate=st.integers(min_value=1, max_value=400),
+)
+def test_cycle_mrr_matches_exact_fractions(lines: list[tuple[int, tuple[str, int]]], rate: int) -> None:
+    hours = [[q / 4] for q, _ in lines]
+    cycles = [[name] for _, (name, _) in lines]
+    annual = sum(Fraction(q, 4) * per_year for q, (_, per_year) in lines) * rate
+    expected_cents = _half_up(annual * 100 / 12)
+    assert round(F.vcio_cycle_mrr(hours, cycles, rate) * 100) == expected_cents
+
+
+@given(
+    cost_cents=st.integers(min_value=0, max_value=10**9),
+    percent=st.integers(min_value=0, max_value=300),
+)
+def test_markup_equals_its_equivalent_margin(cost_cents: int, percent: int) -> None:
+    # markup m on cost = margin m / (1 + m) on price: the same price, to the cent
+    markup = Fraction(percent, 100)
+    margin = markup / (1 + markup)
+    by_markup = F.price_from_markup(cost_cents / 100, percent / 100)
+    by_margin = F.price_from_margin(cost_cents / 100, f"{float(margin):.17f}")
+    assert by_markup == _half_up(Fraction(cost_cents) * (1 + markup)) / 100
+    assert abs(by_markup - by_margin) <= 0.01 + 1e-9

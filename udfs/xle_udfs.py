@@ -1,0 +1,180 @@
+"""xl_engage's Excel functions: xlwings adapters over :mod:`xl_engage.functions`.
+
+Excel loads this module through the xlwings add-in ("UDF Modules" = ``xle_udfs``, then
+"Import Functions"); see ``udfs/README.md``. Each adapter is one line calling the pure
+library, which accepts what Excel passes and returns a value or an ``#XLE!`` message.
+
+Classic xlwings UDFs run only in desktop Excel on Windows. Elsewhere ``import xlwings``
+works but the decorators return the function unchanged and leave no trace, so the exported
+set, the argument names and the help text are also kept here, explicitly, in
+:data:`REGISTRY` and :data:`SIGNATURES`, for tests and tooling.
+
+Notes for whoever edits this file (each comes from how xlwings 0.37 builds the functions):
+
+- the Excel name is the Python function's name, so adapters are named in capitals;
+- a type hint on an argument becomes its xlwings converter: use ``Any`` (a union such as
+  ``float | None`` is not a converter and breaks the call in Excel);
+- the docstring (≤ 255 characters) is the function's description in Excel's Insert
+  Function dialog, and each ``doc=`` (≤ 255 characters) an argument's;
+- ``err_to_str=True`` hands an error cell over as its text (``"#N/A"``), so the library
+  refuses it by name instead of seeing a blank and using the default;
+- ``ndim=2`` hands a range over as a 2-D list, even a single cell or a constant.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import xlwings as xw
+
+from xl_engage import functions as F
+
+CATEGORY = "xl_engage"
+
+
+def _doc(function: Callable[..., Any], arg: str) -> str:
+    """An argument's help text, as the library documents it."""
+    return F.HELP[function.__name__].args[arg]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("msp_mrr", doc=_doc(F.vcio_price, "msp_mrr"), err_to_str=True)
+@xw.arg("ratio", doc=_doc(F.vcio_price, "ratio"), err_to_str=True)
+def VCIO_PRICE(msp_mrr: Any, ratio: Any = None) -> Any:
+    """vCIO MRR by the 20 % rule: ratio × managed-services MRR, to the cent. =VCIO_PRICE(5000) → 1000."""
+    return F.vcio_price(msp_mrr, ratio)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("employees", doc=_doc(F.vcio_package, "employees"), err_to_str=True)
+@xw.arg("packages_range", doc=_doc(F.vcio_package, "packages_range"), ndim=2, err_to_str=True)
+@xw.arg("advisory_name", doc=_doc(F.vcio_package, "advisory_name"), err_to_str=True)
+def VCIO_PACKAGE(employees: Any, packages_range: Any = None, advisory_name: Any = None) -> Any:
+    """Recommended vCIO package for a head count. =VCIO_PACKAGE(45) → "vCIO Professional"."""
+    return F.vcio_package(employees, packages_range, advisory_name)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("hours_range", doc=_doc(F.vcio_cycle_mrr, "hours_range"), ndim=2, err_to_str=True)
+@xw.arg("cycles_range", doc=_doc(F.vcio_cycle_mrr, "cycles_range"), ndim=2, err_to_str=True)
+@xw.arg("rate", doc=_doc(F.vcio_cycle_mrr, "rate"), err_to_str=True)
+def VCIO_CYCLE_MRR(hours_range: Any, cycles_range: Any, rate: Any = None) -> Any:
+    """Cycle-based vCIO MRR: Σ hours × occurrences a year × rate / 12, to the cent (10 h quarterly → 500)."""
+    return F.vcio_cycle_mrr(hours_range, cycles_range, rate)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("mrr", doc=_doc(F.vcio_hours, "mrr"), err_to_str=True)
+@xw.arg("rate", doc=_doc(F.vcio_hours, "rate"), err_to_str=True)
+def VCIO_HOURS(mrr: Any, rate: Any = None) -> Any:
+    """Yearly vCIO hours an MRR pays for: MRR × 12 / rate. =VCIO_HOURS(1000) → 60."""
+    return F.vcio_hours(mrr, rate)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("clients", doc=_doc(F.am_roi, "clients"), err_to_str=True)
+@xw.arg("adoption", doc=_doc(F.am_roi, "adoption"), err_to_str=True)
+@xw.arg("added_project_revenue", doc=_doc(F.am_roi, "added_project_revenue"), err_to_str=True)
+@xw.arg("added_mrr", doc=_doc(F.am_roi, "added_mrr"), err_to_str=True)
+@xw.arg("added_services_mrr", doc=_doc(F.am_roi, "added_services_mrr"), err_to_str=True)
+@xw.arg("hours_per_account", doc=_doc(F.am_roi, "hours_per_account"), err_to_str=True)
+@xw.arg("rate", doc=_doc(F.am_roi, "rate"), err_to_str=True)
+@xw.arg("tool_cost_month", doc=_doc(F.am_roi, "tool_cost_month"), err_to_str=True)
+def AM_ROI(
+    clients: Any,
+    adoption: Any,
+    added_project_revenue: Any,
+    added_mrr: Any,
+    added_services_mrr: Any,
+    hours_per_account: Any = None,
+    rate: Any = None,
+    tool_cost_month: Any = None,
+) -> Any:
+    """ROI multiple of account management, one segment bearing the tool: added revenue / (labour + tool)."""
+    return F.am_roi(
+        clients,
+        adoption,
+        added_project_revenue,
+        added_mrr,
+        added_services_mrr,
+        hours_per_account,
+        rate,
+        tool_cost_month,
+    )
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("cost", doc=_doc(F.price_from_markup, "cost"), err_to_str=True)
+@xw.arg("markup", doc=_doc(F.price_from_markup, "markup"), err_to_str=True)
+def PRICE_FROM_MARKUP(cost: Any, markup: Any) -> Any:
+    """Price with a markup on cost: cost × (1 + markup), to the cent. =PRICE_FROM_MARKUP(3000, 0.3) → 3900."""
+    return F.price_from_markup(cost, markup)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("cost", doc=_doc(F.price_from_margin, "cost"), err_to_str=True)
+@xw.arg("margin", doc=_doc(F.price_from_margin, "margin"), err_to_str=True)
+def PRICE_FROM_MARGIN(cost: Any, margin: Any) -> Any:
+    """Price with a gross margin: cost / (1 − margin), to the cent. =PRICE_FROM_MARGIN(3000,0.3) → 4285.71."""
+    return F.price_from_margin(cost, margin)
+
+
+REGISTRY: dict[str, Callable[..., Any]] = {
+    "VCIO_PRICE": VCIO_PRICE,
+    "VCIO_PACKAGE": VCIO_PACKAGE,
+    "VCIO_CYCLE_MRR": VCIO_CYCLE_MRR,
+    "VCIO_HOURS": VCIO_HOURS,
+    "AM_ROI": AM_ROI,
+    "PRICE_FROM_MARKUP": PRICE_FROM_MARKUP,
+    "PRICE_FROM_MARGIN": PRICE_FROM_MARGIN,
+}
+"""Every exported Excel function: Excel name → adapter."""
+
+LIBRARY: dict[str, Callable[..., F.ExcelValue]] = {
+    "VCIO_PRICE": F.vcio_price,
+    "VCIO_PACKAGE": F.vcio_package,
+    "VCIO_CYCLE_MRR": F.vcio_cycle_mrr,
+    "VCIO_HOURS": F.vcio_hours,
+    "AM_ROI": F.am_roi,
+    "PRICE_FROM_MARKUP": F.price_from_markup,
+    "PRICE_FROM_MARGIN": F.price_from_margin,
+}
+"""The library function behind each Excel function."""
+
+RANGE_ARGS: dict[str, tuple[str, ...]] = {
+    "VCIO_PACKAGE": ("packages_range",),
+    "VCIO_CYCLE_MRR": ("hours_range", "cycles_range"),
+}
+"""Arguments received as 2-D lists (``ndim=2``)."""
+
+
+@dataclass(frozen=True)
+class UdfSignature:
+    """What Excel shows for one function: its description and its arguments' help."""
+
+    name: str
+    description: str
+    args: tuple[str, ...]
+    optional: tuple[str, ...]
+    arg_help: dict[str, str]
+    ranges: tuple[str, ...]
+
+
+def _signature(name: str, adapter: Callable[..., Any]) -> UdfSignature:
+    params = inspect.signature(adapter).parameters
+    library = LIBRARY[name].__name__
+    return UdfSignature(
+        name=name,
+        description=inspect.getdoc(adapter) or "",
+        args=tuple(params),
+        optional=tuple(a for a, p in params.items() if p.default is not inspect.Parameter.empty),
+        arg_help={a: F.HELP[library].args[a] for a in params},
+        ranges=RANGE_ARGS.get(name, ()),
+    )
+
+
+SIGNATURES: dict[str, UdfSignature] = {name: _signature(name, fn) for name, fn in REGISTRY.items()}
+"""Excel name → description, argument names and per-argument help, as Excel shows them."""
