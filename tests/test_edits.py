@@ -187,3 +187,18 @@ def test_deleted_table_is_named(tmp_path: Path, pricing_book: PricingBook, sheet
     loaded = edited(tmp_path, pricing_book, edit)
     assert not loaded.ok
     assert any(i.where == sheet and "is missing" in i.message for i in loaded.issues)
+
+
+def test_a_totals_row_added_in_excel_is_not_data(tmp_path: Path, pricing_book: PricingBook) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["Cycles"]
+        table = ws.tables["Cycles"]
+        last = _last_row(ws) + 1
+        ws.cell(last, 1, "Total")
+        ws.cell(last, 2, "=SUBTOTAL(109,Cycles[Per year])")
+        table.ref = f"A2:B{last}"
+        table.totalsRowCount = 1
+
+    loaded = edited(tmp_path, pricing_book, edit)
+    assert loaded.ok and loaded.model is not None
+    assert loaded.model.cycles == pricing_book.cycles

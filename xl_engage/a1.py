@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
+@functools.lru_cache(maxsize=4096)
 def col_letters(col: int) -> str:
     """0-based column index to letters: 0 → A, 27 → AB."""
     letters = ""

@@ -102,6 +102,7 @@ def read_kind(xlsx: XlsxFile, kind: Kind) -> Loaded:
             lambda r, c, s=ref.sheet: cell_where(s, r, c),
             first_col=ref.first_col,
             last_data_row=ref.last_row,
+            keep_going=not ref.has_totals,  # below a totals row nothing belongs to the table
         )
         data[spec.field] = got.rows
         where.update(got.where)

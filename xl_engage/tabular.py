@@ -130,11 +130,11 @@ def _read_row(
     row: dict[str, Any] = {}
     out.where[(spec.field, index)] = locate(r, first_col)
     for j, col in known.items():
+        if not col.is_input:  # calculated cells are not read, so never located
+            continue
         loc = (spec.field, index, col.key)
         out.where[loc] = locate(r, j + first_col)
         out.labels[loc] = col.header
-        if not col.is_input:
-            continue
         raw = cells[j]
         if is_blank(raw):
             if col.required:

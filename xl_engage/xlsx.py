@@ -21,6 +21,8 @@ from xl_engage.issues import NotAWorkbookError
 MAX_UNCOMPRESSED = 1 << 31  # 2 GiB: a zip bomb dressed as a workbook is refused
 MAX_MEMBERS = 20_000
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 @dataclass
@@ -31,6 +33,7 @@ class TableRef:
     first_col: int
     last_row: int
     last_col: int
+    has_totals: bool = False
 
 
 @dataclass
@@ -40,6 +43,7 @@ class XlsxFile:
     path: Path
     book: Any
     names: dict[str, tuple[str, int, int]]
+    tables: dict[str, TableRef]
     _grids: dict[str, list[list[Any]]] = field(default_factory=dict)
 
     @property
@@ -61,13 +65,7 @@ class XlsxFile:
 
     def table(self, name: str) -> TableRef | None:
         """Find a table by name (case-insensitive, as Excel treats table names)."""
-        wanted = name.casefold()
-        for actual in self.book.table_names:
-            if actual.casefold() == wanted:
-                t = self.book.get_table_by_name(actual)
-                (r0, c0), (r1, c1) = t.start, t.end
-                return TableRef(actual, t.sheet, r0 - 1, c0, r1, c1)
-        return None
+        return self.tables.get(name.casefold())
 
 
 def _check_package(path: Path) -> None:
@@ -112,15 +110,68 @@ def _defined_names(path: Path) -> dict[str, tuple[str, int, int]]:
     return out
 
 
+def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """Relationship id → target part path, for the part's ``_rels`` file (if any)."""
+    folder, _, name = part.rpartition("/")
+    rels_path = f"{folder}/_rels/{name}.rels"
+    if rels_path not in zf.namelist():
+        return {}
+    out = {}
+    for rel in ElementTree.fromstring(zf.read(rels_path)).iter(f"{_REL_NS}Relationship"):
+        target = rel.get("Target", "")
+        if target.startswith("/"):
+            target = target[1:]
+        else:  # relative to the part's folder; resolve ../
+            parts = [*folder.split("/"), *target.split("/")]
+            stack: list[str] = []
+            for piece in parts:
+                if piece == "..":
+                    if stack:
+                        stack.pop()
+                elif piece and piece != ".":
+                    stack.append(piece)
+            target = "/".join(stack)
+        out[rel.get("Id", "")] = target
+    return out
+
+
+def _tables(path: Path) -> dict[str, TableRef]:
+    """Every table's name and range, from the package (no cell data is parsed)."""
+    out: dict[str, TableRef] = {}
+    with zipfile.ZipFile(path) as zf:
+        book_rels = _rels(zf, "xl/workbook.xml")
+        root = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        for sheet in root.iterfind(".//m:sheets/m:sheet", _NS):
+            part = book_rels.get(sheet.get(_R_ID, ""), "")
+            if part not in zf.namelist():
+                continue
+            for target in _rels(zf, part).values():
+                if not target.startswith("xl/tables/") or target not in zf.namelist():
+                    continue
+                table = ElementTree.fromstring(zf.read(target))
+                name = table.get("displayName") or table.get("name") or ""
+                first, _, last = (table.get("ref") or "").partition(":")
+                try:
+                    (r0, c0), (r1, c1) = parse_cell(first), parse_cell(last or first)
+                except ValueError:
+                    continue
+                totals = int(table.get("totalsRowCount") or 0)  # a totals row is not data
+                out[name.casefold()] = TableRef(
+                    name, sheet.get("name", ""), r0, c0, r1 - totals, c1, totals > 0
+                )
+    return out
+
+
 def open_xlsx(path: Path | str) -> XlsxFile:
     """Open a workbook for reading, or raise NotAWorkbookError with the reason."""
     p = Path(path)
     _check_package(p)
     try:
-        book = python_calamine.load_workbook(str(p), load_tables=True)
+        book = python_calamine.load_workbook(str(p))
         names = _defined_names(p)
+        tables = _tables(p)
     except NotAWorkbookError:
         raise
     except Exception as exc:  # calamine and XML errors have many types; all mean "unreadable"
         raise NotAWorkbookError(f"{p}: cannot be read as a workbook ({exc})") from None
-    return XlsxFile(p, book, names)
+    return XlsxFile(p, book, names, tables)

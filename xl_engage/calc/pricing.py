@@ -7,14 +7,18 @@ by :func:`~xl_engage.money.round_money` (Excel ``ROUND(x, 2)``).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from xl_engage.issues import Problem
 from xl_engage.models.base import duplicates, key
 from xl_engage.models.pricing import AgreementLine, Client, Package, PricingBook, ServiceLine
 from xl_engage.money import round_money
+
+R = TypeVar("R")
 
 OK = "OK"
 BELOW_FLOOR = "Below floor"
@@ -133,11 +137,10 @@ def calculate(book: PricingBook) -> PricingResults:
         return per_year.get(key(cycle), 0)
 
     lines = tuple(_line(line, occurrences(line.cycle)) for line in book.service_lines)
+    by_package = _group([line.package for line in book.service_lines], lines)
     packages = []
     for p in book.packages:
-        mine = [
-            r for line, r in zip(book.service_lines, lines, strict=True) if key(line.package) == key(p.name)
-        ]
+        mine = by_package.get(key(p.name), [])
         hours = sum((r.annual_hours for r in mine), Decimal(0))
         amount = sum((r.annual_amount for r in mine), Decimal(0))
         packages.append(
@@ -153,13 +156,12 @@ def calculate(book: PricingBook) -> PricingResults:
         for a in book.agreement_lines
     )
     package_mrr = {key(p.name): r.mrr for p, r in zip(book.packages, packages, strict=True)}
+    by_client = _group([a.client for a in book.agreement_lines], agreement)
     clients = []
     for c in book.clients:
         msp = client_msp_mrr(c)
         rule = vcio_price(msp, s.vcio_ratio)
-        mine_a = [
-            r for a, r in zip(book.agreement_lines, agreement, strict=True) if key(a.client) == key(c.name)
-        ]
+        mine_a = by_client.get(key(c.name), [])
         hours = sum((r.annual_hours for r in mine_a), Decimal(0))
         mrr = monthly(sum((r.annual_amount for r in mine_a), Decimal(0)))
         template_mrr = package_mrr.get(key(c.package), Decimal(0))
@@ -185,6 +187,14 @@ def calculate(book: PricingBook) -> PricingResults:
         total_rule_mrr=sum((c.vcio_rule_mrr for c in clients), Decimal(0)),
         total_agreement_mrr=sum((c.agreement_mrr for c in clients), Decimal(0)),
     )
+
+
+def _group(owners: list[str], results: Sequence[R]) -> dict[str, list[R]]:
+    """Results grouped by their owner's name (one pass: a portfolio may be large)."""
+    groups: dict[str, list[R]] = defaultdict(list)
+    for owner, result in zip(owners, results, strict=True):
+        groups[key(owner)].append(result)
+    return groups
 
 
 def _line(line: ServiceLine, per_year: int) -> LineResult:

@@ -21,7 +21,8 @@ def rows(
         row: dict[str, Any] = {k: getattr(record, k) for k in type(record).model_fields}
         row["__extra__"] = dict(getattr(record, "extras", {}) or {})
         if results is not None:
-            computed = dataclasses.asdict(results[i])
+            result = results[i]  # shallow: asdict() would deep-copy every Decimal
+            computed = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
             clash = computed.keys() & row.keys()
             if clash:  # a result must never overwrite what the user typed
                 raise ValueError(f"result fields shadow input fields: {sorted(clash)}")
