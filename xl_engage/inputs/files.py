@@ -62,3 +62,14 @@ def validate_document(model: type[M], data: Any, source: str) -> M:
     except ValidationError as exc:
         issues = [Issue(f"{source} {located(tuple(e['loc']))}".strip(), explain(e)) for e in exc.errors()]
         raise InputError(issues) from None
+
+
+def exact_numbers(value: Any) -> Any:
+    """TOML floats become exact decimals (0.2 stays 0.2, not 0.2000000000000000111)."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dict):
+        return {k: exact_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [exact_numbers(v) for v in value]
+    return value

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from xl_engage.calc.pricing import agreement_from_template, check
-from xl_engage.inputs.files import read_csv_table, validate_document
+from xl_engage.inputs.files import exact_numbers, read_csv_table, validate_document
 from xl_engage.issues import InputError, Issue
 from xl_engage.kinds.pricing import CLIENTS
 from xl_engage.models.base import Frozen, key
@@ -35,18 +35,7 @@ def load_templates(templates: Path | str | None = None) -> PricingBook:
         "service_lines": lines,
         "projects": doc.get("projects", []),
     }
-    return validate_document(PricingBook, _floats_to_text(data), str(path))
-
-
-def _floats_to_text(value: Any) -> Any:
-    """TOML floats become exact decimals (0.2 stays 0.2, not 0.2000000000000000111)."""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dict):
-        return {k: _floats_to_text(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_floats_to_text(v) for v in value]
-    return value
+    return validate_document(PricingBook, exact_numbers(data), str(path))
 
 
 class _ClientList(Frozen):
@@ -89,7 +78,7 @@ def customise(
                 row["included"] = False
             edit = edits.pop(key(line.name), None)
             if edit:
-                row.update({k: v for k, v in _floats_to_text(edit).items() if k != "name"})
+                row.update({k: v for k, v in exact_numbers(edit).items() if k != "name"})
             lines.append(row)
         for name in remove - {key(x.name) for x in base}:
             issues.append(
@@ -110,7 +99,7 @@ def customise(
                 {
                     "client": client.name,
                     "rate": str(book.settings.planning_rate),
-                    **_floats_to_text(add),
+                    **exact_numbers(add),
                 }
             )
     for name in by_client:

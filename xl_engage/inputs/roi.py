@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from xl_engage.inputs.files import validate_document
-from xl_engage.inputs.pricing import _floats_to_text
+from xl_engage.inputs.files import exact_numbers, validate_document
 from xl_engage.models.base import key
 from xl_engage.models.roi import RoiBook
 from xl_engage.templates import load_toml, templates_dir
@@ -36,4 +35,4 @@ def load_roi(
     if owner_does_am is not None:
         settings["owner_does_am"] = owner_does_am
     data = {"settings": settings, "segments": segments}
-    return validate_document(RoiBook, _floats_to_text(data), source)
+    return validate_document(RoiBook, exact_numbers(data), source)

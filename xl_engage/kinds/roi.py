@@ -22,6 +22,7 @@ from xl_engage.layout import (
     Table,
     TableSpec,
     Title,
+    ValueKind,
 )
 from xl_engage.models.roi import RoiBook
 
@@ -112,8 +113,8 @@ ASSUMPTIONS = (
 )
 
 
-def _total(name: str, label: str, key: str, kind: str, formula: str) -> CellSpec:
-    return CellSpec(name, label, key, kind, formula=formula)  # type: ignore[arg-type]
+def _total(name: str, label: str, key: str, kind: ValueKind, formula: str) -> CellSpec:
+    return CellSpec(name, label, key, kind, formula=formula)
 
 
 RESULTS = (
