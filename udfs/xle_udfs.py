@@ -40,49 +40,54 @@ def _doc(function: Callable[..., Any], arg: str) -> str:
     return F.HELP[function.__name__].args[arg]
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("msp_mrr", doc=_doc(F.vcio_price, "msp_mrr"), err_to_str=True)
-@xw.arg("ratio", doc=_doc(F.vcio_price, "ratio"), err_to_str=True)
+def _udf(library: Callable[..., Any], ranges: tuple[str, ...] = ()) -> Callable[[Any], Any]:
+    """Declare an adapter to xlwings: every argument with the library's help text, error
+    cells handed over as text, the ``ranges`` as 2-D lists; then the function itself.
+
+    Applies the same ``xw.arg``/``xw.func`` calls a stack of decorators would, last
+    argument first, so one line per adapter replaces a stack per argument.
+    """
+
+    def declare(adapter: Any) -> Any:
+        for name in reversed(inspect.signature(adapter).parameters):
+            extra = {"ndim": 2} if name in ranges else {}
+            adapter = xw.arg(name, doc=_doc(library, name), err_to_str=True, **extra)(adapter)
+        return xw.func(category=CATEGORY)(adapter)
+
+    return declare
+
+
+@_udf(F.vcio_price)
 def VCIO_PRICE(msp_mrr: Any, ratio: Any = None) -> Any:
     """vCIO MRR by the 20 % rule: ratio × managed-services MRR, to the cent. =VCIO_PRICE(5000) → 1000."""
     return F.vcio_price(msp_mrr, ratio)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("employees", doc=_doc(F.vcio_package, "employees"), err_to_str=True)
-@xw.arg("packages_range", doc=_doc(F.vcio_package, "packages_range"), ndim=2, err_to_str=True)
-@xw.arg("advisory_name", doc=_doc(F.vcio_package, "advisory_name"), err_to_str=True)
+@_udf(F.vcio_package, ranges=("packages_range",))
 def VCIO_PACKAGE(employees: Any, packages_range: Any = None, advisory_name: Any = None) -> Any:
     """Recommended vCIO package for a head count. =VCIO_PACKAGE(45) → "vCIO Professional"."""
     return F.vcio_package(employees, packages_range, advisory_name)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("hours_range", doc=_doc(F.vcio_cycle_mrr, "hours_range"), ndim=2, err_to_str=True)
-@xw.arg("cycles_range", doc=_doc(F.vcio_cycle_mrr, "cycles_range"), ndim=2, err_to_str=True)
-@xw.arg("rate", doc=_doc(F.vcio_cycle_mrr, "rate"), err_to_str=True)
+@_udf(
+    F.vcio_cycle_mrr,
+    ranges=(
+        "hours_range",
+        "cycles_range",
+    ),
+)
 def VCIO_CYCLE_MRR(hours_range: Any, cycles_range: Any, rate: Any = None) -> Any:
     """Cycle-based vCIO MRR: Σ hours × occurrences a year × rate / 12, to the cent (10 h quarterly → 500)."""
     return F.vcio_cycle_mrr(hours_range, cycles_range, rate)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("mrr", doc=_doc(F.vcio_hours, "mrr"), err_to_str=True)
-@xw.arg("rate", doc=_doc(F.vcio_hours, "rate"), err_to_str=True)
+@_udf(F.vcio_hours)
 def VCIO_HOURS(mrr: Any, rate: Any = None) -> Any:
     """Yearly vCIO hours an MRR pays for: MRR × 12 / rate. =VCIO_HOURS(1000) → 60."""
     return F.vcio_hours(mrr, rate)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("clients", doc=_doc(F.am_roi, "clients"), err_to_str=True)
-@xw.arg("adoption", doc=_doc(F.am_roi, "adoption"), err_to_str=True)
-@xw.arg("added_project_revenue", doc=_doc(F.am_roi, "added_project_revenue"), err_to_str=True)
-@xw.arg("added_mrr", doc=_doc(F.am_roi, "added_mrr"), err_to_str=True)
-@xw.arg("added_services_mrr", doc=_doc(F.am_roi, "added_services_mrr"), err_to_str=True)
-@xw.arg("hours_per_account", doc=_doc(F.am_roi, "hours_per_account"), err_to_str=True)
-@xw.arg("rate", doc=_doc(F.am_roi, "rate"), err_to_str=True)
-@xw.arg("tool_cost_month", doc=_doc(F.am_roi, "tool_cost_month"), err_to_str=True)
+@_udf(F.am_roi)
 def AM_ROI(
     clients: Any,
     adoption: Any,
@@ -106,17 +111,13 @@ def AM_ROI(
     )
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("cost", doc=_doc(F.price_from_markup, "cost"), err_to_str=True)
-@xw.arg("markup", doc=_doc(F.price_from_markup, "markup"), err_to_str=True)
+@_udf(F.price_from_markup)
 def PRICE_FROM_MARKUP(cost: Any, markup: Any) -> Any:
     """Price with a markup on cost: cost × (1 + markup), to the cent. =PRICE_FROM_MARKUP(3000, 0.3) → 3900."""
     return F.price_from_markup(cost, markup)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("cost", doc=_doc(F.price_from_margin, "cost"), err_to_str=True)
-@xw.arg("margin", doc=_doc(F.price_from_margin, "margin"), err_to_str=True)
+@_udf(F.price_from_margin)
 def PRICE_FROM_MARGIN(cost: Any, margin: Any) -> Any:
     """Price with a gross margin: cost / (1 − margin), to the cent. =PRICE_FROM_MARGIN(3000,0.3) → 4285.71."""
     return F.price_from_margin(cost, margin)
