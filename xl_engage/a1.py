@@ -19,10 +19,11 @@ def col_letters(col: int) -> str:
     return letters
 
 
-def cell(row: int, col: int, absolute: bool = False) -> str:
-    """0-based (row, col) to ``B7`` (or ``$B$7``)."""
-    d = "$" if absolute else ""
-    return f"{d}{col_letters(col)}{d}{row + 1}"
+def cell(row: int, col: int, absolute: bool = False, *, row_abs: bool = False, col_abs: bool = False) -> str:
+    """0-based (row, col) to ``B7``; ``$B$7`` when absolute, ``$B7`` / ``B$7`` for one part."""
+    c = "$" if absolute or col_abs else ""
+    r = "$" if absolute or row_abs else ""
+    return f"{c}{col_letters(col)}{r}{row + 1}"
 
 
 def parse_cell(ref: str) -> tuple[int, int]:

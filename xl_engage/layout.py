@@ -37,6 +37,8 @@ class Column:
     choices_name: str | None = None
     width: float | None = None
     help: str | None = None
+    colors: tuple[tuple[str, str], ...] = ()
+    """Conditional fills: (cell text, #RRGGBB), e.g. ("Overdue", "#F8CBAD")."""
 
     @property
     def is_input(self) -> bool:
@@ -120,6 +122,33 @@ class Table:
 
 
 @dataclass(frozen=True)
+class GridColumn:
+    """A computed column of a grid. In ``formula``, ``{key}``, ``{label}`` and ``{header}``
+    stand for this row's key cell, this row's label cell and this column's header cell."""
+
+    header: str
+    formula: str
+    kind: ValueKind = "money"
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A block of output formulas: rows (key, label, cached values) × columns.
+
+    Used for cross-tabs (month × category) whose cells are live formulas over tables.
+    Charts may refer to it like a table: its columns by header, ``__label__`` for labels.
+    """
+
+    name: str
+    key_header: str
+    label_header: str
+    columns: tuple[GridColumn, ...]
+    rows: Sequence[tuple[Any, str, Sequence[Any]]]
+    title: str | None = None
+    total_label: str | None = None
+
+
+@dataclass(frozen=True)
 class Series:
     name: str
     table: str
@@ -137,7 +166,7 @@ class Chart:
     money: bool = True
 
 
-Block = Title | Cells | Table | Chart
+Block = Title | Cells | Table | Grid | Chart
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ def compare(original: Path, recalculated: Path, tol: float = 0.005) -> Compariso
                 result.checked += 1
                 mine = cached[ws.title][c.coordinate].value
                 theirs = engine[ws.title][c.coordinate].value
-                if mine is None:
+                if mine is None and theirs not in (None, ""):  # an empty text result caches as empty
                     result.mismatches.append(f"{ws.title}!{c.coordinate}: no cached value")
                 elif not _same(mine, theirs, tol):
                     result.mismatches.append(

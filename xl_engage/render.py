@@ -23,7 +23,7 @@ from xl_engage import __version__
 from xl_engage.a1 import cell, quote_sheet
 from xl_engage.atomic import atomic_path
 from xl_engage.branding import Branding
-from xl_engage.layout import Book, Cells, Chart, Column, Sheet, Table, Title, ValueKind
+from xl_engage.layout import Book, Cells, Chart, Column, Grid, Sheet, Table, Title, ValueKind
 
 METADATA_SHEET = "_xle"
 
@@ -57,6 +57,13 @@ class _Formats:
         self._b = branding
         self._cache: dict[tuple[str, str], Format] = {}
 
+    def fill(self, color: str) -> Format:
+        """A background fill for conditional formats (status colours)."""
+        key = ("fill", color)
+        if key not in self._cache:
+            self._cache[key] = self._wb.add_format({"bg_color": color})
+        return self._cache[key]
+
     def get(self, kind: str, role: str) -> Format:
         key = (kind, role)
         if key not in self._cache:
@@ -83,15 +90,25 @@ class _Formats:
                 props.update(bold=True, font_size=12, font_color=self._b.primary)
             elif role == "note":
                 props.update(italic=True, font_color="#595959")
+            elif role == "total":
+                props.update(bold=True, top=1)
             self._cache[key] = self._wb.add_format(props)
         return self._cache[key]
 
 
+_EPOCH = dt.date(1899, 12, 30)
+
+
 def _cached(value: Any) -> Any:
+    """A formula's cached value as Excel stores it (dates are serial numbers)."""
     if isinstance(value, bool | str):
         return value
     if isinstance(value, Decimal | int | float):
         return float(value)
+    if isinstance(value, dt.datetime):
+        return (value - dt.datetime.combine(_EPOCH, dt.time())).total_seconds() / 86400
+    if isinstance(value, dt.date):
+        return float((value - _EPOCH).days)
     if value is None:
         return ""
     return str(value)
@@ -223,6 +240,19 @@ class _SheetWriter:
                 )
             if col.help:
                 self.ws.write_comment(header_row, j, col.help, {"x_scale": 2})
+            for text, color in col.colors:
+                self.ws.conditional_format(
+                    header_row + 1,
+                    j,
+                    header_row + n,
+                    j,
+                    {
+                        "type": "cell",
+                        "criteria": "equal to",
+                        "value": f'"{text}"',
+                        "format": self.r.fmt.fill(color),
+                    },
+                )
             self._width(j, col.width or _default_width(col))
         self.r.tables[spec.name] = _PlacedTable(
             self.sheet.name, header_row, 0, len(block.rows), [c.key for c in columns]
@@ -230,6 +260,55 @@ class _SheetWriter:
         if self.first_table_header is None:
             self.first_table_header = header_row
         self.row = header_row + n + 2
+
+    def grid(self, block: Grid) -> None:
+        if block.title:
+            self.ws.write_string(self.row, 0, block.title, self.r.fmt.get("text", "subtitle"))
+            self.row += 1
+        header_row = self.row
+        head = self.r.fmt.get("text", "header")
+        self.ws.set_row(header_row, 30)
+        for j, text in enumerate([block.key_header, block.label_header, *(c.header for c in block.columns)]):
+            self.ws.write_string(header_row, j, text, head)
+        for i, (key, label, values) in enumerate(block.rows):
+            r = header_row + 1 + i
+            write_value(self.ws, r, 0, key, "int", self.r.fmt.get("int", "output"))
+            write_value(self.ws, r, 1, label, "text", self.r.fmt.get("text", "label"))
+            for j, (col, value) in enumerate(zip(block.columns, values, strict=True), start=2):
+                formula = (
+                    col.formula.replace("{key}", cell(r, 0, col_abs=True))
+                    .replace("{label}", cell(r, 1, col_abs=True))
+                    .replace("{header}", cell(header_row, j, row_abs=True))
+                )
+                self.ws.write_formula(r, j, "=" + formula, self.r.fmt.get(col.kind, "output"), _cached(value))
+        last = header_row + len(block.rows)
+        if block.total_label and block.rows:
+            r = last + 1
+            self.ws.write_string(r, 1, block.total_label, self.r.fmt.get("text", "label"))
+            for j, col in enumerate(block.columns, start=2):
+                total = sum(
+                    (v for _, _, vs in block.rows if isinstance(v := vs[j - 2], Decimal | int)), Decimal(0)
+                )
+                self.ws.write_formula(
+                    r,
+                    j,
+                    f"=SUM({cell(header_row + 1, j)}:{cell(last, j)})",
+                    self.r.fmt.get(col.kind, "total"),
+                    _cached(total),
+                )
+            last = r
+        self._width(0, 6)
+        self._width(1, max((len(lbl) for _, lbl, _ in block.rows), default=8) + 2)
+        for j, col in enumerate(block.columns, start=2):
+            self._width(j, min(max(len(col.header) * 0.9, 11), 16))
+        self.r.tables[block.name] = _PlacedTable(
+            self.sheet.name,
+            header_row,
+            0,
+            len(block.rows),
+            ["__key__", "__label__", *(c.header for c in block.columns)],
+        )
+        self.row = last + 2
 
     def chart(self, block: Chart) -> None:
         self.r.pending_charts.append((self.ws, self.row, block))
@@ -283,6 +362,8 @@ class _Renderer:
                     writer.cells(block)
                 elif isinstance(block, Table):
                     writer.table(block)
+                elif isinstance(block, Grid):
+                    writer.grid(block)
                 elif isinstance(block, Chart):
                     writer.chart(block)
             writer.finish()

@@ -32,6 +32,7 @@ class Kind:
 _MODULES = {
     "pricing": "xl_engage.kinds.pricing",
     "roi": "xl_engage.kinds.roi",
+    "budget": "xl_engage.kinds.budget",
 }
 
 

@@ -46,13 +46,14 @@ def lookup(
 ) -> str:
     """Exact, case-insensitive, wildcard-free lookup (names may contain * or ?).
 
-    ``MATCH(x, range, 0)`` treats ``*`` and ``?`` in ``x`` as wildcards; comparing with
-    ``=`` inside ``INDEX(…, 0)`` does not, and works in Excel 2010+ and LibreOffice.
+    ``MATCH(x, range, 0)`` treats ``*`` and ``?`` in ``x`` as wildcards, and LibreOffice
+    fails ``INDEX(range=x, 0)`` on a one-row table; the position is therefore found with
+    ``SUMPRODUCT`` (names are unique: the kinds' checks see to that).
     """
-    return (
-        f"IFERROR(INDEX({col(result, result_key)},MATCH(TRUE,INDEX("
-        f"{col(match, match_key)}={value},0),0)),{default})"
-    )
+    names = col(match, match_key)
+    hit = f"({names}={value})"
+    position = f"SUMPRODUCT({hit}*(ROW({names})-ROW(INDEX({names},1))+1))"
+    return f"IF(SUMPRODUCT({hit}*1)=0,{default},INDEX({col(result, result_key)},{position}))"
 
 
 def is_no(cell: str) -> str:

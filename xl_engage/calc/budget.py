@@ -1,0 +1,393 @@
+"""Life-cycle budget calculations (DOMAIN.md §3), pure and exact.
+
+Two jobs: **plan** budget lines from the inventory, the policy, contracts, initiatives and
+the peripherals reserve; and **total** whatever lines the budget holds (planned or edited)
+by month, fiscal quarter, fiscal year, category and capex/opex. Each total has a twin
+formula in the budget workbook. Hardware is priced with a markup on cost *or* a gross
+margin on price, named per line and never mixed; prices are rounded to the cent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from xl_engage.calc.fiscal import (
+    add_months,
+    budget_quarter,
+    budget_year,
+    month_label,
+    period,
+    quarter_label,
+)
+from xl_engage.issues import Problem
+from xl_engage.models.base import duplicates, key
+from xl_engage.models.budget import (
+    Asset,
+    BudgetBook,
+    Contract,
+    Line,
+    PolicyRow,
+    PricingBasis,
+    Profile,
+)
+from xl_engage.money import round_money
+
+OVERDUE = "Overdue"
+UNKNOWN_DATE = "Unknown date"
+FINE = "OK"
+DUE_WINDOWS = (90, 180, 365)
+LABOUR_CATEGORY = "Professional services"
+RESERVE_CATEGORY = "Peripherals"
+
+
+def due_label(days: int) -> str:
+    return f"Due ≤ {days} days"
+
+
+# --- pricing ------------------------------------------------------------------------------
+
+
+def price_from_markup(cost: Decimal, markup: Decimal) -> Decimal:
+    """Markup on cost: a $3,000 server at 30 % is quoted at $3,900."""
+    return round_money(cost * (1 + markup))
+
+
+def price_from_margin(cost: Decimal, margin: Decimal) -> Decimal:
+    """Gross margin on price: $3,000 at a 30 % margin is $4,285.71."""
+    if margin >= 1:
+        raise ValueError("a margin must be below 100 %")
+    return round_money(cost / (1 - margin))
+
+
+def unit_price(cost: Decimal | None, pricing: PricingBasis, markup: Decimal) -> Decimal | None:
+    if cost is None:
+        return None
+    return price_from_margin(cost, markup) if pricing == "Margin" else price_from_markup(cost, markup)
+
+
+# --- asset life cycle ----------------------------------------------------------------------
+
+
+def replacement_date(asset: Asset, policy: PolicyRow | None) -> dt.date | None:
+    """Purchase + life span, or the warranty end where the policy says so (or no purchase
+    date is known). None when neither date is known."""
+    if policy is None:
+        return None
+    if policy.basis == "Warranty" and asset.warranty_end is not None:
+        return asset.warranty_end
+    if asset.purchase_date is not None:
+        return add_months(asset.purchase_date, 12 * policy.life_years)
+    return asset.warranty_end
+
+
+def status(replace: dt.date | None, as_of: dt.date, windows: Sequence[int] = DUE_WINDOWS) -> str:
+    """Overdue, due within one of the windows (90/180/365 days), or fine."""
+    if replace is None:
+        return UNKNOWN_DATE
+    days = (replace - as_of).days
+    if days <= 0:
+        return OVERDUE
+    for window in windows:
+        if days <= window:
+            return due_label(window)
+    return FINE
+
+
+def policy_index(policy: Iterable[PolicyRow]) -> dict[str, PolicyRow]:
+    out: dict[str, PolicyRow] = {}
+    for row in policy:
+        out.setdefault(key(row.asset_type), row)
+    return out
+
+
+# --- planning -------------------------------------------------------------------------------
+
+
+def horizon_end(profile: Profile) -> dt.date:
+    """The first month after the budget."""
+    return add_months(profile.start, 12 * profile.horizon_years)
+
+
+def plan_assets(profile: Profile, policy: Sequence[PolicyRow], assets: Iterable[Asset]) -> list[Line]:
+    """A hardware line (and a labour line beside it) for each replacement in the horizon.
+
+    An overdue asset is replaced in the budget's first month; after a replacement the next
+    one comes a life span later, so a long horizon repeats the cycle.
+    """
+    index = policy_index(policy)
+    end = horizon_end(profile)
+    lines: list[Line] = []
+    for asset in assets:
+        row = index.get(key(asset.asset_type))
+        when = replacement_date(asset, row)
+        if row is None or when is None:
+            continue
+        month = max(when.replace(day=1), profile.start)
+        what = asset.name or asset.asset_id
+        while month < end:
+            lines.append(
+                Line(
+                    description=f"Replace {what} ({row.asset_type})",
+                    category=row.category,
+                    kind="One-time",
+                    expense=row.expense,
+                    month=month,
+                    quantity=1,
+                    unit_cost=asset.replacement_cost if asset.replacement_cost is not None else row.unit_cost,
+                    pricing=row.pricing,
+                    markup=row.markup,
+                    source=asset.asset_id,
+                )
+            )
+            if row.labour_hours and row.labour_rate:
+                lines.append(
+                    Line(
+                        description=f"Labour: replace {what}",
+                        category=LABOUR_CATEGORY,
+                        kind="One-time",
+                        expense="Opex",
+                        month=month,
+                        quantity=1,
+                        unit_cost=row.labour_hours * row.labour_rate,
+                        source=asset.asset_id,
+                    )
+                )
+            month = add_months(month, 12 * row.life_years)
+    return lines
+
+
+def contract_amount(contract: Contract, month: dt.date) -> Decimal:
+    """The amount due in ``month``: raised by the annual increase on each anniversary."""
+    years = max(period(month, contract.start.replace(day=1)) - 1, 0) // 12
+    return round_money(contract.amount * (1 + contract.annual_increase) ** years)
+
+
+def plan_contracts(profile: Profile, contracts: Iterable[Contract]) -> list[Line]:
+    """Recurring lines from each contract's go-live month (annual ones on the anniversary)."""
+    end = horizon_end(profile)
+    lines: list[Line] = []
+    for c in contracts:
+        first = c.start.replace(day=1)
+        last = min(end, add_months(c.end.replace(day=1), 1)) if c.end else end
+        step = 12 if c.period == "Annual" else 1
+        month = first
+        while month < profile.start:
+            month = add_months(month, step)
+        while month < last:
+            lines.append(
+                Line(
+                    description=c.description or c.vendor,
+                    category=c.category,
+                    kind="Recurring",
+                    expense=c.expense,
+                    month=month,
+                    unit_cost=contract_amount(c, month),
+                    source=c.vendor,
+                )
+            )
+            month = add_months(month, step)
+    return lines
+
+
+def plan_reserve(profile: Profile, monthly: Decimal) -> list[Line]:
+    """A monthly reserve for peripherals and small purchases."""
+    if monthly <= 0:
+        return []
+    months = 12 * profile.horizon_years
+    return [
+        Line(
+            description="Peripherals reserve",
+            category=RESERVE_CATEGORY,
+            kind="Recurring",
+            expense="Opex",
+            month=add_months(profile.start, i),
+            unit_cost=monthly,
+            source="Reserve",
+        )
+        for i in range(months)
+    ]
+
+
+def quarter_start(profile: Profile, label: str) -> dt.date | None:
+    """The first month of a fiscal quarter label such as ``FY2027 Q2``, within the budget."""
+    for i in range(0, 12 * profile.horizon_years, 3):
+        month = add_months(profile.start, i)
+        if quarter_label(month, profile.fiscal_year_start_month) == label:
+            return month
+    return None
+
+
+# --- totals ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineResult:
+    period: int
+    quarter: int
+    year: int
+    fiscal_quarter: str
+    unit_price: Decimal | None
+    amount: Decimal | None
+
+
+@dataclass(frozen=True)
+class AssetResult:
+    life_years: int | None
+    replace_date: dt.date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class InitiativeResult:
+    budget: Decimal
+
+
+@dataclass(frozen=True)
+class PolicyResult:
+    unit_price: Decimal | None
+
+
+@dataclass(frozen=True)
+class BudgetResults:
+    lines: tuple[LineResult, ...]
+    assets: tuple[AssetResult, ...]
+    initiatives: tuple[InitiativeResult, ...]
+    policy: tuple[PolicyResult, ...]
+    categories: tuple[str, ...]
+    months: tuple[tuple[int, str], ...]
+    quarters: tuple[tuple[int, str], ...]
+    years: tuple[tuple[int, str], ...]
+    by_month: dict[tuple[int, str], Decimal]
+    by_quarter: dict[tuple[int, str], Decimal]
+    by_year_expense: dict[tuple[int, str], Decimal]
+    total: Decimal
+    capex: Decimal
+    opex: Decimal
+    unknown_lines: int
+
+
+def line_result(line: Line, profile: Profile) -> LineResult:
+    p = period(line.month, profile.start)
+    price = unit_price(line.unit_cost, line.pricing, line.markup)
+    return LineResult(
+        p,
+        budget_quarter(p),
+        budget_year(p),
+        quarter_label(line.month, profile.fiscal_year_start_month),
+        price,
+        None if price is None else price * line.quantity,
+    )
+
+
+def categories(book: BudgetBook) -> tuple[str, ...]:
+    """Grid columns: every category in use, policy categories first, each once."""
+    seen: dict[str, str] = {}
+    for name in [*(r.category for r in book.policy), *(line.category for line in book.lines)]:
+        seen.setdefault(key(name), name)
+    return tuple(seen.values())
+
+
+def calculate(book: BudgetBook) -> BudgetResults:
+    prof = book.profile
+    lines = tuple(line_result(line, prof) for line in book.lines)
+    index = policy_index(book.policy)
+    assets = []
+    for a in book.assets:
+        row = index.get(key(a.asset_type))
+        when = replacement_date(a, row)
+        assets.append(AssetResult(row.life_years if row else None, when, status(when, prof.as_of)))
+    spent: dict[str, Decimal] = defaultdict(Decimal)
+    by_month: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    by_quarter: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    by_year: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    cats = categories(book)
+    canonical = {key(c): c for c in cats}
+    for line, r in zip(book.lines, lines, strict=True):
+        if r.amount is None:
+            continue
+        cat = canonical[key(line.category)]
+        by_month[(r.period, cat)] += r.amount
+        by_quarter[(r.quarter, cat)] += r.amount
+        by_year[(r.year, line.expense)] += r.amount
+        spent[key(line.source)] += r.amount
+    months = tuple((i + 1, month_label(add_months(prof.start, i))) for i in range(12 * prof.horizon_years))
+    quarters = tuple(
+        (q + 1, quarter_label(add_months(prof.start, 3 * q), prof.fiscal_year_start_month))
+        for q in range(4 * prof.horizon_years)
+    )
+    years = tuple(
+        (y + 1, quarter_label(add_months(prof.start, 12 * y), prof.fiscal_year_start_month).split()[0])
+        for y in range(prof.horizon_years)
+    )
+    known = [r.amount for r in lines if r.amount is not None]
+    capex = sum((v for (_, e), v in by_year.items() if e == "Capex"), Decimal(0))
+    opex = sum((v for (_, e), v in by_year.items() if e == "Opex"), Decimal(0))
+    return BudgetResults(
+        lines=lines,
+        assets=tuple(assets),
+        initiatives=tuple(InitiativeResult(spent.get(key(i.name), Decimal(0))) for i in book.initiatives),
+        policy=tuple(PolicyResult(unit_price(r.unit_cost, r.pricing, r.markup)) for r in book.policy),
+        categories=cats,
+        months=months,
+        quarters=quarters,
+        years=years,
+        by_month=dict(by_month),
+        by_quarter=dict(by_quarter),
+        by_year_expense=dict(by_year),
+        total=sum(known, Decimal(0)),
+        capex=capex,
+        opex=opex,
+        unknown_lines=len(lines) - len(known),
+    )
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+
+def check(book: BudgetBook) -> list[Problem]:
+    """Rules across tables: known asset types, unique ids and names, lines in the horizon."""
+    out: list[Problem] = []
+    types = [r.asset_type for r in book.policy]
+    for idxs in duplicates(types).values():
+        out += [
+            Problem(("policy", i, "asset_type"), f"asset type {types[i]!r} appears more than once")
+            for i in idxs[1:]
+        ]
+    known = {key(t) for t in types}
+    type_list = ", ".join(types)
+    for i, a in enumerate(book.assets):
+        if key(a.asset_type) not in known:
+            out.append(
+                Problem(
+                    ("assets", i, "asset_type"),
+                    f"unknown asset type {a.asset_type!r}; the policy has {type_list}",
+                )
+            )
+    ids = [a.asset_id for a in book.assets]
+    for idxs in duplicates(ids).values():
+        out += [
+            Problem(("assets", i, "asset_id"), f"asset id {ids[i]!r} appears more than once")
+            for i in idxs[1:]
+        ]
+    names = [i.name for i in book.initiatives]
+    for idxs in duplicates(names).values():
+        out += [
+            Problem(("initiatives", i, "name"), f"initiative {names[i]!r} appears more than once")
+            for i in idxs[1:]
+        ]
+    months = 12 * book.profile.horizon_years
+    first, last = book.profile.start, add_months(book.profile.start, months - 1)
+    for i, line in enumerate(book.lines):
+        p = period(line.month, book.profile.start)
+        if not 1 <= p <= months:
+            out.append(
+                Problem(
+                    ("lines", i, "month"),
+                    f"{line.month:%b %Y} is outside the budget ({first:%b %Y} – {last:%b %Y})",
+                )
+            )
+    return out

@@ -1,0 +1,198 @@
+"""Assemble a budget: a client file, an inventory export (CSV/XLSX) and the policy.
+
+Inventories come from PSA/RMM exports: headers vary (aliases), dates come in several
+formats, money as ``$1,234.56`` or ``(120.00)``, blank costs mean *unknown*, and one asset
+may be listed twice (the earliest purchase date and the latest warranty end win, and the
+duplicate is reported as a warning).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+
+from xl_engage.a1 import col_letters
+from xl_engage.calc import budget as calc
+from xl_engage.inputs.files import exact_numbers, read_csv_table, validate_document
+from xl_engage.issues import InputError, Issue, errors
+from xl_engage.kinds.budget import ASSETS
+from xl_engage.models.base import Frozen, key
+from xl_engage.models.budget import Asset, BudgetBook, Contract, Initiative, Line, PolicyRow, Profile
+from xl_engage.tabular import TableRead, read_table
+from xl_engage.templates import load_toml, templates_dir
+from xl_engage.validate import locate_problems, validate
+
+
+def load_policy(templates: Path | str | None = None) -> tuple[PolicyRow, ...]:
+    path = templates_dir(templates) / "lifecycle.toml"
+
+    class _Policy(Frozen):
+        policy: tuple[PolicyRow, ...]
+
+    return validate_document(_Policy, exact_numbers(load_toml(path)), str(path)).policy
+
+
+def read_inventory_table(path: Path) -> TableRead:
+    """The inventory's rows (first sheet of an .xlsx, or a CSV), located by file and row."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv_table(path, ASSETS)
+    if suffix not in (".xlsx", ".xlsm", ".xls", ".ods"):
+        raise InputError([Issue(str(path), "an inventory must be a .csv or .xlsx file")])
+    try:
+        if path.stat().st_size == 0:
+            raise InputError([Issue(str(path), "the file is empty")])
+        book = python_calamine.load_workbook(str(path))
+        sheet = book.sheet_names[0]
+        grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except InputError:
+        raise
+    except Exception as exc:  # calamine raises many types for a damaged or foreign file
+        raise InputError([Issue(str(path), f"cannot be read as a workbook ({exc})")]) from None
+    if not grid:
+        raise InputError([Issue(str(path), "the inventory sheet is empty")])
+    return read_table(ASSETS, grid, 0, lambda r, c: f"{path.name}:{sheet}!{col_letters(c)}{r + 1}")
+
+
+def merge_duplicates(read: TableRead, source: str) -> list[Issue]:
+    """One row per asset id: earliest purchase date and latest warranty end win."""
+    warnings: list[Issue] = []
+    first: dict[str, dict[str, Any]] = {}
+    kept: list[dict[str, Any]] = []
+    where: dict[Any, str] = {}
+    labels: dict[Any, str] = {}
+    for i, row in enumerate(read.rows):
+        ident = key(str(row.get("asset_id", ""))) or f"\x00{i}"
+        target = first.get(ident)
+        if target is None:
+            first[ident] = row
+            new = len(kept)
+            kept.append(row)
+            for loc, cell in read.where.items():
+                if loc[:2] == ("assets", i):
+                    where[("assets", new, *loc[2:])] = cell
+                    if loc in read.labels:
+                        labels[("assets", new, *loc[2:])] = read.labels[loc]
+            continue
+        for field, pick in (("purchase_date", min), ("warranty_end", max)):
+            dates = [d for d in (target.get(field), row.get(field)) if d is not None]
+            if dates:
+                target[field] = pick(dates)
+        warnings.append(
+            Issue(
+                read.where.get(("assets", i), source),
+                f"asset id {row.get('asset_id')!r} is listed again; merged: earliest purchase "
+                "date and latest warranty end kept",
+                "warning",
+            )
+        )
+    read.rows, read.where, read.labels = kept, where, labels
+    return warnings
+
+
+def load_assets(path: Path) -> tuple[tuple[Asset, ...], list[Issue]]:
+    """Validated assets and the warnings (duplicates merged); errors raise InputError."""
+    read = read_inventory_table(path)
+    warnings = merge_duplicates(read, path.name)
+
+    class _Assets(Frozen):
+        assets: tuple[Asset, ...]
+
+    model, issues = validate(
+        _Assets,
+        {"assets": read.rows},
+        read.where,
+        read.labels,
+        path.name,
+        read.issues,
+        lambda loc: len(loc) >= 3 and str(loc[2]) in read.missing,
+    )
+    problems = read.issues + issues
+    if problems or model is None:
+        raise InputError(problems + warnings)
+    return model.assets, warnings
+
+
+def plan(
+    profile: Profile,
+    policy: tuple[PolicyRow, ...],
+    assets: tuple[Asset, ...],
+    contracts: list[Contract],
+    initiatives: list[tuple[Initiative, list[dict[str, Any]]]],
+    reserve_monthly: Any,
+    source: str,
+) -> BudgetBook:
+    """Every planned line: replacements with labour, contracts, initiatives, the reserve."""
+    lines: list[Line] = [*calc.plan_assets(profile, policy, assets), *calc.plan_contracts(profile, contracts)]
+    issues: list[Issue] = []
+    for initiative, costs in initiatives:
+        month = calc.quarter_start(profile, initiative.target_quarter)
+        if month is None:
+            issues.append(
+                Issue(
+                    source,
+                    f"initiative {initiative.name!r}: {initiative.target_quarter} is outside the budget",
+                )
+            )
+            continue
+        for cost in costs:
+            lines.append(
+                validate_document(
+                    Line,
+                    {"month": month, "source": initiative.name, **cost},
+                    f"{source} initiative {initiative.name!r}",
+                )
+            )
+    if issues:
+        raise InputError(issues)
+    lines += calc.plan_reserve(profile, Decimal(str(reserve_monthly or 0)))
+    return BudgetBook(
+        profile=profile,
+        policy=policy,
+        assets=assets,
+        initiatives=tuple(i for i, _ in initiatives),
+        lines=tuple(lines),
+    )
+
+
+def load_budget(
+    client_toml: Path, assets_path: Path | None = None, templates: Path | str | None = None
+) -> tuple[BudgetBook, list[Issue]]:
+    """A client file (+ its inventory, default ``assets.csv``/``.xlsx`` beside it) → budget."""
+    doc = exact_numbers(load_toml(client_toml))
+    source = str(client_toml)
+    profile = validate_document(Profile, doc.get("profile", {}), f"{source} profile")
+    contracts = [
+        validate_document(Contract, c, f"{source} contracts[{i + 1}]")
+        for i, c in enumerate(doc.get("contracts", []))
+    ]
+    initiatives = []
+    for i, raw in enumerate(doc.get("initiatives", [])):
+        raw = dict(raw)
+        costs = raw.pop("costs", [])
+        initiatives.append((validate_document(Initiative, raw, f"{source} initiatives[{i + 1}]"), costs))
+    if assets_path is None:
+        found = [
+            p
+            for p in (client_toml.with_name("assets.csv"), client_toml.with_name("assets.xlsx"))
+            if p.exists()
+        ]
+        assets_path = found[0] if found else None
+    assets, warnings = load_assets(assets_path) if assets_path else ((), [])
+    policy = load_policy(templates)
+    book = plan(
+        profile,
+        policy,
+        assets,
+        contracts,
+        initiatives,
+        doc.get("planning", {}).get("reserve_monthly", 0),
+        source,
+    )
+    problems = locate_problems(calc.check(book), {}, source)
+    if errors(problems):
+        raise InputError(problems + warnings)
+    return book, warnings + problems

@@ -1,0 +1,400 @@
+"""The life-cycle budget workbook a vCIO hands a client (DOMAIN.md §3).
+
+Sheets: Summary (profile, totals, spend by fiscal year, top initiatives, stacked chart of
+spend by quarter and category), Lines (the budget itself: every line editable), Months and
+Quarters (category grids whose cells are live formulas over the lines, so moving a line to
+another month moves every total), Assets (replacement date and status, coloured), Roadmap
+(initiatives with their live budget) and Policy (life spans, costs, markup or margin).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from xl_engage.calc import budget as calc
+from xl_engage.calc.fiscal import add_months
+from xl_engage.issues import Problem
+from xl_engage.kinds import Kind
+from xl_engage.kinds.common import col, lookup, rows, this, with_formulas
+from xl_engage.layout import (
+    Book,
+    Cells,
+    CellSpec,
+    Chart,
+    Column,
+    Grid,
+    GridColumn,
+    Schema,
+    Series,
+    Sheet,
+    Table,
+    TableSpec,
+    Title,
+)
+from xl_engage.models.budget import BudgetBook
+
+KIND_NAME = "budget"
+SCHEMA_VERSION = 1
+STATUS_COLORS = (
+    (calc.OVERDUE, "#F8CBAD"),
+    (calc.due_label(90), "#FCE4D6"),
+    (calc.due_label(180), "#FFF2CC"),
+    (calc.due_label(365), "#FFF2CC"),
+    (calc.FINE, "#E2EFDA"),
+    (calc.UNKNOWN_DATE, "#D9D9D9"),
+)
+
+POLICY = TableSpec(
+    "Policy",
+    "Policy",
+    "policy",
+    (
+        Column("Asset type", "asset_type", width=16),
+        Column("Life years", "life_years", "int", help="Years between replacements."),
+        Column(
+            "Basis",
+            "basis",
+            required=False,
+            choices=("Purchase", "Warranty"),
+            help="Purchase: purchase date + life. Warranty: replace when the warranty ends.",
+        ),
+        Column("Unit cost", "unit_cost", "money", required=False, help="Blank = unknown."),
+        Column(
+            "Pricing",
+            "pricing",
+            required=False,
+            choices=("Markup", "Margin"),
+            help="Markup on cost, or gross margin on price: never mixed.",
+        ),
+        Column("Markup %", "markup", "percent", required=False, aliases=("Margin %", "Markup")),
+        Column("Labour hours", "labour_hours", "hours", required=False),
+        Column("Labour rate", "labour_rate", "money", required=False),
+        Column("Expense", "expense", required=False, choices=("Capex", "Opex")),
+        Column("Category", "category", required=False),
+        Column("Unit price", "unit_price", "money"),
+    ),
+    title="Life-cycle policy (edit freely)",
+)
+
+LINES = TableSpec(
+    "Lines",
+    "Lines",
+    "lines",
+    (
+        Column("Description", "description", width=40),
+        Column("Category", "category", width=18),
+        Column("Type", "kind", required=False, choices=("One-time", "Recurring")),
+        Column("Expense", "expense", required=False, choices=("Capex", "Opex")),
+        Column("Month", "month", "date", aliases=("Date",), help="Any day of the month."),
+        Column("Quantity", "quantity", "int", required=False, aliases=("Qty",)),
+        Column("Unit cost", "unit_cost", "money", required=False, help="Blank = unknown cost."),
+        Column("Pricing", "pricing", required=False, choices=("Markup", "Margin")),
+        Column("Markup %", "markup", "percent", required=False, aliases=("Margin %", "Markup")),
+        Column(
+            "Source",
+            "source",
+            required=False,
+            width=16,
+            help="Asset id, contract vendor, initiative name or Reserve.",
+        ),
+        Column("Unit price", "unit_price", "money"),
+        Column("Amount", "amount", "money"),
+        Column("Period", "period", "int"),
+        Column("Quarter", "quarter", "int"),
+        Column("Year", "year", "int"),
+        Column("Fiscal quarter", "fiscal_quarter"),
+    ),
+    title="Budget lines: move a line to another month and every total follows",
+)
+
+ASSETS = TableSpec(
+    "Assets",
+    "Assets",
+    "assets",
+    (
+        Column("Asset ID", "asset_id", aliases=("Asset Tag", "ID", "Asset")),
+        Column("Name", "name", required=False, aliases=("Device Name", "Hostname", "Device")),
+        Column("Type", "asset_type", aliases=("Device Type", "Category", "Asset Type")),
+        Column(
+            "Purchase date",
+            "purchase_date",
+            "date",
+            required=False,
+            aliases=("Install Date", "Purchased", "Purchase"),
+        ),
+        Column(
+            "Warranty end",
+            "warranty_end",
+            "date",
+            required=False,
+            aliases=("Warranty Expiration", "Warranty Expires", "Warranty"),
+        ),
+        Column("Replacement cost", "replacement_cost", "money", required=False, aliases=("Cost",)),
+        Column("Location", "location", required=False, aliases=("Site",)),
+        Column("Life years", "life_years", "int"),
+        Column("Replace date", "replace_date", "date"),
+        Column("Status", "status", width=16, colors=STATUS_COLORS),
+    ),
+    title="Assets: replacement date and status",
+)
+
+INITIATIVES = TableSpec(
+    "Initiatives",
+    "Roadmap",
+    "initiatives",
+    (
+        Column("Initiative", "name", width=36),
+        Column("Target quarter", "target_quarter", help="Fiscal quarter, e.g. FY2027 Q3."),
+        Column("Priority", "priority", required=False, choices=("High", "Medium", "Low")),
+        Column("Compliance", "compliance", required=False, help="e.g. HIPAA, PCI DSS"),
+        Column("Time frame", "time_frame", required=False),
+        Column("Budget", "budget", "money"),
+    ),
+    title="Roadmap: initiatives by fiscal quarter",
+)
+
+_L = LINES
+_cost, _mark, _qty = this(_L, "unit_cost"), this(_L, "markup"), this(_L, "quantity")
+_month = this(_L, "month")
+LINES = with_formulas(
+    _L,
+    {
+        "unit_price": (
+            f'IF({_cost}="","",IF({this(_L, "pricing")}="Margin",'
+            f"ROUND({_cost}/(1-N({_mark})),2),ROUND({_cost}*(1+N({_mark})),2)))"
+        ),
+        "amount": f'IF({this(_L, "unit_price")}="","",IF({_qty}="",1,{_qty})*{this(_L, "unit_price")})',
+        "period": f"(YEAR({_month})-YEAR(BudgetStart))*12+MONTH({_month})-MONTH(BudgetStart)+1",
+        "quarter": f"INT(({this(_L, 'period')}-1)/3)+1",
+        "year": f"INT(({this(_L, 'period')}-1)/12)+1",
+        "fiscal_quarter": (
+            f'"FY"&(YEAR({_month})+IF(AND(FiscalYearStart>1,MONTH({_month})>=FiscalYearStart),1,0))'
+            f'&" Q"&(INT(MOD(MONTH({_month})-FiscalYearStart,12)/3)+1)'
+        ),
+    },
+)
+
+_P = POLICY
+POLICY = with_formulas(
+    _P,
+    {
+        "unit_price": (
+            f'IF({this(_P, "unit_cost")}="","",IF({this(_P, "pricing")}="Margin",'
+            f"ROUND({this(_P, 'unit_cost')}/(1-N({this(_P, 'markup')})),2),"
+            f"ROUND({this(_P, 'unit_cost')}*(1+N({this(_P, 'markup')})),2)))"
+        ),
+    },
+)
+
+_A = ASSETS
+_life = this(_A, "life_years")
+_basis = lookup(POLICY, "basis", POLICY, "asset_type", this(_A, "asset_type"), '""')
+_p, _w, _rd = this(_A, "purchase_date"), this(_A, "warranty_end"), this(_A, "replace_date")
+
+
+def _status_formula() -> str:
+    formula = f'"{calc.FINE}"'
+    for days in reversed(calc.DUE_WINDOWS):
+        formula = f'IF({_rd}-AsOf<={days},"{calc.due_label(days)}",{formula})'
+    return f'IF({_rd}="","{calc.UNKNOWN_DATE}",IF({_rd}-AsOf<=0,"{calc.OVERDUE}",{formula}))'
+
+
+ASSETS = with_formulas(
+    _A,
+    {
+        "life_years": lookup(POLICY, "life_years", POLICY, "asset_type", this(_A, "asset_type"), '""'),
+        "replace_date": (
+            f'IF({_life}="","",IF(AND({_basis}="Warranty",{_w}<>""),{_w},'
+            f'IF({_p}<>"",EDATE({_p},12*{_life}),IF({_w}<>"",{_w},""))))'
+        ),
+        "status": _status_formula(),
+    },
+)
+
+INITIATIVES = with_formulas(
+    INITIATIVES,
+    {
+        "budget": f"SUMPRODUCT(({col(LINES, 'source')}={this(INITIATIVES, 'name')})*1,"
+        f"{col(LINES, 'amount')})",
+    },
+)
+
+PROFILE = (
+    CellSpec("ClientName", "Client", "profile.client"),
+    CellSpec(
+        "FiscalYearStart", "Fiscal year starts in month (1–12)", "profile.fiscal_year_start_month", "int"
+    ),
+    CellSpec("BudgetStart", "Budget starts", "profile.start", "date"),
+    CellSpec("HorizonYears", "Horizon (years)", "profile.horizon_years", "int"),
+    CellSpec("AsOf", "Status as of", "profile.as_of", "date"),
+    CellSpec("Granularity", "Plan by", "profile.granularity", choices=("Month", "Quarter")),
+)
+_amount = col(LINES, "amount")
+TOTALS = (
+    CellSpec("TotalBudget", "Total budget", "total", "money", formula=f"SUM({_amount})"),
+    CellSpec(
+        "CapexTotal",
+        "Capital expenditure",
+        "capex",
+        "money",
+        formula=f'SUMPRODUCT(({col(LINES, "expense")}="Capex")*1,{_amount})',
+    ),
+    CellSpec(
+        "OpexTotal",
+        "Operating expenditure",
+        "opex",
+        "money",
+        formula=f'SUMPRODUCT(({col(LINES, "expense")}="Opex")*1,{_amount})',
+    ),
+    CellSpec(
+        "UnknownCostLines",
+        "Lines with unknown cost (not in totals)",
+        "unknown_lines",
+        "int",
+        formula=f'SUMPRODUCT(({col(LINES, "unit_cost")}="")*1)',
+    ),
+)
+
+SCHEMA = Schema(tables=(POLICY, LINES, ASSETS, INITIATIVES), cells=PROFILE + TOTALS)
+
+
+def _category_grid(
+    name: str,
+    by: str,
+    keys: tuple[tuple[int, str], ...],
+    cats: tuple[str, ...],
+    values: dict[tuple[int, str], Decimal],
+    title: str,
+    label: str,
+) -> Grid:
+    per = col(LINES, by)
+    columns = (
+        *tuple(
+            GridColumn(c, f"SUMPRODUCT(({per}={{key}})*({col(LINES, 'category')}={{header}}),{_amount})")
+            for c in cats
+        ),
+        GridColumn("Total", f"SUMPRODUCT(({per}={{key}})*1,{_amount})"),
+    )
+    rows_ = []
+    for k, lbl in keys:
+        cells = [values.get((k, c), Decimal(0)) for c in cats]
+        rows_.append((k, lbl, [*cells, sum(cells, Decimal(0))]))
+    return Grid(name, "#", label, columns, rows_, title=title, total_label="Total")
+
+
+def build(book: BudgetBook) -> Book:
+    r = calc.calculate(book)
+    prof = book.profile
+    first_fy, last_fy = r.years[0][1], r.years[-1][1]
+    years = Grid(
+        "YearGrid",
+        "#",
+        "Fiscal year",
+        (
+            GridColumn(
+                "Capex",
+                f"SUMPRODUCT(({col(LINES, 'year')}={{key}})*({col(LINES, 'expense')}={{header}}),{_amount})",
+            ),
+            GridColumn(
+                "Opex",
+                f"SUMPRODUCT(({col(LINES, 'year')}={{key}})*({col(LINES, 'expense')}={{header}}),{_amount})",
+            ),
+            GridColumn("Total", f"SUMPRODUCT(({col(LINES, 'year')}={{key}})*1,{_amount})"),
+        ),
+        [
+            (
+                k,
+                lbl,
+                [
+                    r.by_year_expense.get((k, "Capex"), Decimal(0)),
+                    r.by_year_expense.get((k, "Opex"), Decimal(0)),
+                    r.by_year_expense.get((k, "Capex"), Decimal(0))
+                    + r.by_year_expense.get((k, "Opex"), Decimal(0)),
+                ],
+            )
+            for k, lbl in r.years
+        ],
+        title="Spend by fiscal year",
+        total_label="Total",
+    )
+    ranked = sorted(zip(book.initiatives, r.initiatives, strict=True), key=lambda ir: -ir[1].budget)[:5]
+    top = Grid(
+        "TopInitiatives",
+        "#",
+        "Initiative",
+        (
+            GridColumn(
+                "Target quarter",
+                lookup(INITIATIVES, "target_quarter", INITIATIVES, "name", "{label}", '""'),
+                "text",
+            ),
+            GridColumn("Budget", f"SUMPRODUCT(({col(LINES, 'source')}={{label}})*1,{_amount})"),
+        ),
+        [(i + 1, ini.name, [ini.target_quarter, res.budget]) for i, (ini, res) in enumerate(ranked)],
+        title="Top initiatives",
+    )
+    quarters = _category_grid(
+        "QuarterGrid",
+        "quarter",
+        r.quarters,
+        r.categories,
+        r.by_quarter,
+        "Spend by fiscal quarter and category",
+        "Quarter",
+    )
+    months = _category_grid(
+        "MonthGrid", "period", r.months, r.categories, r.by_month, "Spend by month and category", "Month"
+    )
+    profile_values = (
+        prof.client,
+        prof.fiscal_year_start_month,
+        prof.start,
+        prof.horizon_years,
+        prof.as_of,
+        prof.granularity,
+    )
+    totals = (r.total, r.capex, r.opex, r.unknown_lines)
+    summary_blocks = [
+        Title(f"Life-cycle IT budget: {prof.client}"),
+        Title(
+            f"{first_fy}–{last_fy}, {add_months(prof.start, 0):%B %Y} to "
+            f"{add_months(prof.start, 12 * prof.horizon_years - 1):%B %Y}. Yellow cells are yours to "
+            "change; every figure is a live formula over the Lines sheet.",
+            "note",
+        ),
+        Cells(tuple(zip(PROFILE, profile_values, strict=True)), "Client"),
+        Cells(tuple(zip(TOTALS, totals, strict=True)), "Totals"),
+        years,
+        Chart(
+            "Spend by fiscal quarter and category",
+            tuple(Series(c, "QuarterGrid", c, "__label__") for c in r.categories),
+            stacked=True,
+            y_title="Spend",
+        ),
+    ]
+    if book.initiatives:
+        summary_blocks.append(top)
+    grids = (Sheet("Quarters", (quarters,)), Sheet("Months", (months,)))
+    if prof.granularity == "Month":
+        grids = grids[::-1]
+    return Book(
+        kind=KIND_NAME,
+        schema_version=SCHEMA_VERSION,
+        title=f"IT budget {first_fy}–{last_fy}",
+        header_text=f"{prof.client}: IT budget {first_fy}–{last_fy}",
+        sheets=(
+            Sheet("Summary", tuple(summary_blocks)),
+            *grids,
+            Sheet("Lines", (Table(LINES, rows(book.lines, r.lines)),)),
+            Sheet("Assets", (Table(ASSETS, rows(book.assets, r.assets)),)),
+            Sheet("Roadmap", (Table(INITIATIVES, rows(book.initiatives, r.initiatives)),)),
+            Sheet("Policy", (Table(POLICY, rows(book.policy, r.policy)),)),
+        ),
+    )
+
+
+def check(book: BudgetBook) -> list[Problem]:
+    return calc.check(book)
+
+
+KIND = Kind(KIND_NAME, SCHEMA_VERSION, "Life-cycle IT budget for a client", BudgetBook, SCHEMA, build, check)

@@ -1,0 +1,154 @@
+"""Life-cycle IT budgets a vCIO hands a client (DOMAIN.md §3).
+
+The budget's truth is its **lines**: what is spent, when, on what. Lines are first planned
+from the asset inventory, the life-cycle policy, contracts and initiatives; after that the
+client and the vCIO edit them (move a replacement, change a quantity, add a line) and the
+workbook keeps their edits. Money is exact; a line with no known cost is *unknown*, never 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from xl_engage.models.base import Count, Fraction, Frozen, Hours, Money, Name, Record
+
+Expense = Literal["Capex", "Opex"]
+PricingBasis = Literal["Markup", "Margin"]
+LineKind = Literal["One-time", "Recurring"]
+ReplaceBasis = Literal["Purchase", "Warranty"]
+Priority = Literal["High", "Medium", "Low"]
+MarginFraction = Annotated[Decimal, Field(ge=0, lt=1, allow_inf_nan=False)]
+
+
+def first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+class Profile(Frozen):
+    """The client, its fiscal year and the budget's span."""
+
+    client: Name
+    fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
+    start: dt.date
+    horizon_years: int = Field(default=3, ge=1, le=10)
+    as_of: dt.date
+    granularity: Literal["Month", "Quarter"] = "Quarter"
+
+    @field_validator("start")
+    @classmethod
+    def _first_of_month(cls, value: dt.date) -> dt.date:
+        return first_of_month(value)
+
+    @model_validator(mode="after")
+    def _starts_a_fiscal_year(self) -> Profile:
+        if self.start.month != self.fiscal_year_start_month:
+            raise ValueError(
+                f"the budget starts in month {self.start.month}, but the fiscal year starts in "
+                f"month {self.fiscal_year_start_month}"
+            )
+        return self
+
+
+class PolicyRow(Record):
+    """How one asset type ages and what replacing it costs (an editable policy table)."""
+
+    asset_type: Name
+    life_years: int = Field(ge=1, le=50)
+    basis: ReplaceBasis = "Purchase"
+    unit_cost: Money | None = None
+    pricing: PricingBasis = "Markup"
+    markup: MarginFraction = Decimal("0.30")
+    labour_hours: Hours = Decimal(0)
+    labour_rate: Money = Decimal(0)
+    expense: Expense = "Capex"
+    category: Name = "Hardware"
+
+
+class Asset(Record):
+    """One asset as a PSA/RMM export lists it; a blank cost is unknown, not zero."""
+
+    asset_id: Name
+    name: str = ""
+    asset_type: Name
+    purchase_date: dt.date | None = None
+    warranty_end: dt.date | None = None
+    replacement_cost: Money | None = None
+    location: str = ""
+
+
+QuarterLabel = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^FY\d{4} Q[1-4]$")
+]
+
+
+class Initiative(Record):
+    """A one-time project on the roadmap; its cost lines are budget lines whose source is
+    the initiative's name."""
+
+    name: Name
+    target_quarter: QuarterLabel
+    priority: Priority = "Medium"
+    compliance: str = ""
+    time_frame: str = ""
+
+
+class Contract(Frozen):
+    """A recurring contract or subscription: a planning source for recurring lines."""
+
+    vendor: Name
+    description: str = ""
+    category: Name = "Contracts"
+    amount: Money
+    period: Literal["Monthly", "Annual"] = "Monthly"
+    start: dt.date
+    end: dt.date | None = None
+    annual_increase: Fraction = Decimal(0)
+    expense: Expense = "Opex"
+
+
+class Line(Record):
+    """One budget line: what, when, how much. ``unit_cost`` None = unknown cost."""
+
+    description: Name
+    category: Name
+    kind: LineKind = "One-time"
+    expense: Expense = "Capex"
+    month: dt.date
+    quantity: Count = 1
+    unit_cost: Money | None = None
+    pricing: PricingBasis = "Markup"
+    markup: MarginFraction = Decimal(0)
+    source: str = ""
+
+    @field_validator("month")
+    @classmethod
+    def _first_of_month(cls, value: dt.date) -> dt.date:
+        return first_of_month(value)
+
+
+class BudgetBook(Frozen):
+    """Everything a life-cycle budget workbook holds."""
+
+    profile: Profile
+    policy: tuple[PolicyRow, ...]
+    assets: tuple[Asset, ...] = ()
+    initiatives: tuple[Initiative, ...] = ()
+    lines: tuple[Line, ...] = ()
+
+
+__all__ = [
+    "Asset",
+    "BudgetBook",
+    "Contract",
+    "Count",
+    "Expense",
+    "Fraction",
+    "Initiative",
+    "Line",
+    "PolicyRow",
+    "Profile",
+]
