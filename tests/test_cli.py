@@ -27,7 +27,14 @@ def test_demo_builds_every_workbook_and_each_checks_valid(tmp_path: Path) -> Non
     result = run("demo", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     built = sorted(p.name for p in tmp_path.glob("*.xlsx"))
-    assert built == ["am-roi-owner-does-am.xlsx", "am-roi.xlsx", "vcio-pricing.xlsx"]
+    assert built == [
+        "am-roi-owner-does-am.xlsx",
+        "am-roi.xlsx",
+        "budget-contoso-dental.xlsx",
+        "budget-harbor-logistics.xlsx",
+        "budget-tailspin-manufacturing.xlsx",
+        "vcio-pricing.xlsx",
+    ]
     for name in built:
         check = run("check", str(tmp_path / name))
         assert check.returncode == 0, check.stdout + check.stderr
@@ -107,3 +114,38 @@ def test_missing_column_in_csv(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "clients.csv:1 (Client): table 'Clients' has no column 'Employees'" in result.stderr
+
+
+BUDGET_DATA = Path(__file__).parent / "data" / "budget" / "acme"
+
+
+def test_budget_from_client_file_and_rebuild(tmp_path: Path) -> None:
+    out = tmp_path / "b.xlsx"
+    result = run("budget", "--client", str(BUDGET_DATA / "client.toml"), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "asset id 'A1' is listed again" in result.stderr  # the merge is reported, not silent
+    wb = openpyxl.load_workbook(out)
+    wb["Lines"]["F3"] = 3
+    wb.save(out)
+    again = tmp_path / "b2.xlsx"
+    assert run("budget", "--from", str(out), "--out", str(again)).returncode == 0
+    doc = json.loads(run("check", "--json", str(again)).stdout)
+    assert doc["kind"] == "budget" and doc["model"]["lines"][0]["quantity"] == 3
+
+
+def test_portfolio_keeps_going_past_a_bad_client(tmp_path: Path) -> None:
+    folder = tmp_path / "clients"
+    good = folder / "acme"
+    good.mkdir(parents=True)
+    for name in ("client.toml", "assets.csv"):
+        (good / name).write_bytes((BUDGET_DATA / name).read_bytes())
+    bad = folder / "broken"
+    bad.mkdir()
+    (bad / "client.toml").write_text((BUDGET_DATA / "client.toml").read_text())
+    (bad / "assets.csv").write_text("Asset ID,Type,Purchase Date\nB1,Toaster,2024-01-01\n")
+    out = tmp_path / "out"
+    result = run("budget", "--portfolio", str(folder), "--out", str(out))
+    assert result.returncode == 1
+    assert "FAILED" in result.stderr and "unknown asset type 'Toaster'" in result.stderr
+    assert "1 of 2 budget(s)" in result.stdout
+    assert sorted(p.name for p in out.glob("*.xlsx")) == ["budget-acme.xlsx"]

@@ -7,7 +7,9 @@ user's edit exactly as the Python model re-run on the edited model says.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from decimal import Decimal as D
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,9 @@ import pytest
 from tests.conftest import record_lo_cells
 from tests.helpers import build
 from xl_engage.build import model_from_workbook
+from xl_engage.calc import budget as budget_calc
+from xl_engage.inputs.budget import load_budget
+from xl_engage.models.budget import BudgetBook
 from xl_engage.models.pricing import PricingBook
 from xl_engage.models.roi import RoiBook
 from xl_engage.recalc import compare, find_soffice, recalculate
@@ -118,3 +123,50 @@ def test_edited_roi_follows_the_python_model(tmp_path: Path, roi_book: RoiBook) 
     edited = _edit_and_compare(tmp_path, "roi", roi_book, edit, "roi")
     assert edited.settings.owner_does_am is True
     assert edited.segments[0].clients == 9 and edited.segments[3].adoption == Decimal("0.5")
+
+
+@pytest.fixture(scope="module")
+def acme_budget() -> BudgetBook:
+    book, _ = load_budget(Path(__file__).parent / "data" / "budget" / "acme" / "client.toml")
+    return book
+
+
+def test_budget_workbook_recalculates_to_python_values(tmp_path: Path, acme_budget: BudgetBook) -> None:
+    path = build(tmp_path, "budget", acme_budget, "budget.xlsx")
+    (out,) = recalculate([path], tmp_path / "lo")
+    assert _check(path, out, "generated budget (acme)") > 500
+
+
+def test_moving_a_budget_line_moves_every_total(tmp_path: Path, acme_budget: BudgetBook) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["Lines"]
+        row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == "APs")
+        ws.cell(row, 5, dt.datetime(2027, 8, 15))  # Oct 2026 → Aug 2027: FY2027 Q3 → FY2028 Q2
+        ws.cell(row, 6, 6)  # and six access points instead of four
+        wb["Policy"]["F3"] = 0.5  # workstation markup 50 % (policy edit)
+
+    edited = _edit_and_compare(tmp_path, "budget", acme_budget, edit, "budget")
+    aps = next(line for line in edited.lines if line.description == "APs")
+    assert (aps.month, aps.quantity) == (dt.date(2027, 8, 1), 6)
+    assert edited.policy[0].markup == D("0.5")
+    r = budget_calc.calculate(edited)
+    # 6 × 780 = 4,680 now in year 2 (FY2028) instead of 3,120 in year 1
+    assert r.by_quarter[(6, "Network")] == D(4680)
+    assert (3, "Network") not in r.by_quarter
+
+
+def test_sample_msp_budgets_recalculate_to_python_values(tmp_path: Path) -> None:
+    """The three sample clients, the largest with 2,236 assets over five fiscal years."""
+    from xl_engage.batch import build_one, client_files
+    from xl_engage.templates import SAMPLE_MSP
+
+    files = client_files(SAMPLE_MSP / "budgets")
+    assert len(files) == 3
+    books = []
+    for f in files:
+        outcome = build_one(f, tmp_path, None)
+        assert outcome.error is None and outcome.out is not None
+        books.append(outcome.out)
+    outs = recalculate(books, tmp_path / "lo")
+    for book, out in zip(books, outs, strict=True):
+        _check(book, out, f"sample {book.stem}")

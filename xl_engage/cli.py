@@ -140,6 +140,90 @@ def roi(
 
 
 @app.command()
+def budget(
+    out_path: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Workbook to write (.xlsx); with --portfolio, a folder."),
+    ] = None,
+    client: Annotated[
+        Path | None, typer.Option(help="Client file (TOML): profile, contracts, initiatives, reserve.")
+    ] = None,
+    assets: Annotated[
+        Path | None,
+        typer.Option(
+            help="Inventory export (.csv or .xlsx); default: assets.csv/.xlsx beside the client file."
+        ),
+    ] = None,
+    portfolio: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder with one sub-folder per client (each with client.toml): one workbook each, "
+            "built in parallel.",
+            file_okay=False,
+        ),
+    ] = None,
+    from_workbook: Annotated[
+        Path | None,
+        typer.Option("--from", help="Rebuild from an edited budget workbook (keeps every edited line)."),
+    ] = None,
+    templates: TemplatesOpt = None,
+) -> None:
+    """Build a life-cycle IT budget: replacements, contracts, initiatives, by fiscal month and quarter."""
+    if portfolio is not None:
+        _portfolio(portfolio, out_path or Path("out/budgets"), templates)
+        return
+
+    def act() -> None:
+        if from_workbook is not None:
+            model = model_from_workbook(from_workbook, "budget")
+        elif client is not None:
+            from xl_engage.inputs.budget import load_budget
+
+            model, warnings = load_budget(client, assets, templates)
+            for w in warnings:
+                err.print(str(w), markup=False, highlight=False)
+        else:
+            raise XleError("give --client FILE, --portfolio DIR or --from WORKBOOK")
+        target = out_path or Path("out/budget.xlsx")
+        write_workbook("budget", model, target)
+        out.print(f"wrote {target}")
+
+    _run(act)
+
+
+def _portfolio(folder: Path, out_dir: Path, templates: Path | None) -> None:
+    from xl_engage.batch import build_portfolio, client_files
+
+    files = client_files(folder)
+    if not files:
+        err.print(f"{folder}: no client files (expected */client.toml)")
+        raise typer.Exit(1)
+    failures = []
+    with _progress() as bar:
+        task = bar.add_task(f"{len(files)} client budgets", total=len(files))
+        for outcome in build_portfolio(files, out_dir, str(templates) if templates else None):
+            bar.advance(task)
+            if outcome.error:
+                failures.append(outcome)
+                bar.console.print(
+                    f"FAILED {outcome.client_file}: {outcome.error}", markup=False, highlight=False
+                )
+    out.print(f"{len(files) - len(failures)} of {len(files)} budget(s) in {out_dir}/")
+    if failures:
+        raise typer.Exit(1)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+    )
+
+
+@app.command()
 def check(
     path: Annotated[Path, typer.Argument(help="An xl_engage workbook, possibly edited.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the validated model as JSON.")] = False,
@@ -206,14 +290,18 @@ def demo(
         ),
     ]
     failures = 0
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-    ) as bar:
+    from xl_engage.batch import build_one, client_files, out_name
+
+    for client_file in client_files(SAMPLE_MSP / "budgets"):
+
+        def budget_job(f: Path = client_file) -> None:
+            outcome = build_one(f, out_dir, str(templates) if templates else None)
+            if outcome.error:
+                raise XleError(outcome.error)
+
+        jobs.append((out_name(client_file), budget_job))
+    failures = 0
+    with _progress() as bar:
         task = bar.add_task("building workbooks", total=len(jobs))
         for name, job in jobs:
             bar.update(task, description=name)

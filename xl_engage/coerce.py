@@ -17,10 +17,11 @@ from xl_engage.money import to_decimal
 
 _TRUE = {"yes", "y", "true"}
 _FALSE = {"no", "n", "false"}
+# Slash dates are read month first (US exports), then day first when that fails (15/03/2024).
 _DATE_FORMATS = (
     "%Y-%m-%d",
-    "%d/%m/%Y",
     "%m/%d/%Y",
+    "%d/%m/%Y",
     "%d.%m.%Y",
     "%Y/%m/%d",
     "%b %d, %Y",
@@ -28,6 +29,7 @@ _DATE_FORMATS = (
     "%B %d, %Y",
     "%d-%b-%Y",
     "%m/%d/%y",
+    "%Y-%m-%d %H:%M:%S",
 )
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 

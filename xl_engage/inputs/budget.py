@@ -95,6 +95,12 @@ def merge_duplicates(read: TableRead, source: str) -> list[Issue]:
 
 def load_assets(path: Path) -> tuple[tuple[Asset, ...], list[Issue]]:
     """Validated assets and the warnings (duplicates merged); errors raise InputError."""
+    assets, warnings, _ = load_located_assets(path)
+    return assets, warnings
+
+
+def load_located_assets(path: Path) -> tuple[tuple[Asset, ...], list[Issue], dict[Any, str]]:
+    """Assets, warnings, and where in the file each asset's values came from."""
     read = read_inventory_table(path)
     warnings = merge_duplicates(read, path.name)
 
@@ -113,7 +119,7 @@ def load_assets(path: Path) -> tuple[tuple[Asset, ...], list[Issue]]:
     problems = read.issues + issues
     if problems or model is None:
         raise InputError(problems + warnings)
-    return model.assets, warnings
+    return model.assets, warnings, read.where
 
 
 def plan(
@@ -181,7 +187,7 @@ def load_budget(
             if p.exists()
         ]
         assets_path = found[0] if found else None
-    assets, warnings = load_assets(assets_path) if assets_path else ((), [])
+    assets, warnings, where = load_located_assets(assets_path) if assets_path else ((), [], {})
     policy = load_policy(templates)
     book = plan(
         profile,
@@ -192,7 +198,7 @@ def load_budget(
         doc.get("planning", {}).get("reserve_monthly", 0),
         source,
     )
-    problems = locate_problems(calc.check(book), {}, source)
+    problems = locate_problems(calc.check(book), where, source)
     if errors(problems):
         raise InputError(problems + warnings)
     return book, warnings + problems

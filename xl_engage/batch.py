@@ -1,0 +1,71 @@
+"""Build one budget workbook per client, in parallel, without one bad client stopping the rest."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from xl_engage.issues import InputError, XleError
+
+
+@dataclass(frozen=True)
+class Outcome:
+    client_file: Path
+    out: Path | None
+    error: str | None = None
+    warnings: int = 0
+
+
+def client_files(portfolio: Path) -> list[Path]:
+    """Every ``client.toml`` below a portfolio folder (one folder per client), sorted."""
+    return sorted(portfolio.glob("*/client.toml")) or sorted(portfolio.glob("*.toml"))
+
+
+def out_name(client_file: Path) -> str:
+    stem = client_file.parent.name if client_file.name == "client.toml" else client_file.stem
+    return f"budget-{stem}.xlsx"
+
+
+def build_one(client_file: Path, out_dir: Path, templates: str | None) -> Outcome:
+    """Runs in a worker process: load, plan, render. Errors come back as one line."""
+    from xl_engage.build import write_workbook
+    from xl_engage.inputs.budget import load_budget
+
+    try:
+        book, warnings = load_budget(client_file, templates=templates)
+        out = write_workbook("budget", book, out_dir / out_name(client_file))
+        return Outcome(client_file, out, None, len(warnings))
+    except InputError as exc:
+        first = exc.issues[0] if exc.issues else "invalid input"
+        more = f" (+{len(exc.issues) - 1} more)" if len(exc.issues) > 1 else ""
+        return Outcome(client_file, None, f"{first}{more}")
+    except XleError as exc:
+        return Outcome(client_file, None, str(exc))
+    except Exception as exc:  # one client's bug must not stop the portfolio
+        return Outcome(client_file, None, f"unexpected {type(exc).__name__}: {exc}")
+
+
+def build_portfolio(
+    files: list[Path],
+    out_dir: Path,
+    templates: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[Outcome], None] = lambda o: None,
+) -> Iterator[Outcome]:
+    """Build every client's workbook on all cores; yield each outcome as it finishes."""
+    workers = workers or min(len(files), os.cpu_count() or 1) or 1
+    if workers == 1:
+        for f in files:
+            outcome = build_one(f, out_dir, templates)
+            progress(outcome)
+            yield outcome
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(build_one, f, out_dir, templates) for f in files]
+        for future in as_completed(futures):
+            outcome = future.result()
+            progress(outcome)
+            yield outcome
