@@ -123,8 +123,9 @@ class Table:
 
 @dataclass(frozen=True)
 class GridColumn:
-    """A computed column of a grid. In ``formula``, ``{key}``, ``{label}`` and ``{header}``
-    stand for this row's key cell, this row's label cell and this column's header cell."""
+    """A computed column of a grid. In ``formula``, ``{key}`` stands for this row's key (as a
+    constant), ``{label}`` for this row's label cell and ``{header}`` for this column's
+    header cell."""
 
     header: str
     formula: str
@@ -140,7 +141,6 @@ class Grid:
     """
 
     name: str
-    key_header: str
     label_header: str
     columns: tuple[GridColumn, ...]
     rows: Sequence[tuple[Any, str, Sequence[Any]]]

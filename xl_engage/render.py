@@ -262,32 +262,33 @@ class _SheetWriter:
         self.row = header_row + n + 2
 
     def grid(self, block: Grid) -> None:
+        """Label column, then formula columns. Row keys are fixed when the grid is made, so
+        they go into the formulas as constants rather than into a helper column."""
         if block.title:
             self.ws.write_string(self.row, 0, block.title, self.r.fmt.get("text", "subtitle"))
             self.row += 1
         header_row = self.row
         head = self.r.fmt.get("text", "header")
         self.ws.set_row(header_row, 30)
-        for j, text in enumerate([block.key_header, block.label_header, *(c.header for c in block.columns)]):
+        for j, text in enumerate([block.label_header, *(c.header for c in block.columns)]):
             self.ws.write_string(header_row, j, text, head)
         for i, (key, label, values) in enumerate(block.rows):
             r = header_row + 1 + i
-            write_value(self.ws, r, 0, key, "int", self.r.fmt.get("int", "output"))
-            write_value(self.ws, r, 1, label, "text", self.r.fmt.get("text", "label"))
-            for j, (col, value) in enumerate(zip(block.columns, values, strict=True), start=2):
+            write_value(self.ws, r, 0, label, "text", self.r.fmt.get("text", "label"))
+            for j, (col, value) in enumerate(zip(block.columns, values, strict=True), start=1):
                 formula = (
-                    col.formula.replace("{key}", cell(r, 0, col_abs=True))
-                    .replace("{label}", cell(r, 1, col_abs=True))
+                    col.formula.replace("{key}", _constant(key))
+                    .replace("{label}", cell(r, 0, col_abs=True))
                     .replace("{header}", cell(header_row, j, row_abs=True))
                 )
                 self.ws.write_formula(r, j, "=" + formula, self.r.fmt.get(col.kind, "output"), _cached(value))
         last = header_row + len(block.rows)
         if block.total_label and block.rows:
             r = last + 1
-            self.ws.write_string(r, 1, block.total_label, self.r.fmt.get("text", "label"))
-            for j, col in enumerate(block.columns, start=2):
+            self.ws.write_string(r, 0, block.total_label, self.r.fmt.get("text", "label"))
+            for j, col in enumerate(block.columns, start=1):
                 total = sum(
-                    (v for _, _, vs in block.rows if isinstance(v := vs[j - 2], Decimal | int)), Decimal(0)
+                    (v for _, _, vs in block.rows if isinstance(v := vs[j - 1], Decimal | int)), Decimal(0)
                 )
                 self.ws.write_formula(
                     r,
@@ -297,16 +298,11 @@ class _SheetWriter:
                     _cached(total),
                 )
             last = r
-        self._width(0, 6)
-        self._width(1, max((len(lbl) for _, lbl, _ in block.rows), default=8) + 2)
-        for j, col in enumerate(block.columns, start=2):
+        self._width(0, max((len(lbl) for _, lbl, _ in block.rows), default=8) + 2)
+        for j, col in enumerate(block.columns, start=1):
             self._width(j, min(max(len(col.header) * 0.9, 11), 16))
         self.r.tables[block.name] = _PlacedTable(
-            self.sheet.name,
-            header_row,
-            0,
-            len(block.rows),
-            ["__key__", "__label__", *(c.header for c in block.columns)],
+            self.sheet.name, header_row, 0, len(block.rows), ["__label__", *(c.header for c in block.columns)]
         )
         self.row = last + 2
 
@@ -335,6 +331,15 @@ def _default_width(col: Column) -> float:
     if col.kind == "text":
         return max(len(col.header) + 2, 12)
     return min(max(len(col.header) * 0.9, 10), 14)
+
+
+def _constant(value: Any) -> str:
+    """A Python value as an Excel formula constant."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    return '"' + str(value).replace('"', '""') + '"'
 
 
 def _escape_hf(text: str) -> str:

@@ -279,7 +279,7 @@ def _category_grid(
     for k, lbl in keys:
         cells = [values.get((k, c), Decimal(0)) for c in cats]
         rows_.append((k, lbl, [*cells, sum(cells, Decimal(0))]))
-    return Grid(name, "#", label, columns, rows_, title=title, total_label="Total")
+    return Grid(name, label, columns, rows_, title=title, total_label="Total")
 
 
 def build(book: BudgetBook) -> Book:
@@ -288,7 +288,6 @@ def build(book: BudgetBook) -> Book:
     first_fy, last_fy = r.years[0][1], r.years[-1][1]
     years = Grid(
         "YearGrid",
-        "#",
         "Fiscal year",
         (
             GridColumn(
@@ -320,7 +319,6 @@ def build(book: BudgetBook) -> Book:
     ranked = sorted(zip(book.initiatives, r.initiatives, strict=True), key=lambda ir: -ir[1].budget)[:5]
     top = Grid(
         "TopInitiatives",
-        "#",
         "Initiative",
         (
             GridColumn(
