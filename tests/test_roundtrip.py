@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import all_cells, build
+from xl_engage.calc.budget import check as budget_check
+from xl_engage.calc.fiscal import add_months
 from xl_engage.calc.pricing import check as pricing_check
+from xl_engage.models.budget import Asset, BudgetBook, Initiative, Line, PolicyRow, Profile
 from xl_engage.models.pricing import (
     AgreementLine,
     Client,
@@ -158,3 +162,69 @@ def test_build_import_build_gives_equal_content(tmp_path: Path, pricing_book: Pr
     assert loaded.ok and loaded.model is not None
     second = build(tmp_path, "pricing", loaded.model, "second.xlsx")
     assert all_cells(first) == all_cells(second)
+
+
+@st.composite
+def budget_books(draw: st.DrawFn) -> BudgetBook:
+    fy = draw(st.integers(1, 12))
+    start = dt.date(draw(st.integers(2024, 2028)), fy, 1)
+    years = draw(st.integers(1, 4))
+    types = draw(unique_names(1, 3))
+    policy = tuple(
+        PolicyRow(
+            asset_type=t,
+            life_years=draw(st.integers(1, 8)),
+            unit_cost=draw(st.none() | money),
+            pricing=draw(st.sampled_from(["Markup", "Margin"])),
+            markup=draw(st.decimals(min_value=0, max_value=Decimal("0.9"), places=2)),
+            category=draw(names),
+        )
+        for t in types
+    )
+    dates = st.none() | st.dates(dt.date(2015, 1, 1), dt.date(2035, 12, 31))
+    assets = tuple(
+        Asset(
+            asset_id=i,
+            name=draw(st.sampled_from(["", "PC", "=1+1"])),
+            asset_type=draw(st.sampled_from(types)),
+            purchase_date=draw(dates),
+            warranty_end=draw(dates),
+            replacement_cost=draw(st.none() | money),
+        )
+        for i in draw(unique_names(0, 4))
+    )
+    lines = tuple(
+        Line(
+            description=draw(names),
+            category=draw(names),
+            month=add_months(start, draw(st.integers(0, 12 * years - 1))),
+            quantity=draw(st.integers(0, 50)),
+            unit_cost=draw(st.none() | money),
+            pricing=draw(st.sampled_from(["Markup", "Margin"])),
+            markup=draw(st.decimals(min_value=0, max_value=Decimal("0.9"), places=2)),
+            source=draw(st.sampled_from(["", "A1", "Reserve"])),
+            expense=draw(st.sampled_from(["Capex", "Opex"])),
+        )
+        for _ in range(draw(st.integers(0, 6)))
+    )
+    initiatives = tuple(
+        Initiative(name=n, target_quarter=f"FY{start.year + 1} Q{draw(st.integers(1, 4))}")
+        for n in draw(unique_names(0, 2))
+    )
+    profile = Profile(
+        client=draw(names),
+        fiscal_year_start_month=fy,
+        start=start,
+        horizon_years=years,
+        as_of=draw(st.dates(dt.date(2024, 1, 1), dt.date(2030, 1, 1))),
+    )
+    return BudgetBook(profile=profile, policy=policy, assets=assets, lines=lines, initiatives=initiatives)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(budget_books())
+def test_budget_model_survives_the_workbook(book: BudgetBook) -> None:
+    assert budget_check(book) == []
+    with tempfile.TemporaryDirectory() as tmp:
+        loaded = read_workbook(build(Path(tmp), "budget", book))
+        assert loaded.issues == [] and loaded.model == book
