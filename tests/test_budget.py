@@ -231,3 +231,17 @@ def test_line_outside_the_horizon_is_located(tmp_path: Path, acme: BudgetBook) -
     assert [str(i) for i in read_workbook(path).issues] == [
         "Lines!E3: Jan 2031 is outside the budget (Apr 2026 – Mar 2028)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        (["03/15/2024", "01/02/2024"], dt.date(2024, 1, 2)),  # a US file: month first
+        (["15/03/2024", "01/02/2024"], dt.date(2024, 2, 1)),  # 15/03 cannot be month first: day first
+        (["2024-03-15", "01/02/2024"], dt.date(2024, 1, 2)),  # nothing says otherwise: month first
+    ],
+)
+def test_slash_dates_follow_the_file(tmp_path: Path, dates: list[str], expected: dt.date) -> None:
+    body = "Asset ID,Type,Purchase Date\n" + "".join(f"A{i},Laptop,{d}\n" for i, d in enumerate(dates))
+    assets, _ = load_assets(_csv(tmp_path, body))
+    assert assets[1].purchase_date == expected

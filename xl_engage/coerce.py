@@ -17,8 +17,9 @@ from xl_engage.money import to_decimal
 
 _TRUE = {"yes", "y", "true"}
 _FALSE = {"no", "n", "false"}
-# Slash dates are read month first (US exports), then day first when that fails (15/03/2024).
-_DATE_FORMATS = (
+# Slash dates are read month first (US exports) unless the column is day-first throughout;
+# see date_formats_for.
+DATE_FORMATS = (
     "%Y-%m-%d",
     "%m/%d/%Y",
     "%d/%m/%Y",
@@ -91,7 +92,34 @@ def to_bool(value: Any) -> bool:
     raise ValueError(f"must be Yes or No, got {show(value)}")
 
 
-def to_date(value: Any) -> dt.date:
+_MONTH_FIRST, _DAY_FIRST = "%m/%d/%Y", "%d/%m/%Y"
+
+
+def _parses(text: str, fmt: str) -> bool:
+    try:
+        dt.datetime.strptime(text, fmt)
+    except ValueError:
+        return False
+    return True
+
+
+def date_formats_for(values: Any) -> tuple[str, ...]:
+    """The format order for one column: a file is day-first or month-first throughout.
+
+    If every slash date in the column reads day first and some cannot read month first
+    (``15/03/2024``), the column is day-first; otherwise month first (US exports).
+    """
+    slashed = [t for v in values if isinstance(v, str) and (t := v.strip()).count("/") == 2]
+    if (
+        slashed
+        and all(_parses(t, _DAY_FIRST) for t in slashed)
+        and not all(_parses(t, _MONTH_FIRST) for t in slashed)
+    ):
+        return (_DAY_FIRST, *(f for f in DATE_FORMATS if f != _DAY_FIRST))
+    return DATE_FORMATS
+
+
+def to_date(value: Any, formats: tuple[str, ...] = DATE_FORMATS) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -101,7 +129,7 @@ def to_date(value: Any) -> dt.date:
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise ValueError(f"must be a date, got {show(value)}")
     text = to_text(value)
-    for fmt in _DATE_FORMATS:
+    for fmt in formats:
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
@@ -109,7 +137,9 @@ def to_date(value: Any) -> dt.date:
     raise ValueError(f"must be a date (e.g. 2026-03-31), got {show(value)}")
 
 
-def coerce(value: Any, kind: ValueKind, choices: tuple[str, ...] = ()) -> Any:
+def coerce(
+    value: Any, kind: ValueKind, choices: tuple[str, ...] = (), date_formats: tuple[str, ...] = DATE_FORMATS
+) -> Any:
     """Convert one non-blank raw value to ``kind``; raise ValueError with the reason."""
     if kind == "text":
         text = to_text(value)
@@ -126,5 +156,5 @@ def coerce(value: Any, kind: ValueKind, choices: tuple[str, ...] = ()) -> Any:
     if kind == "bool":
         return to_bool(value)
     if kind == "date":
-        return to_date(value)
+        return to_date(value, date_formats)
     raise ValueError(f"unknown kind {kind!r}")  # pragma: no cover - kinds are a closed set

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xl_engage.coerce import coerce, is_blank, to_text
+from xl_engage.coerce import DATE_FORMATS, coerce, date_formats_for, is_blank, to_text
 from xl_engage.issues import Issue
 from xl_engage.layout import Column, TableSpec
 
@@ -102,6 +102,11 @@ def read_table(
     end = len(grid) - 1 if last_data_row is None else last_data_row
     r = header_row + 1
     width = len(headers)
+    formats = {
+        j: date_formats_for(row[first_col + j] for row in grid[header_row + 1 :] if first_col + j < len(row))
+        for j, c in known.items()
+        if c.kind == "date"
+    }
     # a row counts only by what the user types: calculated cells hold cached values
     typed = [j for j, c in known.items() if c.is_input] + list(extra)
     while r < len(grid):
@@ -111,7 +116,7 @@ def read_table(
         if r > end and (blank or not keep_going):
             break
         if not blank:
-            _read_row(spec, cells, r, known, extra, locate, first_col, out)
+            _read_row(spec, cells, r, known, extra, locate, first_col, out, formats)
         r += 1
     return out
 
@@ -125,6 +130,7 @@ def _read_row(
     locate: Locator,
     first_col: int,
     out: TableRead,
+    formats: dict[int, tuple[str, ...]],
 ) -> None:
     index = len(out.rows)
     row: dict[str, Any] = {}
@@ -141,7 +147,7 @@ def _read_row(
                 out.issues.append(Issue(out.where[loc], f"{col.header} is required"))
             continue
         try:
-            row[col.key] = coerce(raw, col.kind, col.choices)
+            row[col.key] = coerce(raw, col.kind, col.choices, formats.get(j, DATE_FORMATS))
         except ValueError as exc:
             out.issues.append(Issue(out.where[loc], f"{col.header} {exc}"))
     extras = {h: cells[j] for j, h in extra.items() if not is_blank(cells[j])}
