@@ -245,3 +245,18 @@ def test_slash_dates_follow_the_file(tmp_path: Path, dates: list[str], expected:
     body = "Asset ID,Type,Purchase Date\n" + "".join(f"A{i},Laptop,{d}\n" for i, d in enumerate(dates))
     assets, _ = load_assets(_csv(tmp_path, body))
     assert assets[1].purchase_date == expected
+
+
+def test_replan_follows_an_edited_policy(acme: BudgetBook) -> None:
+    # workstations now last 6 years: A1 (bought 2022-01-02) is due Jan 2028, no longer overdue
+    policy = tuple(
+        p.model_copy(update={"life_years": 6}) if p.asset_type == "Workstation" else p for p in acme.policy
+    )
+    extra = acme.lines[-1].model_copy(update={"description": "Typed by the client", "source": ""})
+    edited = acme.model_copy(update={"policy": policy, "lines": (*acme.lines, extra)})
+    again = calc.replan_assets(edited)
+    a1 = [line for line in again.lines if line.source == "A1"]
+    assert {line.month for line in a1} == {dt.date(2028, 1, 1)}
+    assert extra in again.lines  # the client's own line is kept
+    contracts = [line for line in acme.lines if line.source == "Microsoft"]
+    assert all(line in again.lines for line in contracts)

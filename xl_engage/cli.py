@@ -166,6 +166,13 @@ def budget(
         Path | None,
         typer.Option("--from", help="Rebuild from an edited budget workbook (keeps every edited line)."),
     ] = None,
+    replan: Annotated[
+        bool,
+        typer.Option(
+            help="With --from: plan the asset replacements again from the edited assets and "
+            "policy; every other line is kept."
+        ),
+    ] = False,
     templates: TemplatesOpt = None,
 ) -> None:
     """Build a life-cycle IT budget: replacements, contracts, initiatives, by fiscal month and quarter."""
@@ -176,6 +183,10 @@ def budget(
     def act() -> None:
         if from_workbook is not None:
             model = model_from_workbook(from_workbook, "budget")
+            if replan:
+                from xl_engage.calc.budget import replan_assets
+
+                model = replan_assets(model)
         elif client is not None:
             from xl_engage.inputs.budget import load_budget
 

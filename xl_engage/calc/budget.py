@@ -391,3 +391,15 @@ def check(book: BudgetBook) -> list[Problem]:
                 )
             )
     return out
+
+
+def replan_assets(book: BudgetBook) -> BudgetBook:
+    """Plan the asset replacements again from the (edited) inventory and policy.
+
+    Lines whose source is an asset id are replaced by a fresh plan; every other line
+    (contracts, initiatives, the reserve, lines the user added) is kept as it is.
+    """
+    ids = {key(a.asset_id) for a in book.assets}
+    kept = [line for line in book.lines if key(line.source) not in ids]
+    planned = plan_assets(book.profile, book.policy, book.assets)
+    return book.model_copy(update={"lines": (*planned, *kept)})
