@@ -28,6 +28,9 @@ EXPECTED_FUNCTIONS = {
     "am_roi",
     "price_from_markup",
     "price_from_margin",
+    "lifecycle_replace_date",
+    "lifecycle_status",
+    "budget_recurring",
 }
 
 
@@ -35,8 +38,10 @@ EXPECTED_FUNCTIONS = {
 def _fresh_templates() -> Iterator[None]:
     """Each test reads the templates afresh, and leaves no cached copy behind."""
     F.pricing_defaults.cache_clear()
+    F.lifecycle_defaults.cache_clear()
     yield
     F.pricing_defaults.cache_clear()
+    F.lifecycle_defaults.cache_clear()
 
 
 def case(fn: Callable[..., Any], *args: Any, expected: Any, id: str) -> Any:
@@ -118,6 +123,62 @@ WORKED = [
     case(F.price_from_margin, 3000.0, 0.30, expected=4285.71, id="margin-30pct"),
     case(F.price_from_margin, 3000.0, 0.0, expected=3000.0, id="margin-0"),
     case(F.price_from_margin, 3000.0, 0.999, expected=3_000_000.0, id="margin-999"),  # 3000 / 0.001
+    # Replacement dates come back as Excel serials: days since 1899-12-30. 2026-01-01 is serial
+    # 46023: 2 days to 1900-01-01, then 1900–2025 = 126 years × 365 + 31 leap days (1904…2024;
+    # 1900 is none) = 46,021. So 2026-01-02 = 46024, 2026-01-10 = 46032.
+    # Workstation: life 4 years, basis Purchase → 2022-01-02 + 48 months = 2026-01-02
+    case(F.lifecycle_replace_date, "2022-01-02", "Workstation", expected=46024.0, id="replace-workstation"),
+    case(F.lifecycle_replace_date, dt.datetime(2022, 1, 2), "Workstation", expected=46024.0, id="replace-dt"),
+    case(F.lifecycle_replace_date, dt.date(2022, 1, 2), " workstation ", expected=46024.0, id="replace-date"),
+    case(F.lifecycle_replace_date, "1/2/2022", "WORKSTATION", expected=46024.0, id="replace-us-text"),
+    # 2022-01-02 is 4 years (3 × 365 + 366 for 2024 = 1,461 days) before 2026-01-02: 46024 − 1461
+    case(F.lifecycle_replace_date, 44563.0, "Workstation", expected=46024.0, id="replace-serial"),
+    case(F.lifecycle_replace_date, 44563.75, "Workstation", expected=46024.0, id="replace-serial-time"),
+    case(F.lifecycle_replace_date, [[44563.0]], "Workstation", expected=46024.0, id="replace-one-cell"),
+    # basis Purchase: the warranty end does not matter
+    case(
+        F.lifecycle_replace_date, "2022-01-02", "Workstation", "2025-01-02", expected=46024.0, id="replace-w"
+    ),
+    # Server: basis Warranty → the warranty end, 2026-01-10 = 46024 + 8
+    case(
+        F.lifecycle_replace_date, "2021-03-15", "Server", "2026-01-10", expected=46032.0, id="replace-server"
+    ),
+    # Server without a warranty end: purchase + 5 years = 2026-03-15 = 46023 + 31 + 28 + 14
+    case(F.lifecycle_replace_date, "2021-03-15", "Server", expected=46096.0, id="replace-server-no-w"),
+    # no purchase date: the warranty end, whatever the basis
+    case(F.lifecycle_replace_date, None, "Workstation", "2026-01-10", expected=46032.0, id="replace-no-buy"),
+    # Laptop: life 4 → 2024-01-31 + 48 months = 2028-01-31 = 46023 + 365 (2026) + 365 (2027) + 30
+    case(F.lifecycle_replace_date, "2024-01-31", "Laptop", expected=46783.0, id="replace-laptop"),
+    # UPS battery: life 3 → EDATE(2024-02-29, 36) = 2027-02-28 (no 29th) = 46023 + 365 + 31 + 27
+    case(F.lifecycle_replace_date, "2024-02-29", "UPS battery", expected=46446.0, id="replace-edate-clamps"),
+    # status, measured in days from as_of to the replacement date
+    # 2026-01-02 as of 2026-11-22: 324 days past → Overdue
+    case(F.lifecycle_status, 46024.0, "2026-11-22", expected="Overdue", id="status-overdue"),
+    case(F.lifecycle_status, "2026-01-02", "2026-01-02", expected="Overdue", id="status-on-the-day"),
+    case(F.lifecycle_status, "2026-01-02", "2026-01-01", expected="Due ≤ 90 days", id="status-1-day"),
+    # 2026-01-01 + 31 + 28 + 31 = 90 days → 2026-04-01
+    case(F.lifecycle_status, "2026-04-01", "2026-01-01", expected="Due ≤ 90 days", id="status-90"),
+    case(F.lifecycle_status, "2026-04-02", "2026-01-01", expected="Due ≤ 180 days", id="status-91"),
+    # + 30 (Apr) + 31 (May) = 151 → 2026-06-01; + 29 = 180 → 2026-06-30
+    case(F.lifecycle_status, "2026-06-30", "2026-01-01", expected="Due ≤ 180 days", id="status-180"),
+    case(F.lifecycle_status, "2026-07-01", "2026-01-01", expected="Due ≤ 365 days", id="status-181"),
+    case(F.lifecycle_status, "2027-01-01", "2026-01-01", expected="Due ≤ 365 days", id="status-365"),
+    case(F.lifecycle_status, "2027-01-02", "2026-01-01", expected="OK", id="status-366"),
+    case(F.lifecycle_status, None, "2026-01-01", expected="Unknown date", id="status-blank-date"),
+    case(F.lifecycle_status, 46024.0, dt.datetime(2025, 1, 1, 9, 30), expected="OK", id="status-datetime"),
+    # recurring: $500 live 2026-10; one anniversary by 2027-10 → 500 × 1.05 = 525
+    case(F.budget_recurring, 500, "2026-10-01", "2027-10-01", 0.05, expected=525.0, id="recurring-year-2"),
+    case(F.budget_recurring, 500, "2026-10-01", "2027-09-01", 0.05, expected=500.0, id="recurring-year-1"),
+    case(F.budget_recurring, 500, "2026-10-01", "2026-09-01", 0.05, expected=0.0, id="recurring-before"),
+    # the start month counts whatever the day: live 2026-10-15, budgeted 2026-10-01
+    case(F.budget_recurring, 500, "2026-10-15", "2026-10-01", 0.05, expected=500.0, id="recurring-month"),
+    # two anniversaries: 500 × 1.05² = 500 × 1.1025 = 551.25
+    case(F.budget_recurring, 500.0, 46296.0, "2028-11-30", "5%", expected=551.25, id="recurring-year-3"),
+    case(F.budget_recurring, 500, "2026-10-01", "2030-10-01", None, expected=500.0, id="recurring-no-rise"),
+    # 333.33 × 1.05 = 349.9965 → 350.00
+    case(F.budget_recurring, 333.33, "2026-01-01", "2027-01-01", 0.05, expected=350.0, id="recurring-rounds"),
+    # 100 × 1.03³ = 100 × 1.092727 = 109.2727 → 109.27
+    case(F.budget_recurring, "$100", "1/1/2026", "1/1/2029", 0.03, expected=109.27, id="recurring-3-rises"),
 ]
 
 
@@ -270,6 +331,115 @@ ERRORS = [
         id="margin-150pct",
     ),
     case(F.price_from_margin, 3000, -0.2, expected="margin must be ≥ 0, got -0.2", id="negative-margin"),
+    case(
+        F.lifecycle_replace_date,
+        "2022-01-02",
+        "Toaster",
+        expected="unknown asset type 'Toaster'; the policy has Workstation, Laptop, Server, Storage, "
+        "Switch, Firewall, Wireless AP, UPS battery, Printer",
+        id="unknown-asset-type",
+    ),
+    case(
+        F.lifecycle_replace_date,
+        None,
+        "Laptop",
+        expected="purchase_date is required (or give warranty_end)",
+        id="no-dates",
+    ),
+    case(F.lifecycle_replace_date, "2022-01-02", " ", expected="asset_type is required", id="no-type"),
+    case(
+        F.lifecycle_replace_date,
+        "next year",
+        "Laptop",
+        expected="purchase_date must be a date (e.g. 2026-03-31), got 'next year'",
+        id="date-text",
+    ),
+    case(
+        F.lifecycle_replace_date,
+        True,
+        "Laptop",
+        expected="purchase_date must be a date, got the logical value TRUE",
+        id="date-bool",
+    ),
+    case(
+        F.lifecycle_replace_date,
+        "#N/A",
+        "Laptop",
+        expected="purchase_date is an error value: #N/A",
+        id="d-na",
+    ),
+    case(
+        F.lifecycle_replace_date,
+        -5.0,
+        "Laptop",
+        expected="purchase_date must be a date or a date serial number from 61 (1900-03-01) to "
+        "2958465 (9999-12-31), got -5",
+        id="date-negative-serial",
+    ),
+    case(
+        F.lifecycle_replace_date,
+        math.nan,
+        "Laptop",
+        expected="purchase_date must be a date or a date serial number from 61 (1900-03-01) to "
+        "2958465 (9999-12-31), got nan",
+        id="date-nan",
+    ),
+    case(
+        F.lifecycle_replace_date,
+        "1900-01-15",
+        "Laptop",
+        expected="purchase_date must be on or after 1900-03-01 (Excel's serial 61), got 1900-01-15",
+        id="date-before-excel",
+    ),
+    case(
+        F.lifecycle_replace_date,
+        "9999-01-01",
+        "Laptop",
+        expected="9999-01-01 + 4 years is after 9999-12-31, the last date Excel shows",
+        id="date-after-excel",
+    ),
+    case(
+        F.lifecycle_replace_date,
+        "2022-01-02",
+        dt.datetime(2022, 1, 2),
+        expected="asset_type must be text, got the date 2022-01-02",
+        id="type-is-a-date",
+    ),
+    case(
+        F.lifecycle_replace_date,
+        "2022-01-02",
+        "Laptop",
+        [["2026-01-01", "2027-01-01"]],
+        expected="warranty_end takes a single value, got a range of 2 cells",
+        id="warranty-range",
+    ),
+    case(F.lifecycle_status, "#DIV/0!", expected="replace_date is an error value: #DIV/0!", id="status-err"),
+    case(
+        F.lifecycle_status,
+        "2026-01-02",
+        "soon",
+        expected="as_of must be a date (e.g. 2026-03-31), got 'soon'",
+        id="status-bad-as-of",
+    ),
+    case(
+        F.budget_recurring,
+        -500,
+        "2026-10-01",
+        "2027-10-01",
+        expected="amount must be ≥ 0, got -500",
+        id="neg",
+    ),
+    case(F.budget_recurring, 500, None, "2027-10-01", expected="start is required", id="recurring-no-start"),
+    case(F.budget_recurring, 500, "2026-10-01", "", expected="month is required", id="recurring-no-month"),
+    case(
+        F.budget_recurring,
+        500,
+        "2026-10-01",
+        "2027-10-01",
+        5,
+        expected="increase must be between 0 and 1 (20 % is 0.2 or 20%), got 5",
+        id="increase-as-percent-number",
+    ),
 ]
 
 
@@ -303,6 +473,33 @@ def test_markup_and_margin_are_not_mixed() -> None:
     assert F.price_from_margin(3000, 0.3) == 4285.71
     # a 30 % markup is a 0.3 / 1.3 = 23.08 % margin: both give $3,900
     assert F.price_from_margin(3000, "23.076923076923%") == 3900.0
+
+
+def test_serial_numbers_are_days_since_excels_day_zero() -> None:
+    # Excel (1900 system) counts 1900-01-01 as 1 with a phantom 1900-02-29, so from March 1900
+    # on a serial is the number of days since 1899-12-30
+    assert (dt.date(2026, 1, 2) - dt.date(1899, 12, 30)).days == 46024
+    assert F.lifecycle_replace_date("2022-01-02", "Workstation") == 46024.0
+    assert type(F.lifecycle_replace_date("2022-01-02", "Workstation")) is float
+    # serial 61 is 1900-03-01, the first date both calendars agree on
+    assert F.lifecycle_status(61.0, "1900-03-01") == "Overdue"
+
+
+def test_a_replacement_date_feeds_the_status() -> None:
+    # Workstation bought 2022-01-02 → replaced 2026-01-02; as of 2026-11-22 that is overdue
+    replace = F.lifecycle_replace_date("2022-01-02", "Workstation")
+    assert F.lifecycle_status(replace, "2026-11-22") == "Overdue"
+    # as of 2025-11-22 it is 41 days away (8 left in Nov + 31 in Dec + 2): due within 90 days
+    assert F.lifecycle_status(replace, "2025-11-22") == "Due ≤ 90 days"
+    upstream = F.lifecycle_replace_date("2022-01-02", "Toaster")
+    assert F.lifecycle_status(upstream) == f"#XLE! replace_date is an error value: {upstream}"
+
+
+def test_blank_as_of_is_today() -> None:
+    today = dt.date.today()
+    assert F.lifecycle_status(today + dt.timedelta(days=30)) == "Due ≤ 90 days"
+    assert F.lifecycle_status(today + dt.timedelta(days=400), None) == "OK"
+    assert F.lifecycle_status(today, "") == "Overdue"
 
 
 # --- help text -----------------------------------------------------------------------------------
@@ -384,6 +581,56 @@ min_employees = 50
     assert F.vcio_cycle_mrr([[3.0]], "quarterly").startswith("#XLE! cycles_range cell 1: unknown cycle")
 
 
+def test_built_in_policy_mirrors_the_shipped_lifecycle_template(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("XL_ENGAGE_TEMPLATES", raising=False)
+    loaded = F.lifecycle_defaults()
+    assert loaded is not F.BUILT_IN_LIFECYCLE, "the shipped templates/lifecycle.toml should load"
+    assert [(r.asset_type, r.life_years, r.basis) for r in loaded.policy] == [
+        (r.asset_type, r.life_years, r.basis) for r in F.BUILT_IN_LIFECYCLE.policy
+    ]
+    assert F.lifecycle_defaults() is loaded  # read once
+
+
+def test_missing_lifecycle_policy_falls_back_to_built_in(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XL_ENGAGE_TEMPLATES", str(tmp_path / "nowhere"))
+    assert F.lifecycle_defaults() is F.BUILT_IN_LIFECYCLE
+    # Workstation, life 4 from the built-in policy: 2022-01-02 → 2026-01-02 = 46024
+    assert F.lifecycle_replace_date("2022-01-02", "Workstation") == 46024.0
+    assert F.lifecycle_replace_date("2021-03-15", "Server", "2026-01-10") == 46032.0
+
+
+def test_a_firms_own_lifecycle_policy_is_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "lifecycle.toml").write_text(
+        """
+[[policy]]
+asset_type = "Workstation"
+life_years = 5
+[[policy]]
+asset_type = "Server"
+life_years = 6
+""",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("XL_ENGAGE_TEMPLATES", str(tmp_path))
+    # Workstation, life 5: 2022-01-02 → 2027-01-02 = 46024 + 365 (2026)
+    assert F.lifecycle_replace_date("2022-01-02", "Workstation") == 46389.0
+    # Server on a Purchase basis here: 2021-03-15 + 6 years = 2027-03-15 = 46096 + 365
+    assert F.lifecycle_replace_date("2021-03-15", "Server", "2026-01-10") == 46461.0
+    assert F.lifecycle_replace_date("2022-01-02", "Laptop") == (
+        "#XLE! unknown asset type 'Laptop'; the policy has Workstation, Server"
+    )
+
+
+def test_an_invalid_lifecycle_policy_falls_back_to_built_in(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "lifecycle.toml").write_text('[[policy]]\nasset_type = "Laptop"\nlife_years = 0\n')
+    monkeypatch.setenv("XL_ENGAGE_TEMPLATES", str(tmp_path))
+    assert F.lifecycle_defaults() is F.BUILT_IN_LIFECYCLE
+
+
 def test_a_package_table_may_have_a_header_and_blank_rows() -> None:
     table = [["Package", "Min people"], ["Small", 10.0], [None, None], ["Big", 50.0]]
     assert F.vcio_package(9, table) == "Client Advisory"
@@ -438,3 +685,48 @@ def test_markup_equals_its_equivalent_margin(cost_cents: int, percent: int) -> N
     by_margin = F.price_from_margin(cost_cents / 100, f"{float(margin):.17f}")
     assert by_markup == _half_up(Fraction(cost_cents) * (1 + markup)) / 100
     assert abs(by_markup - by_margin) <= 0.01 + 1e-9
+
+
+def _months(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+@given(
+    cents=st.integers(min_value=0, max_value=10**8),  # up to $1,000,000
+    percent=st.integers(min_value=0, max_value=20),
+    start=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2060, 12, 31)),
+    months=st.integers(min_value=-36, max_value=12 * 15),
+)
+def test_recurring_matches_exact_fractions(cents: int, percent: int, start: dt.date, months: int) -> None:
+    # any day of the month `months` after the go-live month
+    year, month0 = divmod(_months(start) + months, 12)
+    month = dt.date(year, month0 + 1, min(start.day, 28))
+    # whole years since the go-live month, counted in months: one rise per anniversary
+    elapsed = _months(month) - _months(start)
+    if elapsed < 0:
+        expected_cents = 0
+    else:
+        expected_cents = _half_up(Fraction(cents) * (1 + Fraction(percent, 100)) ** (elapsed // 12))
+    got = F.budget_recurring(cents / 100, start, month, f"{percent}%")
+    assert round(got * 100) == expected_cents
+
+
+@given(
+    replace=st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(9000, 12, 31)),
+    days=st.integers(min_value=-1000, max_value=1000),
+)
+def test_status_follows_the_days_left(replace: dt.date, days: int) -> None:
+    as_of = replace - dt.timedelta(days=days)
+    expected = (
+        "Overdue"
+        if days <= 0
+        else "Due ≤ 90 days"
+        if days <= 90
+        else "Due ≤ 180 days"
+        if days <= 180
+        else "Due ≤ 365 days"
+        if days <= 365
+        else "OK"
+    )
+    serial = float((replace - dt.date(1899, 12, 30)).days)
+    assert F.lifecycle_status(serial, as_of) == F.lifecycle_status(replace, as_of.isoformat()) == expected

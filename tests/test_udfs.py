@@ -35,7 +35,11 @@ EXPECTED = {
     "AM_ROI",
     "PRICE_FROM_MARKUP",
     "PRICE_FROM_MARGIN",
+    "LIFECYCLE_REPLACE_DATE",
+    "LIFECYCLE_STATUS",
+    "BUDGET_RECURRING",
 }
+STATUSES = {"Overdue", "Due ≤ 90 days", "Due ≤ 180 days", "Due ≤ 365 days", "OK", "Unknown date"}
 # VBA keywords: an argument named like one breaks the VBA wrapper "Import Functions" writes.
 _VBA_KEYWORD_TEXT = (
     "and as boolean byref byte byval call case cbool cbyte ccur cdate cdbl cdec cint clng clnglng "
@@ -112,6 +116,10 @@ def test_every_function_and_argument_has_help_excel_can_show(udfs: types.ModuleT
     assert udfs.SIGNATURES["VCIO_CYCLE_MRR"].ranges == ("hours_range", "cycles_range")
     assert udfs.SIGNATURES["VCIO_PRICE"].optional == ("ratio",)
     assert udfs.SIGNATURES["AM_ROI"].optional == ("hours_per_account", "rate", "tool_cost_month")
+    assert udfs.SIGNATURES["LIFECYCLE_REPLACE_DATE"].optional == ("warranty_end",)
+    assert udfs.SIGNATURES["LIFECYCLE_STATUS"].optional == ("as_of",)
+    assert udfs.SIGNATURES["BUDGET_RECURRING"].optional == ("increase",)
+    assert "format the cell as a date" in udfs.SIGNATURES["LIFECYCLE_REPLACE_DATE"].description
 
 
 # --- the adapters compute what the library computes ----------------------------------------------
@@ -132,6 +140,25 @@ def test_every_function_and_argument_has_help_excel_can_show(udfs: types.ModuleT
             (3000.0, 1.0),
             F.ERROR_PREFIX + "margin must be below 1 (100 %): no price carries that margin, got 1",
         ),
+        # Workstation, life 4: 2022-01-02 → 2026-01-02 = serial 46024 (days since 1899-12-30)
+        ("LIFECYCLE_REPLACE_DATE", (dt.datetime(2022, 1, 2), "Workstation", None), 46024.0),
+        # Server replaces on warranty: 2026-01-10 = 46024 + 8
+        ("LIFECYCLE_REPLACE_DATE", (dt.datetime(2021, 3, 15), "Server", dt.datetime(2026, 1, 10)), 46032.0),
+        # Laptop, life 4: 2024-01-31 → 2028-01-31 = 46023 (2026-01-01) + 365 + 365 + 30
+        ("LIFECYCLE_REPLACE_DATE", (45322.0, "Laptop", None), 46783.0),
+        (
+            "LIFECYCLE_REPLACE_DATE",
+            (dt.datetime(2022, 1, 2), "Toaster", None),
+            F.ERROR_PREFIX + "unknown asset type 'Toaster'; the policy has Workstation, Laptop, Server, "
+            "Storage, Switch, Firewall, Wireless AP, UPS battery, Printer",
+        ),
+        # 2026-01-02 as of 2026-11-22: 324 days past
+        ("LIFECYCLE_STATUS", (46024.0, dt.datetime(2026, 11, 22)), "Overdue"),
+        ("LIFECYCLE_STATUS", (None, dt.datetime(2026, 11, 22)), "Unknown date"),
+        # one anniversary: 500 × 1.05 = 525; the month before: 500; before go-live: 0
+        ("BUDGET_RECURRING", (500.0, dt.datetime(2026, 10, 1), dt.datetime(2027, 10, 1), 0.05), 525.0),
+        ("BUDGET_RECURRING", (500.0, dt.datetime(2026, 10, 1), dt.datetime(2027, 9, 1), 0.05), 500.0),
+        ("BUDGET_RECURRING", (500.0, dt.datetime(2026, 10, 1), dt.datetime(2026, 9, 1), 0.05), 0.0),
     ],
 )
 def test_adapters_worked_examples(
@@ -213,6 +240,9 @@ def test_windows_vba_wrapper_declares_exactly_the_functions(
     assert sorted(declared) == [
         "Function AM_ROI(clients, adoption, added_project_revenue, added_mrr, added_services_mrr, "
         "Optional hours_per_account, Optional rate, Optional tool_cost_month)",
+        "Function BUDGET_RECURRING(amount, start, month, Optional increase)",
+        "Function LIFECYCLE_REPLACE_DATE(purchase_date, asset_type, Optional warranty_end)",
+        "Function LIFECYCLE_STATUS(replace_date, Optional as_of)",
         "Function PRICE_FROM_MARGIN(cost, margin)",
         "Function PRICE_FROM_MARKUP(cost, markup)",
         "Function VCIO_CYCLE_MRR(hours_range, cycles_range, Optional rate)",
@@ -267,6 +297,11 @@ EXCEL_TEXT = st.one_of(
             "#XLE! upstream",
             "TRUE",
             "Package",
+            "Workstation",
+            "server",
+            "2026-01-02",
+            "1/31/2024",
+            "9999-12-31",
         ]
     ),
     st.text(max_size=12),
@@ -294,6 +329,8 @@ def _valid_excel_value(name: str, value: object) -> bool:
     if isinstance(value, str):
         if value.startswith(F.ERROR_PREFIX):
             return "\n" not in value and "Traceback" not in value
+        if name == "LIFECYCLE_STATUS":
+            return value in STATUSES
         return name == "VCIO_PACKAGE" and bool(value.strip())
     return True
 

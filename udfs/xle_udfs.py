@@ -123,6 +123,24 @@ def PRICE_FROM_MARGIN(cost: Any, margin: Any) -> Any:
     return F.price_from_margin(cost, margin)
 
 
+@_udf(F.lifecycle_replace_date)
+def LIFECYCLE_REPLACE_DATE(purchase_date: Any, asset_type: Any, warranty_end: Any = None) -> Any:
+    """Replacement date (purchase + life, or warranty end) as a serial number: format the cell as a date."""
+    return F.lifecycle_replace_date(purchase_date, asset_type, warranty_end)
+
+
+@_udf(F.lifecycle_status)
+def LIFECYCLE_STATUS(replace_date: Any, as_of: Any = None) -> Any:
+    """Replacement status as of a date (blank = today): Overdue, Due ≤ 90/180/365 days, or OK."""
+    return F.lifecycle_status(replace_date, as_of)
+
+
+@_udf(F.budget_recurring)
+def BUDGET_RECURRING(amount: Any, start: Any, month: Any, increase: Any = None) -> Any:
+    """Amount due in a month for a recurring cost raised by increase on each anniversary; 0 before start."""
+    return F.budget_recurring(amount, start, month, increase)
+
+
 REGISTRY: dict[str, Callable[..., Any]] = {
     "VCIO_PRICE": VCIO_PRICE,
     "VCIO_PACKAGE": VCIO_PACKAGE,
@@ -131,6 +149,9 @@ REGISTRY: dict[str, Callable[..., Any]] = {
     "AM_ROI": AM_ROI,
     "PRICE_FROM_MARKUP": PRICE_FROM_MARKUP,
     "PRICE_FROM_MARGIN": PRICE_FROM_MARGIN,
+    "LIFECYCLE_REPLACE_DATE": LIFECYCLE_REPLACE_DATE,
+    "LIFECYCLE_STATUS": LIFECYCLE_STATUS,
+    "BUDGET_RECURRING": BUDGET_RECURRING,
 }
 """Every exported Excel function: Excel name → adapter."""
 
@@ -142,6 +163,9 @@ LIBRARY: dict[str, Callable[..., F.ExcelValue]] = {
     "AM_ROI": F.am_roi,
     "PRICE_FROM_MARKUP": F.price_from_markup,
     "PRICE_FROM_MARGIN": F.price_from_margin,
+    "LIFECYCLE_REPLACE_DATE": F.lifecycle_replace_date,
+    "LIFECYCLE_STATUS": F.lifecycle_status,
+    "BUDGET_RECURRING": F.budget_recurring,
 }
 """The library function behind each Excel function."""
 

@@ -10,6 +10,9 @@ What Excel hands a function, and what each one accepts:
 - ``None`` (or empty text) for a blank argument or cell: the argument's default, or an error
   if the argument is required;
 - ranges as 2-D lists (``[[4.0], [2.0], [None]]``); blank cells in a range are skipped;
+- dates as ``datetime``/``date``, Excel serial numbers (``46024.0`` is 2026-01-02) or text
+  (``"2026-01-02"``, US ``"1/2/2026"``); a date result goes back as a serial number, shown
+  as a date once the cell is formatted as one;
 - logical values (``TRUE``/``FALSE``), dates and Excel error values (``#N/A``) are refused
   where a number is expected, with a message that says so.
 
@@ -30,13 +33,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, Overflow
 from typing import TypeAlias
 
+from xl_engage.calc.budget import contract_amount, policy_index, replacement_date
+from xl_engage.calc.budget import status as _status
 from xl_engage.calc.pricing import annual_hours, monthly, recommend
 from xl_engage.calc.pricing import vcio_hours as _vcio_hours
 from xl_engage.calc.pricing import vcio_price as _vcio_price
 from xl_engage.calc.roi import segment_roi
-from xl_engage.coerce import is_blank, show, to_int, to_number, to_text
+from xl_engage.coerce import is_blank, show, to_date, to_int, to_number, to_text
 from xl_engage.issues import XleError
 from xl_engage.models.base import key
+from xl_engage.models.budget import Asset, Contract, PolicyRow
 from xl_engage.models.pricing import Package
 from xl_engage.models.roi import RoiSettings, Segment
 from xl_engage.money import round_money
@@ -48,9 +54,14 @@ __all__ = [
     "ExcelInput",
     "ExcelValue",
     "FunctionHelp",
+    "LifecycleDefaults",
     "PricingDefaults",
     "am_roi",
+    "budget_recurring",
     "excel_function",
+    "lifecycle_defaults",
+    "lifecycle_replace_date",
+    "lifecycle_status",
     "price_from_margin",
     "price_from_markup",
     "pricing_defaults",
@@ -282,6 +293,55 @@ def _required(name: str, value: ExcelInput) -> ExcelInput:
     return value
 
 
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+"""Day 0 of Excel's (Windows, 1900) date system: a date's serial number is its distance in days."""
+FIRST_EXCEL_DATE = dt.date(1900, 3, 1)
+"""Serial 61. Before it Excel counts a 29 February 1900 that never was, so serials disagree."""
+LAST_EXCEL_DATE = dt.date(9999, 12, 31)
+"""Serial 2958465, the last date Excel shows."""
+
+
+def _serial(day: dt.date) -> float:
+    """A date as Excel's serial number (the cell shows it as a date once formatted as one)."""
+    return float((day - EXCEL_EPOCH).days)
+
+
+def _date(name: str, value: ExcelInput) -> dt.date:
+    """A date from a date, a serial number (the time of day is dropped) or ISO/US text."""
+    raw = _single(name, value)
+    if is_blank(raw):
+        raise ArgumentError(f"{name} is required")
+    if isinstance(raw, bool):
+        raise ArgumentError(f"{name} must be a date, got the logical value {'TRUE' if raw else 'FALSE'}")
+    if _is_error_value(raw):
+        raise ArgumentError(f"{name} is an error value: {to_text(raw)}")
+    if isinstance(raw, Decimal | int | float):
+        try:
+            number = float(raw)
+        except OverflowError:  # an int beyond any float
+            number = math.inf
+        if not _serial(FIRST_EXCEL_DATE) <= number < _serial(LAST_EXCEL_DATE) + 1:
+            shown = show(raw) if math.isfinite(number) and abs(number) < 1e15 else f"{number:g}"
+            raise ArgumentError(
+                f"{name} must be a date or a date serial number from 61 (1900-03-01) to "
+                f"2958465 (9999-12-31), got {shown}"
+            )
+        raw = number
+    try:
+        day = to_date(raw)
+    except ValueError as exc:
+        raise ArgumentError(f"{name} {exc}") from None
+    if day < FIRST_EXCEL_DATE:
+        raise ArgumentError(f"{name} must be on or after 1900-03-01 (Excel's serial 61), got {day}")
+    return day
+
+
+def _optional_date(name: str, value: ExcelInput) -> dt.date | None:
+    """A date, or None for a blank cell."""
+    raw = _single(name, value)
+    return None if is_blank(raw) else _date(name, raw)
+
+
 # --- the firm's defaults (templates/pricing.toml) ----------------------------------------------
 
 
@@ -329,6 +389,64 @@ def pricing_defaults() -> PricingDefaults:
         advisory_name=book.settings.advisory_name,
         source=str(templates_dir() / "pricing.toml"),
     )
+
+
+# --- the firm's life-cycle policy (templates/lifecycle.toml) -----------------------------------
+
+
+@dataclass(frozen=True)
+class LifecycleDefaults:
+    """The life-cycle policy the functions apply: each asset type's life span and basis."""
+
+    policy: tuple[PolicyRow, ...]
+    source: str
+
+
+BUILT_IN_LIFECYCLE = LifecycleDefaults(
+    policy=tuple(
+        PolicyRow(asset_type=asset_type, life_years=life_years, basis=basis)
+        for asset_type, life_years, basis in (
+            ("Workstation", 4, "Purchase"),
+            ("Laptop", 4, "Purchase"),
+            ("Server", 5, "Warranty"),
+            ("Storage", 5, "Purchase"),
+            ("Switch", 7, "Purchase"),
+            ("Firewall", 5, "Purchase"),
+            ("Wireless AP", 5, "Purchase"),
+            ("UPS battery", 3, "Purchase"),
+            ("Printer", 5, "Purchase"),
+        )
+    ),
+    source="built-in (mirrors the asset types, life spans and bases of templates/lifecycle.toml)",
+)
+"""Used only when the templates cannot be read (an add-in installed without them)."""
+
+
+@functools.lru_cache(maxsize=1)
+def lifecycle_defaults() -> LifecycleDefaults:
+    """The asset types, life spans and bases of the firm's ``lifecycle.toml``, read once.
+
+    Honours ``$XL_ENGAGE_TEMPLATES``; falls back to :data:`BUILT_IN_LIFECYCLE` if the file is
+    missing or invalid. Call ``lifecycle_defaults.cache_clear()`` after editing the file.
+    """
+    from xl_engage.inputs.budget import load_policy
+    from xl_engage.templates import templates_dir
+
+    try:
+        policy = load_policy()
+    except (XleError, OSError, ValueError):
+        return BUILT_IN_LIFECYCLE
+    return LifecycleDefaults(policy=policy, source=str(templates_dir() / "lifecycle.toml"))
+
+
+def _policy_row(asset_type: str) -> PolicyRow:
+    """The policy row of an asset type, named case-insensitively as Excel compares text."""
+    policy = lifecycle_defaults().policy
+    row = policy_index(policy).get(key(asset_type))
+    if row is None:
+        names = ", ".join(r.asset_type for r in policy) or "no asset types"
+        raise ArgumentError(f"unknown asset type {asset_type!r}; the policy has {names}")
+    return row
 
 
 def _packages(value: ExcelInput) -> tuple[Package, ...]:
@@ -532,3 +650,84 @@ def price_from_margin(cost: ExcelInput, margin: ExcelInput) -> Decimal:
     if number >= 1:
         raise ArgumentError(f"margin must be below 1 (100 %): no price carries that margin, got {show(raw)}")
     return round_money(amount / (1 - number))
+
+
+@excel_function(
+    purchase_date="The purchase date: a date, a date serial number or text such as 2022-01-02 or "
+    "1/2/2022; may be blank when warranty_end is given.",
+    asset_type='The asset type as the life-cycle policy names it, e.g. "Workstation", "Laptop", "Server".',
+    warranty_end="Optional warranty end date; the replacement date where the policy replaces on "
+    "warranty (Server), or when purchase_date is blank.",
+)
+def lifecycle_replace_date(
+    purchase_date: ExcelInput, asset_type: ExcelInput, warranty_end: ExcelInput = None
+) -> float:
+    """Replacement date by the life-cycle policy, as a date serial number: format the cell as a date.
+
+    Purchase date + the asset type's life span in years (Excel's EDATE), or the warranty end
+    where the policy replaces on warranty and it is given.
+    ``=LIFECYCLE_REPLACE_DATE("2022-01-02", "Workstation")`` → 46024, i.e. 2026-01-02.
+    """
+    purchase = _optional_date("purchase_date", purchase_date)
+    kind = _text("asset_type", asset_type)
+    warranty = _optional_date("warranty_end", warranty_end)
+    if purchase is None and warranty is None:
+        raise ArgumentError("purchase_date is required (or give warranty_end)")
+    row = _policy_row(kind)
+    asset = Asset(
+        asset_id="LIFECYCLE_REPLACE_DATE",
+        asset_type=row.asset_type,
+        purchase_date=purchase,
+        warranty_end=warranty,
+    )
+    try:
+        when = replacement_date(asset, row)
+    except ValueError:  # add_months beyond year 9999
+        raise ArgumentError(
+            f"{purchase} + {row.life_years} years is after {LAST_EXCEL_DATE}, the last date Excel shows"
+        ) from None
+    if when is None:  # pragma: no cover - one of the dates is known
+        raise ArgumentError("purchase_date is required (or give warranty_end)")
+    return _serial(when)
+
+
+@excel_function(
+    replace_date="The replacement date: a date, a date serial number or text such as 2026-01-02; "
+    'blank = "Unknown date".',
+    as_of="Optional date the status is measured from; blank = today.",
+)
+def lifecycle_status(replace_date: ExcelInput, as_of: ExcelInput = None) -> str:
+    """Replacement status: Overdue, Due ≤ 90 days, Due ≤ 180 days, Due ≤ 365 days or OK.
+
+    Overdue on and after the replacement date; "Unknown date" when it is blank, as in the
+    budget workbook. ``=LIFECYCLE_STATUS("2026-01-02", "2026-11-22")`` → "Overdue".
+    """
+    when = _optional_date("replace_date", replace_date)
+    day = _optional_date("as_of", as_of) or dt.date.today()
+    return _status(when, day)
+
+
+@excel_function(
+    amount="The recurring amount before any increase, in dollars, e.g. 500 a month.",
+    start="The month the cost goes live (any day of it): a date, a date serial number or text.",
+    month="The month to budget (any day of it): a date, a date serial number or text.",
+    increase="Increase on each anniversary of the start month as a fraction, 0 to 1, "
+    "e.g. 0.05 or 5%; blank = 0.",
+)
+def budget_recurring(
+    amount: ExcelInput, start: ExcelInput, month: ExcelInput, increase: ExcelInput = 0
+) -> Decimal:
+    """Amount due in a month for a recurring cost raised on each anniversary, to the cent; 0 before it starts.
+
+    ``=BUDGET_RECURRING(500, "2026-10-01", "2027-10-01", 0.05)`` → 525 (500 × 1.05, one
+    anniversary); in 2027-09 → 500; in 2026-09 → 0.
+    """
+    money = _at_least_zero("amount", amount)
+    first = _date("start", start)
+    when = _date("month", month)
+    contract = Contract(
+        vendor="BUDGET_RECURRING", amount=money, start=first, annual_increase=_fraction("increase", increase)
+    )
+    if when.replace(day=1) < contract.start.replace(day=1):
+        return Decimal(0)
+    return contract_amount(contract, when)
