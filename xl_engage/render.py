@@ -49,6 +49,21 @@ class _PlacedTable:
     keys: list[str]
 
 
+class CachingWorksheet(Worksheet):
+    """XlsxWriter rewrites every formula with some thirty regular expressions, and a table's
+    calculated column is prepared twice per cell (once by ``add_table``, once with its cached
+    value). Table formulas repeat row after row, so the prepared text is cached by input.
+    The output is byte-identical to stock XlsxWriter's (tests/test_render.py checks it)."""
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        cache: dict[tuple[str, bool], str] = self.__dict__.setdefault("_xle_prepared", {})
+        key = (formula, expand_future_functions)
+        prepared = cache.get(key)
+        if prepared is None:
+            prepared = cache[key] = super()._prepare_formula(formula, expand_future_functions)
+        return prepared
+
+
 class _Formats:
     """Formats are created once per (kind, role) and shared, as XlsxWriter prefers."""
 
@@ -348,6 +363,8 @@ def _escape_hf(text: str) -> str:
 
 
 class _Renderer:
+    worksheet_class: type[Worksheet] = CachingWorksheet
+
     def __init__(self, book: Book, wb: xlsxwriter.Workbook, branding: Branding):
         self.book = book
         self.book_wb = wb
@@ -358,7 +375,7 @@ class _Renderer:
 
     def run(self) -> None:
         for sheet in self.book.sheets:
-            ws = self.book_wb.add_worksheet(sheet.name)
+            ws = self.book_wb.add_worksheet(sheet.name, worksheet_class=self.worksheet_class)
             writer = _SheetWriter(self, sheet, ws)
             for block in sheet.blocks:
                 if isinstance(block, Title):
