@@ -149,3 +149,12 @@ def test_portfolio_keeps_going_past_a_bad_client(tmp_path: Path) -> None:
     assert "FAILED" in result.stderr and "unknown asset type 'Toaster'" in result.stderr
     assert "1 of 2 budget(s)" in result.stdout
     assert sorted(p.name for p in out.glob("*.xlsx")) == ["budget-acme.xlsx"]
+
+
+def test_portfolio_from_a_csv_list(tmp_path: Path) -> None:
+    listing = tmp_path / "portfolio.csv"
+    listing.write_text(f"Client file,Assets\n{BUDGET_DATA / 'client.toml'},{BUDGET_DATA / 'assets.csv'}\n")
+    out = tmp_path / "out"
+    result = run("budget", "--portfolio", str(listing), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.glob("*.xlsx")) == ["budget-acme.xlsx"]

@@ -8,7 +8,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from xl_engage.issues import InputError, XleError
+from xl_engage.issues import InputError, Issue, XleError
 
 
 @dataclass(frozen=True)
@@ -19,9 +19,44 @@ class Outcome:
     warnings: int = 0
 
 
+@dataclass(frozen=True)
+class Job:
+    """One client's budget: its client file and, if not beside it, its inventory."""
+
+    client_file: Path
+    assets: Path | None = None
+
+
 def client_files(portfolio: Path) -> list[Path]:
     """Every ``client.toml`` below a portfolio folder (one folder per client), sorted."""
     return sorted(portfolio.glob("*/client.toml")) or sorted(portfolio.glob("*.toml"))
+
+
+def portfolio_jobs(portfolio: Path) -> list[Job]:
+    """A folder of client folders, or a CSV listing ``Client file`` and optional ``Assets``
+    paths (relative to the CSV)."""
+    if portfolio.is_dir():
+        return [Job(f) for f in client_files(portfolio)]
+    import csv
+
+    try:
+        with portfolio.open(newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError([Issue(str(portfolio), f"cannot be read as a CSV portfolio ({exc})")]) from None
+    jobs: list[Job] = []
+    issues: list[Issue] = []
+    for line, row in enumerate(rows, start=2):
+        cells = {k.strip().casefold(): (v or "").strip() for k, v in row.items() if k}
+        client = cells.get("client file") or cells.get("client")
+        if not client:
+            issues.append(Issue(f"{portfolio.name}:{line}", "no 'Client file' given"))
+            continue
+        assets = cells.get("assets") or cells.get("inventory")
+        jobs.append(Job(portfolio.parent / client, portfolio.parent / assets if assets else None))
+    if issues:
+        raise InputError(issues)
+    return jobs
 
 
 def out_name(client_file: Path) -> str:
@@ -29,13 +64,15 @@ def out_name(client_file: Path) -> str:
     return f"budget-{stem}.xlsx"
 
 
-def build_one(client_file: Path, out_dir: Path, templates: str | None) -> Outcome:
+def build_one(job: Job | Path, out_dir: Path, templates: str | None) -> Outcome:
     """Runs in a worker process: load, plan, render. Errors come back as one line."""
     from xl_engage.build import write_workbook
     from xl_engage.inputs.budget import load_budget
 
+    job = job if isinstance(job, Job) else Job(job)
+    client_file = job.client_file
     try:
-        book, warnings = load_budget(client_file, templates=templates)
+        book, warnings = load_budget(client_file, job.assets, templates=templates)
         out = write_workbook("budget", book, out_dir / out_name(client_file))
         return Outcome(client_file, out, None, len(warnings))
     except InputError as exc:

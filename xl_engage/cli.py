@@ -157,9 +157,8 @@ def budget(
     portfolio: Annotated[
         Path | None,
         typer.Option(
-            help="Folder with one sub-folder per client (each with client.toml): one workbook each, "
-            "built in parallel.",
-            file_okay=False,
+            help="Folder with one sub-folder per client (each with client.toml), or a CSV with "
+            "'Client file' and optional 'Assets' columns: one workbook each, built in parallel.",
         ),
     ] = None,
     from_workbook: Annotated[
@@ -203,11 +202,16 @@ def budget(
 
 
 def _portfolio(folder: Path, out_dir: Path, templates: Path | None) -> None:
-    from xl_engage.batch import build_portfolio, client_files
+    from xl_engage.batch import build_portfolio, portfolio_jobs
 
-    files = client_files(folder)
+    try:
+        files = portfolio_jobs(folder)
+    except InputError as exc:
+        for issue in exc.issues:
+            err.print(str(issue), markup=False, highlight=False)
+        raise typer.Exit(1) from None
     if not files:
-        err.print(f"{folder}: no client files (expected */client.toml)")
+        err.print(f"{folder}: no client files (expected */client.toml, or a CSV with a 'Client file' column)")
         raise typer.Exit(1)
     failures = []
     with _progress() as bar:
