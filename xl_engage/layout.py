@@ -55,6 +55,15 @@ class TableSpec:
     columns: tuple[Column, ...]
     title: str | None = None
     keep_extra_columns: bool = True
+    extras_field: str = "extras"
+    """The model field that receives columns the spec does not name (user notes, or, in a
+    responsibility matrix, one column per party)."""
+    extra_column: Column | None = None
+    """How those columns are typed, validated and coloured (default: free text)."""
+    readonly: bool = False
+    """An output listing (findings, a printable view): written, never read back."""
+    outline_key: str | None = None
+    """Group consecutive rows with the same value of this column (Excel outline)."""
 
     @property
     def input_columns(self) -> tuple[Column, ...]:
@@ -118,6 +127,8 @@ class Table:
 
     spec: TableSpec
     rows: Sequence[Mapping[str, Any]]
+    extra_headers: Sequence[str] | None = None
+    """The order of the extra columns (default: as they first appear in the rows)."""
     totals: Mapping[str, tuple[str, Any]] = field(default_factory=dict)
 
 

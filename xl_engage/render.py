@@ -8,6 +8,7 @@ complete (see :mod:`xl_engage.atomic`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -195,13 +196,14 @@ class _SheetWriter:
         if spec.title:
             self.ws.write_string(self.row, 0, spec.title, self.r.fmt.get("text", "subtitle"))
             self.row += 1
-        extra_headers: list[str] = []
+        extra_headers: list[str] = list(block.extra_headers or [])
         for row in block.rows:
             for header in row.get("__extra__", {}):
                 if header not in extra_headers:
                     extra_headers.append(header)
+        template = spec.extra_column or Column(header="", key="", required=False)
         columns: list[Column] = list(spec.columns) + [
-            Column(header=h, key=f"__extra__:{h}", required=False) for h in extra_headers
+            dataclasses.replace(template, header=h, key=f"__extra__:{h}") for h in extra_headers
         ]
         header_row = self.row
         self.ws.set_row(header_row, 30)
@@ -224,14 +226,16 @@ class _SheetWriter:
                 ],
             },
         )
+        if spec.outline_key:
+            self._outline(block, header_row)
         for j, col in enumerate(columns):
-            role = "input" if col.is_input else "output"
+            role = "input" if col.is_input and not spec.readonly else "output"
             fmt = self.r.fmt.get(col.kind, role)
             for i, row in enumerate(block.rows):
                 r = header_row + 1 + i
                 if col.key.startswith("__extra__:"):
                     value = row.get("__extra__", {}).get(col.header)
-                    write_value(self.ws, r, j, value, "text", fmt)
+                    write_value(self.ws, r, j, value, col.kind, fmt)
                 elif col.formula:
                     self.ws.write_formula(r, j, "=" + col.formula, fmt, _cached(row.get(col.key)))
                 else:
@@ -275,6 +279,17 @@ class _SheetWriter:
         if self.first_table_header is None:
             self.first_table_header = header_row
         self.row = header_row + n + 2
+
+    def _outline(self, block: Table, header_row: int) -> None:
+        """Rows sharing a value (a category) form a group under their first row."""
+        key = block.spec.outline_key
+        self.ws.outline_settings(True, False, True, False)
+        previous: object = object()
+        for i, row in enumerate(block.rows):
+            value = row.get(key or "")
+            if i and value == previous:
+                self.ws.set_row(header_row + 1 + i, None, None, {"level": 1})
+            previous = value
 
     def grid(self, block: Grid) -> None:
         """Label column, then formula columns. Row keys are fixed when the grid is made, so

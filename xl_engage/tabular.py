@@ -54,11 +54,23 @@ def match_columns(
     known: dict[int, Column] = {}
     extra: dict[int, str] = {}
     seen: dict[str, int] = {}
+    extra_seen: dict[str, int] = {}
     for j, header in enumerate(headers):
         if is_blank(header):
             continue
         col = wanted.get(normalise_header(header))
         if col is None:
+            name = normalise_header(header)
+            if name in extra_seen:
+                issues.append(
+                    Issue(
+                        locate(header_row, j),
+                        f"column '{to_text(header)}' appears twice (also at "
+                        f"{locate(header_row, extra_seen[name])}); this one is ignored",
+                    )
+                )
+                continue
+            extra_seen[name] = j
             extra[j] = to_text(header)
             continue
         if col.key in seen:
@@ -150,7 +162,24 @@ def _read_row(
             row[col.key] = coerce(raw, col.kind, col.choices, formats.get(j, DATE_FORMATS))
         except ValueError as exc:
             out.issues.append(Issue(out.where[loc], f"{col.header} {exc}"))
-    extras = {h: cells[j] for j, h in extra.items() if not is_blank(cells[j])}
-    if extras and spec.keep_extra_columns:
-        row["extras"] = extras
     out.rows.append(row)
+    if not spec.keep_extra_columns:
+        return
+    extras: dict[str, Any] = {}
+    typed = spec.extra_column
+    for j, header in extra.items():
+        raw = cells[j]
+        if is_blank(raw):
+            continue
+        loc = (spec.field, index, spec.extras_field, header)
+        out.where[loc] = locate(r, j + first_col)
+        out.labels[loc] = header
+        if typed is None:
+            extras[header] = raw
+            continue
+        try:
+            extras[header] = coerce(raw, typed.kind, typed.choices)
+        except ValueError as exc:
+            out.issues.append(Issue(out.where[loc], f"{header} {exc}"))
+    if extras or spec.extras_field != "extras":
+        row[spec.extras_field] = extras

@@ -14,12 +14,14 @@ from xl_engage.layout import TableSpec
 def rows(
     records: Sequence[BaseModel],
     results: Sequence[Any] | None = None,
+    extras_field: str = "extras",
 ) -> list[dict[str, Any]]:
-    """Layout rows: a record's fields, its result's fields, and the user's extra columns."""
+    """Layout rows: a record's fields, its result's fields, and the columns the spec does not
+    name (``extras_field``: the user's own columns, or a matrix's party columns)."""
     out = []
     for i, record in enumerate(records):
         row: dict[str, Any] = {k: getattr(record, k) for k in type(record).model_fields}
-        row["__extra__"] = dict(getattr(record, "extras", {}) or {})
+        row["__extra__"] = dict(getattr(record, extras_field, {}) or {})
         if results is not None:
             result = results[i]  # shallow: asdict() would deep-copy every Decimal
             computed = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
