@@ -122,7 +122,9 @@ class Cells:
 class Table:
     """A table block: the spec plus its rows (mappings from column key to value).
 
-    A row may carry ``"__extra__"``: columns the user added, kept and written back.
+    A row may carry ``"__extra__"``: columns the user added, kept and written back; and
+    ``"__formulas__"``: per-row formulas for calculated columns whose formula differs by
+    row (a party's own matrix column), overriding the column's formula.
     """
 
     spec: TableSpec

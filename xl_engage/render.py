@@ -237,7 +237,8 @@ class _SheetWriter:
                     value = row.get("__extra__", {}).get(col.header)
                     write_value(self.ws, r, j, value, col.kind, fmt)
                 elif col.formula:
-                    self.ws.write_formula(r, j, "=" + col.formula, fmt, _cached(row.get(col.key)))
+                    formula = row.get("__formulas__", {}).get(col.key, col.formula)
+                    self.ws.write_formula(r, j, "=" + formula, fmt, _cached(row.get(col.key)))
                 else:
                     write_value(self.ws, r, j, row.get(col.key), col.kind, fmt)
             if not block.rows and col.is_input:

@@ -33,6 +33,7 @@ _MODULES = {
     "pricing": "xl_engage.kinds.pricing",
     "roi": "xl_engage.kinds.roi",
     "budget": "xl_engage.kinds.budget",
+    "raci": "xl_engage.kinds.raci",
 }
 
 

@@ -1,0 +1,299 @@
+"""The responsibility-matrix workbook of a client's virtual IT department (DOMAIN.md §4).
+
+Sheets: Matrix (areas grouped by category, one column per party grouped by side, a code
+dropdown and colour in every cell, live A count / R count / status per row), Parties
+(editable list with each party's live load, overload and single-point-of-failure flags),
+Findings (coverage by category, every broken rule and analysis result) and By party (a
+printable list of each party's responsibilities, to attach to a contract).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from xl_engage.calc import raci as calc
+from xl_engage.issues import Problem
+from xl_engage.kinds import Kind
+from xl_engage.kinds.common import col, rows, this, with_formulas
+from xl_engage.layout import (
+    Book,
+    Cells,
+    CellSpec,
+    Column,
+    Grid,
+    GridColumn,
+    Schema,
+    Sheet,
+    Table,
+    TableSpec,
+    Title,
+    escape_header,
+)
+from xl_engage.models.raci import CODES, RaciBook
+
+KIND_NAME = "raci"
+SCHEMA_VERSION = 1
+SIDES = ("MSP", "Client", "Vendor", "Other")
+CODE_COLORS = (("A", "#F4B183"), ("A/R", "#F8CBAD"), ("R", "#BDD7EE"), ("C", "#E2EFDA"), ("I", "#EDEDED"))
+STATUS_COLORS = (
+    (calc.OK, "#E2EFDA"),
+    (calc.NO_A, "#F8CBAD"),
+    (calc.SEVERAL_A, "#F8CBAD"),
+    (calc.NO_R, "#FCE4D6"),
+)
+PLACEHOLDER = "0"  # calculated columns whose formula depends on the parties; set per workbook
+
+MATRIX = TableSpec(
+    "Matrix",
+    "Matrix",
+    "areas",
+    (
+        Column("Category", "category", width=26),
+        Column("Area", "name", width=40, aliases=("Responsibility", "Responsibility area")),
+        Column("Description", "description", required=False, width=30),
+        Column("Criticality", "criticality", required=False, choices=("high", "medium", "low")),
+        Column("A count", "a_count", "int", formula=PLACEHOLDER),
+        Column("R count", "r_count", "int", formula=PLACEHOLDER),
+        Column("Status", "status", formula=PLACEHOLDER, width=18, colors=STATUS_COLORS),
+    ),
+    title=None,
+    extras_field="codes",
+    outline_key="category",
+    extra_column=Column(
+        "",
+        "",
+        choices=CODES,
+        colors=CODE_COLORS,
+        width=9,
+        help="R responsible · A accountable · C consulted · I informed · A/R both",
+    ),
+)
+
+_PARTIES = TableSpec(
+    "Parties",
+    "Parties",
+    "parties",
+    (
+        Column("Party", "name", width=30),
+        Column("Side", "side", required=False, choices=SIDES),
+        Column("Description", "description", required=False, width=40),
+        Column("A", "a_count", "int", formula=PLACEHOLDER),
+        Column("R", "r_count", "int", formula=PLACEHOLDER),
+        Column("C", "c_count", "int", formula=PLACEHOLDER),
+        Column("I", "i_count", "int", formula=PLACEHOLDER),
+        Column("Share A", "share_a", "percent", formula=PLACEHOLDER),
+        Column("Share R", "share_r", "percent", formula=PLACEHOLDER),
+        Column("Only R on high areas", "sole_r_high", "int", formula=PLACEHOLDER),
+        Column(
+            "Load",
+            "load",
+            formula=PLACEHOLDER,
+            width=20,
+            colors=(
+                (calc.OVERLOADED, "#F8CBAD"),
+                (calc.IDLE, "#EDEDED"),
+                (calc.SPOF, "#FCE4D6"),
+                (calc.OK, "#E2EFDA"),
+            ),
+        ),
+    ),
+    title="Parties of the virtual IT department",
+)
+_P = _PARTIES
+PARTIES = with_formulas(
+    _P,
+    {
+        "share_a": f"IF(AreaCount=0,0,{this(_P, 'a_count')}/AreaCount)",
+        "share_r": f"IF(AreaCount=0,0,{this(_P, 'r_count')}/AreaCount)",
+    },
+)
+
+SETTINGS = (
+    CellSpec("ClientName", "Client", "client"),
+    CellSpec(
+        "OverloadThreshold",
+        "Overloaded above (share of areas as A or R)",
+        "settings.overload_threshold",
+        "percent",
+    ),
+    CellSpec(
+        "SpofThreshold",
+        "Single point of failure from (high areas as only R)",
+        "settings.spof_threshold",
+        "int",
+    ),
+)
+TOTALS = (
+    CellSpec(
+        "AreaCount", "Responsibility areas", "area_count", "int", formula=f"COUNTA({col(MATRIX, 'name')})"
+    ),
+    CellSpec(
+        "OkAreas",
+        "Areas that keep the rules",
+        "ok_areas",
+        "int",
+        formula=f'COUNTIF({col(MATRIX, "status")},"{calc.OK}")',
+    ),
+)
+
+FINDINGS = TableSpec(
+    "Findings",
+    "Findings",
+    "findings",
+    (
+        Column("About", "about", width=12),
+        Column("Name", "name", width=40),
+        Column("Finding", "finding", width=80),
+    ),
+    title="Findings: broken rules and analysis results (as built; Parties and Matrix stay live)",
+    readonly=True,
+    keep_extra_columns=False,
+)
+BY_PARTY = TableSpec(
+    "ByParty",
+    "By party",
+    "by_party",
+    (
+        Column("Party", "party", width=28),
+        Column("Side", "side", width=8),
+        Column("Code", "code", width=6),
+        Column("Category", "category", width=26),
+        Column("Area", "area", width=44),
+    ),
+    title="Responsibilities by party (for the contract)",
+    readonly=True,
+    keep_extra_columns=False,
+    outline_key="party",
+)
+
+SCHEMA = Schema(tables=(MATRIX, PARTIES), cells=SETTINGS + TOTALS)
+_ORDER = {"A/R": 0, "A": 1, "R": 2, "C": 3, "I": 4}
+
+
+def _matrix_spec(parties: list[str]) -> TableSpec:
+    """The matrix's row checks count codes across this workbook's party columns."""
+    if not parties:
+        return with_formulas(MATRIX, {"a_count": "0", "r_count": "0", "status": f'"{calc.NO_A}"'})
+    span = f"Matrix[[#This Row],[{escape_header(parties[0])}]:[{escape_header(parties[-1])}]]"
+    a = f'COUNTIF({span},"A")+COUNTIF({span},"A/R")'
+    r = f'COUNTIF({span},"R")+COUNTIF({span},"A/R")'
+    ac, rc = this(MATRIX, "a_count"), this(MATRIX, "r_count")
+    status = f'IF({ac}=0,"{calc.NO_A}",IF({ac}>1,"{calc.SEVERAL_A}",IF({rc}=0,"{calc.NO_R}","{calc.OK}")))'
+    return with_formulas(MATRIX, {"a_count": a, "r_count": r, "status": status})
+
+
+def _party_formulas(name: str) -> dict[str, str]:
+    codes = f"Matrix[{escape_header(name)}]"
+    p = PARTIES
+    high = f'{col(MATRIX, "criticality")},"high",{col(MATRIX, "r_count")},1,{codes}'
+    return {
+        "a_count": f'COUNTIF({codes},"A")+COUNTIF({codes},"A/R")',
+        "r_count": f'COUNTIF({codes},"R")+COUNTIF({codes},"A/R")',
+        "c_count": f'COUNTIF({codes},"C")',
+        "i_count": f'COUNTIF({codes},"I")',
+        "sole_r_high": f'COUNTIFS({high},"R")+COUNTIFS({high},"A/R")',
+        "load": (
+            f'IF(COUNTA({codes})=0,"{calc.IDLE}",IF(OR({this(p, "share_a")}>OverloadThreshold,'
+            f'{this(p, "share_r")}>OverloadThreshold),"{calc.OVERLOADED}",'
+            f'IF({this(p, "sole_r_high")}>=SpofThreshold,"{calc.SPOF}","{calc.OK}")))'
+        ),
+    }
+
+
+def build(book: RaciBook) -> Book:
+    r = calc.calculate(book)
+    parties = sorted(book.parties, key=lambda p: SIDES.index(p.side))
+    order = [p.name for p in parties]
+    party_rows = rows(parties, [r.parties[book.parties.index(p)] for p in parties])
+    for row in party_rows:
+        row["__formulas__"] = _party_formulas(row["name"])
+    matrix = _matrix_spec(order)
+    area_rows = rows(book.areas, r.areas, extras_field="codes")
+    coverage = Grid(
+        "Coverage",
+        "Category",
+        (
+            GridColumn("Areas", f"SUMPRODUCT(({col(MATRIX, 'category')}={{label}})*1)", "int"),
+            GridColumn(
+                "Keep the rules",
+                f'SUMPRODUCT(({col(MATRIX, "category")}={{label}})*({col(MATRIX, "status")}="{calc.OK}"))',
+                "int",
+            ),
+            GridColumn(
+                "Coverage",
+                f"IF(SUMPRODUCT(({col(MATRIX, 'category')}={{label}})*1)=0,0,"
+                f"SUMPRODUCT(({col(MATRIX, 'category')}={{label}})*({col(MATRIX, 'status')}="
+                f'"{calc.OK}"))/SUMPRODUCT(({col(MATRIX, "category")}={{label}})*1))',
+                "percent",
+            ),
+        ),
+        [(i, c.category, [c.areas, c.ok, c.coverage]) for i, c in enumerate(r.categories)],
+        title="Coverage by category",
+    )
+    found = [
+        {
+            "about": "Area" if p.loc[0] == "areas" else "Party",
+            "name": (book.areas[p.loc[1]].name if p.loc[0] == "areas" else book.parties[p.loc[1]].name)
+            if len(p.loc) > 1
+            else "",
+            "finding": p.message,
+        }
+        for p in calc.findings(book)
+    ]
+    by_party = [
+        {"party": p.name, "side": p.side, "code": code, "category": a.category, "area": a.name}
+        for p in parties
+        for code, a in sorted(
+            ((c, a) for a in book.areas for n, c in a.codes.items() if n == p.name),
+            key=lambda ca: _ORDER[ca[0]],
+        )
+    ]
+    settings = (book.client, book.settings.overload_threshold, book.settings.spof_threshold)
+    return Book(
+        kind=KIND_NAME,
+        schema_version=SCHEMA_VERSION,
+        title="Responsibility matrix",
+        header_text=f"{book.client}: responsibility matrix",
+        sheets=(
+            Sheet(
+                "Matrix",
+                (
+                    Title(f"Responsibility matrix: {book.client}"),
+                    Title(
+                        "One code per cell: R responsible, A accountable, C consulted, I informed, A/R both. "
+                        "Each area needs exactly one A and at least one R.",
+                        "note",
+                    ),
+                    Table(dataclasses.replace(matrix, title=None), area_rows, extra_headers=order),
+                ),
+            ),
+            Sheet(
+                "Parties",
+                (
+                    Cells(tuple(zip(SETTINGS, settings, strict=True)), "Rules"),
+                    Cells(tuple(zip(TOTALS, (len(book.areas), r.ok_areas), strict=True)), "Matrix"),
+                    Table(PARTIES, party_rows),
+                ),
+            ),
+            Sheet(
+                "Findings",
+                (coverage, Table(FINDINGS, found or [{"about": "", "name": "", "finding": "No findings."}])),
+            ),
+            Sheet("By party", (Table(BY_PARTY, by_party),), landscape=False),
+        ),
+    )
+
+
+def check(book: RaciBook) -> list[Problem]:
+    return calc.check(book)
+
+
+KIND = Kind(
+    KIND_NAME,
+    SCHEMA_VERSION,
+    "Responsibility (RACI) matrix of a client's virtual IT department",
+    RaciBook,
+    SCHEMA,
+    build,
+    check,
+)
