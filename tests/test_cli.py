@@ -33,6 +33,9 @@ def test_demo_builds_every_workbook_and_each_checks_valid(tmp_path: Path) -> Non
         "budget-contoso-dental.xlsx",
         "budget-harbor-logistics.xlsx",
         "budget-tailspin-manufacturing.xlsx",
+        "raci-contoso-dental.xlsx",
+        "raci-harbor-logistics.xlsx",
+        "raci-tailspin-manufacturing.xlsx",
         "vcio-pricing.xlsx",
     ]
     for name in built:
@@ -158,3 +161,14 @@ def test_portfolio_from_a_csv_list(tmp_path: Path) -> None:
     result = run("budget", "--portfolio", str(listing), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.glob("*.xlsx")) == ["budget-acme.xlsx"]
+
+
+def test_raci_blank_and_template(tmp_path: Path) -> None:
+    blank = tmp_path / "blank.xlsx"
+    assert run("raci", "--client", "Acme", "--blank", "--out", str(blank)).returncode == 0
+    doc = json.loads(run("check", "--json", str(blank)).stdout)
+    assert doc["model"]["areas"] and all(a["codes"] == {} for a in doc["model"]["areas"])
+    full = tmp_path / "full.xlsx"
+    assert run("raci", "--client", "Acme", "--maturity", "3", "--out", str(full)).returncode == 0
+    result = run("check", str(full))
+    assert result.returncode == 0 and "valid raci workbook" in result.stdout

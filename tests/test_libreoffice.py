@@ -20,6 +20,7 @@ from tests.conftest import record_lo_cells
 from tests.helpers import build
 from xl_engage.build import model_from_workbook
 from xl_engage.calc import budget as budget_calc
+from xl_engage.calc import raci as raci_calc
 from xl_engage.inputs.budget import load_budget
 from xl_engage.models.budget import BudgetBook
 from xl_engage.models.pricing import PricingBook
@@ -170,3 +171,34 @@ def test_sample_msp_budgets_recalculate_to_python_values(tmp_path: Path) -> None
     outs = recalculate(books, tmp_path / "lo")
     for book, out in zip(books, outs, strict=True):
         _check(book, out, f"sample {book.stem}")
+
+
+def test_raci_matrices_recalculate_to_python_values(tmp_path: Path) -> None:
+    """The sample clients' matrices (259 areas × 22–23 parties), checks and loads included."""
+    from xl_engage.inputs.raci import load_sample
+    from xl_engage.templates import SAMPLE_MSP
+
+    books = [
+        build(tmp_path, "raci", b, f"raci-{i}.xlsx")
+        for i, b in enumerate(load_sample(SAMPLE_MSP / "raci.toml"))
+    ]
+    outs = recalculate(books, tmp_path / "lo")
+    for book, out in zip(books, outs, strict=True):
+        assert _check(book, out, f"sample {book.stem}") > 1000
+
+
+def test_raci_edits_that_break_the_rules(tmp_path: Path) -> None:
+    from xl_engage.inputs.raci import start_matrix
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["Matrix"]
+        header = {ws.cell(4, c).value: c for c in range(1, ws.max_column + 1)}
+        ws.cell(5, header["Office Manager"], "A")  # a second accountable party
+        for c in range(header["Account Manager"], ws.max_column + 1):
+            if ws.cell(6, c).value in ("R", "A/R"):
+                ws.cell(6, c, "C")  # nobody responsible any more
+        ws.cell(7, header["CFO"], "a/r")  # lowercase, normalised
+
+    edited = _edit_and_compare(tmp_path, "raci", start_matrix("Acme", "template", 2), edit, "raci")
+    statuses = [r.status for r in raci_calc.calculate(edited).areas[:3]]
+    assert statuses[0] == raci_calc.SEVERAL_A and statuses[1] in (raci_calc.NO_R, raci_calc.NO_A)

@@ -239,6 +239,39 @@ def _progress() -> Progress:
 
 
 @app.command()
+def raci(
+    out_path: OutOpt = Path("out/raci.xlsx"),
+    client: Annotated[str, typer.Option(help="The client's name.")] = "Client",
+    from_template: Annotated[
+        bool,
+        typer.Option(
+            "--from-template/--blank",
+            help="Start from the library's typical assignment, or with empty cells.",
+        ),
+    ] = True,
+    maturity: Annotated[
+        int, typer.Option(min=1, max=5, help="Client's operational maturity level (1–5).")
+    ] = 2,
+    from_workbook: Annotated[
+        Path | None, typer.Option("--from", help="Rebuild from an edited matrix workbook.")
+    ] = None,
+    templates: TemplatesOpt = None,
+) -> None:
+    """Build a responsibility (RACI) matrix of a client's virtual IT department."""
+    from xl_engage.inputs.raci import start_matrix
+
+    def act() -> None:
+        if from_workbook is not None:
+            model = model_from_workbook(from_workbook, "raci")
+        else:
+            model = start_matrix(client, "template" if from_template else "blank", maturity, templates)
+        write_workbook("raci", model, out_path)
+        out.print(f"wrote {out_path}")
+
+    _run(act)
+
+
+@app.command()
 def check(
     path: Annotated[Path, typer.Argument(help="An xl_engage workbook, possibly edited.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the validated model as JSON.")] = False,
@@ -315,6 +348,14 @@ def demo(
                 raise XleError(outcome.error)
 
         jobs.append((out_name(client_file), budget_job))
+    from xl_engage.inputs.raci import load_sample
+
+    def raci_jobs() -> None:
+        for book in load_sample(SAMPLE_MSP / "raci.toml", templates):
+            slug = "-".join(book.client.lower().split())
+            write_workbook("raci", book, out_dir / f"raci-{slug}.xlsx")
+
+    jobs.append(("raci-*.xlsx", raci_jobs))
     failures = 0
     with _progress() as bar:
         task = bar.add_task("building workbooks", total=len(jobs))

@@ -254,7 +254,7 @@ class _SheetWriter:
                     {
                         "validate": "list",
                         "source": source,
-                        "error_title": col.header,
+                        "error_title": col.header[:32],  # Excel's limit
                         "error_message": "Pick a value from the list.",
                     },
                 )
