@@ -19,6 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xl_engage import functions as F
+from xl_engage.calc.raci import calculate
+from xl_engage.models.raci import RaciBook
 
 EXPECTED_FUNCTIONS = {
     "vcio_price",
@@ -31,6 +33,8 @@ EXPECTED_FUNCTIONS = {
     "lifecycle_replace_date",
     "lifecycle_status",
     "budget_recurring",
+    "raci_check",
+    "raci_load",
 }
 
 
@@ -51,6 +55,8 @@ def case(fn: Callable[..., Any], *args: Any, expected: Any, id: str) -> Any:
 # --- worked examples --------------------------------------------------------------------------
 
 QUARTERLY_4_2_2_2 = [[4.0], [2.0], [2.0], [2.0]]  # planning 4 h, project review, training, budget 2 h
+RACI_MATRIX = [["TAM", "ISP", "Office"], ["A", "R", ""], ["A/R", "", None], ["C", "R", "A"]]
+"""A responsibility matrix block: parties in the header row, one area per row below."""
 
 WORKED = [
     # 20 % rule: 40 users × $125 = $5,000 MSP MRR → $1,000 vCIO MRR
@@ -179,6 +185,44 @@ WORKED = [
     case(F.budget_recurring, 333.33, "2026-01-01", "2027-01-01", 0.05, expected=350.0, id="recurring-rounds"),
     # 100 × 1.03³ = 100 × 1.092727 = 109.2727 → 109.27
     case(F.budget_recurring, "$100", "1/1/2026", "1/1/2029", 0.03, expected=109.27, id="recurring-3-rises"),
+    # RACI rule for one area: exactly one A (A/R counts), at least one R (A/R counts).
+    # A and A/R: 2 accountable → several, with the count in brackets
+    case(F.raci_check, ["A", "A/R", ""], expected="Several accountable (2)", id="raci-several-a"),
+    case(F.raci_check, [["A", "A/R", None]], expected="Several accountable (2)", id="raci-several-a-2d"),
+    # A, A, A/R, R: 3 accountable
+    case(F.raci_check, [["A"], ["a"], ["A/R"], ["R"]], expected="Several accountable (3)", id="raci-3-a"),
+    case(F.raci_check, ["C", "I"], expected="No accountable", id="raci-no-a"),  # 0 A
+    case(F.raci_check, [[None, " "]], expected="No accountable", id="raci-blank-row"),  # nothing at all
+    case(F.raci_check, ["A"], expected="No responsible", id="raci-no-r"),  # 1 A, 0 R
+    case(F.raci_check, "A", expected="No responsible", id="raci-one-cell"),  # the same, one cell
+    case(F.raci_check, ["a/r", "c"], expected="OK", id="raci-ar-is-both"),  # A/R: 1 A and 1 R
+    case(F.raci_check, ["R", "A", None], expected="OK", id="raci-ok"),  # 1 A, 1 R, blank skipped
+    case(F.raci_check, [["r"], [" A "], ["R"], ["i"]], expected="OK", id="raci-column-two-r"),  # 1 A, 2 R
+    case(F.raci_check, ["a / r", "AR", "R/A"], expected="Several accountable (3)", id="raci-ar-spellings"),
+    # Load on RACI_MATRIX, column by column:
+    #   TAM    A, A/R, C   ISP    R, -, R   Office  -, -, A
+    # TAM "A,R": row 1 A (yes), row 2 A/R (yes, counted once), row 3 C (no) → 2
+    case(F.raci_load, RACI_MATRIX, "TAM", "A,R", expected=2, id="load-tam-a-or-r"),
+    case(F.raci_load, RACI_MATRIX, "TAM", None, expected=2, id="load-default-a-r"),  # blank = "A,R"
+    case(F.raci_load, RACI_MATRIX, "TAM", "A", expected=2, id="load-tam-a"),  # A, A/R
+    case(F.raci_load, RACI_MATRIX, "TAM", "R", expected=1, id="load-tam-r"),  # A/R only
+    case(F.raci_load, RACI_MATRIX, "TAM", "C", expected=1, id="load-tam-c"),  # row 3
+    case(F.raci_load, RACI_MATRIX, "TAM", "I", expected=0, id="load-tam-i"),  # none
+    case(F.raci_load, RACI_MATRIX, "TAM", "A/R", expected=1, id="load-tam-ar-only"),  # row 2 only
+    case(F.raci_load, RACI_MATRIX, "TAM", " r , a ", expected=2, id="load-codes-any-case"),  # as A,R
+    case(F.raci_load, RACI_MATRIX, "TAM", "A,A/R,R", expected=2, id="load-a-row-counts-once"),
+    case(F.raci_load, RACI_MATRIX, "ISP", expected=2, id="load-isp-default"),  # R (row 1), R (row 3)
+    case(F.raci_load, RACI_MATRIX, "ISP", "A", expected=0, id="load-isp-a"),
+    case(F.raci_load, RACI_MATRIX, "Office", "A", expected=1, id="load-office-a"),  # row 3
+    case(F.raci_load, RACI_MATRIX, "tam", expected=2, id="load-party-any-case"),
+    case(F.raci_load, RACI_MATRIX, " OFFICE ", "a,r", expected=1, id="load-party-spaces"),
+    case(F.raci_load, RACI_MATRIX[:1], "TAM", expected=0, id="load-header-only"),
+    # a column added to the right with fewer cells (a ragged list from Python) reads as blank
+    case(F.raci_load, [["TAM", "MSP"], ["A", "R"], ["R"]], "MSP", "R", expected=1, id="load-ragged"),
+    # only the header row and the party's column are read: ISP's typo does not matter to TAM
+    case(F.raci_load, [["TAM", "ISP"], ["A", "Q"]], "TAM", expected=1, id="load-own-column-only"),
+    # a number as a party name is compared as its text
+    case(F.raci_load, [[2024.0, "TAM"], ["A/R", "C"]], "2024", expected=1, id="load-numeric-header"),
 ]
 
 
@@ -439,6 +483,115 @@ ERRORS = [
         5,
         expected="increase must be between 0 and 1 (20 % is 0.2 or 20%), got 5",
         id="increase-as-percent-number",
+    ),
+    case(
+        F.raci_check,
+        ["A", "X"],
+        expected="row_range has an invalid code 'X' (use R, A, C, I or A/R)",
+        id="raci-invalid-code",
+    ),
+    case(
+        F.raci_check,
+        [[" a r x "]],
+        expected="row_range has an invalid code 'a r x' (use R, A, C, I or A/R)",
+        id="raci-invalid-code-spaces",
+    ),
+    case(
+        F.raci_check,
+        [["R"], [1.0]],
+        expected="row_range has an invalid code 1 (use R, A, C, I or A/R)",
+        id="raci-number",
+    ),
+    case(
+        F.raci_check,
+        [[True]],
+        expected="row_range has an invalid code TRUE (use R, A, C, I or A/R)",
+        id="raci-bool",
+    ),
+    case(F.raci_check, ["A", "#N/A"], expected="row_range holds an error value: #N/A", id="raci-err"),
+    case(F.raci_check, None, expected="row_range is required", id="raci-blank"),
+    case(
+        F.raci_check,
+        [["A", "R"], ["C", "I"]],
+        expected="row_range must be one row or one column (one area across the parties), "
+        "got 2 rows × 2 columns",
+        id="raci-block",
+    ),
+    case(
+        F.raci_load,
+        RACI_MATRIX,
+        "X",
+        expected="no party 'X' in the header row of matrix_range",
+        id="load-no-x",
+    ),
+    case(
+        F.raci_load,
+        [["TAM", " tam"], ["A", "R"]],
+        "TAM",
+        expected="party 'TAM' appears more than once in the header row of matrix_range",
+        id="load-party-twice",
+    ),
+    case(
+        F.raci_load,
+        RACI_MATRIX,
+        "TAM",
+        "A;R",
+        expected="codes has an invalid code 'A;R' (use R, A, C, I or A/R, separated by commas)",
+        id="load-codes-semicolon",
+    ),
+    case(
+        F.raci_load,
+        RACI_MATRIX,
+        "TAM",
+        "A,X",
+        expected="codes has an invalid code 'X' (use R, A, C, I or A/R, separated by commas)",
+        id="load-codes-invalid",
+    ),
+    case(
+        F.raci_load,
+        RACI_MATRIX,
+        "TAM",
+        " , ",
+        expected="codes names no code (use R, A, C, I or A/R, separated by commas)",
+        id="load-codes-none",
+    ),
+    case(
+        F.raci_load,
+        RACI_MATRIX,
+        "TAM",
+        1.0,
+        expected="codes has an invalid code '1' (use R, A, C, I or A/R, separated by commas)",
+        id="load-codes-number",
+    ),
+    case(
+        F.raci_load,
+        [["TAM", "ISP"], ["A", "R"], ["Q", "R"]],
+        "TAM",
+        expected="matrix_range row 3 has an invalid code 'Q' (use R, A, C, I or A/R)",
+        id="load-invalid-cell",
+    ),
+    case(
+        F.raci_load,
+        [["TAM", "#REF!"], ["A", "R"]],
+        "TAM",
+        expected="matrix_range row 1 holds an error value: #REF!",
+        id="load-header-error",
+    ),
+    case(
+        F.raci_load,
+        [["TAM"], ["#N/A"]],
+        "TAM",
+        expected="matrix_range row 2 holds an error value: #N/A",
+        id="load-cell-error",
+    ),
+    case(F.raci_load, None, "TAM", expected="matrix_range is required", id="load-no-range"),
+    case(F.raci_load, RACI_MATRIX, None, expected="party is required", id="load-no-party"),
+    case(
+        F.raci_load,
+        RACI_MATRIX,
+        True,
+        expected="party must be text, got the logical value TRUE",
+        id="load-party-bool",
     ),
 ]
 
@@ -730,3 +883,67 @@ def test_status_follows_the_days_left(replace: dt.date, days: int) -> None:
     )
     serial = float((replace - dt.date(1899, 12, 30)).days)
     assert F.lifecycle_status(serial, as_of) == F.lifecycle_status(replace, as_of.isoformat()) == expected
+
+
+RACI_CELL = st.sampled_from(["R", "A", "C", "I", "A/R", "r", "a", "a/r", " A / R ", "AR", None, "", " "])
+
+
+def _raci_code(cell: str | None) -> str | None:
+    """The code a cell holds, written out independently of the library."""
+    if cell is None or not cell.strip():
+        return None
+    text = cell.replace(" ", "").upper()
+    return "A/R" if text in ("A/R", "AR") else text
+
+
+@given(row=st.lists(RACI_CELL, max_size=8))
+def test_raci_check_counts_accountable_and_responsible(row: list[str | None]) -> None:
+    codes = [c for c in map(_raci_code, row) if c]
+    a_count = sum(c in ("A", "A/R") for c in codes)
+    r_count = sum(c in ("R", "A/R") for c in codes)
+    expected = (
+        "No accountable"
+        if a_count == 0
+        else f"Several accountable ({a_count})"
+        if a_count > 1
+        else "No responsible"
+        if r_count == 0
+        else "OK"
+    )
+    assert F.raci_check(row) == F.raci_check([[c] for c in row]) == expected
+
+
+@settings(deadline=None)
+@given(
+    matrix=st.integers(min_value=1, max_value=4).flatmap(
+        lambda parties: st.lists(st.lists(RACI_CELL, min_size=parties, max_size=parties), max_size=8)
+    )
+)
+def test_raci_functions_agree_with_the_matrix_calculation(matrix: list[list[str | None]]) -> None:
+    parties = [f"Party {j}" for j in range(len(matrix[0]) if matrix else 1)]
+    book = RaciBook(
+        client="Client",
+        parties=[{"name": p} for p in parties],
+        areas=[
+            {
+                "category": "IT",
+                "name": f"Area {i}",
+                "codes": {p: c for p, c in zip(parties, row, strict=True) if _raci_code(c)},
+            }
+            for i, row in enumerate(matrix)
+        ],
+    )
+    results = calculate(book)
+    for row, area in zip(matrix, results.areas, strict=True):
+        got = F.raci_check(row)
+        assert got.split(" (")[0] == area.status
+        assert got.endswith(f"({area.a_count})") == (area.a_count > 1)
+    block = [parties, *matrix]
+    for party, load in zip(parties, results.parties, strict=True):
+        assert F.raci_load(block, party, "A") == load.a_count
+        assert F.raci_load(block, party.upper(), "R") == load.r_count
+        assert F.raci_load(block, party, "C") == load.c_count
+        assert F.raci_load(block, party, "I") == load.i_count
+        # A,R counts each row once: A + R − the A/R rows counted by both
+        both = sum(_raci_code(row[parties.index(party)]) == "A/R" for row in matrix)
+        assert F.raci_load(block, party) == load.a_count + load.r_count - both

@@ -13,6 +13,7 @@ import importlib.util
 import inspect
 import io
 import math
+import re
 import sys
 import types
 from collections.abc import Callable, Iterator
@@ -38,8 +39,11 @@ EXPECTED = {
     "LIFECYCLE_REPLACE_DATE",
     "LIFECYCLE_STATUS",
     "BUDGET_RECURRING",
+    "RACI_CHECK",
+    "RACI_LOAD",
 }
 STATUSES = {"Overdue", "Due ≤ 90 days", "Due ≤ 180 days", "Due ≤ 365 days", "OK", "Unknown date"}
+RACI_STATUS = re.compile(r"OK|No accountable|No responsible|Several accountable \(([2-9]|[1-9]\d+)\)")
 # VBA keywords: an argument named like one breaks the VBA wrapper "Import Functions" writes.
 _VBA_KEYWORD_TEXT = (
     "and as boolean byref byte byval call case cbool cbyte ccur cdate cdbl cdec cint clng clnglng "
@@ -119,10 +123,17 @@ def test_every_function_and_argument_has_help_excel_can_show(udfs: types.ModuleT
     assert udfs.SIGNATURES["LIFECYCLE_REPLACE_DATE"].optional == ("warranty_end",)
     assert udfs.SIGNATURES["LIFECYCLE_STATUS"].optional == ("as_of",)
     assert udfs.SIGNATURES["BUDGET_RECURRING"].optional == ("increase",)
+    assert udfs.SIGNATURES["RACI_CHECK"].ranges == ("row_range",)
+    assert udfs.SIGNATURES["RACI_CHECK"].optional == ()
+    assert udfs.SIGNATURES["RACI_LOAD"].ranges == ("matrix_range",)
+    assert udfs.SIGNATURES["RACI_LOAD"].optional == ("codes",)
     assert "format the cell as a date" in udfs.SIGNATURES["LIFECYCLE_REPLACE_DATE"].description
 
 
 # --- the adapters compute what the library computes ----------------------------------------------
+
+RACI_BLOCK = [["TAM", "ISP", "Office"], ["A", "R", None], ["A/R", None, None], ["C", "R", "A"]]
+"""A matrix block as Excel hands it over: party names in the header row, one area per row."""
 
 
 @pytest.mark.parametrize(
@@ -159,6 +170,27 @@ def test_every_function_and_argument_has_help_excel_can_show(udfs: types.ModuleT
         ("BUDGET_RECURRING", (500.0, dt.datetime(2026, 10, 1), dt.datetime(2027, 10, 1), 0.05), 525.0),
         ("BUDGET_RECURRING", (500.0, dt.datetime(2026, 10, 1), dt.datetime(2027, 9, 1), 0.05), 500.0),
         ("BUDGET_RECURRING", (500.0, dt.datetime(2026, 10, 1), dt.datetime(2026, 9, 1), 0.05), 0.0),
+        # A and A/R in one area: 2 accountable
+        ("RACI_CHECK", ([["A", "A/R", None]],), "Several accountable (2)"),
+        ("RACI_CHECK", ([["a/r"], ["c"]],), "OK"),  # A/R is the one A and an R
+        ("RACI_CHECK", ([["C", "I"]],), "No accountable"),
+        ("RACI_CHECK", ([["A"]],), "No responsible"),  # a single cell comes as [[...]] (ndim=2)
+        (
+            "RACI_CHECK",
+            ([["A", "X"]],),
+            F.ERROR_PREFIX + "row_range has an invalid code 'X' (use R, A, C, I or A/R)",
+        ),
+        # TAM column A, A/R, C: A counts rows 1 and 2 (A/R once), R only row 2
+        ("RACI_LOAD", (RACI_BLOCK, "TAM", None), 2),
+        ("RACI_LOAD", (RACI_BLOCK, "tam", "A"), 2),
+        ("RACI_LOAD", (RACI_BLOCK, "TAM", "R"), 1),
+        ("RACI_LOAD", (RACI_BLOCK, "ISP", None), 2),  # R, R
+        ("RACI_LOAD", (RACI_BLOCK, "Office", "A"), 1),
+        (
+            "RACI_LOAD",
+            (RACI_BLOCK, "Vendor", None),
+            F.ERROR_PREFIX + "no party 'Vendor' in the header row of matrix_range",
+        ),
     ],
 )
 def test_adapters_worked_examples(
@@ -245,12 +277,15 @@ def test_windows_vba_wrapper_declares_exactly_the_functions(
         "Function LIFECYCLE_STATUS(replace_date, Optional as_of)",
         "Function PRICE_FROM_MARGIN(cost, margin)",
         "Function PRICE_FROM_MARKUP(cost, markup)",
+        "Function RACI_CHECK(row_range)",
+        "Function RACI_LOAD(matrix_range, party, Optional codes)",
         "Function VCIO_CYCLE_MRR(hours_range, cycles_range, Optional rate)",
         "Function VCIO_HOURS(mrr, Optional rate)",
         "Function VCIO_PACKAGE(employees, Optional packages_range, Optional advisory_name)",
         "Function VCIO_PRICE(msp_mrr, Optional ratio)",
     ]
     assert 'XLPy.CallUDF("xle_udfs", "VCIO_PRICE", Array(msp_mrr, ratio)' in out.getvalue()
+    assert 'XLPy.CallUDF("xle_udfs", "RACI_LOAD", Array(matrix_range, party, codes)' in out.getvalue()
 
 
 # --- the add-in configuration ---------------------------------------------------------------------
@@ -299,6 +334,14 @@ EXCEL_TEXT = st.one_of(
             "Package",
             "Workstation",
             "server",
+            "A",
+            "r",
+            "A/R",
+            "a / r",
+            "C",
+            "I",
+            "A,R",
+            "TAM",
             "2026-01-02",
             "1/31/2024",
             "9999-12-31",
@@ -331,6 +374,8 @@ def _valid_excel_value(name: str, value: object) -> bool:
             return "\n" not in value and "Traceback" not in value
         if name == "LIFECYCLE_STATUS":
             return value in STATUSES
+        if name == "RACI_CHECK":
+            return RACI_STATUS.fullmatch(value) is not None
         return name == "VCIO_PACKAGE" and bool(value.strip())
     return True
 

@@ -141,6 +141,18 @@ def BUDGET_RECURRING(amount: Any, start: Any, month: Any, increase: Any = None) 
     return F.budget_recurring(amount, start, month, increase)
 
 
+@_udf(F.raci_check, ranges=("row_range",))
+def RACI_CHECK(row_range: Any) -> Any:
+    """One area's RACI rule: "OK", or "No accountable", "Several accountable (n)", "No responsible"."""
+    return F.raci_check(row_range)
+
+
+@_udf(F.raci_load, ranges=("matrix_range",))
+def RACI_LOAD(matrix_range: Any, party: Any, codes: Any = None) -> Any:
+    """Areas where a party (a header of the matrix) holds one of the codes; blank = "A,R", A/R once."""
+    return F.raci_load(matrix_range, party, codes)
+
+
 REGISTRY: dict[str, Callable[..., Any]] = {
     "VCIO_PRICE": VCIO_PRICE,
     "VCIO_PACKAGE": VCIO_PACKAGE,
@@ -152,6 +164,8 @@ REGISTRY: dict[str, Callable[..., Any]] = {
     "LIFECYCLE_REPLACE_DATE": LIFECYCLE_REPLACE_DATE,
     "LIFECYCLE_STATUS": LIFECYCLE_STATUS,
     "BUDGET_RECURRING": BUDGET_RECURRING,
+    "RACI_CHECK": RACI_CHECK,
+    "RACI_LOAD": RACI_LOAD,
 }
 """Every exported Excel function: Excel name → adapter."""
 
@@ -166,12 +180,16 @@ LIBRARY: dict[str, Callable[..., F.ExcelValue]] = {
     "LIFECYCLE_REPLACE_DATE": F.lifecycle_replace_date,
     "LIFECYCLE_STATUS": F.lifecycle_status,
     "BUDGET_RECURRING": F.budget_recurring,
+    "RACI_CHECK": F.raci_check,
+    "RACI_LOAD": F.raci_load,
 }
 """The library function behind each Excel function."""
 
 RANGE_ARGS: dict[str, tuple[str, ...]] = {
     "VCIO_PACKAGE": ("packages_range",),
     "VCIO_CYCLE_MRR": ("hours_range", "cycles_range"),
+    "RACI_CHECK": ("row_range",),
+    "RACI_LOAD": ("matrix_range",),
 }
 """Arguments received as 2-D lists (``ndim=2``)."""
 

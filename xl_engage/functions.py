@@ -38,12 +38,14 @@ from xl_engage.calc.budget import status as _status
 from xl_engage.calc.pricing import annual_hours, monthly, recommend
 from xl_engage.calc.pricing import vcio_hours as _vcio_hours
 from xl_engage.calc.pricing import vcio_price as _vcio_price
+from xl_engage.calc.raci import SEVERAL_A, accountable, area_status, responsible
 from xl_engage.calc.roi import segment_roi
 from xl_engage.coerce import is_blank, show, to_date, to_int, to_number, to_text
 from xl_engage.issues import XleError
 from xl_engage.models.base import key
 from xl_engage.models.budget import Asset, Contract, PolicyRow
 from xl_engage.models.pricing import Package
+from xl_engage.models.raci import CODES, Area, normalise_code
 from xl_engage.models.roi import RoiSettings, Segment
 from xl_engage.money import round_money
 
@@ -65,6 +67,8 @@ __all__ = [
     "price_from_margin",
     "price_from_markup",
     "pricing_defaults",
+    "raci_check",
+    "raci_load",
     "vcio_cycle_mrr",
     "vcio_hours",
     "vcio_package",
@@ -499,6 +503,62 @@ def _per_year(name: str, value: Cell, cycles: dict[str, int]) -> int:
     return occurrences
 
 
+# --- responsibility (RACI) codes ------------------------------------------------------------------
+
+_CODE_CHOICES = f"{', '.join(CODES[:-1])} or {CODES[-1]}"
+"""The valid codes as messages list them: "R, A, C, I or A/R"."""
+
+
+def _raci_code(where: str, cell: Cell) -> str:
+    """One responsibility code, case-insensitive and forgiving spaces (``a / r`` is A/R)."""
+    if _is_error_value(cell):
+        raise ArgumentError(f"{where} holds an error value: {to_text(cell)}")
+    code = normalise_code(cell)
+    if code not in CODES:
+        shown = repr(cell.strip()) if isinstance(cell, str) else to_text(cell)
+        raise ArgumentError(f"{where} has an invalid code {shown} (use {_CODE_CHOICES})")
+    return str(code)
+
+
+def _rows(name: str, value: ExcelInput) -> list[list[Cell]]:
+    """A range as its rows: a 2-D list as is, a 1-D list as one row, a single value as one cell."""
+    if not isinstance(value, list | tuple):
+        return [[value]]
+    if all(isinstance(row, list | tuple) for row in value):
+        return [list(row) for row in value]
+    if not any(isinstance(row, list | tuple) for row in value):
+        return [list(value)]
+    raise ArgumentError(f"{name} mixes rows and single cells; give a range")
+
+
+def _wanted_codes(value: ExcelInput) -> frozenset[str]:
+    """The codes of a comma-separated text such as "A,R"."""
+    text = _text("codes", value)
+    wanted: set[str] = set()
+    for part in text.split(","):
+        if is_blank(part):
+            continue
+        code = normalise_code(part)
+        if code not in CODES:
+            raise ArgumentError(
+                f"codes has an invalid code {part.strip()!r} (use {_CODE_CHOICES}, separated by commas)"
+            )
+        wanted.add(str(code))
+    if not wanted:
+        raise ArgumentError(f"codes names no code (use {_CODE_CHOICES}, separated by commas)")
+    return frozenset(wanted)
+
+
+def _holds(area: Area, party: str) -> set[str]:
+    """The codes a party's cell counts for: its own, plus A and R for A/R (by calc.raci's rule)."""
+    held = {area.codes[party]}
+    if party in accountable(area):
+        held.add("A")
+    if party in responsible(area):
+        held.add("R")
+    return held
+
+
 # --- the functions -------------------------------------------------------------------------------
 
 
@@ -731,3 +791,72 @@ def budget_recurring(
     if when.replace(day=1) < contract.start.replace(day=1):
         return Decimal(0)
     return contract_amount(contract, when)
+
+
+@excel_function(
+    row_range="One area's codes across the parties: a one-row or one-column range of R, A, C, I "
+    "or A/R (any case); blank cells are skipped.",
+)
+def raci_check(row_range: ExcelInput) -> str:
+    """The RACI rule for one area: "OK" (one accountable, at least one responsible), or why not.
+
+    A/R counts as both accountable and responsible. The reasons, checked in this order:
+    "No accountable", "Several accountable (n)" with n the number of A and A/R codes,
+    "No responsible". ``=RACI_CHECK(C5:H5)`` with A, R, C, I → "OK"; with A, A/R → "Several
+    accountable (2)".
+    """
+    rows = _rows("row_range", _required("row_range", row_range))
+    if len(rows) > 1 and max(len(row) for row in rows) > 1:
+        raise ArgumentError(
+            f"row_range must be one row or one column (one area across the parties), got "
+            f"{len(rows)} rows × {max(len(row) for row in rows)} columns"
+        )
+    codes = {
+        f"party {i}": _raci_code("row_range", cell)
+        for i, cell in enumerate(_cells(rows), start=1)
+        if not is_blank(cell)
+    }
+    area = Area(category="RACI_CHECK", name="RACI_CHECK", codes=codes)
+    a_count = len(accountable(area))
+    status = area_status(a_count, len(responsible(area)))
+    return f"{status} ({a_count})" if status == SEVERAL_A else status
+
+
+@excel_function(
+    matrix_range="The matrix block: the first row holds the party names, each row below one area's codes "
+    "(R, A, C, I or A/R; blank cells are skipped).",
+    party='The party to count, as named in the header row (any case), e.g. "TAM".',
+    codes='The codes to count, separated by commas: "A", "R", "C", "I" or e.g. "A,R"; A and R each '
+    'include A/R, which counts once; blank = "A,R".',
+)
+def raci_load(matrix_range: ExcelInput, party: ExcelInput, codes: ExcelInput = "A,R") -> int:
+    """How many areas (rows below the header) give a party one of the codes; A/R counts once.
+
+    A counts A and A/R, R counts R and A/R, C, I and A/R count themselves; a row counts once
+    whatever the codes. Only the header row and the party's column are read.
+    ``=RACI_LOAD(C4:H30, "TAM")`` → the areas where the TAM is accountable or responsible.
+    """
+    rows = _rows("matrix_range", _required("matrix_range", matrix_range))
+    header = rows[0] if rows else []
+    for cell in header:
+        if _is_error_value(cell):
+            raise ArgumentError(f"matrix_range row 1 holds an error value: {to_text(cell)}")
+    name = _text("party", party)
+    wanted = _wanted_codes(codes)
+    columns = [j for j, cell in enumerate(header) if not is_blank(cell) and key(to_text(cell)) == key(name)]
+    if not columns:
+        raise ArgumentError(f"no party {name!r} in the header row of matrix_range")
+    if len(columns) > 1:
+        raise ArgumentError(f"party {name!r} appears more than once in the header row of matrix_range")
+    column = columns[0]
+    count = 0
+    for i, row in enumerate(rows[1:], start=2):
+        cell = row[column] if column < len(row) else None
+        if is_blank(cell):
+            continue
+        area = Area(
+            category="RACI_LOAD", name=f"row {i}", codes={name: _raci_code(f"matrix_range row {i}", cell)}
+        )
+        if _holds(area, name) & wanted:
+            count += 1
+    return count
