@@ -9,13 +9,12 @@ Each has a twin formula in the RACI workbook.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from xl_engage.issues import Problem
 from xl_engage.models.base import duplicates, key
-from xl_engage.models.raci import Area, Party, RaciBook
+from xl_engage.models.raci import Area, RaciBook
 
 OK = "OK"
 NO_A, SEVERAL_A, NO_R = "No accountable", "Several accountable", "No responsible"
@@ -95,70 +94,64 @@ def _share(count: int, total: int) -> Decimal:
     return Decimal(count) / Decimal(total) if total else Decimal(0)
 
 
-def categories_of(areas: Iterable[Area]) -> list[str]:
-    seen: dict[str, str] = {}
-    for a in areas:
-        seen.setdefault(key(a.category), a.category)
-    return list(seen.values())
-
-
 def calculate(book: RaciBook) -> RaciResults:
-    areas = tuple(
-        AreaResult(
-            len(accountable(a)), len(responsible(a)), area_status(len(accountable(a)), len(responsible(a)))
-        )
-        for a in book.areas
-    )
+    """One pass over the codes: per-area counts, per-party counters, per-category groups."""
+    index = {key(p.name): j for j, p in enumerate(book.parties)}
+    counts = [dict.fromkeys(("A", "R", "C", "I", "sole"), 0) for _ in book.parties]
+    areas = []
+    groups: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    for a in book.areas:
+        held = [(index.get(key(name)), code) for name, code in a.codes.items()]
+        a_n = sum(code in ("A", "A/R") for _, code in held)
+        r_n = sum(code in ("R", "A/R") for _, code in held)
+        res = AreaResult(a_n, r_n, area_status(a_n, r_n))
+        areas.append(res)
+        for j, code in held:
+            if j is None:
+                continue
+            c = counts[j]
+            for letter in ("A", "R") if code == "A/R" else (code,):
+                c[letter] += 1
+            if code in ("R", "A/R") and r_n == 1 and a.criticality == "high":
+                c["sole"] += 1
+        cat = key(a.category)
+        names.setdefault(cat, a.category)
+        groups.setdefault(cat, [0, 0])
+        groups[cat][0] += 1
+        groups[cat][1] += res.status == OK
     total = len(book.areas)
+    settings = book.settings
     parties = []
-    for p in book.parties:
-        codes = [_code(a, p) for a in book.areas]
-        a_n = sum(c in ("A", "A/R") for c in codes)
-        r_n = sum(c in ("R", "A/R") for c in codes)
-        c_n, i_n = codes.count("C"), codes.count("I")
-        sole = sum(
-            1
-            for a, c, res in zip(book.areas, codes, areas, strict=True)
-            if a.criticality == "high" and c in ("R", "A/R") and res.r_count == 1
-        )
-        share_a, share_r = _share(a_n, total), _share(r_n, total)
+    for c in counts:
+        share_a, share_r = _share(c["A"], total), _share(c["R"], total)
+        assigned = c["A"] + c["R"] + c["C"] + c["I"]
         parties.append(
             PartyResult(
-                a_n,
-                r_n,
-                c_n,
-                i_n,
+                c["A"],
+                c["R"],
+                c["C"],
+                c["I"],
                 share_a,
                 share_r,
-                sole,
+                c["sole"],
                 party_load(
                     share_a,
                     share_r,
-                    a_n + r_n + c_n + i_n,
-                    sole,
-                    book.settings.overload_threshold,
-                    book.settings.spof_threshold,
+                    assigned,
+                    c["sole"],
+                    settings.overload_threshold,
+                    settings.spof_threshold,
                 ),
             )
         )
-    cats = []
-    for cat in categories_of(book.areas):
-        mine = [r for a, r in zip(book.areas, areas, strict=True) if key(a.category) == key(cat)]
-        ok = sum(r.status == OK for r in mine)
-        cats.append(CategoryResult(cat, len(mine), ok, _share(ok, len(mine))))
-    return RaciResults(areas, tuple(parties), tuple(cats), sum(r.status == OK for r in areas))
+    cats = tuple(CategoryResult(names[k], n, ok, _share(ok, n)) for k, (n, ok) in groups.items())
+    return RaciResults(tuple(areas), tuple(parties), cats, sum(r.status == OK for r in areas))
 
 
-def _code(area: Area, party: Party) -> str | None:
-    for name, code in area.codes.items():
-        if key(name) == key(party.name):
-            return code
-    return None
-
-
-def findings(book: RaciBook) -> list[Problem]:
+def findings(book: RaciBook, results: RaciResults | None = None) -> list[Problem]:
     """Every broken rule and every analysis result, as warnings located at their row."""
-    r = calculate(book)
+    r = results or calculate(book)
     out: list[Problem] = []
     for i, (a, res) in enumerate(zip(book.areas, r.areas, strict=True)):
         if res.status == SEVERAL_A:

@@ -1,0 +1,314 @@
+"""Benchmark the responsibility-matrix (RACI) workbook against raw xlsxwriter / python-calamine.
+
+Run from the project root::
+
+    .venv/bin/python bench/bench_raci.py [--areas 500] [--parties 40] [--repeat 3] [--profile]
+
+It generates in memory a matrix of N areas × P parties (deterministic random: categories of
+about ten areas, a criticality mix, each area one A, 1–3 R and some C and I; parties on the
+MSP, Client and Vendor sides) as a ``RaciBook``, then measures in the same run, best of
+``--repeat``:
+
+build
+    ``xl_engage.build.write_workbook("raci", book, path)`` (calculation + layout + render)
+    plus ``xl_engage.calc.raci.check(book)`` against raw xlsxwriter replaying exactly the
+    calls the renderer makes (recorded once, untimed, with the stand-in workbook of
+    ``bench_pricing.py``), so both files hold identical parts. Informative, not in the
+    ratio: the same replay with the renderer's formula cache (``CachingWorksheet``) in place
+    of stock xlsxwriter's worksheet, which the mechanism has and the raw side has not.
+read
+    ``xl_engage.read.read_workbook(path)`` against ``python_calamine.load_workbook`` plus
+    ``to_python()`` of every sheet of the same file.
+
+Ratios are mechanism / raw; targets are build ≤ 1.2× and read ≤ 1.3×. Timings are
+reported, never asserted: the script always exits 0. Numbers go to
+``bench/results/raci.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import xlsxwriter
+
+from xl_engage.branding import load_branding
+from xl_engage.build import write_workbook
+from xl_engage.calc import raci as calc
+from xl_engage.kinds import get_kind
+from xl_engage.models.raci import Area, Party, RaciBook
+from xl_engage.read import read_workbook
+from xl_engage.render import CachingWorksheet, render
+
+BENCH_DIR = Path(__file__).resolve().parent
+if str(BENCH_DIR) not in sys.path:  # run as a script, bench/ is already there; imported, it may not be
+    sys.path.insert(0, str(BENCH_DIR))
+
+from bench_pricing import (  # noqa: E402
+    TARGETS,
+    RawContent,
+    _comparison,
+    _ratio,
+    best_of,
+    capture,
+    profile,
+    read_raw,
+    same_parts,
+    write_raw,
+)
+
+RESULTS = BENCH_DIR / "results" / "raci.json"  # TARGETS are the pricing bench's: build 1.2×, read 1.3×
+
+# --- the workload ---------------------------------------------------------------------------
+
+_SIDES = (("MSP", 0.4), ("Client", 0.35), ("Vendor", 0.25))  # share of the parties on each side
+_ROLES = (
+    "Service desk",
+    "Network engineer",
+    "Security analyst",
+    "Account manager",
+    "Backup operator",
+    "Cloud architect",
+    "IT coordinator",
+    "Finance lead",
+    "Compliance officer",
+    "Operations manager",
+)
+_CATEGORY_WORDS = (
+    "Backup",
+    "Identity",
+    "Network",
+    "Endpoints",
+    "Cloud",
+    "Email",
+    "Compliance",
+    "Continuity",
+    "Vendors",
+    "Licensing",
+    "Monitoring",
+    "Training",
+)
+_VERBS = ("Review", "Operate", "Approve", "Test", "Document", "Patch", "Audit", "Plan", "Report on", "Renew")
+_LEVELS, _WEIGHTS = ("high", "medium", "low"), (0.25, 0.5, 0.25)  # criticality mix
+
+
+def make_book(n_areas: int, n_parties: int, seed: int = 20260401) -> RaciBook:
+    """N areas in categories of about ten, P parties grouped by side; every area keeps the rules.
+
+    The parties come grouped by side (MSP, Client, Vendor), the order the workbook lists
+    them in, so the model read back can equal the model written.
+    """
+    rng = random.Random(seed)
+    parties: list[Party] = []
+    counts = [max(1, round(n_parties * share)) for _, share in _SIDES]
+    counts[0] += n_parties - sum(counts)  # rounding goes to the MSP side
+    for (side, _), count in zip(_SIDES, counts, strict=True):
+        for _ in range(count):
+            j = len(parties) + 1
+            role = _ROLES[rng.randrange(len(_ROLES))]
+            parties.append(
+                Party(
+                    name=f"{side} {j:02d} {role}",
+                    side=side,
+                    description=f"{role} on the {side} side" if j % 3 else "",
+                )
+            )
+    names = [p.name for p in parties]
+    areas: list[Area] = []
+    c = 0
+    while len(areas) < n_areas:
+        c += 1
+        category = f"{_CATEGORY_WORDS[c % len(_CATEGORY_WORDS)]} {c:03d}"
+        for k in range(min(rng.randint(8, 12), n_areas - len(areas))):
+            chosen = rng.sample(names, min(len(names), rng.randint(2, 9)))
+            a_party, rest = chosen[0], chosen[1:]
+            n_r = min(len(rest), rng.randint(1, 3))
+            codes: dict[str, Any] = {}
+            if n_r == 0 or rng.random() < 0.1:  # the accountable party also does the work
+                codes[a_party] = "A/R"
+            else:
+                codes[a_party] = "A"
+            for p in rest[:n_r]:
+                codes[p] = "R"
+            for p in rest[n_r:]:
+                codes[p] = "C" if rng.random() < 0.5 else "I"
+            areas.append(
+                Area(
+                    category=category,
+                    name=f"{_VERBS[k % len(_VERBS)]} {category.lower()} item {len(areas) + 1:04d}",
+                    description=f"Area {len(areas) + 1} of {category}" if rng.random() < 0.6 else "",
+                    criticality=rng.choices(_LEVELS, _WEIGHTS)[0],
+                    codes=codes,
+                )
+            )
+    book = RaciBook(client="Bench Client Ltd", parties=tuple(parties), areas=tuple(areas))
+    errors = [p for p in calc.check(book) if p.severity == "error"]
+    if errors:  # pragma: no cover - a broken workload is a bug in this script
+        raise SystemExit(f"generated book has {len(errors)} error(s), e.g. {errors[0]}")
+    return book
+
+
+def build_and_check(book: RaciBook, path: Path) -> None:
+    """The mechanism's side of the build measurement."""
+    write_workbook("raci", book, path)
+    calc.check(book)
+
+
+def write_raw_cached(content: RawContent, path: Path) -> None:
+    """The raw replay with the renderer's formula cache (``CachingWorksheet``) in stock's place.
+
+    Informative only: it shows how much of the build ratio is the cache rather than the
+    mechanism, since the raw side proper runs stock xlsxwriter.
+    """
+    with mock.patch.object(xlsxwriter.Workbook, "worksheet_class", CachingWorksheet):
+        write_raw(content, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--areas", type=int, default=500, help="responsibility areas (default 500)")
+    parser.add_argument("--parties", type=int, default=40, help="parties, i.e. matrix columns (default 40)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; best is kept")
+    parser.add_argument("--profile", action="store_true", help="also print cProfile tables")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where the JSON goes")
+    args = parser.parse_args(argv)
+    repeat = max(1, args.repeat)
+
+    t0 = time.perf_counter()
+    book = make_book(args.areas, args.parties)
+    setup_s = time.perf_counter() - t0
+    kind = get_kind("raci")
+    assert kind is not None
+    branding = load_branding()
+    problems = calc.check(book)
+
+    with tempfile.TemporaryDirectory(prefix="xle-bench-") as tmp_dir:
+        tmp = Path(tmp_dir)
+        mech_path, raw_path = tmp / "mechanism.xlsx", tmp / "raw.xlsx"
+        content = capture(kind.build(book), branding, tmp)
+
+        build = best_of(
+            repeat,
+            {
+                "mechanism": lambda: build_and_check(book, mech_path),
+                "raw": lambda: write_raw(content, raw_path),
+                "raw_cached": lambda: write_raw_cached(content, tmp / "raw-cached.xlsx"),
+            },
+        )
+        identical, differ = same_parts(mech_path, raw_path)
+        cached_identical, _ = same_parts(mech_path, tmp / "raw-cached.xlsx")
+
+        # Where the mechanism's build time goes: one run each, informative, not in the ratio.
+        layout_holder: list[Any] = []
+        phases = best_of(
+            1,
+            {
+                "calculate": lambda: calc.calculate(book),
+                "layout": lambda: layout_holder.append(kind.build(book)),
+                "render": lambda: render(layout_holder[-1], tmp / "render-only.xlsx", branding),
+                "check": lambda: calc.check(book),
+            },
+        )
+        phases["layout"] = max(phases["layout"] - phases["calculate"], 0.0)  # build() calculates too
+
+        read = best_of(
+            repeat,
+            {"mechanism": lambda: read_workbook(mech_path), "raw": lambda: read_raw(mech_path)},
+        )
+        loaded = read_workbook(mech_path)
+        file_bytes = mech_path.stat().st_size
+
+        profiles = ""
+        if args.profile:
+            profiles = "\n".join(
+                [
+                    profile("build (write_workbook + check)", lambda: build_and_check(book, mech_path)),
+                    profile("read (read_workbook)", lambda: read_workbook(mech_path)),
+                ]
+            )
+
+    build_ratio = _ratio(build["mechanism"], build["raw"])
+    read_ratio = _ratio(read["mechanism"], read["raw"])
+    cells = sum(v for k, v in content.counts.items() if k != "other")
+    codes = sum(len(a.codes) for a in book.areas)
+    results: dict[str, Any] = {
+        "bench": "raci",
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "xlsxwriter": xlsxwriter.__version__,
+        "areas": len(book.areas),
+        "parties": len(book.parties),
+        "categories": len({a.category for a in book.areas}),
+        "codes": codes,
+        "findings": len(problems),
+        "repeat": repeat,
+        "cells": cells,
+        "cell_writes": content.counts,
+        "file_bytes": file_bytes,
+        "setup_s": round(setup_s, 4),
+        "same_content": identical,
+        "differing_parts": differ,
+        "build": {
+            **_comparison("build", build),
+            "raw_cached_s": build["raw_cached"],
+            "ratio_vs_raw_cached": _ratio(build["mechanism"], build["raw_cached"]),
+            "raw_cached_same_content": cached_identical,
+            "phases_s": phases,
+        },
+        "read": {
+            **_comparison("read", read),
+            "read_ok": loaded.ok,
+            "issues": len(loaded.issues),
+            "round_trip_equal": loaded.model == book,
+        },
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+    print(
+        f"raci bench: {len(book.areas):,} areas × {len(book.parties):,} parties "
+        f"({results['categories']} categories, {codes:,} codes, {len(problems)} findings), "
+        f"{cells:,} cells ({content.counts['formula']:,} formulas, {content.counts['other']:,} other "
+        f"sheet calls), {file_bytes / 1e6:.1f} MB; best of {repeat}"
+    )
+    print(f"{'':8}{'mechanism s':>13}{'raw s':>10}{'overhead s':>12}{'ratio':>8}{'target':>8}")
+    for label, got, ratio in (("build", build, build_ratio), ("read", read, read_ratio)):
+        verdict = "ok" if ratio <= TARGETS[label] else "MISSED"
+        print(
+            f"{label:8}{got['mechanism']:>13.3f}{got['raw']:>10.3f}"
+            f"{got['mechanism'] - got['raw']:>12.3f}{ratio:>7.2f}×"
+            f"{TARGETS[label]:>7.1f}×  {verdict}"
+        )
+    print(
+        f"build, informative: raw replay with the renderer's formula cache (CachingWorksheet) "
+        f"{build['raw_cached']:.3f} s, mechanism / that "
+        f"{results['build']['ratio_vs_raw_cached']:.2f}×"
+    )
+    print(
+        "build phases: "
+        + ", ".join(f"{k} {v:.3f} s" for k, v in phases.items())
+        + f" (+ branding and atomic write); setup {setup_s:.2f} s"
+    )
+    print(
+        f"raw writes the same parts: {'yes' if identical else 'NO, differing: ' + ', '.join(differ)}; "
+        f"read back ok: {loaded.ok}, {len(loaded.issues)} issue(s), "
+        f"round trip equal: {results['read']['round_trip_equal']}"
+    )
+    print(f"results: {args.out}")
+    if profiles:
+        print(profiles)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
