@@ -93,7 +93,7 @@ BASE = book(
     Area(category="Backup", name="Check backup", criticality="high", codes={"TAM": "A", "ISP": "R"}),
     Area(category="Backup", name="Test restore", codes={"TAM": "A/R"}),
 )
-# Matrix sheet: title, note, blank, header in row 4; columns A Category … G Status, then parties H TAM,
+# Matrix sheet: title, note, side labels in row 4, header in row 5; columns A Category … G Status, then parties H TAM,
 # I IT Coordinator, J ISP (sorted MSP, Client, Vendor).
 
 
@@ -103,28 +103,28 @@ def test_round_trip(tmp_path: Path) -> None:
 
 
 def test_code_x_is_located(tmp_path: Path) -> None:
-    loaded = edited(tmp_path, BASE, lambda ws: ws.__setitem__("J5", "X"))
+    loaded = edited(tmp_path, BASE, lambda ws: ws.__setitem__("J6", "X"))
     assert [str(i) for i in loaded.issues if i.severity == "error"] == [
-        "Matrix!J5: ISP must be one of R, A, C, I, A/R; got 'X'"
+        "Matrix!J6: ISP must be one of R, A, C, I, A/R; got 'X'"
     ]
 
 
 def test_lowercase_r_typed_in_the_sheet_is_accepted(tmp_path: Path) -> None:
-    loaded = edited(tmp_path, BASE, lambda ws: ws.__setitem__("I6", "r"))
+    loaded = edited(tmp_path, BASE, lambda ws: ws.__setitem__("I7", "r"))
     assert loaded.ok and loaded.model.areas[1].codes["IT Coordinator"] == "R"
 
 
 def test_duplicated_party_column(tmp_path: Path) -> None:
-    loaded = edited(tmp_path, BASE, lambda ws: ws.__setitem__("J4", "TAM"))
+    loaded = edited(tmp_path, BASE, lambda ws: ws.__setitem__("J5", "TAM"))
     assert [str(i) for i in loaded.issues if i.severity == "error"] == [
-        "Matrix!J4: column 'TAM' appears twice (also at Matrix!H4); this one is ignored"
+        "Matrix!J5: column 'TAM' appears twice (also at Matrix!H5); this one is ignored"
     ]
 
 
 def test_area_repeated_in_a_category(tmp_path: Path) -> None:
-    loaded = edited(tmp_path, BASE, lambda ws: ws.__setitem__("B6", "check backup"))
+    loaded = edited(tmp_path, BASE, lambda ws: ws.__setitem__("B7", "check backup"))
     assert [str(i) for i in loaded.issues if i.severity == "error"] == [
-        "Matrix!B6: area 'check backup' appears more than once in 'Backup'"
+        "Matrix!B7: area 'check backup' appears more than once in 'Backup'"
     ]
 
 
@@ -137,14 +137,14 @@ def test_empty_matrix(tmp_path: Path) -> None:
 
 def test_added_party_column_and_area_are_accepted(tmp_path: Path) -> None:
     def edit(ws) -> None:  # type: ignore[no-untyped-def]
-        ws["K4"] = "Security Firm"
-        ws["K5"] = "C"
+        ws["K5"] = "Security Firm"
+        ws["K6"] = "C"
         for col, value in zip(
             "ABCDEFGHIJ",
             ["Security", "Review EDR alerts", "", "high", None, None, None, "A", None, "R"],
             strict=True,
         ):
-            ws[f"{col}7"] = value
+            ws[f"{col}8"] = value
 
     loaded = edited(tmp_path, BASE, edit)
     assert loaded.ok, loaded.issues

@@ -131,7 +131,9 @@ class Table:
     rows: Sequence[Mapping[str, Any]]
     extra_headers: Sequence[str] | None = None
     """The order of the extra columns (default: as they first appear in the rows)."""
-    totals: Mapping[str, tuple[str, Any]] = field(default_factory=dict)
+    extra_groups: Sequence[str] | None = None
+    """A group label per extra column (e.g. each party's side): labelled above the header,
+    and the columns of a group outlined together."""
 
 
 @dataclass(frozen=True)

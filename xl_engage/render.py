@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -205,6 +205,8 @@ class _SheetWriter:
         columns: list[Column] = list(spec.columns) + [
             dataclasses.replace(template, header=h, key=f"__extra__:{h}") for h in extra_headers
         ]
+        if block.extra_groups:
+            self._group_labels(len(spec.columns), block.extra_groups)
         header_row = self.row
         self.ws.set_row(header_row, 30)
         n = max(len(block.rows), 1)
@@ -280,6 +282,19 @@ class _SheetWriter:
         if self.first_table_header is None:
             self.first_table_header = header_row
         self.row = header_row + n + 2
+
+    def _group_labels(self, first: int, groups: Sequence[str]) -> None:
+        """Label each run of columns of one group in the row above the header; outline the
+        columns after the first of each run, so a group folds to its first column."""
+        label = self.r.fmt.get("text", "subtitle")
+        previous = None
+        for i, group in enumerate(groups):
+            if group != previous:
+                self.ws.write_string(self.row, first + i, group, label)
+            else:
+                self.ws.set_column(first + i, first + i, None, None, {"level": 1})
+            previous = group
+        self.row += 1
 
     def _outline(self, block: Table, header_row: int) -> None:
         """Rows sharing a value (a category) form a group under their first row."""

@@ -264,7 +264,12 @@ def build(book: RaciBook) -> Book:
                         "Each area needs exactly one A and at least one R.",
                         "note",
                     ),
-                    Table(dataclasses.replace(matrix, title=None), area_rows, extra_headers=order),
+                    Table(
+                        dataclasses.replace(matrix, title=None),
+                        area_rows,
+                        extra_headers=order,
+                        extra_groups=[p.side for p in parties],
+                    ),
                 ),
             ),
             Sheet(
