@@ -192,12 +192,12 @@ def test_raci_edits_that_break_the_rules(tmp_path: Path) -> None:
 
     def edit(wb: openpyxl.Workbook) -> None:
         ws = wb["Matrix"]
-        header = {ws.cell(4, c).value: c for c in range(1, ws.max_column + 1)}
-        ws.cell(5, header["Office Manager"], "A")  # a second accountable party
+        header = {ws.cell(5, c).value: c for c in range(1, ws.max_column + 1)}
+        ws.cell(6, header["Office Manager"], "A")  # a second accountable party
         for c in range(header["Account Manager"], ws.max_column + 1):
-            if ws.cell(6, c).value in ("R", "A/R"):
-                ws.cell(6, c, "C")  # nobody responsible any more
-        ws.cell(7, header["CFO"], "a/r")  # lowercase, normalised
+            if ws.cell(7, c).value in ("R", "A/R"):
+                ws.cell(7, c, "C")  # nobody responsible any more
+        ws.cell(8, header["CFO"], "a/r")  # lowercase, normalised
 
     edited = _edit_and_compare(tmp_path, "raci", start_matrix("Acme", "template", 2), edit, "raci")
     statuses = [r.status for r in raci_calc.calculate(edited).areas[:3]]
