@@ -93,8 +93,8 @@ BASE = book(
     Area(category="Backup", name="Check backup", criticality="high", codes={"TAM": "A", "ISP": "R"}),
     Area(category="Backup", name="Test restore", codes={"TAM": "A/R"}),
 )
-# Matrix sheet: title, note, side labels in row 4, header in row 5; columns A Category … G Status, then parties H TAM,
-# I IT Coordinator, J ISP (sorted MSP, Client, Vendor).
+# Matrix sheet: title, note, side labels in row 4, header in row 5; columns A Category … G Status,
+# then parties H TAM, I IT Coordinator, J ISP (sorted MSP, Client, Vendor).
 
 
 def test_round_trip(tmp_path: Path) -> None:
