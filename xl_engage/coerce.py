@@ -36,7 +36,9 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    if value is None or value == "":
+        return True
+    return isinstance(value, str) and not value.strip()
 
 
 def show(value: Any) -> str:

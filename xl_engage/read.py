@@ -7,6 +7,7 @@ which kind of workbook this is; a workbook this version cannot read is refused c
 
 from __future__ import annotations
 
+from collections import ChainMap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,8 +78,10 @@ def read_workbook(path: Path | str) -> Loaded:
 
 def read_kind(xlsx: XlsxFile, kind: Kind) -> Loaded:
     data: dict[str, Any] = {}
-    where: dict[Loc, str] = {}
-    labels: dict[Loc, str] = {}
+    cells: dict[Loc, str] = {}
+    where: ChainMap[Loc, str] = ChainMap(cells)
+    named: dict[Loc, str] = {}
+    labels: ChainMap[Loc, str] = ChainMap(named)
     issues: list[Issue] = []
     missing: set[tuple[str, str]] = set()
     fallback = xlsx.sheet_names[0] if xlsx.sheet_names else str(xlsx.path)
@@ -105,8 +108,8 @@ def read_kind(xlsx: XlsxFile, kind: Kind) -> Loaded:
             keep_going=not ref.has_totals,  # below a totals row nothing belongs to the table
         )
         data[spec.field] = got.rows
-        where.update(got.where)
-        labels.update(got.labels)
+        where.maps.append(got.where)
+        labels.maps.append(got.labels)
         where.setdefault((spec.field,), cell_where(ref.sheet, ref.header_row, ref.first_col))
         issues.extend(got.issues)
         missing.update((spec.field, key) for key in got.missing)

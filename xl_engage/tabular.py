@@ -9,7 +9,7 @@ rows are skipped; every bad value becomes an :class:`~xl_engage.issues.Issue` at
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,14 +27,86 @@ def normalise_header(text: Any) -> str:
     return re.sub(r"\s+", " ", s)
 
 
+class Places(Mapping[Loc, str]):
+    """Where each value came from, as ``Sheet!A1``, formatted only when asked for.
+
+    A large table has hundreds of thousands of cells and nearly all of them are fine, so
+    the reader keeps (row, column) pairs and builds the text for the few that need it.
+    """
+
+    def __init__(self, locate: Locator | None = None) -> None:
+        self._cells: dict[Loc, tuple[int, int] | str] = {}
+        self._locate = locate
+
+    def put(self, loc: Loc, row: int, col: int) -> None:
+        self._cells[loc] = (row, col)
+
+    def __setitem__(self, loc: Loc, text: str) -> None:
+        self._cells[loc] = text
+
+    def __getitem__(self, loc: Loc) -> str:
+        place = self._cells[loc]
+        if isinstance(place, str):
+            return place
+        assert self._locate is not None
+        return self._locate(*place)
+
+    def __contains__(self, loc: object) -> bool:
+        return loc in self._cells
+
+    def __iter__(self) -> Iterator[Loc]:
+        return iter(self._cells)
+
+    def __len__(self) -> int:
+        return len(self._cells)
+
+    def renumbered(self, field: str, new_index: Mapping[int, int]) -> Places:
+        """The same places with the rows of ``field`` renumbered (rows merged or dropped)."""
+        out = Places(self._locate)
+        for loc, place in self._cells.items():
+            if len(loc) >= 2 and loc[0] == field and isinstance(loc[1], int):
+                if loc[1] in new_index:
+                    out._cells[(field, new_index[loc[1]], *loc[2:])] = place
+            else:
+                out._cells[loc] = place
+        return out
+
+
+class Labels(Mapping[Loc, str]):
+    """A cell's label is its column's header: kept once per column, not once per cell."""
+
+    def __init__(self, field: str = "", headers: Mapping[str, str] | None = None, extras: str = "") -> None:
+        self._field, self._headers, self._extras = field, dict(headers or {}), extras
+
+    def __getitem__(self, loc: Loc) -> str:
+        if len(loc) == 3 and loc[0] == self._field and str(loc[2]) in self._headers:
+            return self._headers[str(loc[2])]
+        if len(loc) == 4 and loc[0] == self._field and loc[2] == self._extras:
+            return str(loc[3])
+        raise KeyError(loc)
+
+    def __contains__(self, loc: object) -> bool:
+        try:
+            self[loc]  # type: ignore[index]
+        except (KeyError, TypeError, IndexError):
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[Loc]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
 @dataclass
 class TableRead:
     """Rows as plain dicts ready for a model, with where each value came from."""
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
-    where: dict[Loc, str] = field(default_factory=dict)
-    labels: dict[Loc, str] = field(default_factory=dict)
+    where: Places = field(default_factory=Places)
+    labels: Labels = field(default_factory=Labels)
     missing: set[str] = field(default_factory=set)
 
 
@@ -104,12 +176,13 @@ def read_table(
     ``last_data_row`` is where the table says it ends; with ``keep_going`` the rows typed
     right below it (Excel would have grown the table) are read too, up to the first blank.
     """
-    out = TableRead()
+    out = TableRead(where=Places(locate))
     headers = list(grid[header_row][first_col:]) if header_row < len(grid) else []
     while headers and is_blank(headers[-1]):
         headers.pop()
     known, extra = match_columns(spec, headers, lambda r, c: locate(r, c + first_col), header_row, out.issues)
     present = {c.key for c in known.values()}
+    out.labels = Labels(spec.field, {c.key: c.header for c in known.values()}, spec.extras_field)
     out.missing = {c.key for c in spec.input_columns if c.required and c.key not in present}
     end = len(grid) - 1 if last_data_row is None else last_data_row
     r = header_row + 1
@@ -146,13 +219,12 @@ def _read_row(
 ) -> None:
     index = len(out.rows)
     row: dict[str, Any] = {}
-    out.where[(spec.field, index)] = locate(r, first_col)
+    out.where.put((spec.field, index), r, first_col)
     for j, col in known.items():
         if not col.is_input:  # calculated cells are not read, so never located
             continue
         loc = (spec.field, index, col.key)
-        out.where[loc] = locate(r, j + first_col)
-        out.labels[loc] = col.header
+        out.where.put(loc, r, j + first_col)
         raw = cells[j]
         if is_blank(raw):
             if col.required:
@@ -167,13 +239,16 @@ def _read_row(
         return
     extras: dict[str, Any] = {}
     typed = spec.extra_column
+    canonical = {c.casefold(): c for c in typed.choices} if typed else {}
     for j, header in extra.items():
         raw = cells[j]
-        if is_blank(raw):
+        if raw == "" or raw is None or is_blank(raw):
+            continue
+        if isinstance(raw, str) and (choice := canonical.get(raw.strip().casefold())) is not None:
+            extras[header] = choice  # the common case of a typed matrix: a valid code
             continue
         loc = (spec.field, index, spec.extras_field, header)
-        out.where[loc] = locate(r, j + first_col)
-        out.labels[loc] = header
+        out.where.put(loc, r, j + first_col)
         if typed is None:
             extras[header] = raw
             continue

@@ -96,13 +96,16 @@ def _share(count: int, total: int) -> Decimal:
 
 def calculate(book: RaciBook) -> RaciResults:
     """One pass over the codes: per-area counts, per-party counters, per-category groups."""
-    index = {key(p.name): j for j, p in enumerate(book.parties)}
+    index: dict[str, int | None] = {key(p.name): j for j, p in enumerate(book.parties)}
     counts = [dict.fromkeys(("A", "R", "C", "I", "sole"), 0) for _ in book.parties]
     areas = []
     groups: dict[str, list[int]] = {}
     names: dict[str, str] = {}
     for a in book.areas:
-        held = [(index.get(key(name)), code) for name, code in a.codes.items()]
+        held = [
+            (index[name] if name in index else index.setdefault(name, index.get(key(name))), code)
+            for name, code in a.codes.items()
+        ]
         a_n = sum(code in ("A", "A/R") for _, code in held)
         r_n = sum(code in ("R", "A/R") for _, code in held)
         res = AreaResult(a_n, r_n, area_status(a_n, r_n))

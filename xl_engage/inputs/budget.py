@@ -62,20 +62,14 @@ def merge_duplicates(read: TableRead, source: str) -> list[Issue]:
     warnings: list[Issue] = []
     first: dict[str, dict[str, Any]] = {}
     kept: list[dict[str, Any]] = []
-    where: dict[Any, str] = {}
-    labels: dict[Any, str] = {}
+    new_index: dict[int, int] = {}
     for i, row in enumerate(read.rows):
         ident = key(str(row.get("asset_id", ""))) or f"\x00{i}"
         target = first.get(ident)
         if target is None:
             first[ident] = row
-            new = len(kept)
+            new_index[i] = len(kept)
             kept.append(row)
-            for loc, cell in read.where.items():
-                if loc[:2] == ("assets", i):
-                    where[("assets", new, *loc[2:])] = cell
-                    if loc in read.labels:
-                        labels[("assets", new, *loc[2:])] = read.labels[loc]
             continue
         for field, pick in (("purchase_date", min), ("warranty_end", max)):
             dates = [d for d in (target.get(field), row.get(field)) if d is not None]
@@ -89,7 +83,9 @@ def merge_duplicates(read: TableRead, source: str) -> list[Issue]:
                 "warning",
             )
         )
-    read.rows, read.where, read.labels = kept, where, labels
+    if warnings:  # renumber only when rows were merged
+        read.where = read.where.renumbered("assets", new_index)
+        read.rows = kept
     return warnings
 
 

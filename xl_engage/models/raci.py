@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 from xl_engage.models.base import Fraction, Frozen, Name, Record, key
 
 CODES = ("R", "A", "C", "I", "A/R")
+_CANONICAL = frozenset(CODES)
 Code = Literal["R", "A", "C", "I", "A/R"]
 Side = Literal["MSP", "Client", "Vendor", "Other"]
 Criticality = Literal["high", "medium", "low"]
@@ -22,6 +23,8 @@ Criticality = Literal["high", "medium", "low"]
 
 def normalise_code(value: object) -> object:
     """Codes are case-insensitive (``r`` is R) and forgive spaces (``a / r``)."""
+    if value in _CANONICAL:
+        return value
     if isinstance(value, str):
         text = "".join(value.split()).upper()
         return {"AR": "A/R", "R/A": "A/R"}.get(text, text)
