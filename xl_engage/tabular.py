@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from xl_engage.coerce import DATE_FORMATS, coerce, date_formats_for, is_blank, to_text
@@ -192,6 +193,7 @@ def read_table(
         for j, c in known.items()
         if c.kind == "date"
     }
+    inputs = [(j, c, _coercer(c, formats.get(j, DATE_FORMATS))) for j, c in known.items() if c.is_input]
     # a row counts only by what the user types: calculated cells hold cached values
     typed = [j for j, c in known.items() if c.is_input] + list(extra)
     while r < len(grid):
@@ -201,37 +203,54 @@ def read_table(
         if r > end and (blank or not keep_going):
             break
         if not blank:
-            _read_row(spec, cells, r, known, extra, locate, first_col, out, formats)
+            _read_row(spec, cells, r, inputs, extra, first_col, out)
         r += 1
     return out
+
+
+def _coercer(col: Column, formats: tuple[str, ...]) -> Callable[[Any], Any]:
+    """The column's converter, with fast paths for what readers hand over most: text in a
+    text column, a float in a number column."""
+    if col.kind == "text" and not col.choices:
+        return lambda raw: raw.strip() if type(raw) is str else coerce(raw, "text")
+    if col.kind in ("number", "hours", "money", "percent", "ratio"):
+
+        def number(raw: Any) -> Any:
+            if type(raw) is float and raw == raw and raw not in (_INF, -_INF):
+                return Decimal(int(raw)) if raw.is_integer() else Decimal(repr(raw))
+            return coerce(raw, col.kind)
+
+        return number
+    return lambda raw: coerce(raw, col.kind, col.choices, formats)
+
+
+_INF = float("inf")
 
 
 def _read_row(
     spec: TableSpec,
     cells: list[Any],
     r: int,
-    known: dict[int, Column],
+    inputs: list[tuple[int, Column, Callable[[Any], Any]]],
     extra: dict[int, str],
-    locate: Locator,
     first_col: int,
     out: TableRead,
-    formats: dict[int, tuple[str, ...]],
 ) -> None:
     index = len(out.rows)
     row: dict[str, Any] = {}
-    out.where.put((spec.field, index), r, first_col)
-    for j, col in known.items():
-        if not col.is_input:  # calculated cells are not read, so never located
-            continue
-        loc = (spec.field, index, col.key)
-        out.where.put(loc, r, j + first_col)
+    field_ = spec.field
+    put = out.where.put
+    put((field_, index), r, first_col)
+    for j, col, convert in inputs:
+        loc = (field_, index, col.key)
+        put(loc, r, j + first_col)
         raw = cells[j]
-        if is_blank(raw):
+        if raw == "" or raw is None or is_blank(raw):
             if col.required:
                 out.issues.append(Issue(out.where[loc], f"{col.header} is required"))
             continue
         try:
-            row[col.key] = coerce(raw, col.kind, col.choices, formats.get(j, DATE_FORMATS))
+            row[col.key] = convert(raw)
         except ValueError as exc:
             out.issues.append(Issue(out.where[loc], f"{col.header} {exc}"))
     out.rows.append(row)
