@@ -8,6 +8,7 @@ rows are skipped; every bad value becomes an :class:`~xl_engage.issues.Issue` at
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -221,6 +222,18 @@ def _coercer(col: Column, formats: tuple[str, ...]) -> Callable[[Any], Any]:
             return coerce(raw, col.kind)
 
         return number
+    if col.choices:
+        canonical = {c.casefold(): c for c in col.choices}
+
+        def choice(raw: Any) -> Any:
+            found = canonical.get(raw.strip().casefold()) if type(raw) is str else None
+            return found if found is not None else coerce(raw, col.kind, col.choices, formats)
+
+        return choice
+    if col.kind == "int":
+        return lambda raw: int(raw) if type(raw) is float and raw.is_integer() else coerce(raw, "int")
+    if col.kind == "date":
+        return lambda raw: raw.date() if type(raw) is dt.datetime else coerce(raw, "date", (), formats)
     return lambda raw: coerce(raw, col.kind, col.choices, formats)
 
 
