@@ -16,14 +16,14 @@ import python_calamine
 
 from xl_engage.a1 import col_letters
 from xl_engage.calc import budget as calc
-from xl_engage.inputs.files import exact_numbers, read_csv_table, validate_document
+from xl_engage.inputs.files import exact_numbers, read_csv_table, validate_document, validate_rows
 from xl_engage.issues import InputError, Issue, errors
 from xl_engage.kinds.budget import ASSETS
 from xl_engage.models.base import Frozen, key
 from xl_engage.models.budget import Asset, BudgetBook, Contract, Initiative, Line, PolicyRow, Profile
 from xl_engage.tabular import TableRead, read_table
 from xl_engage.templates import load_toml, templates_dir
-from xl_engage.validate import locate_problems, validate
+from xl_engage.validate import locate_problems
 
 
 def load_policy(templates: Path | str | None = None) -> tuple[PolicyRow, ...]:
@@ -100,22 +100,10 @@ def load_located_assets(path: Path) -> tuple[tuple[Asset, ...], list[Issue], dic
     read = read_inventory_table(path)
     warnings = merge_duplicates(read, path.name)
 
-    class _Assets(Frozen):
-        assets: tuple[Asset, ...]
-
-    model, issues = validate(
-        _Assets,
-        {"assets": read.rows},
-        read.where,
-        read.labels,
-        path.name,
-        read.issues,
-        lambda loc: len(loc) >= 3 and str(loc[2]) in read.missing,
-    )
-    problems = read.issues + issues
-    if problems or model is None:
+    assets, problems = validate_rows(read, "assets", Asset, path.name)
+    if problems:
         raise InputError(problems + warnings)
-    return model.assets, warnings, read.where
+    return assets, warnings, read.where
 
 
 def plan(

@@ -7,14 +7,16 @@ import io
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 
 from xl_engage.issues import InputError, Issue
 from xl_engage.layout import TableSpec
+from xl_engage.models.base import Frozen
 from xl_engage.tabular import TableRead, read_table
-from xl_engage.validate import explain
+from xl_engage.validate import explain, validate
 
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R", bound=BaseModel)
 MAX_CSV_BYTES = 200 * 1024 * 1024
 
 
@@ -73,3 +75,22 @@ def exact_numbers(value: Any) -> Any:
     if isinstance(value, list):
         return [exact_numbers(v) for v in value]
     return value
+
+
+def validate_rows(
+    read: TableRead, field: str, record: type[R], source: str
+) -> tuple[tuple[R, ...], list[Issue]]:
+    """The rows of a table read from a file as validated records, and every problem, each
+    located at its line/cell (a missing column is reported once, not on every row)."""
+    holder = create_model(f"_{record.__name__}Rows", __base__=Frozen, **{field: (tuple[record, ...], ...)})
+    model, issues = validate(
+        holder,
+        {field: read.rows},
+        read.where,
+        read.labels,
+        source,
+        read.issues,
+        lambda loc: len(loc) >= 3 and str(loc[2]) in read.missing,
+    )
+    problems = read.issues + issues
+    return (getattr(model, field) if model is not None else ()), problems

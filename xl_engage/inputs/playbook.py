@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xl_engage.inputs.files import exact_numbers, read_csv_table, validate_document
+from xl_engage.inputs.files import exact_numbers, read_csv_table, validate_document, validate_rows
 from xl_engage.issues import InputError, Issue
 from xl_engage.layout import Column, TableSpec
 from xl_engage.models.base import Frozen, duplicates
 from xl_engage.models.playbook import CadenceRule, PlaybookSettings, PortfolioClient, Yearly
 from xl_engage.templates import load_toml, templates_dir
-from xl_engage.validate import validate
 
 PORTFOLIO = TableSpec(
     "Portfolio",
@@ -46,30 +45,17 @@ def load_rules(templates: Path | str | None = None) -> Rules:
     return validate_document(Rules, exact_numbers(load_toml(path)), str(path))
 
 
-class _Portfolio(Frozen):
-    clients: tuple[PortfolioClient, ...]
-
-
 def load_portfolio(path: Path) -> tuple[PortfolioClient, ...]:
     """Clients from a CSV export; every problem named by line and column."""
     got = read_csv_table(path, PORTFOLIO)
-    model, issues = validate(
-        _Portfolio,
-        {"clients": got.rows},
-        got.where,
-        got.labels,
-        path.name,
-        got.issues,
-        lambda loc: len(loc) >= 3 and str(loc[2]) in got.missing,
-    )
-    problems = got.issues + issues
-    if model is not None:
-        names = [c.name for c in model.clients]
-        problems += [
+    clients, problems = validate_rows(got, "clients", PortfolioClient, path.name)
+    if not problems:
+        names = [c.name for c in clients]
+        problems = [
             Issue(got.where[("clients", i, "name")], f"client {names[i]!r} appears more than once")
             for idxs in duplicates(names).values()
             for i in idxs[1:]
         ]
-    if problems or model is None:
+    if problems:
         raise InputError(problems)
-    return model.clients
+    return clients

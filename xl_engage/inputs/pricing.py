@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from xl_engage.calc.pricing import agreement_from_template, check
-from xl_engage.inputs.files import exact_numbers, read_csv_table, validate_document
+from xl_engage.inputs.files import exact_numbers, read_csv_table, validate_document, validate_rows
 from xl_engage.issues import InputError, Issue
 from xl_engage.kinds.pricing import CLIENTS
-from xl_engage.models.base import Frozen, key
+from xl_engage.models.base import key
 from xl_engage.models.pricing import Client, PricingBook
 from xl_engage.templates import load_toml, templates_dir
-from xl_engage.validate import locate_problems, validate
+from xl_engage.validate import locate_problems
 
 
 def load_templates(templates: Path | str | None = None) -> PricingBook:
@@ -38,26 +38,12 @@ def load_templates(templates: Path | str | None = None) -> PricingBook:
     return validate_document(PricingBook, exact_numbers(data), str(path))
 
 
-class _ClientList(Frozen):
-    clients: tuple[Client, ...]
-
-
 def load_clients(path: Path) -> tuple[Client, ...]:
     """Clients from a CSV export; every bad value is named by line and column."""
-    got = read_csv_table(path, CLIENTS)
-    model, issues = validate(
-        _ClientList,
-        {"clients": got.rows},
-        got.where,
-        got.labels,
-        path.name,
-        got.issues,
-        lambda loc: len(loc) >= 3 and str(loc[2]) in got.missing,
-    )
-    issues = got.issues + issues
-    if issues or model is None:
+    clients, issues = validate_rows(read_csv_table(path, CLIENTS), "clients", Client, path.name)
+    if issues:
         raise InputError(issues)
-    return model.clients
+    return clients
 
 
 def customise(
