@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable
@@ -272,6 +273,91 @@ def raci(
 
 
 @app.command()
+def playbook(
+    out_path: OutOpt = Path("out/vcio-playbook.xlsx"),
+    portfolio: Annotated[
+        Path | None,
+        typer.Option(help="Client portfolio (CSV/XLSX): client, MRR, AISP, users, complexity, vCIO."),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option(help="The year tracked, e.g. 2027 (default: this year).")
+    ] = None,
+    first_month: Annotated[
+        int, typer.Option(min=1, max=12, help="Month the tracked year starts (1 = January).")
+    ] = 1,
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="Measure progress at the end of this month (YYYY-MM-DD; default today)."),
+    ] = None,
+    actuals: Annotated[
+        Path | None,
+        typer.Option(help="Monthly counts already done (CSV/XLSX: vCIO, month, the six activities)."),
+    ] = None,
+    from_workbook: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="Rebuild from last playbook, keeping every typed count; with --portfolio, for a "
+            "changed portfolio.",
+        ),
+    ] = None,
+    templates: TemplatesOpt = None,
+) -> None:
+    """Build the vCIO playbook: annual objectives per vCIO from the portfolio, monthly tracking."""
+    from xl_engage.inputs.playbook import carry_over, new_playbook
+    from xl_engage.models.playbook import PlaybookBook
+
+    def act() -> None:
+        when = _date_option("--as-of", as_of)
+        if from_workbook is not None:
+            model = model_from_workbook(from_workbook, "playbook")
+            assert isinstance(model, PlaybookBook)
+            if portfolio is not None:
+                model = carry_over(model, portfolio)
+            if when is not None:
+                model = model.model_copy(update={"year": model.year.model_copy(update={"as_of": when})})
+        else:
+            if portfolio is None:
+                raise XleError("give --portfolio (a CSV/XLSX of clients) or --from an earlier playbook")
+            model = new_playbook(
+                portfolio, year or dt.date.today().year, first_month, when, templates, actuals
+            )
+        source = (portfolio or from_workbook or out_path).name
+        _write_checked("playbook", model, out_path, source)
+
+    _run(act)
+
+
+def _date_option(name: str, text: str | None) -> dt.date | None:
+    """A date typed on the command line, or None."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise XleError(f"{name}: expected a date like 2027-03-31, got {text!r}") from None
+
+
+def _write_checked(kind_name: str, model: object, path: Path, source: str) -> None:
+    """Write the workbook unless the kind's checks find errors; print the warnings."""
+    from pydantic import BaseModel
+
+    from xl_engage.issues import Issue
+    from xl_engage.kinds import get_kind
+
+    kind = get_kind(kind_name)
+    assert kind is not None and isinstance(model, BaseModel)
+    problems = kind.check(model)
+    located = [Issue(source, pr.message, pr.severity) for pr in problems]
+    if any(i.severity == "error" for i in located):
+        raise InputError(located)
+    for issue in located:
+        err.print(str(issue), markup=False, highlight=False)
+    write_workbook(kind_name, model, path)
+    out.print(f"wrote {path}")
+
+
+@app.command()
 def check(
     path: Annotated[Path, typer.Argument(help="An xl_engage workbook, possibly edited.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the validated model as JSON.")] = False,
@@ -356,6 +442,20 @@ def demo(
             write_workbook("raci", book, out_dir / f"raci-{slug}.xlsx")
 
     jobs.append(("raci-*.xlsx", raci_jobs))
+
+    def playbook_job() -> None:
+        from xl_engage.inputs.playbook import new_playbook
+
+        book = new_playbook(
+            SAMPLE_MSP / "portfolio.csv",
+            2026,
+            as_of=dt.date(2026, 6, 30),
+            templates=templates,
+            actuals=SAMPLE_MSP / "playbook_actuals.csv",
+        )
+        write_workbook("playbook", book, out_dir / "vcio-playbook.xlsx")
+
+    jobs.append(("vcio-playbook.xlsx", playbook_job))
     failures = 0
     with _progress() as bar:
         task = bar.add_task("building workbooks", total=len(jobs))

@@ -157,6 +157,6 @@ def coerce(
         return to_number(value)
     if kind == "bool":
         return to_bool(value)
-    if kind == "date":
+    if kind in ("date", "month"):
         return to_date(value, date_formats)
     raise ValueError(f"unknown kind {kind!r}")  # pragma: no cover - kinds are a closed set

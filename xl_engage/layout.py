@@ -12,11 +12,14 @@ Formulas are written in Excel's own syntax with explicit structured references
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
-ValueKind = Literal["text", "int", "number", "hours", "money", "percent", "bool", "date", "ratio"]
+ValueKind = Literal["text", "int", "number", "hours", "money", "percent", "bool", "date", "month", "ratio"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,15 @@ class TableSpec:
     """An output listing (findings, a printable view): written, never read back."""
     outline_key: str | None = None
     """Group consecutive rows with the same value of this column (Excel outline)."""
+    family: bool = False
+    """One table per group (one per vCIO, each on its own sheet), named ``<name>_<suffix>``;
+    the reader reads every such table, in sheet order, into the one list field."""
+
+    def member(self, suffix: str, sheet: str) -> TableSpec:
+        """The table of one group of a family, on its own sheet."""
+        if not self.family:
+            raise ValueError(f"table '{self.name}' is not a family")
+        return dataclasses.replace(self, name=f"{self.name}_{suffix}", sheet=sheet)
 
     @property
     def input_columns(self) -> tuple[Column, ...]:
@@ -79,6 +91,17 @@ class TableSpec:
         """Structured reference to a column: ``T[[#This Row],[H]]`` or ``T[H]``."""
         header = escape_header(self.column(key).header)
         return f"{self.name}[[#This Row],[{header}]]" if this_row else f"{self.name}[{header}]"
+
+
+def constant(value: Any) -> str:
+    """A Python value as an Excel formula constant (text quoted, so never code)."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return f"DATE({value.year},{value.month},{value.day})"
+    return '"' + str(value).replace('"', '""') + '"'
 
 
 def escape_header(header: str) -> str:
@@ -153,6 +176,10 @@ class Grid:
 
     Used for cross-tabs (month × category) whose cells are live formulas over tables.
     Charts may refer to it like a table: its columns by header, ``__label__`` for labels.
+
+    ``row_formulas`` gives some rows their own formulas, one per column, instead of the
+    columns' (a status block whose rows are objective, total, % of objective…). Besides the
+    column placeholders they may use ``{row:KEY}``: this column's cell in the row ``KEY``.
     """
 
     name: str
@@ -161,6 +188,11 @@ class Grid:
     rows: Sequence[tuple[Any, str, Sequence[Any]]]
     title: str | None = None
     total_label: str | None = None
+    row_formulas: Mapping[Any, Sequence[str]] = field(default_factory=dict)
+    row_kinds: Mapping[Any, ValueKind] = field(default_factory=dict)
+    """A row's value kind where it differs from its columns' (a % row in a count grid)."""
+    colors: tuple[tuple[str, str], ...] = ()
+    """Conditional fills over the grid's cells: (cell text, #RRGGBB)."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +211,8 @@ class Chart:
     stacked: bool = False
     y_title: str | None = None
     money: bool = True
+    y_format: str | None = None
+    """The value axis' number format (default: dollars when ``money``)."""
 
 
 Block = Title | Cells | Table | Grid | Chart

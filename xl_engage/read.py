@@ -86,8 +86,8 @@ def read_kind(xlsx: XlsxFile, kind: Kind) -> Loaded:
     missing: set[tuple[str, str]] = set()
     fallback = xlsx.sheet_names[0] if xlsx.sheet_names else str(xlsx.path)
     for spec in kind.schema.tables:
-        ref = xlsx.table(spec.name)
-        if ref is None:
+        refs = xlsx.family(spec.name) if spec.family else [r for r in [xlsx.table(spec.name)] if r]
+        if not refs:
             issues.append(
                 Issue(
                     spec.sheet,
@@ -97,22 +97,28 @@ def read_kind(xlsx: XlsxFile, kind: Kind) -> Loaded:
             data[spec.field] = []
             missing.add((spec.field, "*"))
             continue
-        grid = xlsx.grid(ref.sheet)
-        got = read_table(
-            spec,
-            grid,
-            ref.header_row,
-            lambda r, c, s=ref.sheet: cell_where(s, r, c),
-            first_col=ref.first_col,
-            last_data_row=ref.last_row,
-            keep_going=not ref.has_totals,  # below a totals row nothing belongs to the table
-        )
-        data[spec.field] = got.rows
-        where.maps.append(got.where)
-        labels.maps.append(got.labels)
-        where.setdefault((spec.field,), cell_where(ref.sheet, ref.header_row, ref.first_col))
-        issues.extend(got.issues)
-        missing.update((spec.field, key) for key in got.missing)
+        data[spec.field] = []
+        for ref in refs:
+            grid = xlsx.grid(ref.sheet)
+            got = read_table(
+                spec,
+                grid,
+                ref.header_row,
+                lambda r, c, s=ref.sheet: cell_where(s, r, c),
+                first_col=ref.first_col,
+                last_data_row=ref.last_row,
+                keep_going=not ref.has_totals,  # below a totals row nothing belongs to the table
+            )
+            offset = len(data[spec.field])
+            places = got.where
+            if offset:  # a family's later tables continue the numbering of the list
+                places = places.renumbered(spec.field, {i: offset + i for i in range(len(got.rows))})
+            data[spec.field].extend(got.rows)
+            where.maps.append(places)
+            labels.maps.append(got.labels)
+            where.setdefault((spec.field,), cell_where(ref.sheet, ref.header_row, ref.first_col))
+            issues.extend(got.issues)
+            missing.update((spec.field, key) for key in got.missing)
     for cell in kind.schema.input_cells:
         loc: Loc = tuple(cell.key.split("."))
         found = xlsx.names.get(cell.name.casefold())

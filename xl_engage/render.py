@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import gc
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,7 +27,7 @@ from xl_engage import __version__
 from xl_engage.a1 import cell, quote_sheet
 from xl_engage.atomic import atomic_path
 from xl_engage.branding import Branding
-from xl_engage.layout import Book, Cells, Chart, Column, Grid, Sheet, Table, Title, ValueKind
+from xl_engage.layout import Book, Cells, Chart, Column, Grid, Sheet, Table, Title, ValueKind, constant
 
 METADATA_SHEET = "_xle"
 
@@ -38,6 +39,7 @@ NUMBER_FORMATS: dict[str, str] = {
     "percent": "0.0%",
     "ratio": '0.00"×"',
     "date": "yyyy-mm-dd",
+    "month": "mmm yyyy",
     "text": "@",
     "bool": "@",
 }
@@ -320,21 +322,41 @@ class _SheetWriter:
         self.ws.set_row(header_row, 30)
         for j, text in enumerate([block.label_header, *(c.header for c in block.columns)]):
             self.ws.write_string(header_row, j, text, head)
+        row_of = {key: header_row + 1 + i for i, (key, _, _) in enumerate(block.rows)}
         for i, (key, label, values) in enumerate(block.rows):
             r = header_row + 1 + i
             write_value(self.ws, r, 0, label, "text", self.r.fmt.get("text", "label"))
+            own = block.row_formulas.get(key)
             for j, (col, value) in enumerate(zip(block.columns, values, strict=True), start=1):
+                template = own[j - 1] if own is not None else col.formula
                 formula = (
-                    col.formula.replace("{key}", _constant(key))
+                    _row_refs(template, row_of, j)
+                    .replace("{key}", constant(key))
                     .replace("{label}", cell(r, 0, col_abs=True))
                     .replace("{header}", cell(header_row, j, row_abs=True))
                 )
-                self.ws.write_formula(r, j, "=" + formula, self.r.fmt.get(col.kind, "output"), _cached(value))
+                fmt = self.r.fmt.get(block.row_kinds.get(key, col.kind), "output")
+                self.ws.write_formula(r, j, "=" + formula, fmt, _cached(value))
         last = header_row + len(block.rows)
+        for text, color in block.colors:
+            self.ws.conditional_format(
+                header_row + 1,
+                1,
+                last,
+                len(block.columns),
+                {
+                    "type": "cell",
+                    "criteria": "equal to",
+                    "value": f'"{text}"',
+                    "format": self.r.fmt.fill(color),
+                },
+            )
         if block.total_label and block.rows:
             r = last + 1
             self.ws.write_string(r, 0, block.total_label, self.r.fmt.get("text", "label"))
             for j, col in enumerate(block.columns, start=1):
+                if col.kind == "text":
+                    continue
                 total = sum(
                     (v for _, _, vs in block.rows if isinstance(v := vs[j - 1], Decimal | int)), Decimal(0)
                 )
@@ -381,13 +403,19 @@ def _default_width(col: Column) -> float:
     return min(max(len(col.header) * 0.9, 10), 14)
 
 
-def _constant(value: Any) -> str:
-    """A Python value as an Excel formula constant."""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float | Decimal):
-        return str(value)
-    return '"' + str(value).replace('"', '""') + '"'
+_ROW_REF = re.compile(r"\{row:([^}]+)\}")
+
+
+def _row_refs(template: str, row_of: Mapping[Any, int], col: int) -> str:
+    """Replace ``{row:KEY}`` with this column's cell in the grid row whose key is KEY."""
+    by_text = {str(k): r for k, r in row_of.items()}
+
+    def cell_of(match: re.Match[str]) -> str:
+        if match.group(1) not in by_text:
+            raise ValueError(f"grid formula refers to an unknown row {match.group(1)!r}")
+        return cell(by_text[match.group(1)], col)
+
+    return _ROW_REF.sub(cell_of, template)
 
 
 def _escape_hf(text: str) -> str:
@@ -451,12 +479,17 @@ class _Renderer:
                     "name": s.name,
                     "categories": list(self._column_range(s.table, s.categories)),
                     "values": list(self._column_range(s.table, s.values)),
-                    "fill": {"color": colors[i % len(colors)]},
+                    **(
+                        {"line": {"color": colors[i % len(colors)], "width": 2.25}}
+                        if block.type == "line"
+                        else {"fill": {"color": colors[i % len(colors)]}}
+                    ),
                 }
             )
         chart.set_title({"name": block.title})
         if block.y_title:
-            chart.set_y_axis({"name": block.y_title, "num_format": "$#,##0" if block.money else "General"})
+            y_format = block.y_format or ("$#,##0" if block.money else "General")
+            chart.set_y_axis({"name": block.y_title, "num_format": y_format})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 760, "height": 380})
         ws.insert_chart(row, 0, chart)

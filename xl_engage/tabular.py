@@ -192,7 +192,7 @@ def read_table(
     formats = {
         j: date_formats_for(row[first_col + j] for row in grid[header_row + 1 :] if first_col + j < len(row))
         for j, c in known.items()
-        if c.kind == "date"
+        if c.kind in ("date", "month")
     }
     inputs = [(j, c, _coercer(c, formats.get(j, DATE_FORMATS))) for j, c in known.items() if c.is_input]
     # a row counts only by what the user types: calculated cells hold cached values
@@ -232,7 +232,7 @@ def _coercer(col: Column, formats: tuple[str, ...]) -> Callable[[Any], Any]:
         return choice
     if col.kind == "int":
         return lambda raw: int(raw) if type(raw) is float and raw.is_integer() else coerce(raw, "int")
-    if col.kind == "date":
+    if col.kind in ("date", "month"):
         return lambda raw: raw.date() if type(raw) is dt.datetime else coerce(raw, "date", (), formats)
     return lambda raw: coerce(raw, col.kind, col.choices, formats)
 

@@ -67,6 +67,11 @@ class XlsxFile:
         """Find a table by name (case-insensitive, as Excel treats table names)."""
         return self.tables.get(name.casefold())
 
+    def family(self, name: str) -> list[TableRef]:
+        """The tables ``name`` and ``name_<suffix>``, in sheet order (one per group)."""
+        base = name.casefold()
+        return [t for k, t in self.tables.items() if k == base or k.startswith(base + "_")]
+
 
 def _check_package(path: Path) -> None:
     if not path.exists():

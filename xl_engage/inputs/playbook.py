@@ -1,37 +1,30 @@
-"""The client portfolio (CSV/XLSX export) and the playbook's cadence rules."""
+"""Playbook inputs: the client portfolio (CSV/XLSX export), the cadence rules, carry-over.
+
+A new playbook is the portfolio plus the rules in ``templates/playbook.toml``. A rebuilt one
+(``--from last.xlsx --portfolio new.csv``) keeps everything the old workbook holds — rules,
+settings, the roster and every typed count — and takes only the clients from the new file.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from xl_engage.inputs.files import exact_numbers, read_csv_table, validate_document, validate_rows
 from xl_engage.issues import InputError, Issue
-from xl_engage.layout import Column, TableSpec
-from xl_engage.models.base import Frozen, duplicates
-from xl_engage.models.playbook import CadenceRule, PlaybookSettings, PortfolioClient, Yearly
-from xl_engage.templates import load_toml, templates_dir
-
-PORTFOLIO = TableSpec(
-    "Portfolio",
-    "Portfolio",
-    "clients",
-    (
-        Column("Client", "name", aliases=("Company", "Client name")),
-        Column("MRR", "mrr", "money", aliases=("Monthly recurring revenue",)),
-        Column("AISP", "aisp", "money", required=False, aliases=("All-in seat price", "Price per user")),
-        Column("Users", "users", "int", required=False, aliases=("User count", "Seats")),
-        Column("Complexity", "complexity", "int", aliases=("Complexity (1-10)",)),
-        Column("vCIO", "vcio", aliases=("Assigned vCIO", "vCIO name")),
-        Column(
-            "Fiscal year start",
-            "fiscal_year_start_month",
-            "int",
-            required=False,
-            aliases=("FY start", "Fiscal year start month"),
-        ),
-    ),
-    title="Client portfolio",
+from xl_engage.kinds.playbook import ACTUALS, PORTFOLIO
+from xl_engage.models.base import Frozen, duplicates, key
+from xl_engage.models.playbook import (
+    CadenceRule,
+    MonthActuals,
+    PlaybookBook,
+    PlaybookSettings,
+    PlaybookYear,
+    PortfolioClient,
+    Vcio,
+    Yearly,
 )
+from xl_engage.templates import load_toml, templates_dir
 
 
 class Rules(Frozen):
@@ -46,7 +39,7 @@ def load_rules(templates: Path | str | None = None) -> Rules:
 
 
 def load_portfolio(path: Path) -> tuple[PortfolioClient, ...]:
-    """Clients from a CSV export; every problem named by line and column."""
+    """Clients from a CSV/XLSX export; every problem named by line and column."""
     got = read_csv_table(path, PORTFOLIO)
     clients, problems = validate_rows(got, "clients", PortfolioClient, path.name)
     if not problems:
@@ -56,6 +49,65 @@ def load_portfolio(path: Path) -> tuple[PortfolioClient, ...]:
             for idxs in duplicates(names).values()
             for i in idxs[1:]
         ]
+    if not problems and not clients:
+        problems = [Issue(path.name, "the portfolio has no clients")]
     if problems:
         raise InputError(problems)
     return clients
+
+
+def roster(clients: tuple[PortfolioClient, ...], keep: tuple[Vcio, ...] = ()) -> tuple[Vcio, ...]:
+    """The vCIOs already on the roster, then each new vCIO in order of first appearance."""
+    seen = {key(v.name) for v in keep}
+    out = list(keep)
+    for c in clients:
+        if key(c.vcio) not in seen:
+            seen.add(key(c.vcio))
+            out.append(Vcio(name=c.vcio))
+    return tuple(out)
+
+
+def year_of(year: int, first_month: int = 1, as_of: dt.date | None = None) -> PlaybookYear:
+    """The playbook year starting in ``first_month`` of ``year``; progress as of today,
+    kept within the year (before it starts: its first month; after it ends: its last)."""
+    first = dt.date(year, first_month, 1)
+    last = dt.date(year + (first_month + 10) // 12, (first_month + 10) % 12 + 1, 1)
+    today = as_of or dt.date.today()
+    return PlaybookYear(first_month=first, as_of=min(max(today, first), last))
+
+
+def load_actuals(path: Path) -> tuple[MonthActuals, ...]:
+    """Monthly counts from a CSV/XLSX (typed elsewhere, or exported from a PSA)."""
+    got = read_csv_table(path, ACTUALS)
+    rows, problems = validate_rows(got, "actuals", MonthActuals, path.name)
+    if problems:
+        raise InputError(problems)
+    return rows
+
+
+def new_playbook(
+    portfolio: Path,
+    year: int,
+    first_month: int = 1,
+    as_of: dt.date | None = None,
+    templates: Path | str | None = None,
+    actuals: Path | None = None,
+) -> PlaybookBook:
+    rules = load_rules(templates)
+    clients = load_portfolio(portfolio)
+    return PlaybookBook(
+        year=year_of(year, first_month, as_of),
+        settings=rules.settings,
+        yearly=rules.yearly,
+        cadence=rules.cadence,
+        team=roster(clients),
+        clients=clients,
+        actuals=load_actuals(actuals) if actuals else (),
+    )
+
+
+def carry_over(last: PlaybookBook, portfolio: Path) -> PlaybookBook:
+    """The old playbook with the new portfolio's clients: the roster keeps every vCIO (one
+    who lost all clients keeps their sheet and counts), new vCIOs join, actuals stay."""
+    clients = load_portfolio(portfolio)
+    return last.model_copy(update={"clients": clients, "team": roster(clients, last.team)})

@@ -34,6 +34,7 @@ _MODULES = {
     "roi": "xl_engage.kinds.roi",
     "budget": "xl_engage.kinds.budget",
     "raci": "xl_engage.kinds.raci",
+    "playbook": "xl_engage.kinds.playbook",
 }
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from xl_engage.models.base import Count, Fraction, Frozen, Money, Name, Record
 
@@ -16,6 +17,9 @@ ACTIVITIES = (
     ("budgets", "Budgets Completed"),
     ("proposals", "Proposals Completed"),
 )
+"""The six counts of the TruMethods annual summary, in its column order."""
+
+ACTIVITY_KEYS = tuple(k for k, _ in ACTIVITIES)
 
 
 class PlaybookSettings(Frozen):
@@ -27,13 +31,37 @@ class PlaybookSettings(Frozen):
     nrr_share_target: Fraction = Decimal("0.30")
 
 
+class PlaybookYear(Frozen):
+    """The twelve months tracked and the date progress is measured at."""
+
+    first_month: dt.date
+    as_of: dt.date
+
+    @field_validator("first_month")
+    @classmethod
+    def _first_of_month(cls, value: dt.date) -> dt.date:
+        return value.replace(day=1)
+
+    @property
+    def months(self) -> tuple[dt.date, ...]:
+        """The first day of each of the twelve months, in order."""
+        y, m = self.first_month.year, self.first_month.month
+        return tuple(dt.date(y + (m - 1 + i) // 12, (m - 1 + i) % 12 + 1, 1) for i in range(12))
+
+
 class CadenceRule(Record):
-    """Meetings a year and touches a month for the clients that match (first match wins)."""
+    """Meetings a year and touches a month for the clients that match (first match wins).
+
+    Every bound is optional; a client whose user count is unknown counts as 0 users.
+    """
 
     name: Name
-    min_complexity: int = Field(default=1, ge=1, le=10)
-    min_mrr: Money = Decimal(0)
+    min_complexity: int | None = Field(default=None, ge=1, le=10)
+    max_complexity: int | None = Field(default=None, ge=1, le=10)
+    min_mrr: Money | None = None
     max_mrr: Money | None = None
+    min_users: Count | None = None
+    max_users: Count | None = None
     meetings_per_year: Count
     touches_per_month: Count
 
@@ -55,3 +83,43 @@ class PortfolioClient(Record):
     complexity: int = Field(ge=1, le=10)
     vcio: Name
     fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
+
+
+class Vcio(Record):
+    """A vCIO on the team roster (a vCIO may have no clients for a while)."""
+
+    name: Name
+
+
+class MonthActuals(Record):
+    """What one vCIO did in one month; blank (None) means not typed yet, unlike 0."""
+
+    vcio: Name
+    month: dt.date
+    touches: Count | None = None
+    escalations: Count | None = None
+    meetings: Count | None = None
+    tech_summaries: Count | None = None
+    budgets: Count | None = None
+    proposals: Count | None = None
+
+    @field_validator("month")
+    @classmethod
+    def _first_of_month(cls, value: dt.date) -> dt.date:
+        return value.replace(day=1)
+
+    def typed(self) -> dict[str, int]:
+        """The counts typed in, by activity."""
+        return {k: v for k in ACTIVITY_KEYS if (v := getattr(self, k)) is not None}
+
+
+class PlaybookBook(Frozen):
+    """Everything a playbook workbook holds."""
+
+    year: PlaybookYear
+    settings: PlaybookSettings = PlaybookSettings()
+    yearly: Yearly = Yearly()
+    cadence: tuple[CadenceRule, ...]
+    team: tuple[Vcio, ...] = ()
+    clients: tuple[PortfolioClient, ...] = ()
+    actuals: tuple[MonthActuals, ...] = ()

@@ -1,0 +1,557 @@
+"""The vCIO playbook workbook (DOMAIN.md §5): objectives from the portfolio, tracked monthly.
+
+Sheets:
+
+- **Summary**: the team roster with each vCIO's live load (clients, MRR, capacity, NRR
+  target), and the roll-up in the reference layout (annual objective, the twelve months,
+  totals) plus progress rows, as formulas over every vCIO's actuals table; a chart.
+- **One sheet per vCIO**, in the TruMethods "vCIO Playbook Annual Summary" layout: the
+  annual objective row, the twelve months in fiscal order (the yellow cells the vCIO types,
+  an Excel table ``Actuals_<n>_<name>``), then totals, % of objective, expected and actual
+  to date, on-track status and the weekly rate still needed; cumulative progress as a chart.
+- **Portfolio**: the clients with their live cadence and yearly counts.
+- **Cadence**: the rules (first match wins) and the yearly counts per client.
+- **Schedule**: each client's planned meetings by month.
+- **Settings**: the year, the as-of date, working weeks, capacity and NRR parameters.
+
+The actuals of all vCIOs are one list in the model; in the workbook each vCIO's rows are a
+table on their own sheet (a table family), so a vCIO types where they read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+from xl_engage.calc import playbook as calc
+from xl_engage.issues import Problem
+from xl_engage.kinds import Kind
+from xl_engage.kinds.common import col, lookup, rows, this, with_formulas
+from xl_engage.layout import (
+    Book,
+    Cells,
+    CellSpec,
+    Chart,
+    Column,
+    Grid,
+    GridColumn,
+    Schema,
+    Series,
+    Sheet,
+    Table,
+    TableSpec,
+    Title,
+    constant,
+)
+from xl_engage.models.base import key
+from xl_engage.models.playbook import ACTIVITIES, ACTIVITY_KEYS, MonthActuals, PlaybookBook
+
+KIND_NAME = "playbook"
+SCHEMA_VERSION = 1
+ON_TRACK_COLORS = ((calc.ON_TRACK, "#E2EFDA"), (calc.BEHIND, "#F8CBAD"))
+CAPACITY_COLORS = ((calc.OK, "#E2EFDA"), (calc.OVER, "#F8CBAD"), (calc.UNDER, "#FFF2CC"))
+FIXED_SHEETS = ("Summary", "Portfolio", "Cadence", "Schedule", "Settings", "History")
+
+CADENCE = TableSpec(
+    "Cadence",
+    "Cadence",
+    "cadence",
+    (
+        Column("Rule", "name", width=22),
+        Column("Min complexity", "min_complexity", "int", required=False),
+        Column("Max complexity", "max_complexity", "int", required=False),
+        Column("Min MRR", "min_mrr", "money", required=False),
+        Column("Max MRR", "max_mrr", "money", required=False),
+        Column("Min users", "min_users", "int", required=False),
+        Column("Max users", "max_users", "int", required=False),
+        Column("Meetings / year", "meetings_per_year", "int", help="Formal meetings with a decision maker"),
+        Column("Touches / month", "touches_per_month", "int", help="Proactive unique touches"),
+    ),
+    title="Meeting cadence: the first rule a client matches wins; a blank bound always holds",
+)
+
+_PORTFOLIO = TableSpec(
+    "Portfolio",
+    "Portfolio",
+    "clients",
+    (
+        Column("Client", "name", width=26, aliases=("Company", "Client name")),
+        Column("MRR", "mrr", "money", aliases=("Monthly recurring revenue",)),
+        Column("AISP", "aisp", "money", required=False, aliases=("All-in seat price", "Price per user")),
+        Column("Users", "users", "int", required=False, aliases=("User count", "Seats")),
+        Column("Complexity", "complexity", "int", aliases=("Complexity (1-10)",), help="1 (simple) to 10"),
+        Column("vCIO", "vcio", width=18, aliases=("Assigned vCIO", "vCIO name")),
+        Column(
+            "Fiscal year start",
+            "fiscal_year_start_month",
+            "int",
+            required=False,
+            aliases=("FY start", "Fiscal year start month"),
+            help="Month number (1 = January) the client's fiscal year starts",
+        ),
+        Column("Cadence rule", "rule", formula="0", width=20),
+        Column("Meetings / year", "meetings_year", "int", formula="0"),
+        Column("Touches / month", "touches_month", "int", formula="0"),
+        Column("Touches / year", "touches_year", "int", formula="0"),
+        Column("Escalations / year", "escalations_year", "int", formula="EscalationsPerClient"),
+        Column("Tech summaries / year", "tech_summaries_year", "int", formula="TechSummariesPerClient"),
+        Column("Budgets / year", "budgets_year", "int", formula="BudgetsPerClient"),
+        Column("Proposals / year", "proposals_year", "int", formula="ProposalsPerClient"),
+    ),
+    title="Client portfolio",
+)
+
+
+def first_match(rules: TableSpec, conditions: Sequence[str], result_key: str, default: str) -> str:
+    """The value of ``result_key`` in the first rule whose conditions all hold.
+
+    Without dynamic arrays, the first matching position is found as
+    ``BIG − SUMPRODUCT(MAX(match × (BIG − position)))``: ``SUMPRODUCT`` evaluates its
+    argument as an array in Excel and LibreOffice alike, without Ctrl+Shift+Enter.
+    """
+    names = col(rules, "name")
+    hit = "*".join(f"({c})" for c in conditions)
+    position = f"(ROW({names})-ROW(INDEX({names},1))+1)"
+    first = f"1000000-SUMPRODUCT(MAX({hit}*(1000000-{position})))"
+    return f"IF(SUMPRODUCT({hit}*1)=0,{default},INDEX({col(rules, result_key)},{first}))"
+
+
+def _bound(rules: TableSpec, low: str, high: str, value: str) -> list[str]:
+    """Conditions: the rule's low bound ≤ value ≤ its high bound; a blank bound holds."""
+    lo, hi = col(rules, low), col(rules, high)
+    return [f'(({lo}="")+({lo}<={value}))>0', f'(({hi}="")+({hi}>={value}))>0']
+
+
+def _rule_conditions() -> list[str]:
+    p = _PORTFOLIO
+    return [
+        *_bound(CADENCE, "min_complexity", "max_complexity", this(p, "complexity")),
+        *_bound(CADENCE, "min_mrr", "max_mrr", this(p, "mrr")),
+        *_bound(CADENCE, "min_users", "max_users", f"N({this(p, 'users')})"),
+    ]
+
+
+PORTFOLIO = with_formulas(
+    _PORTFOLIO,
+    {
+        "rule": first_match(CADENCE, _rule_conditions(), "name", constant(calc.NO_RULE)),
+        "meetings_year": first_match(CADENCE, _rule_conditions(), "meetings_per_year", "0"),
+        "touches_month": first_match(CADENCE, _rule_conditions(), "touches_per_month", "0"),
+        "touches_year": f"{this(_PORTFOLIO, 'touches_month')}*12",
+    },
+)
+
+
+def _capacity(clients: str, mrr: str) -> str:
+    over = f"OR({clients}>CapacityClients*(1+CapacityTolerance),{mrr}>CapacityMrr*(1+CapacityTolerance))"
+    under = f"AND({clients}<CapacityClients*(1-CapacityTolerance),{mrr}<CapacityMrr*(1-CapacityTolerance))"
+    return f"IF({over},{constant(calc.OVER)},IF({under},{constant(calc.UNDER)},{constant(calc.OK)}))"
+
+
+_TEAM = TableSpec(
+    "Team",
+    "Summary",
+    "team",
+    (
+        Column("vCIO", "name", width=22),
+        Column("Clients", "clients", "int", formula="0"),
+        Column("MRR", "mrr_total", "money", formula="0"),
+        Column("Capacity", "capacity", formula="0", width=16, colors=CAPACITY_COLORS),
+        Column("NRR minimum / month", "nrr_min", "money", formula="0"),
+        Column("NRR target / month", "nrr_target", "money", formula="0"),
+    ),
+    title="The team: each vCIO's load against capacity",
+)
+_mine = f"({col(PORTFOLIO, 'vcio')}={this(_TEAM, 'name')})"
+TEAM = with_formulas(
+    _TEAM,
+    {
+        "clients": f"SUMPRODUCT({_mine}*1)",
+        "mrr_total": f"SUMPRODUCT({_mine}*{col(PORTFOLIO, 'mrr')})",
+        "capacity": _capacity(this(_TEAM, "clients"), this(_TEAM, "mrr_total")),
+        "nrr_min": f"{this(_TEAM, 'mrr_total')}*NrrShareMin",
+        "nrr_target": f"{this(_TEAM, 'mrr_total')}*NrrShareTarget",
+    },
+)
+
+ACTUALS = TableSpec(
+    "Actuals",
+    "Actuals",
+    "actuals",
+    (
+        Column("Month", "month", "month", width=16),
+        *(Column(header, k, "int", required=False, width=12) for k, header in ACTIVITIES),
+        Column("vCIO", "vcio", width=18, help="Whose month this is (one table per vCIO sheet)"),
+    ),
+    family=True,
+)
+
+SETTINGS = (
+    CellSpec("FirstMonth", "First month of the year", "year.first_month", "month"),
+    CellSpec(
+        "AsOf",
+        "Progress measured at the end of",
+        "year.as_of",
+        "month",
+        help="Move this on each month: expected-to-date counts run through this month",
+    ),
+    CellSpec("WorkingWeeks", "Working weeks a year", "settings.working_weeks", "int"),
+    CellSpec("CapacityClients", "Capacity: clients per vCIO", "settings.capacity_clients", "int"),
+    CellSpec("CapacityMrr", "Capacity: MRR per vCIO", "settings.capacity_mrr", "money"),
+    CellSpec("CapacityTolerance", "Capacity tolerance (±)", "settings.capacity_tolerance", "percent"),
+    CellSpec("NrrShareMin", "NRR minimum, share of MRR", "settings.nrr_share_min", "percent"),
+    CellSpec("NrrShareTarget", "NRR target, share of MRR", "settings.nrr_share_target", "percent"),
+)
+YEARLY = (
+    CellSpec("TechSummariesPerClient", "Tech summaries / client / year", "yearly.tech_summaries", "int"),
+    CellSpec("BudgetsPerClient", "Budgets / client / year", "yearly.budgets", "int"),
+    CellSpec("ProposalsPerClient", "Proposals / client / year", "yearly.proposals", "int"),
+    CellSpec("EscalationsPerClient", "Escalations / client / year", "yearly.escalations", "int"),
+)
+CLOCK = (
+    CellSpec(
+        "MonthsElapsed",
+        "Months elapsed",
+        "elapsed",
+        "int",
+        formula="MAX(0,MIN(12,(YEAR(AsOf)-YEAR(FirstMonth))*12+MONTH(AsOf)-MONTH(FirstMonth)+1))",
+    ),
+    CellSpec(
+        "ProgressEnd",
+        "Counts before this month are to date",
+        "progress_end",
+        "month",
+        formula="DATE(YEAR(FirstMonth),MONTH(FirstMonth)+MonthsElapsed,1)",
+    ),
+    CellSpec(
+        "WeeksLeft",
+        "Working weeks left",
+        "weeks_left",
+        "number",
+        formula="MAX(WorkingWeeks*(12-MonthsElapsed)/12,1)",
+    ),
+)
+TEAM_TOTALS = (
+    CellSpec("TeamSize", "vCIOs", "team_size", "int", formula=f'SUMPRODUCT(({col(TEAM, "name")}<>"")*1)'),
+    CellSpec(
+        "TeamClients",
+        "Clients",
+        "team_clients",
+        "int",
+        formula=f'SUMPRODUCT(({col(PORTFOLIO, "name")}<>"")*1)',
+    ),
+    CellSpec("TeamMrr", "MRR", "team_mrr", "money", formula=f"SUM({col(PORTFOLIO, 'mrr')})"),
+    CellSpec(
+        "TeamCapacity",
+        "Capacity (per vCIO on average)",
+        "team_capacity",
+        formula=_capacity("TeamClients/MAX(TeamSize,1)", "TeamMrr/MAX(TeamSize,1)"),
+    ),
+)
+
+SCHEMA = Schema(tables=(TEAM, PORTFOLIO, CADENCE, ACTUALS), cells=SETTINGS + YEARLY + CLOCK + TEAM_TOTALS)
+
+_STATUS_ROWS = (
+    ("total", "Totals"),
+    ("pct", "% of objective"),
+    ("expected", "Expected to date"),
+    ("to_date", "Actual to date"),
+    ("on_track", "On track?"),
+    ("weekly_needed", "Weekly rate still needed"),
+)
+
+
+class _Sources:
+    """Formula pieces over a set of actuals tables (one vCIO's, or everyone's)."""
+
+    def __init__(self, tables: Sequence[TableSpec], vcio: str | None):
+        self.tables = tables
+        self.vcio = vcio
+
+    def _each(self, activity: str, template: str) -> str:
+        if not self.tables:
+            return "0"
+        return "+".join(template.format(month=col(t, "month"), count=col(t, activity)) for t in self.tables)
+
+    def objective(self, activity: str) -> str:
+        counts = col(PORTFOLIO, f"{activity}_year")
+        if self.vcio is None:
+            return f"SUM({counts})"
+        return f"SUMPRODUCT(({col(PORTFOLIO, 'vcio')}={constant(self.vcio)})*{counts})"
+
+    def total(self, activity: str) -> str:
+        return self._each(activity, "SUM({count})")
+
+    def to_date(self, activity: str) -> str:
+        return self._each(activity, "SUMPRODUCT(({month}<ProgressEnd)*{count})")
+
+    def in_month(self, activity: str) -> str:
+        return self._each(activity, "SUMPRODUCT(({month}={{key}})*{count})")
+
+    def up_to(self, activity: str) -> str:
+        return self._each(activity, "SUMPRODUCT(({month}<={{key}})*{count})")
+
+
+def _activity_columns(kind: str = "int") -> tuple[GridColumn, ...]:
+    return tuple(GridColumn(header, "0", kind) for _, header in ACTIVITIES)  # type: ignore[arg-type]
+
+
+def _objective_grid(name: str, src: _Sources, progress: calc.Progress) -> Grid:
+    st = progress.status
+    return Grid(
+        name,
+        "vCIO Playbook Annual Summary",
+        _activity_columns(),
+        [
+            ("objective", "Annual Objective", [st[k].objective for k in ACTIVITY_KEYS]),
+            ("weekly_plan", "Required weekly rate", [st[k].weekly_plan for k in ACTIVITY_KEYS]),
+        ],
+        row_formulas={
+            "objective": [src.objective(k) for k in ACTIVITY_KEYS],
+            "weekly_plan": ["{row:objective}/WorkingWeeks"] * len(ACTIVITY_KEYS),
+        },
+        row_kinds={"weekly_plan": "number"},
+    )
+
+
+def _status_grid(name: str, src: _Sources, progress: calc.Progress) -> Grid:
+    formulas: dict[str, list[str]] = {key_: [] for key_, _ in _STATUS_ROWS}
+    for k in ACTIVITY_KEYS:
+        obj = src.objective(k)
+        formulas["total"].append(src.total(k))
+        formulas["pct"].append(f"IF({obj}=0,0,{{row:total}}/({obj}))")
+        formulas["expected"].append(f"({obj})*MonthsElapsed/12")
+        formulas["to_date"].append(src.to_date(k))
+        formulas["on_track"].append(
+            f"IF({{row:to_date}}>={{row:expected}},{constant(calc.ON_TRACK)},{constant(calc.BEHIND)})"
+        )
+        formulas["weekly_needed"].append(f"MAX(({obj})-{{row:total}},0)/WeeksLeft")
+    return Grid(
+        name,
+        "Progress",
+        _activity_columns(),
+        [(r, label, [getattr(progress.status[k], r) for k in ACTIVITY_KEYS]) for r, label in _STATUS_ROWS],
+        row_formulas=formulas,
+        row_kinds={"pct": "percent", "expected": "number", "on_track": "text", "weekly_needed": "number"},
+        colors=ON_TRACK_COLORS,
+    )
+
+
+def _cumulative_grid(name: str, src: _Sources, progress: calc.Progress, months: Sequence[dt.date]) -> Grid:
+    expected = GridColumn(
+        "Expected",
+        "((YEAR({key})-YEAR(FirstMonth))*12+MONTH({key})-MONTH(FirstMonth)+1)/12",
+        "percent",
+    )
+    columns = (
+        expected,
+        *(
+            GridColumn(header, f"IF({src.objective(k)}=0,0,({src.up_to(k)})/({src.objective(k)}))", "percent")
+            for k, header in ACTIVITIES
+        ),
+    )
+    return Grid(
+        name,
+        "Month",
+        columns,
+        [
+            (m, f"{m:%B %Y}", [Decimal(i + 1) / 12, *(progress.cumulative[m][k] for k in ACTIVITY_KEYS)])
+            for i, m in enumerate(months)
+        ],
+        title="Cumulative progress: share of the annual objective done by the end of each month",
+    )
+
+
+def _progress_chart(grid: Grid) -> Chart:
+    return Chart(
+        "Actual vs expected cumulative progress",
+        tuple(Series(c.header, grid.name, c.header, "__label__") for c in grid.columns),
+        type="line",
+        y_title="% of annual objective",
+        money=False,
+        y_format="0%",
+    )
+
+
+def sheet_names(team: Sequence[str]) -> list[str]:
+    """A valid, unique worksheet name per vCIO (Excel: ≤ 31 characters, none of []:*?/\\)."""
+    taken = {s.casefold() for s in FIXED_SHEETS}
+    out = []
+    for name in team:
+        base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("' ")[:31] or "vCIO"
+        candidate, n = base, 2
+        while candidate.casefold() in taken:
+            suffix = f" ({n})"
+            candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+        taken.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
+def table_suffix(index: int, name: str) -> str:
+    """``3_DanaWhitfield``: a valid table-name tail, unique by the vCIO's position."""
+    return f"{index + 1}_{re.sub(r'[^A-Za-z0-9]', '', name)[:40]}"
+
+
+def _actual_rows(book: PlaybookBook, vcio: str) -> list[dict[str, object]]:
+    """The vCIO's twelve months in order, with what was typed; other typed rows after them."""
+    mine = [a for a in book.actuals if key(a.vcio) == key(vcio)]
+    by_month = {a.month: a for a in mine}
+    months = book.year.months
+    ordered = [by_month.get(m) or MonthActuals(vcio=vcio, month=m) for m in months]
+    ordered += [a for a in mine if a.month not in set(months)]
+    out = rows(ordered)
+    for row in out:
+        row["vcio"] = vcio
+    return out
+
+
+def build(book: PlaybookBook) -> Book:
+    r = calc.calculate(book)
+    names = [v.name for v in book.team]
+    sheets_of = sheet_names(names)
+    members = [
+        ACTUALS.member(table_suffix(i, n), s) for i, (n, s) in enumerate(zip(names, sheets_of, strict=True))
+    ]
+    everyone = _Sources(members, None)
+
+    summary_blocks: list = [  # type: ignore[type-arg]
+        Title(f"vCIO playbook {book.year.months[0]:%B %Y} – {book.year.months[-1]:%B %Y}"),
+        Title(
+            "Objectives come from the client portfolio and the cadence rules; every figure is live. "
+            "Each vCIO types monthly counts on their own sheet.",
+            "note",
+        ),
+        Cells(tuple((c, getattr(r, c.key)) for c in TEAM_TOTALS), "Team"),
+        Table(TEAM, rows(book.team, r.team)),
+        _objective_grid("RollupObjective", everyone, r.total),
+        Grid(
+            "RollupMonths",
+            "Month",
+            tuple(GridColumn(h, everyone.in_month(k), "int") for k, h in ACTIVITIES),
+            [(m, f"{m:%B}", [r.total.by_month[m][k] for k in ACTIVITY_KEYS]) for m in r.months],
+            title="All vCIOs by month",
+            total_label="Totals",
+        ),
+        _status_grid("RollupStatus", everyone, r.total),
+    ]
+    rollup_progress = _cumulative_grid("RollupProgress", everyone, r.total, r.months)
+    summary_blocks += [_progress_chart(rollup_progress), rollup_progress]
+
+    vcio_sheets = []
+    for v, sheet, member, progress in zip(book.team, sheets_of, members, r.vcios, strict=True):
+        src = _Sources([member], v.name)
+        cumulative = _cumulative_grid(f"Progress_{member.name}", src, progress, r.months)
+        load = r.team[names.index(v.name)]
+        vcio_sheets.append(
+            Sheet(
+                sheet,
+                (
+                    Title(f"{v.name}: vCIO playbook annual summary"),
+                    Title(
+                        "Type each month's counts in the yellow cells (leave a month blank until it is "
+                        "reported). Objectives follow the Portfolio and Cadence sheets.",
+                        "note",
+                    ),
+                    Grid(
+                        f"Load_{member.name}",
+                        "vCIO",
+                        (
+                            GridColumn("Clients", lookup(TEAM, "clients", TEAM, "name", "{key}", "0"), "int"),
+                            GridColumn("MRR", lookup(TEAM, "mrr_total", TEAM, "name", "{key}", "0"), "money"),
+                            GridColumn(
+                                "Capacity", lookup(TEAM, "capacity", TEAM, "name", "{key}", '""'), "text"
+                            ),
+                            GridColumn(
+                                "NRR target / month",
+                                lookup(TEAM, "nrr_target", TEAM, "name", "{key}", "0"),
+                                "money",
+                            ),
+                        ),
+                        [(v.name, v.name, [load.clients, load.mrr_total, load.capacity, load.nrr_target])],
+                        colors=CAPACITY_COLORS,
+                    ),
+                    _objective_grid(f"Objective_{member.name}", src, progress),
+                    Table(member, _actual_rows(book, v.name)),
+                    _status_grid(f"Status_{member.name}", src, progress),
+                    _progress_chart(cumulative),
+                    cumulative,
+                ),
+                landscape=True,
+            )
+        )
+
+    schedule = Grid(
+        "Schedule",
+        "Client",
+        (
+            GridColumn("vCIO", lookup(PORTFOLIO, "vcio", PORTFOLIO, "name", "{key}", '""'), "text"),
+            GridColumn("Cadence", lookup(PORTFOLIO, "rule", PORTFOLIO, "name", "{key}", '""'), "text"),
+            *(GridColumn(f"{m:%b %Y}", _meetings_in_month(i), "int") for i, m in enumerate(r.months)),
+        ),
+        [
+            (c.name, c.name, [c.vcio, plan.rule, *r.schedule[i]])
+            for i, (c, plan) in enumerate(zip(book.clients, r.clients, strict=True))
+        ],
+        title="Planned client meetings by month (spread evenly from the first month)",
+        total_label="Meetings in the month",
+    )
+    clock = tuple((c, getattr(r, c.key)) for c in CLOCK)
+    return Book(
+        kind=KIND_NAME,
+        schema_version=SCHEMA_VERSION,
+        title="vCIO playbook",
+        sheets=(
+            Sheet("Summary", tuple(summary_blocks)),
+            *vcio_sheets,
+            Sheet("Portfolio", (Table(PORTFOLIO, rows(book.clients, r.clients)),)),
+            Sheet(
+                "Cadence",
+                (
+                    Table(CADENCE, rows(book.cadence)),
+                    Cells(
+                        tuple((c, getattr(book.yearly, c.key.split(".")[1])) for c in YEARLY),
+                        "Yearly counts per client",
+                    ),
+                ),
+            ),
+            Sheet("Schedule", (schedule,)),
+            Sheet(
+                "Settings",
+                (
+                    Title("Playbook settings"),
+                    Cells(tuple((c, _setting(book, c.key)) for c in SETTINGS), "Year and capacity"),
+                    Cells(clock, "Where the year stands"),
+                ),
+                landscape=False,
+            ),
+        ),
+    )
+
+
+def _meetings_in_month(index: int) -> str:
+    """ceil((i+1)·n/12) − ceil(i·n/12) for this client's n meetings a year (calc's rule)."""
+    n = lookup(PORTFOLIO, "meetings_year", PORTFOLIO, "name", "{key}", "0")
+    return f"-INT(-{index + 1}*{n}/12)+INT(-{index}*{n}/12)"
+
+
+def _setting(book: PlaybookBook, dotted: str) -> object:
+    group, name = dotted.split(".")
+    return getattr(getattr(book, group), name)
+
+
+def check(book: PlaybookBook) -> list[Problem]:
+    return calc.check(book)
+
+
+KIND = Kind(
+    KIND_NAME,
+    SCHEMA_VERSION,
+    "vCIO playbook: objectives from the portfolio, monthly actuals, roll-up",
+    PlaybookBook,
+    SCHEMA,
+    build,
+    check,
+)
