@@ -9,6 +9,8 @@ from pathlib import Path
 
 import openpyxl
 
+from xl_engage.templates import SAMPLE_MSP
+
 EXE = str(Path(sys.executable).parent / "xl-engage")
 
 
@@ -173,3 +175,43 @@ def test_raci_blank_and_template(tmp_path: Path) -> None:
     assert run("raci", "--client", "Acme", "--maturity", "3", "--out", str(full)).returncode == 0
     result = run("check", str(full))
     assert result.returncode == 0 and "valid raci workbook" in result.stdout
+
+
+def test_playbook_new_then_rebuilt_for_a_changed_portfolio(tmp_path: Path) -> None:
+
+    first = tmp_path / "playbook.xlsx"
+    portfolio = str(SAMPLE_MSP / "portfolio.csv")
+    result = run("playbook", "--portfolio", portfolio, "--year", "2025", "--as-of", "2025-03-31", "--out", str(first))
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(run("check", "--json", str(first)).stdout)
+    assert doc["kind"] == "playbook" and doc["model"]["year"]["as_of"] == "2025-03-31"
+    wb = openpyxl.load_workbook(first)
+    ws = wb["Marcus Lee"]
+    (ref,) = [t.ref for t in ws.tables.values()]
+    header_row = int(ref.split(":")[0][1:])
+    ws.cell(header_row + 2, 2, 44)  # February touches
+    wb.save(first)
+    changed = tmp_path / "new.csv"
+    changed.write_text("Client,MRR,Complexity,vCIO\nNorthwind Clinic,6500,3,Dana Whitfield\n")
+    second = tmp_path / "rebuilt.xlsx"
+    result = run("playbook", "--from", str(first), "--portfolio", str(changed), "--out", str(second))
+    assert result.returncode == 0, result.stderr
+    assert "'Marcus Lee' has no clients" in result.stderr  # a warning; his sheet and counts stay
+    doc = json.loads(run("check", "--json", str(second)).stdout)
+    typed = [a for a in doc["model"]["actuals"] if a["touches"] is not None]
+    assert [(a["vcio"], a["month"], a["touches"]) for a in typed] == [("Marcus Lee", "2025-02-01", 44)]
+    assert [c["name"] for c in doc["model"]["clients"]] == ["Northwind Clinic"]
+
+
+def test_playbook_bad_inputs_exit_1_and_write_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "p.csv"
+    bad.write_text("Client,MRR,Complexity\nA,3000,5\n")
+    out = tmp_path / "p.xlsx"
+    result = run("playbook", "--portfolio", str(bad), "--year", "2025", "--out", str(out))
+    assert result.returncode == 1
+    assert "p.csv:1 (Client): table 'Portfolio' has no column 'vCIO'" in result.stderr
+    assert not out.exists()
+    result = run("playbook", "--out", str(out))
+    assert result.returncode == 1 and "--portfolio" in result.stderr
+    result = run("playbook", "--portfolio", str(SAMPLE_MSP / "portfolio.csv"), "--as-of", "31/03/2025")
+    assert result.returncode == 1 and "--as-of" in result.stderr

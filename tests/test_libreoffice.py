@@ -202,3 +202,60 @@ def test_raci_edits_that_break_the_rules(tmp_path: Path) -> None:
     edited = _edit_and_compare(tmp_path, "raci", start_matrix("Acme", "template", 2), edit, "raci")
     statuses = [r.status for r in raci_calc.calculate(edited).areas[:3]]
     assert statuses[0] == raci_calc.SEVERAL_A and statuses[1] in (raci_calc.NO_R, raci_calc.NO_A)
+
+
+def _sample_playbook() -> Any:
+    from xl_engage.inputs.playbook import new_playbook
+    from xl_engage.templates import SAMPLE_MSP
+
+    return new_playbook(
+        SAMPLE_MSP / "portfolio.csv",
+        2026,
+        as_of=dt.date(2026, 6, 30),
+        actuals=SAMPLE_MSP / "playbook_actuals.csv",
+    )
+
+
+def test_playbook_recalculates_to_python_values(tmp_path: Path) -> None:
+    """The sample team: objectives, totals, % of objective, on-track and the roll-up."""
+    book = _sample_playbook()
+    empty = book.model_copy(update={"actuals": ()})
+    paths = [
+        build(tmp_path, "playbook", book, "playbook.xlsx"),
+        build(tmp_path, "playbook", empty, "empty.xlsx"),
+    ]
+    outs = recalculate(paths, tmp_path / "lo")
+    counts = [_check(p, o, f"playbook {p.stem}") for p, o in zip(paths, outs, strict=True)]
+    assert counts[0] > 2000
+
+
+def test_playbook_after_typing_actuals_and_changing_the_portfolio(tmp_path: Path) -> None:
+    """A vCIO types counts, moves the as-of month, a client's complexity and a rule change:
+    every live cell follows, as the Python model re-run on the edited file says."""
+    from xl_engage.calc import playbook as playbook_calc
+
+    def table(wb: openpyxl.Workbook, prefix: str) -> tuple[Any, int, dict[str, int]]:
+        for ws in wb.worksheets:
+            for name, ref in ws.tables.items():
+                if name == prefix or name.startswith(prefix + "_"):
+                    c0, r0, c1, _ = openpyxl.utils.cell.range_boundaries(ref)  # type: ignore[attr-defined]
+                    return ws, r0, {ws.cell(r0, c).value: c for c in range(c0, c1 + 1)}
+        raise AssertionError(prefix)
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws, header, cols = table(wb, "Actuals_1")
+        ws.cell(header + 7, cols["Unique Client Touches"], 55)  # July, typed
+        ws.cell(header + 7, cols["# of Client Meetings"], 16)
+        ws.cell(header + 2, cols["Escalated Issues"], None)  # February cleared
+        ((sheet, ref),) = wb.defined_names["AsOf"].destinations
+        wb[sheet][ref.replace("$", "")].value = dt.datetime(2026, 7, 31)  # progress as of July
+        ws, header, cols = table(wb, "Portfolio")
+        ws.cell(header + 2, cols["Complexity"], 9)  # Fabrikam becomes complex
+        ws, header, cols = table(wb, "Cadence")
+        ws.cell(header + 1, cols["Meetings / year"], 12)  # complex clients: monthly meetings
+
+    book = _sample_playbook()
+    edited = _edit_and_compare(tmp_path, "playbook", book, edit, "playbook")
+    r = playbook_calc.calculate(edited)
+    assert r.elapsed == 7
+    assert r.clients[1].rule == "Complex environment" and r.clients[1].meetings_year == 12
