@@ -181,7 +181,9 @@ def test_playbook_new_then_rebuilt_for_a_changed_portfolio(tmp_path: Path) -> No
 
     first = tmp_path / "playbook.xlsx"
     portfolio = str(SAMPLE_MSP / "portfolio.csv")
-    result = run("playbook", "--portfolio", portfolio, "--year", "2025", "--as-of", "2025-03-31", "--out", str(first))
+    result = run(
+        "playbook", "--portfolio", portfolio, "--year", "2025", "--as-of", "2025-03-31", "--out", str(first)
+    )
     assert result.returncode == 0, result.stderr
     doc = json.loads(run("check", "--json", str(first)).stdout)
     assert doc["kind"] == "playbook" and doc["model"]["year"]["as_of"] == "2025-03-31"

@@ -26,8 +26,49 @@ NAMED = [
     ("Alpine Schools", 6000, 100, 60, 6, "Dana Whitfield", 7),
     ("Litware Architects", 2250, 125, 18, 4, "Marcus Lee", 1),
 ]
-FIRST = "Adatum Bellows Cedar Driftwood Elm Falcon Granite Heron Ironwood Juniper Kestrel Lakeside Maple Nimbus Oakridge Pinecrest Quarry Redwood Summit Tidewater Upland Valley Willow Yarrow".split()
-TRADE = "Dental Legal Logistics Clinic CPA Construction Realty Insurance Engineering Veterinary Orthodontics Credit-Union Pharmacy Marine Foods".split()
+FIRST = [
+    "Adatum",
+    "Bellows",
+    "Cedar",
+    "Driftwood",
+    "Elm",
+    "Falcon",
+    "Granite",
+    "Heron",
+    "Ironwood",
+    "Juniper",
+    "Kestrel",
+    "Lakeside",
+    "Maple",
+    "Nimbus",
+    "Oakridge",
+    "Pinecrest",
+    "Quarry",
+    "Redwood",
+    "Summit",
+    "Tidewater",
+    "Upland",
+    "Valley",
+    "Willow",
+    "Yarrow",
+]
+TRADE = [
+    "Dental",
+    "Legal",
+    "Logistics",
+    "Clinic",
+    "CPA",
+    "Construction",
+    "Realty",
+    "Insurance",
+    "Engineering",
+    "Veterinary",
+    "Orthodontics",
+    "Credit-Union",
+    "Pharmacy",
+    "Marine",
+    "Foods",
+]
 TEAM = {"Dana Whitfield": 40, "Marcus Lee": 46, "Priya Raman": 22}
 HEADER = ["Client", "MRR", "AISP", "Users", "Complexity", "vCIO", "Fiscal year start"]
 ACTIVITIES = [
