@@ -35,6 +35,9 @@ EXPECTED_FUNCTIONS = {
     "budget_recurring",
     "raci_check",
     "raci_load",
+    "meeting_cadence",
+    "playbook_weekly_rate",
+    "vcio_capacity",
 }
 
 
@@ -43,9 +46,11 @@ def _fresh_templates() -> Iterator[None]:
     """Each test reads the templates afresh, and leaves no cached copy behind."""
     F.pricing_defaults.cache_clear()
     F.lifecycle_defaults.cache_clear()
+    F.playbook_defaults.cache_clear()
     yield
     F.pricing_defaults.cache_clear()
     F.lifecycle_defaults.cache_clear()
+    F.playbook_defaults.cache_clear()
 
 
 def case(fn: Callable[..., Any], *args: Any, expected: Any, id: str) -> Any:
@@ -947,3 +952,44 @@ def test_raci_functions_agree_with_the_matrix_calculation(matrix: list[list[str 
         # A,R counts each row once: A + R − the A/R rows counted by both
         both = sum(_raci_code(row[parties.index(party)]) == "A/R" for row in matrix)
         assert F.raci_load(block, party) == load.a_count + load.r_count - both
+
+
+def test_built_in_playbook_mirrors_the_shipped_template(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("XL_ENGAGE_TEMPLATES", raising=False)
+    loaded = F.playbook_defaults()
+    assert loaded is not F.BUILT_IN_PLAYBOOK, "the shipped templates/playbook.toml should load"
+    strip = [(r.name, r.min_complexity, r.meetings_per_year, r.touches_per_month) for r in loaded.cadence]
+    assert strip == [
+        (r.name, r.min_complexity, r.meetings_per_year, r.touches_per_month)
+        for r in F.BUILT_IN_PLAYBOOK.cadence
+    ]
+    assert loaded.settings == F.BUILT_IN_PLAYBOOK.settings
+    F.playbook_defaults.cache_clear()
+    monkeypatch.setenv("XL_ENGAGE_TEMPLATES", str(tmp_path / "nowhere"))
+    assert F.playbook_defaults() is F.BUILT_IN_PLAYBOOK
+    assert F.meeting_cadence(1500, 12, 8, "meetings") == 6
+
+
+def test_a_firms_own_cadence_rules_are_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "playbook.toml").write_text(
+        """
+[settings]
+capacity_clients = 30
+[[cadence]]
+name = "Large office"
+min_users = 50
+meetings_per_year = 12
+touches_per_month = 3
+[[cadence]]
+name = "Everyone else"
+meetings_per_year = 4
+touches_per_month = 1
+""",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("XL_ENGAGE_TEMPLATES", str(tmp_path))
+    assert F.meeting_cadence(6500, 52, 3) == "12 meetings a year, 3 touches a month (Large office)"
+    assert F.meeting_cadence(6500, None, 3, "rule") == "Everyone else"  # unknown users count as 0
+    assert F.vcio_capacity(34, 100000) == "Over capacity"  # 34 > 30 × 1.1

@@ -41,7 +41,12 @@ EXPECTED = {
     "BUDGET_RECURRING",
     "RACI_CHECK",
     "RACI_LOAD",
+    "MEETING_CADENCE",
+    "PLAYBOOK_WEEKLY_RATE",
+    "VCIO_CAPACITY",
 }
+CAPACITY = {"OK", "Over capacity", "Under capacity"}
+CADENCE = re.compile(r"\d+ meetings? a year, \d+ touch(es)? a month \(.+\)|Complex environment|Standard")
 STATUSES = {"Overdue", "Due ≤ 90 days", "Due ≤ 180 days", "Due ≤ 365 days", "OK", "Unknown date"}
 RACI_STATUS = re.compile(r"OK|No accountable|No responsible|Several accountable \(([2-9]|[1-9]\d+)\)")
 # VBA keywords: an argument named like one breaks the VBA wrapper "Import Functions" writes.
@@ -191,6 +196,24 @@ RACI_BLOCK = [["TAM", "ISP", "Office"], ["A", "R", None], ["A/R", None, None], [
             (RACI_BLOCK, "Vendor", None),
             F.ERROR_PREFIX + "no party 'Vendor' in the header row of matrix_range",
         ),
+        # DOMAIN.md §5: A ($3,000, 24 users, complexity 5) quarterly + monthly; C every other month
+        ("MEETING_CADENCE", (3000.0, 24.0, 5.0, None), "4 meetings a year, 1 touch a month (Standard)"),
+        ("MEETING_CADENCE", (6500.0, 52.0, 3.0, "touches"), 1),  # B
+        ("MEETING_CADENCE", (1500.0, 12.0, 8.0, "meetings"), 6),  # C
+        ("MEETING_CADENCE", (1500.0, None, 8.0, "Rule"), "Complex environment"),
+        (
+            "MEETING_CADENCE",
+            (1500.0, 12.0, 11.0, None),
+            F.ERROR_PREFIX + "complexity must be from 1 to 10, got 11",
+        ),
+        # (520 − 100) / 42 = 10; ahead of plan: 0
+        ("PLAYBOOK_WEEKLY_RATE", (520.0, 100.0, 42.0), 10.0),
+        ("PLAYBOOK_WEEKLY_RATE", (10.0, 12.0, 5.0), 0.0),
+        ("PLAYBOOK_WEEKLY_RATE", (10.0, None, 0.0), F.ERROR_PREFIX + "weeks_left must be > 0, got 0"),
+        # 46 > 40 × 1.1 clients; 30 clients and $90,000 both below 90 %; 44 clients is within 10 %
+        ("VCIO_CAPACITY", (46.0, 140000.0), "Over capacity"),
+        ("VCIO_CAPACITY", (30.0, 90000.0), "Under capacity"),
+        ("VCIO_CAPACITY", (44.0, 120000.0), "OK"),
     ],
 )
 def test_adapters_worked_examples(
@@ -275,10 +298,13 @@ def test_windows_vba_wrapper_declares_exactly_the_functions(
         "Function BUDGET_RECURRING(amount, start, month, Optional increase)",
         "Function LIFECYCLE_REPLACE_DATE(purchase_date, asset_type, Optional warranty_end)",
         "Function LIFECYCLE_STATUS(replace_date, Optional as_of)",
+        "Function MEETING_CADENCE(mrr, users, complexity, Optional part)",
+        "Function PLAYBOOK_WEEKLY_RATE(objective, done, weeks_left)",
         "Function PRICE_FROM_MARGIN(cost, margin)",
         "Function PRICE_FROM_MARKUP(cost, markup)",
         "Function RACI_CHECK(row_range)",
         "Function RACI_LOAD(matrix_range, party, Optional codes)",
+        "Function VCIO_CAPACITY(clients, mrr)",
         "Function VCIO_CYCLE_MRR(hours_range, cycles_range, Optional rate)",
         "Function VCIO_HOURS(mrr, Optional rate)",
         "Function VCIO_PACKAGE(employees, Optional packages_range, Optional advisory_name)",
@@ -376,6 +402,10 @@ def _valid_excel_value(name: str, value: object) -> bool:
             return value in STATUSES
         if name == "RACI_CHECK":
             return RACI_STATUS.fullmatch(value) is not None
+        if name == "VCIO_CAPACITY":
+            return value in CAPACITY
+        if name == "MEETING_CADENCE":
+            return CADENCE.fullmatch(value) is not None
         return name == "VCIO_PACKAGE" and bool(value.strip())
     return True
 

@@ -153,6 +153,24 @@ def RACI_LOAD(matrix_range: Any, party: Any, codes: Any = None) -> Any:
     return F.raci_load(matrix_range, party, codes)
 
 
+@_udf(F.meeting_cadence)
+def MEETING_CADENCE(mrr: Any, users: Any, complexity: Any, part: Any = None) -> Any:
+    """A client's meeting cadence, first matching rule. =MEETING_CADENCE(1500,12,8,"meetings") → 6."""
+    return F.meeting_cadence(mrr, users, complexity, part)
+
+
+@_udf(F.playbook_weekly_rate)
+def PLAYBOOK_WEEKLY_RATE(objective: Any, done: Any, weeks_left: Any) -> Any:
+    """Left to do per week: (objective − done) / weeks left. =PLAYBOOK_WEEKLY_RATE(520,100,42) → 10."""
+    return F.playbook_weekly_rate(objective, done, weeks_left)
+
+
+@_udf(F.vcio_capacity)
+def VCIO_CAPACITY(clients: Any, mrr: Any) -> Any:
+    """A vCIO's load against capacity (40 clients, $120,000). =VCIO_CAPACITY(46,140000) → "Over capacity"."""
+    return F.vcio_capacity(clients, mrr)
+
+
 REGISTRY: dict[str, Callable[..., Any]] = {
     "VCIO_PRICE": VCIO_PRICE,
     "VCIO_PACKAGE": VCIO_PACKAGE,
@@ -166,6 +184,9 @@ REGISTRY: dict[str, Callable[..., Any]] = {
     "BUDGET_RECURRING": BUDGET_RECURRING,
     "RACI_CHECK": RACI_CHECK,
     "RACI_LOAD": RACI_LOAD,
+    "MEETING_CADENCE": MEETING_CADENCE,
+    "PLAYBOOK_WEEKLY_RATE": PLAYBOOK_WEEKLY_RATE,
+    "VCIO_CAPACITY": VCIO_CAPACITY,
 }
 """Every exported Excel function: Excel name → adapter."""
 
@@ -182,6 +203,9 @@ LIBRARY: dict[str, Callable[..., F.ExcelValue]] = {
     "BUDGET_RECURRING": F.budget_recurring,
     "RACI_CHECK": F.raci_check,
     "RACI_LOAD": F.raci_load,
+    "MEETING_CADENCE": F.meeting_cadence,
+    "PLAYBOOK_WEEKLY_RATE": F.playbook_weekly_rate,
+    "VCIO_CAPACITY": F.vcio_capacity,
 }
 """The library function behind each Excel function."""
 

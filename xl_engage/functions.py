@@ -35,6 +35,9 @@ from typing import TypeAlias
 
 from xl_engage.calc.budget import contract_amount, policy_index, replacement_date
 from xl_engage.calc.budget import status as _status
+from xl_engage.calc.playbook import cadence as _cadence
+from xl_engage.calc.playbook import capacity as _capacity
+from xl_engage.calc.playbook import weekly_rate as _weekly_rate
 from xl_engage.calc.pricing import annual_hours, monthly, recommend
 from xl_engage.calc.pricing import vcio_hours as _vcio_hours
 from xl_engage.calc.pricing import vcio_price as _vcio_price
@@ -44,6 +47,7 @@ from xl_engage.coerce import is_blank, show, to_date, to_int, to_number, to_text
 from xl_engage.issues import XleError
 from xl_engage.models.base import key
 from xl_engage.models.budget import Asset, Contract, PolicyRow
+from xl_engage.models.playbook import CadenceRule, PlaybookSettings
 from xl_engage.models.pricing import Package
 from xl_engage.models.raci import CODES, Area, normalise_code
 from xl_engage.models.roi import RoiSettings, Segment
@@ -57,6 +61,7 @@ __all__ = [
     "ExcelValue",
     "FunctionHelp",
     "LifecycleDefaults",
+    "PlaybookDefaults",
     "PricingDefaults",
     "am_roi",
     "budget_recurring",
@@ -64,11 +69,15 @@ __all__ = [
     "lifecycle_defaults",
     "lifecycle_replace_date",
     "lifecycle_status",
+    "meeting_cadence",
+    "playbook_defaults",
+    "playbook_weekly_rate",
     "price_from_margin",
     "price_from_markup",
     "pricing_defaults",
     "raci_check",
     "raci_load",
+    "vcio_capacity",
     "vcio_cycle_mrr",
     "vcio_hours",
     "vcio_package",
@@ -860,3 +869,108 @@ def raci_load(matrix_range: ExcelInput, party: ExcelInput, codes: ExcelInput = "
         if _holds(area, name) & wanted:
             count += 1
     return count
+
+
+@dataclass(frozen=True)
+class PlaybookDefaults:
+    """The cadence rules and capacity the playbook functions apply."""
+
+    cadence: tuple[CadenceRule, ...]
+    settings: PlaybookSettings
+    source: str = "built-in defaults"
+
+
+BUILT_IN_PLAYBOOK = PlaybookDefaults(
+    cadence=(
+        CadenceRule(name="Complex environment", min_complexity=7, meetings_per_year=6, touches_per_month=2),
+        CadenceRule(name="Standard", meetings_per_year=4, touches_per_month=1),
+    ),
+    settings=PlaybookSettings(),
+)
+"""DOMAIN.md §5, used when ``playbook.toml`` cannot be read."""
+
+
+@functools.lru_cache(maxsize=1)
+def playbook_defaults() -> PlaybookDefaults:
+    """Cadence rules and capacity from the firm's ``playbook.toml``, read once.
+
+    Honours ``$XL_ENGAGE_TEMPLATES``; falls back to :data:`BUILT_IN_PLAYBOOK` if the file is
+    missing or invalid. Call ``playbook_defaults.cache_clear()`` after editing the file.
+    """
+    from xl_engage.inputs.playbook import load_rules
+    from xl_engage.templates import templates_dir
+
+    try:
+        rules = load_rules()
+    except (XleError, OSError, ValueError):
+        return BUILT_IN_PLAYBOOK
+    return PlaybookDefaults(rules.cadence, rules.settings, str(templates_dir() / "playbook.toml"))
+
+
+_CADENCE_PARTS = ("meetings", "touches", "rule")
+
+
+@excel_function(
+    mrr="The client's monthly recurring revenue in dollars, e.g. 3000.",
+    users="The client's number of users (whole number); blank = unknown, counted as 0.",
+    complexity="The client's complexity, a whole number from 1 (simple) to 10.",
+    part='What to return: "meetings" (a year), "touches" (a month), "rule" (its name); '
+    "blank = all three as text.",
+)
+def meeting_cadence(
+    mrr: ExcelInput, users: ExcelInput, complexity: ExcelInput, part: ExcelInput = None
+) -> str | int:
+    """The meeting cadence of a client from the first cadence rule it matches (``playbook.toml``).
+
+    ``=MEETING_CADENCE(3000, 24, 5)`` → "4 meetings a year, 1 touch a month (Standard)";
+    ``=MEETING_CADENCE(1500, 12, 8, "meetings")`` → 6 (every other month).
+    """
+    money = _at_least_zero("mrr", mrr)
+    count = None if is_blank(_single("users", users)) else _count("users", users)
+    level = _count("complexity", complexity)
+    if not 1 <= level <= 10:
+        raise ArgumentError(f"complexity must be from 1 to 10, got {level}")
+    what = None if is_blank(_single("part", part)) else key(_text("part", part))
+    if what is not None and what not in _CADENCE_PARTS:
+        raise ArgumentError(f"part must be one of {', '.join(_CADENCE_PARTS)} or blank, got {what!r}")
+    found = _cadence(money, count, level, playbook_defaults().cadence)
+    if found is None:
+        raise ArgumentError("no cadence rule matches; add a rule without bounds to playbook.toml")
+    if what == "meetings":
+        return found.meetings_per_year
+    if what == "touches":
+        return found.touches_per_month
+    if what == "rule":
+        return found.rule
+    touches = "touch" if found.touches_per_month == 1 else "touches"
+    meetings = "meeting" if found.meetings_per_year == 1 else "meetings"
+    per_year, per_month = found.meetings_per_year, found.touches_per_month
+    return f"{per_year} {meetings} a year, {per_month} {touches} a month ({found.rule})"
+
+
+@excel_function(
+    objective="The annual objective of an activity (a count), e.g. 520 unique touches.",
+    done="How many are done so far; blank = 0.",
+    weeks_left="Working weeks left in the year, above 0.",
+)
+def playbook_weekly_rate(objective: ExcelInput, done: ExcelInput, weeks_left: ExcelInput) -> Decimal:
+    """Still to do each remaining week: (objective − done) / weeks left, never below 0.
+
+    ``=PLAYBOOK_WEEKLY_RATE(520, 100, 42)`` → 10; ahead of plan gives 0.
+    """
+    goal = _at_least_zero("objective", objective)
+    so_far = Decimal(0) if is_blank(_single("done", done)) else _at_least_zero("done", done)
+    return _weekly_rate(goal, so_far, _above_zero("weeks_left", weeks_left))
+
+
+@excel_function(
+    clients="How many clients the vCIO handles (whole number).",
+    mrr="Those clients' total monthly recurring revenue in dollars.",
+)
+def vcio_capacity(clients: ExcelInput, mrr: ExcelInput) -> str:
+    """A vCIO's load against the reference capacity (``playbook.toml``: 40 clients, $120,000 MRR, ±10 %).
+
+    "Over capacity" when clients or MRR exceed it by more than the tolerance, "Under capacity"
+    when both fall short by more than it, else "OK". ``=VCIO_CAPACITY(46, 140000)`` → "Over capacity".
+    """
+    return _capacity(_count("clients", clients), _at_least_zero("mrr", mrr), playbook_defaults().settings)
