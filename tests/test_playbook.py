@@ -409,3 +409,16 @@ def test_typed_counts_survive_a_rebuild_for_a_changed_portfolio(tmp_path: Path, 
     }
     want = {(vcio, month, ACTIVITIES[activity][0]): value for vcio, month, activity, value in typing}
     assert got == want
+
+
+@pytest.mark.parametrize(
+    ("first_month", "fiscal_start", "due"),
+    [
+        (1, 1, dt.date(2025, 12, 1)),  # January fiscal year: present the budget in December
+        (1, 7, dt.date(2025, 6, 1)),  # July fiscal year: June
+        (4, 4, dt.date(2026, 3, 1)),  # playbook year April 2025 – March 2026: March 2026
+        (4, 1, dt.date(2025, 12, 1)),
+    ],
+)
+def test_budget_due_the_month_before_the_fiscal_year(first_month: int, fiscal_start: int, due: dt.date) -> None:
+    assert calc.budget_month(year_of(2025, first_month, dt.date(2025, 5, 1)), fiscal_start) == due

@@ -355,7 +355,7 @@ class _SheetWriter:
             r = last + 1
             self.ws.write_string(r, 0, block.total_label, self.r.fmt.get("text", "label"))
             for j, col in enumerate(block.columns, start=1):
-                if col.kind == "text":
+                if col.kind in ("text", "date", "month"):  # no total of names or dates
                     continue
                 total = sum(
                     (v for _, _, vs in block.rows if isinstance(v := vs[j - 1], Decimal | int)), Decimal(0)

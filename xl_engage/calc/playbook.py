@@ -110,6 +110,14 @@ def meetings_in_month(meetings_per_year: int, index: int) -> int:
     return -((-(index + 1) * n) // 12) + ((-index * n) // 12)
 
 
+def budget_month(year: PlaybookYear, fiscal_year_start_month: int) -> dt.date:
+    """The month within the playbook year before the client's fiscal year starts: when its
+    budget for the coming fiscal year should be presented."""
+    due = (fiscal_year_start_month - 2) % 12 + 1
+    offset = (due - year.first_month.month) % 12
+    return add_months(year.first_month, offset)
+
+
 def weekly_rate(objective: Decimal | int, done: Decimal | int = 0, weeks_left: Decimal | int = 48) -> Decimal:
     """What is left to do per remaining week (never negative)."""
     if weeks_left <= 0:
@@ -190,6 +198,7 @@ class PlaybookResult:
     team_mrr: Decimal
     team_capacity: str
     schedule: list[list[int]] = field(default_factory=list)
+    budget_due: list[dt.date] = field(default_factory=list)
 
 
 def _progress(
@@ -273,6 +282,7 @@ def calculate(book: PlaybookBook) -> PlaybookResult:
         team_mrr=mrr,
         team_capacity=capacity(Decimal(len(book.clients)) / n, mrr / n, book.settings),
         schedule=[[meetings_in_month(p.meetings_year, i) for i in range(12)] for p in plans],
+        budget_due=[budget_month(book.year, c.fiscal_year_start_month) for c in book.clients],
     )
 
 

@@ -489,13 +489,15 @@ def build(book: PlaybookBook) -> Book:
         (
             GridColumn("vCIO", lookup(PORTFOLIO, "vcio", PORTFOLIO, "name", "{key}", '""'), "text"),
             GridColumn("Cadence", lookup(PORTFOLIO, "rule", PORTFOLIO, "name", "{key}", '""'), "text"),
+            GridColumn("Budget due", _budget_due(), "month"),
             *(GridColumn(f"{m:%b %Y}", _meetings_in_month(i), "int") for i, m in enumerate(r.months)),
         ),
         [
-            (c.name, c.name, [c.vcio, plan.rule, *r.schedule[i]])
+            (c.name, c.name, [c.vcio, plan.rule, r.budget_due[i], *r.schedule[i]])
             for i, (c, plan) in enumerate(zip(book.clients, r.clients, strict=True))
         ],
-        title="Planned client meetings by month (spread evenly from the first month)",
+        title="Planned client meetings by month (spread evenly from the first month); each budget is "
+        "due the month before the client's fiscal year starts",
         total_label="Meetings in the month",
     )
     clock = tuple((c, getattr(r, c.key)) for c in CLOCK)
@@ -529,6 +531,13 @@ def build(book: PlaybookBook) -> Book:
             ),
         ),
     )
+
+
+def _budget_due() -> str:
+    """The month before the client's fiscal year starts, within the playbook year."""
+    fy = lookup(PORTFOLIO, "fiscal_year_start_month", PORTFOLIO, "name", "{key}", "1")
+    offset = f"MOD(MOD(({fy})-2,12)+1-MONTH(FirstMonth),12)"
+    return f"DATE(YEAR(FirstMonth),MONTH(FirstMonth)+{offset},1)"
 
 
 def _meetings_in_month(index: int) -> str:
