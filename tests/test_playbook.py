@@ -420,5 +420,28 @@ def test_typed_counts_survive_a_rebuild_for_a_changed_portfolio(tmp_path: Path, 
         (4, 1, dt.date(2025, 12, 1)),
     ],
 )
-def test_budget_due_the_month_before_the_fiscal_year(first_month: int, fiscal_start: int, due: dt.date) -> None:
+def test_budget_due_the_month_before_the_fiscal_year(
+    first_month: int, fiscal_start: int, due: dt.date
+) -> None:
     assert calc.budget_month(year_of(2025, first_month, dt.date(2025, 5, 1)), fiscal_start) == due
+
+
+def test_portfolio_from_an_xlsx_export(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Export"
+    ws.append(["Company", "Monthly recurring revenue", "Seats", "Complexity (1-10)", "Assigned vCIO"])
+    ws.append(["Contoso", 1500, 12, 8, "Dana"])
+    ws.append(["Fabrikam", "$3,000.00", 24, 12, "Dana"])
+    path = tmp_path / "portfolio.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as err:
+        load_portfolio(path)
+    assert [str(i) for i in err.value.issues] == ["portfolio.xlsx:Export!D3: Complexity must be ≤ 10, got 12"]
+    ws["D3"] = 5
+    wb.save(path)
+    clients = load_portfolio(path)
+    assert [(c.name, c.mrr, c.users) for c in clients] == [
+        ("Contoso", D(1500), 12),
+        ("Fabrikam", D(3000), 24),
+    ]

@@ -12,16 +12,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import python_calamine
-
-from xl_engage.a1 import col_letters
 from xl_engage.calc import budget as calc
-from xl_engage.inputs.files import exact_numbers, read_csv_table, validate_document, validate_rows
+from xl_engage.inputs.files import exact_numbers, read_table_file, validate_document, validate_rows
 from xl_engage.issues import InputError, Issue, errors
 from xl_engage.kinds.budget import ASSETS
 from xl_engage.models.base import Frozen, key
 from xl_engage.models.budget import Asset, BudgetBook, Contract, Initiative, Line, PolicyRow, Profile
-from xl_engage.tabular import TableRead, read_table
+from xl_engage.tabular import TableRead
 from xl_engage.templates import load_toml, templates_dir
 from xl_engage.validate import locate_problems
 
@@ -37,24 +34,7 @@ def load_policy(templates: Path | str | None = None) -> tuple[PolicyRow, ...]:
 
 def read_inventory_table(path: Path) -> TableRead:
     """The inventory's rows (first sheet of an .xlsx, or a CSV), located by file and row."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return read_csv_table(path, ASSETS)
-    if suffix not in (".xlsx", ".xlsm", ".xls", ".ods"):
-        raise InputError([Issue(str(path), "an inventory must be a .csv or .xlsx file")])
-    try:
-        if path.stat().st_size == 0:
-            raise InputError([Issue(str(path), "the file is empty")])
-        book = python_calamine.load_workbook(str(path))
-        sheet = book.sheet_names[0]
-        grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except InputError:
-        raise
-    except Exception as exc:  # calamine raises many types for a damaged or foreign file
-        raise InputError([Issue(str(path), f"cannot be read as a workbook ({exc})")]) from None
-    if not grid:
-        raise InputError([Issue(str(path), "the inventory sheet is empty")])
-    return read_table(ASSETS, grid, 0, lambda r, c: f"{path.name}:{sheet}!{col_letters(c)}{r + 1}")
+    return read_table_file(path, ASSETS, "an inventory")
 
 
 def merge_duplicates(read: TableRead, source: str) -> list[Issue]:

@@ -1,4 +1,4 @@
-"""Input files: CSV tables and TOML documents, every problem located in the file."""
+"""Input files: CSV and workbook tables, TOML documents; every problem located in the file."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import io
 from pathlib import Path
 from typing import Any, TypeVar
 
+import python_calamine
 from pydantic import BaseModel, ValidationError, create_model
 
+from xl_engage.a1 import col_letters
 from xl_engage.issues import InputError, Issue
 from xl_engage.layout import TableSpec
 from xl_engage.models.base import Frozen
@@ -48,6 +50,34 @@ def read_csv_table(path: Path, spec: TableSpec) -> TableRead:
         return f"{path.name}:{r + 1} ({column})"
 
     return read_table(spec, grid, 0, locate)
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def read_table_file(path: Path, spec: TableSpec, what: str) -> TableRead:
+    """A table exported as CSV, or on the first sheet of a workbook (.xlsx and friends),
+    read against ``spec``; issues name the file and row (``inventory.xlsx:Sheet1!C7``)."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv_table(path, spec)
+    if suffix not in WORKBOOK_SUFFIXES:
+        raise InputError([Issue(str(path), f"{what} must be a .csv or .xlsx file")])
+    try:
+        if path.stat().st_size == 0:
+            raise InputError([Issue(str(path), "the file is empty")])
+        book = python_calamine.load_workbook(str(path))
+        sheet = book.sheet_names[0]
+        grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except InputError:
+        raise
+    except OSError as exc:
+        raise InputError([Issue(str(path), f"cannot be read: {exc.strerror or exc}")]) from None
+    except Exception as exc:  # calamine raises many types for a damaged or foreign file
+        raise InputError([Issue(str(path), f"cannot be read as a workbook ({exc})")]) from None
+    if not grid:
+        raise InputError([Issue(str(path), "the first sheet is empty")])
+    return read_table(spec, grid, 0, lambda r, c: f"{path.name}:{sheet}!{col_letters(c)}{r + 1}")
 
 
 def located(loc: tuple[Any, ...]) -> str:

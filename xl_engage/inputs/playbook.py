@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from xl_engage.inputs.files import exact_numbers, read_csv_table, validate_document, validate_rows
+from xl_engage.inputs.files import exact_numbers, read_table_file, validate_document, validate_rows
 from xl_engage.issues import InputError, Issue
 from xl_engage.kinds.playbook import ACTUALS, PORTFOLIO
 from xl_engage.models.base import Frozen, duplicates, key
@@ -40,7 +40,7 @@ def load_rules(templates: Path | str | None = None) -> Rules:
 
 def load_portfolio(path: Path) -> tuple[PortfolioClient, ...]:
     """Clients from a CSV/XLSX export; every problem named by line and column."""
-    got = read_csv_table(path, PORTFOLIO)
+    got = read_table_file(path, PORTFOLIO, "a portfolio")
     clients, problems = validate_rows(got, "clients", PortfolioClient, path.name)
     if not problems:
         names = [c.name for c in clients]
@@ -78,7 +78,7 @@ def year_of(year: int, first_month: int = 1, as_of: dt.date | None = None) -> Pl
 
 def load_actuals(path: Path) -> tuple[MonthActuals, ...]:
     """Monthly counts from a CSV/XLSX (typed elsewhere, or exported from a PSA)."""
-    got = read_csv_table(path, ACTUALS)
+    got = read_table_file(path, ACTUALS, "an actuals file")
     rows, problems = validate_rows(got, "actuals", MonthActuals, path.name)
     if problems:
         raise InputError(problems)
