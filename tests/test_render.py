@@ -32,3 +32,16 @@ def test_caching_worksheet_writes_what_stock_xlsxwriter_writes(
     stock = build(tmp_path, kind, model, "stock.xlsx")
     assert _parts(fast) == _parts(stock)
     assert len(_parts(fast)) > 10
+
+
+def test_a_formula_excel_would_refuse_is_refused_at_write_time(tmp_path: Path) -> None:
+    from xl_engage.layout import Book, Grid, GridColumn, Sheet
+    from xl_engage.render import MAX_FORMULA, render
+
+    too_long = "+".join(["1"] * (MAX_FORMULA // 2 + 1))
+    grid = Grid("G", "x", (GridColumn("c", too_long, "int"),), [(1, "a", [0])])
+    book = Book("roi", 1, "t", (Sheet("S", (grid,)),))
+    target = tmp_path / "t.xlsx"
+    with pytest.raises(ValueError, match="exceeds Excel's 8,192"):
+        render(book, target)
+    assert not target.exists()  # nothing half-written

@@ -30,6 +30,8 @@ from xl_engage.branding import Branding
 from xl_engage.layout import Book, Cells, Chart, Column, Grid, Sheet, Table, Title, ValueKind, constant
 
 METADATA_SHEET = "_xle"
+MAX_FORMULA = 8192
+"""Excel refuses to open a workbook with a longer formula; better to fail at write time."""
 
 NUMBER_FORMATS: dict[str, str] = {
     "money": "#,##0.00_);[Red](#,##0.00)",
@@ -65,6 +67,8 @@ class CachingWorksheet(Worksheet):
         key = (formula, expand_future_functions)
         prepared = cache.get(key)
         if prepared is None:
+            if len(formula) > MAX_FORMULA:
+                raise ValueError(f"a formula of {len(formula):,} characters exceeds Excel's {MAX_FORMULA:,}")
             prepared = cache[key] = super()._prepare_formula(formula, expand_future_functions)
         return prepared
 
@@ -322,7 +326,7 @@ class _SheetWriter:
         self.ws.set_row(header_row, 30)
         for j, text in enumerate([block.label_header, *(c.header for c in block.columns)]):
             self.ws.write_string(header_row, j, text, head)
-        row_of = {key: header_row + 1 + i for i, (key, _, _) in enumerate(block.rows)}
+        row_of = {str(key): header_row + 1 + i for i, (key, _, _) in enumerate(block.rows)}
         for i, (key, label, values) in enumerate(block.rows):
             r = header_row + 1 + i
             write_value(self.ws, r, 0, label, "text", self.r.fmt.get("text", "label"))
@@ -406,14 +410,15 @@ def _default_width(col: Column) -> float:
 _ROW_REF = re.compile(r"\{row:([^}]+)\}")
 
 
-def _row_refs(template: str, row_of: Mapping[Any, int], col: int) -> str:
+def _row_refs(template: str, row_of: Mapping[str, int], col: int) -> str:
     """Replace ``{row:KEY}`` with this column's cell in the grid row whose key is KEY."""
-    by_text = {str(k): r for k, r in row_of.items()}
+    if "{row:" not in template:
+        return template
 
     def cell_of(match: re.Match[str]) -> str:
-        if match.group(1) not in by_text:
+        if match.group(1) not in row_of:
             raise ValueError(f"grid formula refers to an unknown row {match.group(1)!r}")
-        return cell(by_text[match.group(1)], col)
+        return cell(row_of[match.group(1)], col)
 
     return _ROW_REF.sub(cell_of, template)
 

@@ -36,6 +36,9 @@ from xl_engage.models.playbook import (
 OVER, UNDER, OK = "Over capacity", "Under capacity", "OK"
 ON_TRACK, BEHIND = "On track", "Behind"
 NO_RULE = "No rule"
+MAX_TEAM = 60
+"""vCIOs in one workbook: the roll-up adds every vCIO's table in one formula, and Excel
+allows 8,192 characters in a formula. A larger firm builds one workbook per team."""
 ALL_VCIOS = "All vCIOs"
 
 
@@ -385,6 +388,13 @@ def check(book: PlaybookBook, today: dt.date | None = None) -> list[Problem]:
         out.append(Problem(("clients",), "the portfolio has no clients"))
     if not book.cadence:
         out.append(Problem(("cadence",), "there are no cadence rules"))
+    if len(book.team) > MAX_TEAM:
+        out.append(
+            Problem(
+                ("team",),
+                f"{len(book.team)} vCIOs: one playbook holds at most {MAX_TEAM}; build one per team",
+            )
+        )
     out += _duplicates(book) + _rule_bounds(book) + _clients(book) + _actuals(book, today or dt.date.today())
     with_clients = {key(c.vcio) for c in book.clients}
     out += [

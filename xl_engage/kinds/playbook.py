@@ -392,7 +392,7 @@ def sheet_names(team: Sequence[str]) -> list[str]:
 
 def table_suffix(index: int, name: str) -> str:
     """``3_DanaWhitfield``: a valid table-name tail, unique by the vCIO's position."""
-    return f"{index + 1}_{re.sub(r'[^A-Za-z0-9]', '', name)[:40]}"
+    return f"{index + 1}_{re.sub(r'[^A-Za-z0-9]', '', name)[:12]}"
 
 
 def _actual_rows(book: PlaybookBook, vcio: str) -> list[dict[str, object]]:
@@ -485,15 +485,16 @@ def build(book: PlaybookBook) -> Book:
 
     schedule = Grid(
         "Schedule",
-        "Client",
+        "#",
         (
-            GridColumn("vCIO", lookup(PORTFOLIO, "vcio", PORTFOLIO, "name", "{key}", '""'), "text"),
-            GridColumn("Cadence", lookup(PORTFOLIO, "rule", PORTFOLIO, "name", "{key}", '""'), "text"),
+            GridColumn("Client", _nth("name"), "text"),
+            GridColumn("vCIO", _nth("vcio"), "text"),
+            GridColumn("Cadence", _nth("rule"), "text"),
             GridColumn("Budget due", _budget_due(), "month"),
             *(GridColumn(f"{m:%b %Y}", _meetings_in_month(i), "int") for i, m in enumerate(r.months)),
         ),
         [
-            (c.name, c.name, [c.vcio, plan.rule, r.budget_due[i], *r.schedule[i]])
+            (i + 1, str(i + 1), [c.name, c.vcio, plan.rule, r.budget_due[i], *r.schedule[i]])
             for i, (c, plan) in enumerate(zip(book.clients, r.clients, strict=True))
         ],
         title="Planned client meetings by month (spread evenly from the first month); each budget is "
@@ -533,16 +534,22 @@ def build(book: PlaybookBook) -> Book:
     )
 
 
+def _nth(key_: str) -> str:
+    """The Portfolio's row ``{key}`` (the schedule follows the portfolio's order, so a sorted
+    portfolio re-sorts the schedule; a position costs nothing to look up)."""
+    return f"INDEX({col(PORTFOLIO, key_)},{{key}})"
+
+
 def _budget_due() -> str:
     """The month before the client's fiscal year starts, within the playbook year."""
-    fy = lookup(PORTFOLIO, "fiscal_year_start_month", PORTFOLIO, "name", "{key}", "1")
+    fy = f"MAX(1,N({_nth('fiscal_year_start_month')}))"
     offset = f"MOD(MOD(({fy})-2,12)+1-MONTH(FirstMonth),12)"
     return f"DATE(YEAR(FirstMonth),MONTH(FirstMonth)+{offset},1)"
 
 
 def _meetings_in_month(index: int) -> str:
     """ceil((i+1)·n/12) − ceil(i·n/12) for this client's n meetings a year (calc's rule)."""
-    n = lookup(PORTFOLIO, "meetings_year", PORTFOLIO, "name", "{key}", "0")
+    n = _nth("meetings_year")
     return f"-INT(-{index + 1}*{n}/12)+INT(-{index}*{n}/12)"
 
 
