@@ -21,7 +21,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_help_lists_every_command() -> None:
     result = run("--help")
     assert result.returncode == 0
-    for command in ("pricing", "roi", "budget", "raci", "playbook", "check", "demo"):
+    for command in ("pricing", "roi", "budget", "raci", "playbook", "reconcile", "check", "demo"):
         assert command in result.stdout
 
 
@@ -38,6 +38,7 @@ def test_demo_builds_every_workbook_and_each_checks_valid(tmp_path: Path) -> Non
         "raci-contoso-dental.xlsx",
         "raci-harbor-logistics.xlsx",
         "raci-tailspin-manufacturing.xlsx",
+        "reconcile-harbor-logistics.xlsx",
         "vcio-playbook.xlsx",
         "vcio-pricing.xlsx",
     ]

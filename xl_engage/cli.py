@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,8 +15,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from xl_engage import __version__
 from xl_engage.build import model_from_workbook, write_workbook
-from xl_engage.issues import InputError, NotAWorkbookError, XleError
+from xl_engage.issues import InputError, Issue, NotAWorkbookError, XleError
 from xl_engage.templates import SAMPLE_MSP
+
+if TYPE_CHECKING:
+    from xl_engage.inputs.reconcile import Ledger
 
 app = typer.Typer(
     help="Excel workbooks for MSP client engagement: vCIO pricing, account-management ROI, "
@@ -328,6 +331,100 @@ def playbook(
     _run(act)
 
 
+@app.command()
+def reconcile(
+    out_path: OutOpt = Path("out/reconciliation.xlsx"),
+    budget: Annotated[
+        Path | None, typer.Option(help="The client's budget workbook (made by xl-engage budget).")
+    ] = None,
+    actuals: Annotated[
+        Path | None,
+        typer.Option(
+            help="Ledger or card export (CSV/XLSX): date, payee, description, amount or debit/credit."
+        ),
+    ] = None,
+    from_workbook: Annotated[
+        Path | None,
+        typer.Option(
+            "--from", help="Carry on from a reconciliation: its rules and your assignments are kept."
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="Month to date is this date's month (YYYY-MM-DD, default today).")
+    ] = None,
+    fiscal_year: Annotated[
+        str | None,
+        typer.Option(help="First month of the fiscal year to reconcile (default: the one holding --as-of)."),
+    ] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option(
+            help="The client's own mapping rules (CSV/XLSX: Field, Pattern, Category, Budget line), "
+            "applied before the defaults."
+        ),
+    ] = None,
+    spend_negative: Annotated[
+        bool,
+        typer.Option(
+            "--spend-negative", help="The Amount column shows money out as negative (bank-statement style)."
+        ),
+    ] = False,
+    templates: TemplatesOpt = None,
+) -> None:
+    """Reconcile a budget with actual spend: variance by category, month, quarter and line."""
+    from xl_engage.inputs.reconcile import (
+        carry_forward,
+        load_ledger,
+        load_rules_file,
+        load_template,
+        new_reconciliation,
+    )
+    from xl_engage.models.budget import BudgetBook
+    from xl_engage.models.reconcile import ReconBook
+
+    def act() -> None:
+        when = _date_option("--as-of", as_of)
+        printed: list[Issue] = []
+        if from_workbook is not None:
+            last = model_from_workbook(from_workbook, "reconcile")
+            assert isinstance(last, ReconBook)
+            model, notes = last, []
+            if actuals is not None:
+                ledger = load_ledger(actuals, last.settings.currency, spend_negative)
+                printed = _print_ledger(actuals, ledger)
+                model, notes = carry_forward(last, ledger, when)
+            elif when is not None:
+                model = last.model_copy(update={"settings": last.settings.model_copy(update={"as_of": when})})
+        else:
+            if budget is None or actuals is None:
+                raise XleError(
+                    "give --budget (a budget workbook) and --actuals (a ledger), or --from a reconciliation"
+                )
+            book = model_from_workbook(budget, "budget")
+            assert isinstance(book, BudgetBook)
+            ledger = load_ledger(actuals, load_template(templates).settings.currency, spend_negative)
+            printed = _print_ledger(actuals, ledger)
+            first = _date_option("--fiscal-year", fiscal_year)
+            client_rules = load_rules_file(rules) if rules else ()
+            model, notes = new_reconciliation(
+                book, ledger, when or dt.date.today(), templates, first, client_rules
+            )
+        for note in notes:
+            err.print(note, markup=False, highlight=False)
+        source = (actuals or from_workbook or out_path).name
+        _write_checked("reconcile", model, out_path, source, frozenset(i.message for i in printed))
+
+    _run(act)
+
+
+def _print_ledger(path: Path, ledger: Ledger) -> list[Issue]:
+    """Say what was read, then the ledger's warnings at their lines."""
+    out.print(f"{path.name}: {ledger.count:,} transaction(s), total {ledger.total:,.2f}")
+    for issue in ledger.warnings:
+        err.print(str(issue), markup=False, highlight=False)
+    return list(ledger.warnings)
+
+
 def _date_option(name: str, text: str | None) -> dt.date | None:
     """A date typed on the command line, or None."""
     if text is None:
@@ -338,8 +435,11 @@ def _date_option(name: str, text: str | None) -> dt.date | None:
         raise XleError(f"{name}: expected a date like 2027-03-31, got {text!r}") from None
 
 
-def _write_checked(kind_name: str, model: object, path: Path, source: str) -> None:
-    """Write the workbook unless the kind's checks find errors; print the warnings."""
+def _write_checked(
+    kind_name: str, model: object, path: Path, source: str, already: frozenset[str] = frozenset()
+) -> None:
+    """Write the workbook unless the kind's checks find errors; print the warnings not
+    ``already`` printed."""
     from pydantic import BaseModel
 
     from xl_engage.issues import Issue
@@ -352,7 +452,8 @@ def _write_checked(kind_name: str, model: object, path: Path, source: str) -> No
     if any(i.severity == "error" for i in located):
         raise InputError(located)
     for issue in located:
-        err.print(str(issue), markup=False, highlight=False)
+        if issue.message not in already:  # said once, where the input file located it
+            err.print(str(issue), markup=False, highlight=False)
     write_workbook(kind_name, model, path)
     out.print(f"wrote {path}")
 
@@ -456,6 +557,20 @@ def demo(
         write_workbook("playbook", book, out_dir / "vcio-playbook.xlsx")
 
     jobs.append(("vcio-playbook.xlsx", playbook_job))
+
+    def reconcile_job() -> None:
+        from xl_engage.inputs.reconcile import load_ledger, load_rules_file, load_template, new_reconciliation
+
+        budget = model_from_workbook(out_dir / "budget-harbor-logistics.xlsx", "budget")
+        folder = SAMPLE_MSP / "reconcile"
+        ledger = load_ledger(
+            folder / "harbor-logistics-ledger.csv", load_template(templates).settings.currency
+        )
+        rules = load_rules_file(folder / "harbor-logistics-rules.csv")
+        book, _ = new_reconciliation(budget, ledger, dt.date(2026, 11, 22), templates, None, rules)  # type: ignore[arg-type]
+        write_workbook("reconcile", book, out_dir / "reconcile-harbor-logistics.xlsx")
+
+    jobs.append(("reconcile-harbor-logistics.xlsx", reconcile_job))
     failures = 0
     with _progress() as bar:
         task = bar.add_task("building workbooks", total=len(jobs))

@@ -42,10 +42,12 @@ class Column:
     help: str | None = None
     colors: tuple[tuple[str, str], ...] = ()
     """Conditional fills: (cell text, #RRGGBB), e.g. ("Overdue", "#F8CBAD")."""
+    derived: bool = False
+    """Computed by Python and written as a value (which rule matched): shown, never read."""
 
     @property
     def is_input(self) -> bool:
-        return self.formula is None
+        return self.formula is None and not self.derived
 
 
 @dataclass(frozen=True)
@@ -178,8 +180,9 @@ class Grid:
     Charts may refer to it like a table: its columns by header, ``__label__`` for labels.
 
     ``row_formulas`` gives some rows their own formulas, one per column, instead of the
-    columns' (a status block whose rows are objective, total, % of objective…). Besides the
-    column placeholders they may use ``{row:KEY}``: this column's cell in the row ``KEY``.
+    columns' (a status block whose rows are objective, total, % of objective…). Any formula
+    may also use ``{row:KEY}``, this column's cell in the row ``KEY``, and ``{col:HEADER}``,
+    this row's cell in the column ``HEADER``.
     """
 
     name: str

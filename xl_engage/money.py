@@ -76,3 +76,56 @@ def parse_money(text: str) -> Decimal:
     if percent:
         value = value / 100
     return -value if negative else value
+
+
+_CURRENCY_CODES = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+_ISO = re.compile(r"^([A-Z]{3})\s*|\s*([A-Z]{3})$")
+_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"^\d+(\.\d+)?$")
+
+
+def currency_code(symbol_or_code: str) -> str:
+    """``$`` → USD, ``€`` → EUR…; a three-letter code as is (upper case)."""
+    text = symbol_or_code.strip()
+    return _CURRENCY_CODES.get(text, text.upper())
+
+
+def parse_amount(text: str) -> tuple[Decimal, str | None]:
+    """A signed amount as ledgers and card statements export it, and its currency if written.
+
+    Accepts ``1234.56``, ``1,234.56``, ``-1,234.56``, ``(1,234.56)`` and ``1,234.56-``
+    (both negative), with a symbol (``$``, ``€``, ``£``, ``¥``) or an ISO code (``USD``)
+    before or after. Refuses what could be misread: two decimal separators
+    (``1.234.56``), European grouping (``1.234,56``), commas not in groups of three.
+    """
+    raw = text.strip()
+    s = raw
+    if not s:
+        raise ValueError("expected an amount, got an empty text")
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1].strip()
+    if s.endswith("-"):
+        negative, s = not negative, s[:-1].strip()
+    if s[:1] in "+-":
+        negative ^= s[0] == "-"
+        s = s[1:].strip()
+    currency = None
+    if s[:1] in _CURRENCY_CODES or s[-1:] in _CURRENCY_CODES:
+        symbol = s[0] if s[:1] in _CURRENCY_CODES else s[-1]
+        currency = _CURRENCY_CODES[symbol]
+        s = s.strip(symbol).strip()
+    elif m := _ISO.search(s):
+        currency = m.group(1) or m.group(2)
+        s = _ISO.sub("", s, count=1).strip()
+    if s[:1] == "-" and not negative:
+        negative, s = True, s[1:].strip()
+    if s.count(".") > 1 or ("," in s and "." in s and s.rindex(",") > s.rindex(".")):
+        raise ValueError(f"{raw!r} has two decimal separators; write it as 1234.56")
+    if "," in s and not _GROUPED.match(s):
+        raise ValueError(f"{raw!r}: a comma must separate thousands (1,234.56); decimal commas are not read")
+    s = s.replace(",", "")
+    if not _PLAIN.match(s):
+        raise ValueError(f"expected an amount, got {raw!r}")
+    value = Decimal(s)
+    return (-value if negative else value), currency

@@ -327,6 +327,7 @@ class _SheetWriter:
         for j, text in enumerate([block.label_header, *(c.header for c in block.columns)]):
             self.ws.write_string(header_row, j, text, head)
         row_of = {str(key): header_row + 1 + i for i, (key, _, _) in enumerate(block.rows)}
+        col_of = {c.header: j for j, c in enumerate(block.columns, start=1)}
         for i, (key, label, values) in enumerate(block.rows):
             r = header_row + 1 + i
             write_value(self.ws, r, 0, label, "text", self.r.fmt.get("text", "label"))
@@ -334,7 +335,7 @@ class _SheetWriter:
             for j, (col, value) in enumerate(zip(block.columns, values, strict=True), start=1):
                 template = own[j - 1] if own is not None else col.formula
                 formula = (
-                    _row_refs(template, row_of, j)
+                    _col_refs(_row_refs(template, row_of, j), col_of, r)
                     .replace("{key}", constant(key))
                     .replace("{label}", cell(r, 0, col_abs=True))
                     .replace("{header}", cell(header_row, j, row_abs=True))
@@ -408,6 +409,22 @@ def _default_width(col: Column) -> float:
 
 
 _ROW_REF = re.compile(r"\{row:([^}]+)\}")
+
+
+_COL_REF = re.compile(r"\{col:([^}]+)\}")
+
+
+def _col_refs(template: str, col_of: Mapping[str, int], row: int) -> str:
+    """Replace ``{col:HEADER}`` with this row's cell in the grid column HEADER."""
+    if "{col:" not in template:
+        return template
+
+    def cell_of(match: re.Match[str]) -> str:
+        if match.group(1) not in col_of:
+            raise ValueError(f"grid formula refers to an unknown column {match.group(1)!r}")
+        return cell(row, col_of[match.group(1)])
+
+    return _COL_REF.sub(cell_of, template)
 
 
 def _row_refs(template: str, row_of: Mapping[str, int], col: int) -> str:

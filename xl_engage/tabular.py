@@ -110,6 +110,8 @@ class TableRead:
     where: Places = field(default_factory=Places)
     labels: Labels = field(default_factory=Labels)
     missing: set[str] = field(default_factory=set)
+    present: set[str] = field(default_factory=set)
+    """The spec's columns found in the header row (by key)."""
 
 
 def match_columns(
@@ -183,7 +185,7 @@ def read_table(
     while headers and is_blank(headers[-1]):
         headers.pop()
     known, extra = match_columns(spec, headers, lambda r, c: locate(r, c + first_col), header_row, out.issues)
-    present = {c.key for c in known.values()}
+    present = out.present = {c.key for c in known.values()}
     out.labels = Labels(spec.field, {c.key: c.header for c in known.values()}, spec.extras_field)
     out.missing = {c.key for c in spec.input_columns if c.required and c.key not in present}
     end = len(grid) - 1 if last_data_row is None else last_data_row

@@ -35,6 +35,7 @@ _MODULES = {
     "budget": "xl_engage.kinds.budget",
     "raci": "xl_engage.kinds.raci",
     "playbook": "xl_engage.kinds.playbook",
+    "reconcile": "xl_engage.kinds.reconcile",
 }
 
 

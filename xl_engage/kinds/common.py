@@ -74,3 +74,17 @@ def with_formulas(spec: TableSpec, formulas: Mapping[str, str]) -> TableSpec:
 def is_yes(cell: str) -> str:
     """Formula: the Yes/No cell says yes (in any spelling the reader accepts)."""
     return f'OR({cell}="Yes",{cell}="Y",{cell}="True",{cell}=TRUE)'
+
+
+def first_match(rules: TableSpec, conditions: Sequence[str], result_key: str, default: str) -> str:
+    """The value of ``result_key`` in the first rule whose conditions all hold.
+
+    Without dynamic arrays, the first matching position is found as
+    ``BIG − SUMPRODUCT(MAX(match × (BIG − position)))``: ``SUMPRODUCT`` evaluates its
+    argument as an array in Excel and LibreOffice alike, without Ctrl+Shift+Enter.
+    """
+    names = col(rules, rules.columns[0].key)
+    hit = "*".join(f"({c})" for c in conditions)
+    position = f"(ROW({names})-ROW(INDEX({names},1))+1)"
+    first = f"1000000-SUMPRODUCT(MAX({hit}*(1000000-{position})))"
+    return f"IF(SUMPRODUCT({hit}*1)=0,{default},INDEX({col(rules, result_key)},{first}))"

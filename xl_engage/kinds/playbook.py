@@ -28,7 +28,7 @@ from decimal import Decimal
 from xl_engage.calc import playbook as calc
 from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
-from xl_engage.kinds.common import col, lookup, rows, this, with_formulas
+from xl_engage.kinds.common import col, first_match, lookup, rows, this, with_formulas
 from xl_engage.layout import (
     Book,
     Cells,
@@ -102,20 +102,6 @@ _PORTFOLIO = TableSpec(
     ),
     title="Client portfolio",
 )
-
-
-def first_match(rules: TableSpec, conditions: Sequence[str], result_key: str, default: str) -> str:
-    """The value of ``result_key`` in the first rule whose conditions all hold.
-
-    Without dynamic arrays, the first matching position is found as
-    ``BIG − SUMPRODUCT(MAX(match × (BIG − position)))``: ``SUMPRODUCT`` evaluates its
-    argument as an array in Excel and LibreOffice alike, without Ctrl+Shift+Enter.
-    """
-    names = col(rules, "name")
-    hit = "*".join(f"({c})" for c in conditions)
-    position = f"(ROW({names})-ROW(INDEX({names},1))+1)"
-    first = f"1000000-SUMPRODUCT(MAX({hit}*(1000000-{position})))"
-    return f"IF(SUMPRODUCT({hit}*1)=0,{default},INDEX({col(rules, result_key)},{first}))"
 
 
 def _bound(rules: TableSpec, low: str, high: str, value: str) -> list[str]:

@@ -1,0 +1,393 @@
+"""Budget versus actual, pure (DOMAIN.md §6).
+
+Each transaction is matched by the first rule whose pattern its field matches; a finance
+clerk's own assignment (a line, or a category) beats every rule. A transaction ends
+*matched to a line*, *category only* or *unmatched*, never dropped, so the tie-out holds by
+construction: matched + category only + unmatched = every amount read, to the cent.
+
+Variance = actual − budget (for costs, positive = over budget = unfavourable). Variance % =
+variance / budget, and none when the budget is 0. A flag is green within either tolerance
+(by amount, or by % of the budget), red when over budget beyond both, amber when under
+budget beyond both (money not spent is worth a question too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from xl_engage.calc.fiscal import add_months, quarter_label
+from xl_engage.issues import Problem
+from xl_engage.models.base import key
+from xl_engage.models.reconcile import (
+    CATEGORY_ONLY,
+    LINE,
+    UNMATCHED,
+    BudgetRow,
+    ReconBook,
+    ReconSettings,
+    Rule,
+    Transaction,
+    first_of_month,
+)
+
+GREEN, AMBER, RED = "Green", "Amber", "Red"
+TIE_TOLERANCE = Decimal("0.005")
+
+
+def variance(actual: Decimal, budget: Decimal) -> Decimal:
+    return actual - budget
+
+
+def variance_pct(actual: Decimal, budget: Decimal) -> Decimal | None:
+    """Variance as a share of the budget; None (not a division error) when the budget is 0."""
+    return None if budget == 0 else (actual - budget) / budget
+
+
+def flag(actual: Decimal, budget: Decimal, tolerance_amount: Decimal, tolerance_pct: Decimal) -> str:
+    v = actual - budget
+    if abs(v) <= tolerance_amount or (budget != 0 and abs(v) <= tolerance_pct * abs(budget)):
+        return GREEN
+    return RED if v > 0 else AMBER
+
+
+def pattern_matcher(pattern: str) -> Callable[[str], bool]:
+    """Case-insensitive; ``*`` any text, ``?`` one character; otherwise "contains"."""
+    p = pattern.strip().casefold()
+    if "*" in p or "?" in p:
+        rx = re.compile("".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in p), re.S)
+        return lambda text: rx.fullmatch(text.casefold()) is not None
+    return lambda text: p in text.casefold()
+
+
+_FIELD = {"GL account": "account", "Vendor": "vendor", "Description": "description"}
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    name: str
+    category: str
+
+
+def line_index(budget: Iterable[BudgetRow]) -> dict[str, LineInfo]:
+    """Each budget line once (first spelling wins), with its category."""
+    out: dict[str, LineInfo] = {}
+    for row in budget:
+        out.setdefault(key(row.line), LineInfo(row.line, row.category))
+    return out
+
+
+def category_names(budget: Iterable[BudgetRow]) -> list[str]:
+    seen: dict[str, str] = {}
+    for row in budget:
+        seen.setdefault(key(row.category), row.category)
+    return list(seen.values())
+
+
+@dataclass(frozen=True)
+class Match:
+    """What happened to one transaction (the Transactions table's derived and live columns)."""
+
+    rule: int | None
+    rule_category: str
+    rule_line: str
+    month: dt.date
+    category: str
+    line: str
+    outcome: str
+
+
+class Matcher:
+    """The rules compiled once; ``match`` is called once per transaction."""
+
+    def __init__(self, rules: Sequence[Rule], lines: dict[str, LineInfo], categories: Sequence[str]):
+        self.lines = lines
+        canonical = {key(c): c for c in categories}
+        self.rules = []
+        for n, r in enumerate(rules, start=1):
+            info = lines.get(key(r.line)) if r.line else None
+            line = info.name if info else ""
+            category = info.category if info else canonical.get(key(r.category), r.category)
+            self.rules.append((n, _FIELD[r.field], pattern_matcher(r.pattern), category, line))
+
+    def rule_for(self, tx: Transaction) -> tuple[int | None, str, str]:
+        for n, attr, matches, category, line in self.rules:
+            if matches(getattr(tx, attr)):
+                return n, category, line
+        return None, "", ""
+
+    def match(self, tx: Transaction) -> Match:
+        n, rule_category, rule_line = self.rule_for(tx)
+        if tx.assigned_line:
+            info = self.lines.get(key(tx.assigned_line))
+            line, category = tx.assigned_line, info.category if info else ""
+        elif tx.assigned_category:
+            line, category = "", tx.assigned_category
+        else:
+            line, category = rule_line, rule_category
+        outcome = LINE if line else CATEGORY_ONLY if category else UNMATCHED
+        return Match(n, rule_category, rule_line, first_of_month(tx.date), category, line, outcome)
+
+
+@dataclass(frozen=True)
+class Variance:
+    budget: Decimal
+    actual: Decimal
+    variance: Decimal
+    pct: Decimal | None
+    flag: str
+
+
+@dataclass(frozen=True)
+class LineRow:
+    """One budget line, year to date (the Lines table's live columns)."""
+
+    ytd_budget: Decimal
+    ytd_actual: Decimal
+    ytd_variance: Decimal
+    ytd_pct: Decimal | None
+    ytd_flag: str
+
+
+@dataclass(frozen=True)
+class TieOut:
+    count: int
+    total: Decimal
+    by_outcome: dict[str, Decimal]
+    difference: Decimal
+    ties: bool
+
+
+@dataclass(frozen=True)
+class ReconResult:
+    matches: list[Match]
+    categories: list[str]
+    months: tuple[dt.date, ...]
+    as_of_month: dt.date
+    ytd_end: dt.date
+    mtd: dict[str, Variance]
+    """By category key, then ``UNMATCHED`` and ``"total"``."""
+    ytd: dict[str, Variance]
+    by_month: dict[dt.date, Variance]
+    by_month_category: dict[tuple[dt.date, str], Decimal]
+    """Variance by (month, category key)."""
+    fy_total: Variance
+    fy_category: dict[str, Decimal]
+    """FY variance by category key."""
+    category_budget: dict[str, Decimal]
+    """FY budget by category key."""
+    quarters: list[tuple[dt.date, str, Variance]]
+    lines: list[tuple[LineInfo, LineRow]]
+    tie_out: TieOut
+
+
+def _variance(actual: Decimal, budget: Decimal, s: ReconSettings) -> Variance:
+    return Variance(
+        budget,
+        actual,
+        actual - budget,
+        variance_pct(actual, budget),
+        flag(actual, budget, s.tolerance_amount, s.tolerance_pct),
+    )
+
+
+def calculate(book: ReconBook) -> ReconResult:
+    s = book.settings
+    lines = line_index(book.budget)
+    categories = category_names(book.budget)
+    matcher = Matcher(book.rules, lines, categories)
+    matches = [matcher.match(tx) for tx in book.transactions]
+
+    months = tuple(add_months(s.fiscal_year_start, i) for i in range(12))
+    as_of_month = first_of_month(s.as_of)
+    ytd_end = min(as_of_month, months[-1])
+
+    budget_cat: dict[tuple[dt.date, str], Decimal] = defaultdict(Decimal)
+    budget_line: dict[tuple[dt.date, str], Decimal] = defaultdict(Decimal)
+    budget_month: dict[dt.date, Decimal] = defaultdict(Decimal)
+    for row in book.budget:
+        budget_cat[(row.month, key(row.category))] += row.amount
+        budget_line[(row.month, key(row.line))] += row.amount
+        budget_month[row.month] += row.amount
+    actual_cat: dict[tuple[dt.date, str], Decimal] = defaultdict(Decimal)
+    actual_line: dict[tuple[dt.date, str], Decimal] = defaultdict(Decimal)
+    actual_month: dict[dt.date, Decimal] = defaultdict(Decimal)
+    by_outcome = dict.fromkeys((LINE, CATEGORY_ONLY, UNMATCHED), Decimal(0))
+    unmatched_month: dict[dt.date, Decimal] = defaultdict(Decimal)
+    for tx, m in zip(book.transactions, matches, strict=True):
+        actual_month[m.month] += tx.amount
+        by_outcome[m.outcome] += tx.amount
+        if m.outcome == UNMATCHED:
+            unmatched_month[m.month] += tx.amount
+        else:
+            actual_cat[(m.month, key(m.category))] += tx.amount
+        if m.line:
+            actual_line[(m.month, key(m.line))] += tx.amount
+
+    ytd_months = [m for m in months if m <= ytd_end]
+
+    def total(table: dict[tuple[dt.date, str], Decimal], k: str, when: Iterable[dt.date]) -> Decimal:
+        return sum((table.get((m, k), Decimal(0)) for m in when), Decimal(0))
+
+    mtd: dict[str, Variance] = {}
+    ytd: dict[str, Variance] = {}
+    for c in categories:
+        k = key(c)
+        mtd[k] = _variance(total(actual_cat, k, [as_of_month]), total(budget_cat, k, [as_of_month]), s)
+        ytd[k] = _variance(total(actual_cat, k, ytd_months), total(budget_cat, k, ytd_months), s)
+    mtd[UNMATCHED] = _variance(unmatched_month.get(as_of_month, Decimal(0)), Decimal(0), s)
+    ytd[UNMATCHED] = _variance(
+        sum((unmatched_month.get(m, Decimal(0)) for m in ytd_months), Decimal(0)), Decimal(0), s
+    )
+    mtd["total"] = _variance(
+        actual_month.get(as_of_month, Decimal(0)), budget_month.get(as_of_month, Decimal(0)), s
+    )
+    ytd["total"] = _variance(
+        sum((actual_month.get(m, Decimal(0)) for m in ytd_months), Decimal(0)),
+        sum((budget_month.get(m, Decimal(0)) for m in ytd_months), Decimal(0)),
+        s,
+    )
+    by_month = {
+        m: _variance(actual_month.get(m, Decimal(0)), budget_month.get(m, Decimal(0)), s) for m in months
+    }
+    by_month_category = {
+        (m, key(c)): actual_cat.get((m, key(c)), Decimal(0)) - budget_cat.get((m, key(c)), Decimal(0))
+        for m in months
+        for c in categories
+    }
+    fy_total = _variance(
+        sum((actual_month.get(m, Decimal(0)) for m in months), Decimal(0)),
+        sum((budget_month.get(m, Decimal(0)) for m in months), Decimal(0)),
+        s,
+    )
+    fy_category = {
+        key(c): sum((by_month_category[(m, key(c))] for m in months), Decimal(0)) for c in categories
+    }
+    fy_start_month = s.fiscal_year_start.month
+    quarters = []
+    for q in range(4):
+        first = months[3 * q]
+        span = months[3 * q : 3 * q + 3]
+        quarters.append(
+            (
+                first,
+                quarter_label(first, fy_start_month),
+                _variance(
+                    sum((actual_month.get(m, Decimal(0)) for m in span), Decimal(0)),
+                    sum((budget_month.get(m, Decimal(0)) for m in span), Decimal(0)),
+                    s,
+                ),
+            )
+        )
+    line_rows = []
+    for info in lines.values():
+        v = _variance(
+            total(actual_line, key(info.name), ytd_months), total(budget_line, key(info.name), ytd_months), s
+        )
+        line_rows.append((info, LineRow(v.budget, v.actual, v.variance, v.pct, v.flag)))
+    grand = sum((tx.amount for tx in book.transactions), Decimal(0))
+    difference = grand - sum(by_outcome.values(), Decimal(0))
+    ties = (
+        abs(difference) < TIE_TOLERANCE
+        and abs(grand - s.control_total) < TIE_TOLERANCE
+        and len(book.transactions) == s.control_count
+    )
+    return ReconResult(
+        matches=matches,
+        categories=categories,
+        months=months,
+        as_of_month=as_of_month,
+        ytd_end=ytd_end,
+        mtd=mtd,
+        ytd=ytd,
+        by_month=by_month,
+        by_month_category=by_month_category,
+        fy_total=fy_total,
+        fy_category=fy_category,
+        category_budget={key(c): total(budget_cat, key(c), months) for c in categories},
+        quarters=quarters,
+        lines=line_rows,
+        tie_out=TieOut(len(book.transactions), grand, by_outcome, difference, ties),
+    )
+
+
+def check(book: ReconBook, today: dt.date | None = None) -> list[Problem]:
+    """Errors: rules or assignments naming a category or line the budget lacks, a rule whose
+    line and category disagree. Warnings: duplicated references (both kept), dates after
+    today, a ledger that does not tie out to its control total."""
+    out: list[Problem] = []
+    today = today or dt.date.today()
+    lines = line_index(book.budget)
+    cats = {key(c) for c in category_names(book.budget)}
+    if not book.budget:
+        out.append(Problem(("budget",), "the budget has no lines"))
+    for i, r in enumerate(book.rules):
+        if not r.category and not r.line:
+            out.append(
+                Problem(("rules", i, "category"), f"rule {i + 1} gives neither a category nor a budget line")
+            )
+        if r.category and key(r.category) not in cats:
+            out.append(Problem(("rules", i, "category"), f"unknown budget category {r.category!r}"))
+        if r.line:
+            info = lines.get(key(r.line))
+            if info is None:
+                out.append(Problem(("rules", i, "line"), f"unknown budget line {r.line!r}"))
+            elif r.category and key(r.category) != key(info.category):
+                out.append(
+                    Problem(
+                        ("rules", i, "category"),
+                        f"budget line {info.name!r} is in {info.category!r}, not {r.category!r}",
+                    )
+                )
+    seen: dict[str, int] = {}
+    for i, tx in enumerate(book.transactions):
+        if tx.assigned_category and key(tx.assigned_category) not in cats:
+            out.append(
+                Problem(
+                    ("transactions", i, "assigned_category"),
+                    f"unknown budget category {tx.assigned_category!r}",
+                )
+            )
+        if tx.assigned_line and key(tx.assigned_line) not in lines:
+            out.append(
+                Problem(("transactions", i, "assigned_line"), f"unknown budget line {tx.assigned_line!r}")
+            )
+        if tx.reference:
+            if key(tx.reference) in seen:
+                out.append(
+                    Problem(
+                        ("transactions", i, "reference"),
+                        f"reference {tx.reference!r} is also on an earlier transaction "
+                        f"({_describe(book.transactions[seen[key(tx.reference)]])}); both are kept",
+                        "warning",
+                    )
+                )
+            else:
+                seen[key(tx.reference)] = i
+        if tx.date > today:
+            out.append(
+                Problem(
+                    ("transactions", i, "date"), f"{tx.date} is in the future (today is {today})", "warning"
+                )
+            )
+    grand = sum((tx.amount for tx in book.transactions), Decimal(0))
+    s = book.settings
+    if abs(grand - s.control_total) >= TIE_TOLERANCE or len(book.transactions) != s.control_count:
+        out.append(
+            Problem(
+                ("settings", "control_total"),
+                f"the transactions ({len(book.transactions):,}, total {grand:,.2f}) do not tie out to the "
+                f"ledgers read ({s.control_count:,}, total {s.control_total:,.2f}): a row was added, "
+                "deleted or changed by hand",
+                "warning",
+            )
+        )
+    return out
+
+
+def _describe(tx: Transaction) -> str:
+    return f"{tx.date}, {tx.vendor or tx.description or 'no payee'}, {tx.amount:,.2f}"

@@ -1,0 +1,310 @@
+"""Reconciliation inputs: a budget workbook, a ledger export, the default mapping rules.
+
+Ledgers come as accounting systems export them (CSV, or the first sheet of an XLSX): a
+date, the payee, a description, the amount as one signed column *or* as debit and credit
+columns, a GL account or category, perhaps a reference and a currency. Headers are matched
+by alias. Amounts become *spend* (positive = money out): ``debit − credit``, or the signed
+amount, negated with ``spend_negative`` for bank-style exports where money out is negative.
+Every problem is located at its line and column; nothing is merged or dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from xl_engage.calc import budget as budget_calc
+from xl_engage.calc import reconcile as calc
+from xl_engage.calc.fiscal import add_months
+from xl_engage.coerce import is_blank, to_text
+from xl_engage.inputs.files import exact_numbers, read_table_file, validate_document, validate_rows
+from xl_engage.issues import InputError, Issue, errors
+from xl_engage.layout import Column, TableSpec
+from xl_engage.models.base import Frozen, key
+from xl_engage.models.budget import BudgetBook
+from xl_engage.models.reconcile import BudgetRow, ReconBook, ReconSettings, Rule, Transaction
+from xl_engage.money import currency_code, parse_amount, to_decimal
+from xl_engage.templates import load_toml, templates_dir
+from xl_engage.validate import locate_problems
+
+LEDGER = TableSpec(
+    "Ledger",
+    "Ledger",
+    "transactions",
+    (
+        Column(
+            "Date",
+            "date",
+            "date",
+            aliases=(
+                "Transaction date",
+                "Posting date",
+                "Posted date",
+                "Txn date",
+                "Date posted",
+                "Trans date",
+            ),
+        ),
+        Column(
+            "Vendor",
+            "vendor",
+            required=False,
+            aliases=("Payee", "Merchant", "Supplier", "Name", "Vendor name"),
+        ),
+        Column(
+            "Description",
+            "description",
+            required=False,
+            aliases=("Memo", "Details", "Narrative", "Memo/Description"),
+        ),
+        Column("Amount", "amount", required=False, aliases=("Net amount", "Value", "Transaction amount")),
+        Column(
+            "Debit", "debit", required=False, aliases=("Debit amount", "Withdrawal", "Money out", "Charge")
+        ),
+        Column(
+            "Credit", "credit", required=False, aliases=("Credit amount", "Deposit", "Money in", "Refund")
+        ),
+        Column(
+            "GL account",
+            "account",
+            required=False,
+            aliases=("Account", "GL", "GL code", "Category", "Expense account", "Account name", "Split"),
+        ),
+        Column(
+            "Reference",
+            "reference",
+            required=False,
+            aliases=(
+                "Ref",
+                "Reference number",
+                "Transaction ID",
+                "Doc number",
+                "Num",
+                "Invoice",
+                "Check number",
+            ),
+        ),
+        Column("Currency", "currency", required=False, aliases=("CCY", "Currency code")),
+    ),
+)
+
+
+class Defaults(Frozen):
+    currency: str = "USD"
+    tolerance_amount: Decimal = Decimal(500)
+    tolerance_pct: Decimal = Decimal("0.10")
+
+
+class Template(Frozen):
+    settings: Defaults = Defaults()
+    rules: tuple[Rule, ...] = ()
+
+
+def load_template(templates: Path | str | None = None) -> Template:
+    path = templates_dir(templates) / "reconcile.toml"
+    return validate_document(Template, exact_numbers(load_toml(path)), str(path))
+
+
+class Ledger(Frozen):
+    """Transactions read from one file, the file's own count and total, and its warnings."""
+
+    transactions: tuple[Transaction, ...]
+    count: int
+    total: Decimal
+    warnings: tuple[Issue, ...] = ()
+
+
+def _money(text: Any) -> tuple[Decimal, str | None]:
+    if isinstance(text, int | float | Decimal) and not isinstance(text, bool):
+        return to_decimal(text), None
+    return parse_amount(to_text(text))
+
+
+def load_ledger(
+    path: Path, currency: str = "USD", spend_negative: bool = False, today: dt.date | None = None
+) -> Ledger:
+    """A ledger export as transactions; errors (a bad amount, another currency, a missing
+    date) raise with every location, warnings (duplicated references, future dates) return."""
+    got = read_table_file(path, LEDGER, "a ledger")
+    headers = got.present
+    where = got.where
+    problems = list(got.issues)
+    fallback = path.name
+    if "amount" in headers and headers & {"debit", "credit"}:
+        problems.append(
+            Issue(fallback, "the ledger has both an Amount column and Debit/Credit columns; keep one")
+        )
+    if not headers & {"amount", "debit", "credit"}:
+        problems.append(Issue(fallback, "the ledger has no Amount column (nor Debit and Credit columns)"))
+    if errors(problems):
+        raise InputError(problems)
+    expected = currency_code(currency)
+    amounts: list[Decimal | None] = []
+    for i, row in enumerate(got.rows):
+        total = Decimal(0)
+        seen_any = False
+        for column, sign in (("amount", -1 if spend_negative else 1), ("debit", 1), ("credit", -1)):
+            raw = row.pop(column, None)
+            if is_blank(raw):
+                continue
+            seen_any = True
+            loc = ("transactions", i, column)
+            try:
+                value, found = _money(raw)
+            except ValueError as exc:
+                problems.append(Issue(where[loc], f"{_label(column)}: {exc}"))
+                continue
+            written = row.get("currency")
+            found = found or (currency_code(to_text(written)) if not is_blank(written) else None)
+            if found and found != expected:
+                problems.append(
+                    Issue(where[loc], f"{_label(column)} is in {found}, but the budget is in {expected}")
+                )
+            total += sign * value
+            if ("transactions", i, "amount") not in where:
+                where[("transactions", i, "amount")] = where[loc]
+        row.pop("currency", None)
+        if not seen_any:
+            problems.append(Issue(where[("transactions", i)], "no amount on this row"))
+        row["amount"] = total
+        amounts.append(total if seen_any else None)
+    if not got.rows and not errors(problems):
+        problems.append(Issue(fallback, "the ledger has no transactions"))
+    transactions, invalid = validate_rows(got, "transactions", Transaction, path.name)
+    problems += [p for p in invalid if p not in problems]
+    if errors(problems):
+        raise InputError(problems)
+    probe = ReconBook(
+        settings=ReconSettings(
+            client="ledger", fiscal_year_start=dt.date(2000, 1, 1), as_of=dt.date(2000, 1, 1)
+        ),
+        transactions=transactions,
+    )
+    warnings = [
+        w
+        for w in locate_problems(calc.check(probe, today), where, fallback)
+        if w.severity == "warning" and "do not tie out" not in w.message
+    ]
+    return Ledger(
+        transactions=transactions,
+        count=len(transactions),
+        total=sum((t.amount for t in transactions), Decimal(0)),
+        warnings=tuple(problems + warnings),
+    )
+
+
+def _label(column: str) -> str:
+    return {"amount": "Amount", "debit": "Debit", "credit": "Credit"}[column]
+
+
+def budget_rows(book: BudgetBook) -> tuple[BudgetRow, ...]:
+    """Each budget line at its client price; a line of unknown cost counts 0."""
+    results = budget_calc.calculate(book)
+    return tuple(
+        BudgetRow(
+            month=line.month, category=line.category, line=line.description, amount=r.amount or Decimal(0)
+        )
+        for line, r in zip(book.lines, results.lines, strict=True)
+    )
+
+
+def fiscal_year_start(fy_start_month: int, as_of: dt.date) -> dt.date:
+    """The first month of the fiscal year that contains ``as_of``."""
+    first = dt.date(as_of.year, fy_start_month, 1)
+    return first if first <= as_of else add_months(first, -12)
+
+
+def applicable_rules(
+    rules: tuple[Rule, ...], budget: tuple[BudgetRow, ...]
+) -> tuple[tuple[Rule, ...], list[Rule]]:
+    """The template rules this budget can use, and those skipped (their category or line is
+    not in this budget)."""
+    cats = {key(b.category) for b in budget}
+    lines = {key(b.line) for b in budget}
+    keep, skipped = [], []
+    for r in rules:
+        ok = (not r.category or key(r.category) in cats) and (not r.line or key(r.line) in lines)
+        (keep if ok else skipped).append(r)
+    return tuple(keep), skipped
+
+
+def load_rules_file(path: Path) -> tuple[Rule, ...]:
+    """A client's own mapping rules (CSV/XLSX, the Rules sheet's columns)."""
+    from xl_engage.kinds.reconcile import RULES
+
+    got = read_table_file(path, RULES, "a rules file")
+    rules, problems = validate_rows(got, "rules", Rule, path.name)
+    if problems:
+        raise InputError(problems)
+    return rules
+
+
+def new_reconciliation(
+    budget: BudgetBook,
+    ledger: Ledger,
+    as_of: dt.date,
+    templates: Path | str | None = None,
+    fiscal_year: dt.date | None = None,
+    client_rules: tuple[Rule, ...] = (),
+) -> tuple[ReconBook, list[str]]:
+    """A reconciliation of the ledger against the budget, and notes for the user. The
+    client's own rules come first, then the template's that fit this budget."""
+    template = load_template(templates)
+    rows = budget_rows(budget)
+    defaults, skipped = applicable_rules(template.rules, rows)
+    rules = client_rules + defaults
+    notes = [
+        f"default rule skipped ({r.field} {r.pattern!r}): {r.category or r.line!r} is not in this budget"
+        for r in skipped
+    ]
+    settings = ReconSettings(
+        client=budget.profile.client,
+        currency=template.settings.currency,
+        fiscal_year_start=fiscal_year or fiscal_year_start(budget.profile.fiscal_year_start_month, as_of),
+        as_of=as_of,
+        tolerance_amount=template.settings.tolerance_amount,
+        tolerance_pct=template.settings.tolerance_pct,
+        control_total=ledger.total,
+        control_count=ledger.count,
+    )
+    return ReconBook(settings=settings, budget=rows, rules=rules, transactions=ledger.transactions), notes
+
+
+def _identity(tx: Transaction) -> tuple[object, ...]:
+    return (tx.date, key(tx.vendor), key(tx.description), tx.amount, key(tx.account), key(tx.reference))
+
+
+def carry_forward(
+    last: ReconBook, ledger: Ledger, as_of: dt.date | None = None
+) -> tuple[ReconBook, list[str]]:
+    """The last reconciliation with the new ledger's transactions added. A transaction the
+    workbook already holds (same date, payee, description, amount, account and reference,
+    counted with multiplicity) is not added twice, so a year-to-date re-export is safe. The
+    rules, the budget and every assignment stay as the clerk left them."""
+    held: dict[tuple[object, ...], int] = {}
+    for tx in last.transactions:
+        held[_identity(tx)] = held.get(_identity(tx), 0) + 1
+    added: list[Transaction] = []
+    for tx in ledger.transactions:
+        ident = _identity(tx)
+        if held.get(ident, 0) > 0:
+            held[ident] -= 1
+            continue
+        added.append(tx)
+    total = sum((t.amount for t in added), Decimal(0))
+    s = last.settings
+    settings = s.model_copy(
+        update={
+            "control_total": s.control_total + total,
+            "control_count": s.control_count + len(added),
+            **({"as_of": as_of} if as_of else {}),
+        }
+    )
+    notes = [
+        f"{len(added):,} new transaction(s) added ({total:,.2f}); "
+        f"{ledger.count - len(added):,} already in the workbook were not added again"
+    ]
+    book = last.model_copy(update={"settings": settings, "transactions": last.transactions + tuple(added)})
+    return book, notes

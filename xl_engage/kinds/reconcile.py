@@ -1,0 +1,529 @@
+"""The budget-versus-actual reconciliation workbook for finance staff (DOMAIN.md §6).
+
+Sheets:
+
+- **Summary**: settings (as-of month, tolerances), the tie-out block, the variance summary
+  by category, month to date and year to date, with red/amber/green flags and the sign
+  convention stated; a chart and table of budget vs actual by fiscal quarter.
+- **By month**: the fiscal year month by month: budget, actual, variance, variance %, and
+  the variance of every category; a fiscal-year total row.
+- **Lines**: each budget line year to date.
+- **Transactions**: every ledger row, the rule that matched it (written by Python), the
+  clerk's own assignment (yellow, a dropdown), and the live category, line and outcome.
+- **Unmatched**: the transactions no rule matched, at the last run.
+- **Rules**: the mapping rules (first match wins) and the budget categories.
+- **Budget**: the budget lines by month, as the client was quoted.
+
+Every variance cell is a live formula over the Transactions and Budget tables, so assigning
+a transaction in the file moves every total at once.
+"""
+
+from __future__ import annotations
+
+from xl_engage.calc import reconcile as calc
+from xl_engage.issues import Problem
+from xl_engage.kinds import Kind
+from xl_engage.kinds.common import col, first_match, rows, this, with_formulas
+from xl_engage.layout import (
+    Book,
+    Cells,
+    CellSpec,
+    Chart,
+    Column,
+    Grid,
+    GridColumn,
+    Schema,
+    Series,
+    Sheet,
+    Table,
+    TableSpec,
+    Title,
+    constant,
+)
+from xl_engage.models.base import key
+from xl_engage.models.reconcile import CATEGORY_ONLY, LINE, MATCH_FIELDS, UNMATCHED, ReconBook
+
+KIND_NAME = "reconcile"
+SCHEMA_VERSION = 1
+FLAG_COLORS = ((calc.GREEN, "#E2EFDA"), (calc.AMBER, "#FFE699"), (calc.RED, "#F8CBAD"))
+OUTCOME_COLORS = ((LINE, "#E2EFDA"), (CATEGORY_ONLY, "#FFF2CC"), (UNMATCHED, "#F8CBAD"))
+
+BUDGET = TableSpec(
+    "Budget",
+    "Budget",
+    "budget",
+    (
+        Column("Month", "month", "month"),
+        Column("Category", "category", width=20),
+        Column("Line", "line", width=44, aliases=("Budget line", "Description")),
+        Column("Amount", "amount", "money", aliases=("Budget",)),
+    ),
+    title="The budget, as quoted to the client, by month",
+)
+
+_TRANSACTIONS = TableSpec(
+    "Transactions",
+    "Transactions",
+    "transactions",
+    (
+        Column("Date", "date", "date"),
+        Column("Vendor", "vendor", required=False, width=22),
+        Column("Description", "description", required=False, width=30),
+        Column("Amount", "amount", "money", help="Spend: positive; a refund or credit: negative"),
+        Column("GL account", "account", required=False, width=18),
+        Column("Reference", "reference", required=False),
+        Column("Rule", "rule", "int", derived=True, help="The mapping rule that matched (Rules sheet)"),
+        Column("Rule category", "rule_category", derived=True, width=18),
+        Column("Rule line", "rule_line", derived=True, width=28),
+        Column(
+            "Assigned category",
+            "assigned_category",
+            required=False,
+            choices_name="CategoryList",
+            width=18,
+            help="Your decision: beats every rule",
+        ),
+        Column(
+            "Assigned line",
+            "assigned_line",
+            required=False,
+            choices_name="LineList",
+            width=28,
+            help="Your decision: beats every rule and the assigned category",
+        ),
+        Column("Month", "month", "month", formula="0"),
+        Column("Category", "category", formula="0", width=18),
+        Column("Line", "line", formula="0", width=28),
+        Column("Outcome", "outcome", formula="0", width=16, colors=OUTCOME_COLORS),
+    ),
+    title="Transactions (amounts are spend: refunds and credits are negative)",
+)
+_t = _TRANSACTIONS
+
+
+def _this(k: str) -> str:
+    return this(_t, k)
+
+
+TRANSACTIONS = with_formulas(
+    _t,
+    {
+        "month": f"DATE(YEAR({_this('date')}),MONTH({_this('date')}),1)",
+        "category": (  # a blank cell reads as 0 in a formula: &"" keeps it text
+            f'IF({_this("assigned_line")}<>"",'
+            + first_match(BUDGET, [f"{col(BUDGET, 'line')}={_this('assigned_line')}"], "category", '""')
+            + f',IF({_this("assigned_category")}<>"",{_this("assigned_category")},'
+            + f'{_this("rule_category")}&""))'
+        ),
+        "line": (
+            f'IF({_this("assigned_line")}<>"",{_this("assigned_line")},'
+            f'IF({_this("assigned_category")}<>"","",{_this("rule_line")}&""))'
+        ),
+        "outcome": (
+            f'IF({_this("line")}<>"",{constant(LINE)},'
+            f'IF({_this("category")}<>"",{constant(CATEGORY_ONLY)},{constant(UNMATCHED)}))'
+        ),
+    },
+)
+
+RULES = TableSpec(
+    "Rules",
+    "Rules",
+    "rules",
+    (
+        Column("#", "number", "int", derived=True),
+        Column("Field", "field", choices=MATCH_FIELDS, width=14, help="What the pattern looks at"),
+        Column(
+            "Pattern",
+            "pattern",
+            width=26,
+            help="Case-insensitive. * = any text, ? = one character; without them: contains",
+        ),
+        Column("Category", "category", required=False, choices_name="CategoryList", width=20),
+        Column("Budget line", "line", required=False, choices_name="LineList", width=36),
+        Column("Note", "note", required=False, width=30),
+    ),
+    title="Mapping rules: applied top to bottom, the first match wins (re-run reconcile to apply edits)",
+)
+
+_B, _T = BUDGET, TRANSACTIONS
+_YTD_B = f"({col(_B, 'month')}>=FyStart)*({col(_B, 'month')}<=YtdEnd)"
+_YTD_T = f"({col(_T, 'month')}>=FyStart)*({col(_T, 'month')}<=YtdEnd)"
+_FY_B = f"({col(_B, 'month')}>=FyStart)*({col(_B, 'month')}<=FyEnd)"
+_FY_T = f"({col(_T, 'month')}>=FyStart)*({col(_T, 'month')}<=FyEnd)"
+
+
+def _sum(table: TableSpec, *conditions: str) -> str:
+    return f"SUMPRODUCT({'*'.join(conditions)}*{col(table, 'amount')})"
+
+
+def _flag(v: str, b: str) -> str:
+    """VARIANCE_FLAG as a formula: green within either tolerance, else red over, amber under."""
+    within = f"OR(ABS({v})<=TolAmount,AND({b}<>0,ABS({v})<=TolPct*ABS({b})))"
+    return f"IF({within},{constant(calc.GREEN)},IF({v}>0,{constant(calc.RED)},{constant(calc.AMBER)}))"
+
+
+def _pct(v: str, b: str) -> str:
+    return f'IF({b}=0,"",{v}/{b})'
+
+
+_LINES = TableSpec(
+    "Lines",
+    "Lines",
+    "lines",
+    (
+        Column("Category", "category", width=20),
+        Column("Line", "line", width=44),
+        Column("YTD budget", "ytd_budget", "money", formula="0"),
+        Column("YTD actual", "ytd_actual", "money", formula="0"),
+        Column("YTD variance", "ytd_variance", "money", formula="0"),
+        Column("YTD variance %", "ytd_pct", "percent", formula="0"),
+        Column("Flag", "ytd_flag", formula="0", colors=FLAG_COLORS),
+    ),
+    title="Budget lines, year to date",
+    readonly=True,
+)
+_l = _LINES
+LINES = with_formulas(
+    _l,
+    {
+        "ytd_budget": f"SUMPRODUCT(({col(_B, 'line')}={this(_l, 'line')})*{_YTD_B}*{col(_B, 'amount')})",
+        "ytd_actual": f"SUMPRODUCT(({col(_T, 'line')}={this(_l, 'line')})*{_YTD_T}*{col(_T, 'amount')})",
+        "ytd_variance": f"{this(_l, 'ytd_actual')}-{this(_l, 'ytd_budget')}",
+        "ytd_pct": _pct(this(_l, "ytd_variance"), this(_l, "ytd_budget")),
+        "ytd_flag": _flag(this(_l, "ytd_variance"), this(_l, "ytd_budget")),
+    },
+)
+
+_CATEGORIES = TableSpec(
+    "Categories",
+    "Rules",
+    "categories",
+    (Column("Category", "name", width=20), Column("FY budget", "budget", "money", formula="0")),
+    title="Budget categories",
+    readonly=True,
+)
+CATEGORIES = with_formulas(
+    _CATEGORIES,
+    {
+        "budget": _sum(_B, f"({col(_B, 'category')}={this(_CATEGORIES, 'name')})", _FY_B),
+    },
+)
+
+UNMATCHED_LIST = TableSpec(
+    "UnmatchedList",
+    "Unmatched",
+    "unmatched",
+    tuple(
+        c for c in _t.columns if c.key in ("date", "vendor", "description", "amount", "account", "reference")
+    ),
+    title="Transactions no rule matched at the last run: assign them on the Transactions sheet or add a rule",
+    readonly=True,
+)
+
+SETTINGS = (
+    CellSpec("ClientName", "Client", "settings.client"),
+    CellSpec("Currency", "Currency", "settings.currency", help="Every amount is in this currency"),
+    CellSpec("FyStart", "Fiscal year starts", "settings.fiscal_year_start", "month"),
+    CellSpec("AsOf", "Month to date: the month of", "settings.as_of", "date"),
+    CellSpec("TolAmount", "Tolerance: amount", "settings.tolerance_amount", "money"),
+    CellSpec("TolPct", "Tolerance: % of budget", "settings.tolerance_pct", "percent"),
+)
+CONTROL = (
+    CellSpec(
+        "ControlTotal",
+        "Control total of the ledgers read",
+        "settings.control_total",
+        "money",
+        help="Written by xl-engage from the ledger files; do not edit",
+    ),
+    CellSpec("ControlCount", "Transactions in the ledgers read", "settings.control_count", "int"),
+)
+CLOCK = (
+    CellSpec("AsOfMonth", "Month to date", "as_of_month", "month", formula="DATE(YEAR(AsOf),MONTH(AsOf),1)"),
+    CellSpec(
+        "FyEnd",
+        "Fiscal year's last month",
+        "fy_end",
+        "month",
+        formula="DATE(YEAR(FyStart),MONTH(FyStart)+11,1)",
+    ),
+    CellSpec("YtdEnd", "Year to date through", "ytd_end", "month", formula="MIN(AsOfMonth,FyEnd)"),
+)
+
+
+def _by_outcome(outcome: str) -> str:
+    return f"SUMPRODUCT(({col(_T, 'outcome')}={constant(outcome)})*{col(_T, 'amount')})"
+
+
+TIE_OUT = (
+    CellSpec(
+        "TxCount",
+        "Transactions in this workbook",
+        "count",
+        "int",
+        formula=f'SUMPRODUCT(({col(_T, "date")}<>"")*1)',
+    ),
+    CellSpec("TxTotal", "Their total", "total", "money", formula=f"SUM({col(_T, 'amount')})"),
+    CellSpec("MatchedLine", "Matched to a budget line", LINE, "money", formula=_by_outcome(LINE)),
+    CellSpec(
+        "CategoryOnly",
+        "Matched to a category only",
+        CATEGORY_ONLY,
+        "money",
+        formula=_by_outcome(CATEGORY_ONLY),
+    ),
+    CellSpec("UnmatchedTotal", "Unmatched", UNMATCHED, "money", formula=_by_outcome(UNMATCHED)),
+    CellSpec(
+        "TieDifference",
+        "Total − (matched + category only + unmatched)",
+        "difference",
+        "money",
+        formula="TxTotal-(MatchedLine+CategoryOnly+UnmatchedTotal)",
+    ),
+    CellSpec(
+        "TiesOut",
+        "Ties out to the ledgers read",
+        "ties",
+        formula='IF(AND(ABS(TieDifference)<0.005,ABS(TxTotal-ControlTotal)<0.005,TxCount=ControlCount),"Yes","No")',
+    ),
+)
+
+SCHEMA = Schema(tables=(BUDGET, TRANSACTIONS, RULES), cells=SETTINGS + CONTROL + CLOCK + TIE_OUT)
+
+_SUMMARY_HEADERS = (
+    ("MTD budget", "money"),
+    ("MTD actual", "money"),
+    ("MTD variance", "money"),
+    ("MTD variance %", "percent"),
+    ("YTD budget", "money"),
+    ("YTD actual", "money"),
+    ("YTD variance", "money"),
+    ("YTD variance %", "percent"),
+    ("Flag (YTD)", "text"),
+)
+
+
+def _summary_formulas(mtd_b: str, mtd_a: str, ytd_b: str, ytd_a: str) -> list[str]:
+    return [
+        mtd_b,
+        mtd_a,
+        "{col:MTD actual}-{col:MTD budget}",
+        _pct("{col:MTD variance}", "{col:MTD budget}"),
+        ytd_b,
+        ytd_a,
+        "{col:YTD actual}-{col:YTD budget}",
+        _pct("{col:YTD variance}", "{col:YTD budget}"),
+        _flag("{col:YTD variance}", "{col:YTD budget}"),
+    ]
+
+
+def _mtd(table: TableSpec) -> str:
+    return f"({col(table, 'month')}=AsOfMonth)"
+
+
+def _summary_grid(r: calc.ReconResult) -> Grid:
+    def values(v_mtd: calc.Variance, v_ytd: calc.Variance) -> list[object]:
+        return [
+            v_mtd.budget,
+            v_mtd.actual,
+            v_mtd.variance,
+            v_mtd.pct,
+            v_ytd.budget,
+            v_ytd.actual,
+            v_ytd.variance,
+            v_ytd.pct,
+            v_ytd.flag,
+        ]
+
+    in_b, in_t = f"({col(_B, 'category')}={{label}})", f"({col(_T, 'category')}={{label}})"
+    by_category = _summary_formulas(
+        _sum(_B, _mtd(_B), in_b), _sum(_T, _mtd(_T), in_t), _sum(_B, _YTD_B, in_b), _sum(_T, _YTD_T, in_t)
+    )
+    unmatched = f"({col(_T, 'outcome')}={constant(UNMATCHED)})"
+    return Grid(
+        "Variance",
+        "Category",
+        tuple(GridColumn(h, f, k) for (h, k), f in zip(_SUMMARY_HEADERS, by_category, strict=True)),  # type: ignore[arg-type]
+        [
+            *((c, c, values(r.mtd[key(c)], r.ytd[key(c)])) for c in r.categories),
+            ("__unmatched__", "Unmatched", values(r.mtd[UNMATCHED], r.ytd[UNMATCHED])),
+            ("__total__", "Total", values(r.mtd["total"], r.ytd["total"])),
+        ],
+        title="Variance by category: month to date and year to date",
+        row_formulas={
+            "__unmatched__": _summary_formulas(
+                "0", _sum(_T, _mtd(_T), unmatched), "0", _sum(_T, _YTD_T, unmatched)
+            ),
+            "__total__": _summary_formulas(
+                _sum(_B, _mtd(_B)), _sum(_T, _mtd(_T)), _sum(_B, _YTD_B), _sum(_T, _YTD_T)
+            ),
+        },
+        colors=FLAG_COLORS,
+    )
+
+
+def _month_grid(r: calc.ReconResult) -> Grid:
+    in_month_b, in_month_t = f"({col(_B, 'month')}={{key}})", f"({col(_T, 'month')}={{key}})"
+    head = (
+        GridColumn("Budget", _sum(_B, in_month_b)),
+        GridColumn("Actual", _sum(_T, in_month_t)),
+        GridColumn("Variance", "{col:Actual}-{col:Budget}"),
+        GridColumn("Variance %", _pct("{col:Variance}", "{col:Budget}"), "percent"),
+    )
+
+    def of(c: str, when_t: str, when_b: str) -> str:
+        cat = constant(c)
+        actual = _sum(_T, when_t, f"({col(_T, 'category')}={cat})")
+        budget = _sum(_B, when_b, f"({col(_B, 'category')}={cat})")
+        return f"{actual}-{budget}"
+
+    per_category = tuple(GridColumn(f"{c} (variance)", of(c, in_month_t, in_month_b)) for c in r.categories)
+    fy = [
+        _sum(_B, _FY_B),
+        _sum(_T, _FY_T),
+        "{col:Actual}-{col:Budget}",
+        _pct("{col:Variance}", "{col:Budget}"),
+        *(of(c, _FY_T, _FY_B) for c in r.categories),
+    ]
+    return Grid(
+        "ByMonth",
+        "Month",
+        head + per_category,
+        [
+            *(
+                (
+                    m,
+                    f"{m:%b %Y}",
+                    [
+                        r.by_month[m].budget,
+                        r.by_month[m].actual,
+                        r.by_month[m].variance,
+                        r.by_month[m].pct,
+                        *(r.by_month_category[(m, key(c))] for c in r.categories),
+                    ],
+                )
+                for m in r.months
+            ),
+            (
+                "__fy__",
+                "Fiscal year",
+                [
+                    r.fy_total.budget,
+                    r.fy_total.actual,
+                    r.fy_total.variance,
+                    r.fy_total.pct,
+                    *(r.fy_category[key(c)] for c in r.categories),
+                ],
+            ),
+        ],
+        title="Variance by month (actual − budget; over budget is positive)",
+        row_formulas={"__fy__": fy},
+    )
+
+
+def _quarter_grid(r: calc.ReconResult) -> Grid:
+    end = "DATE(YEAR({key}),MONTH({key})+3,1)"
+    in_q_b = f"({col(_B, 'month')}>={{key}})*({col(_B, 'month')}<{end})"
+    in_q_t = f"({col(_T, 'month')}>={{key}})*({col(_T, 'month')}<{end})"
+    return Grid(
+        "ByQuarter",
+        "Quarter",
+        (
+            GridColumn("Budget", _sum(_B, in_q_b)),
+            GridColumn("Actual", _sum(_T, in_q_t)),
+            GridColumn("Variance", "{col:Actual}-{col:Budget}"),
+        ),
+        [(first, label, [v.budget, v.actual, v.variance]) for first, label, v in r.quarters],
+        title="Budget vs actual by fiscal quarter",
+    )
+
+
+def build(book: ReconBook) -> Book:
+    r = calc.calculate(book)
+    tie = r.tie_out
+    tie_values = {
+        "count": tie.count,
+        "total": tie.total,
+        LINE: tie.by_outcome[LINE],
+        CATEGORY_ONLY: tie.by_outcome[CATEGORY_ONLY],
+        UNMATCHED: tie.by_outcome[UNMATCHED],
+        "difference": tie.difference,
+        "ties": "Yes" if tie.ties else "No",
+    }
+    clock = {"as_of_month": r.as_of_month, "fy_end": r.months[-1], "ytd_end": r.ytd_end}
+    settings = book.settings
+    quarters = _quarter_grid(r)
+    tx_rows = rows(book.transactions, r.matches)
+    unmatched = [
+        row for row, m in zip(rows(book.transactions), r.matches, strict=True) if m.outcome == UNMATCHED
+    ]
+    rule_rows = rows(book.rules)
+    for n, row in enumerate(rule_rows, start=1):
+        row["number"] = n
+    line_rows = [{"category": info.category, "line": info.name, **vars(result)} for info, result in r.lines]
+    category_rows = [{"name": c, "budget": r.category_budget[key(c)]} for c in r.categories]
+    summary = Sheet(
+        "Summary",
+        (
+            Title(f"{settings.client}: budget vs actual"),
+            Title(
+                "Variance = actual − budget: positive is over budget, unfavourable for costs; negatives are "
+                "in brackets. Variance % = variance ÷ budget (blank when the budget is 0). Flags: green "
+                "within the amount or % tolerance, red over budget beyond both, amber under budget beyond "
+                "both.",
+                "note",
+            ),
+            Cells(tuple((c, _setting(book, c.key)) for c in SETTINGS), "Settings"),
+            Cells(
+                tuple((c, _setting(book, c.key)) for c in CONTROL)
+                + tuple((c, tie_values[c.key]) for c in TIE_OUT),
+                "Tie-out",
+            ),
+            _summary_grid(r),
+            Chart(
+                "Budget vs actual by quarter",
+                (
+                    Series("Budget", "ByQuarter", "Budget", "__label__"),
+                    Series("Actual", "ByQuarter", "Actual", "__label__"),
+                ),
+                y_title=f"Amount ({settings.currency})",
+            ),
+            quarters,
+            Cells(tuple((c, clock[c.key]) for c in CLOCK), "Periods"),
+        ),
+    )
+    return Book(
+        kind=KIND_NAME,
+        schema_version=SCHEMA_VERSION,
+        title="Budget vs actual",
+        sheets=(
+            summary,
+            Sheet("By month", (_month_grid(r),)),
+            Sheet("Lines", (Table(LINES, line_rows),)),
+            Sheet("Transactions", (Table(TRANSACTIONS, tx_rows),)),
+            Sheet("Unmatched", (Table(UNMATCHED_LIST, unmatched),)),
+            Sheet("Rules", (Table(RULES, rule_rows), Table(CATEGORIES, category_rows))),
+            Sheet("Budget", (Table(BUDGET, rows(book.budget)),)),
+        ),
+        list_names={"CategoryList": ("Categories", "name"), "LineList": ("Lines", "line")},
+    )
+
+
+def _setting(book: ReconBook, dotted: str) -> object:
+    return getattr(book.settings, dotted.split(".")[1])
+
+
+def check(book: ReconBook) -> list[Problem]:
+    return calc.check(book)
+
+
+KIND = Kind(
+    KIND_NAME,
+    SCHEMA_VERSION,
+    "Budget vs actual: variance by category, month, quarter and line, with tie-out",
+    ReconBook,
+    SCHEMA,
+    build,
+    check,
+)

@@ -1,0 +1,95 @@
+"""Budget-versus-actual reconciliation (DOMAIN.md §6): a budget, a ledger, mapping rules.
+
+Amounts in the model are *spend*: positive is money spent, a refund or credit is negative,
+whatever sign convention the ledger export used (the importer converts). Variance is
+actual − budget; for costs, over budget (a positive variance) is unfavourable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator
+
+from xl_engage.models.base import Fraction, Frozen, Money, Name, Record
+
+MATCH_FIELDS = ("GL account", "Vendor", "Description")
+MatchField = Literal["GL account", "Vendor", "Description"]
+LINE, CATEGORY_ONLY, UNMATCHED = "Matched to line", "Category only", "Unmatched"
+OUTCOMES = (LINE, CATEGORY_ONLY, UNMATCHED)
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+Signed = Annotated[Decimal, Field(allow_inf_nan=False)]
+
+
+def first_of_month(value: dt.date) -> dt.date:
+    return value.replace(day=1)
+
+
+class ReconSettings(Frozen):
+    """What is reconciled, how variances are flagged, and the control total of the ledgers."""
+
+    client: Name
+    currency: Name = "USD"
+    fiscal_year_start: dt.date
+    as_of: dt.date
+    tolerance_amount: Money = Decimal(500)
+    tolerance_pct: Fraction = Decimal("0.10")
+    control_total: Signed = Decimal(0)
+    control_count: int = Field(default=0, ge=0)
+
+    @field_validator("fiscal_year_start")
+    @classmethod
+    def _month(cls, value: dt.date) -> dt.date:
+        return first_of_month(value)
+
+
+class BudgetRow(Record):
+    """One budget line in one month, at the price the client was quoted."""
+
+    month: dt.date
+    category: Name
+    line: Name
+    amount: Money
+
+    @field_validator("month")
+    @classmethod
+    def _month(cls, value: dt.date) -> dt.date:
+        return first_of_month(value)
+
+
+class Rule(Record):
+    """If a transaction's field matches the pattern, it goes to the category and/or line.
+
+    Patterns compare case-insensitively; ``*`` stands for any text and ``?`` for one
+    character; a pattern without them matches when the field *contains* it.
+    """
+
+    field: MatchField
+    pattern: Name
+    category: Text = ""
+    line: Text = ""
+    note: Text = ""
+
+
+class Transaction(Record):
+    """One ledger row; ``assigned_*`` are the finance clerk's decisions, which beat rules."""
+
+    date: dt.date
+    vendor: Text = ""
+    description: Text = ""
+    amount: Signed
+    account: Text = ""
+    reference: Text = ""
+    assigned_category: Text = ""
+    assigned_line: Text = ""
+
+
+class ReconBook(Frozen):
+    """Everything a reconciliation workbook holds."""
+
+    settings: ReconSettings
+    budget: tuple[BudgetRow, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    transactions: tuple[Transaction, ...] = ()
