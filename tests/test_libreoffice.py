@@ -259,3 +259,49 @@ def test_playbook_after_typing_actuals_and_changing_the_portfolio(tmp_path: Path
     r = playbook_calc.calculate(edited)
     assert r.elapsed == 7
     assert r.clients[1].rule == "Complex environment" and r.clients[1].meetings_year == 12
+
+
+def _sample_reconciliation(tmp_path: Path) -> Any:
+    from xl_engage.inputs.budget import load_budget
+    from xl_engage.inputs.reconcile import load_ledger, load_rules_file, new_reconciliation
+    from xl_engage.templates import SAMPLE_MSP
+
+    budget, _ = load_budget(SAMPLE_MSP / "budgets" / "harbor-logistics" / "client.toml")
+    folder = SAMPLE_MSP / "reconcile"
+    ledger = load_ledger(folder / "harbor-logistics-ledger.csv", today=dt.date(2026, 11, 22))
+    rules = load_rules_file(folder / "harbor-logistics-rules.csv")
+    book, _ = new_reconciliation(budget, ledger, dt.date(2026, 11, 22), None, None, rules)
+    return book
+
+
+def test_reconciliation_recalculates_to_python_values(tmp_path: Path) -> None:
+    """Every variance, flag and tie-out cell of the sample reconciliation."""
+    book = _sample_reconciliation(tmp_path)
+    path = build(tmp_path, "reconcile", book, "reconcile.xlsx")
+    (out,) = recalculate([path], tmp_path / "lo")
+    assert _check(path, out, "reconciliation harbor-logistics") > 3000
+
+
+def test_reconciliation_after_the_clerk_reassigns_transactions(tmp_path: Path) -> None:
+    """Assign an unmatched transaction to a category, another to a budget line, move a
+    matched one to another category: every variance cell follows."""
+    from xl_engage.calc import reconcile as reconcile_calc
+    from xl_engage.models.reconcile import UNMATCHED
+
+    book = _sample_reconciliation(tmp_path)
+    first = reconcile_calc.calculate(book)
+    unmatched = [i for i, m in enumerate(first.matches) if m.outcome == UNMATCHED]
+    matched = [i for i, m in enumerate(first.matches) if m.category == "Hardware"]
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["Transactions"]
+        c0, r0, c1, _ = openpyxl.utils.cell.range_boundaries(ws.tables["Transactions"].ref)  # type: ignore[attr-defined]
+        cols = {ws.cell(r0, c).value: c for c in range(c0, c1 + 1)}
+        ws.cell(r0 + 1 + unmatched[0], cols["Assigned category"], "Peripherals")
+        ws.cell(r0 + 1 + unmatched[1], cols["Assigned line"], "Peripherals reserve")
+        ws.cell(r0 + 1 + matched[0], cols["Assigned category"], "Network")
+
+    edited = _edit_and_compare(tmp_path, "reconcile", book, edit, "reconcile")
+    after = reconcile_calc.calculate(edited)
+    assert after.tie_out.by_outcome[UNMATCHED] < first.tie_out.by_outcome[UNMATCHED]
+    assert after.matches[unmatched[1]].line == "Peripherals reserve"

@@ -1,0 +1,469 @@
+"""Budget vs actual: the variance rules by hand, the ledger importer on what accounting
+systems export, the tie-out property, the workbook round trip and carrying decisions forward."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.helpers import build
+from xl_engage.calc import reconcile as calc
+from xl_engage.inputs.reconcile import carry_forward, fiscal_year_start, load_ledger
+from xl_engage.issues import InputError
+from xl_engage.models.reconcile import (
+    CATEGORY_ONLY,
+    LINE,
+    UNMATCHED,
+    BudgetRow,
+    ReconBook,
+    ReconSettings,
+    Rule,
+    Transaction,
+)
+from xl_engage.read import read_workbook
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def settings_(**kw: object) -> ReconSettings:
+    base: dict[str, object] = {
+        "client": "Acme",
+        "fiscal_year_start": dt.date(2026, 4, 1),
+        "as_of": dt.date(2026, 6, 15),
+    }
+    return ReconSettings(**(base | kw))  # type: ignore[arg-type]
+
+
+BUDGET = (
+    BudgetRow(month=dt.date(2026, 4, 1), category="Software", line="Microsoft 365", amount=D(1000)),
+    BudgetRow(month=dt.date(2026, 5, 1), category="Software", line="Microsoft 365", amount=D(1000)),
+    BudgetRow(month=dt.date(2026, 6, 1), category="Software", line="Microsoft 365", amount=D(1000)),
+    BudgetRow(month=dt.date(2026, 5, 1), category="Hardware", line="Replace LT-1 (Laptop)", amount=D(1800)),
+    BudgetRow(month=dt.date(2026, 6, 1), category="Hardware", line="Replace FS01 (Server)", amount=D(9000)),
+)
+RULES = (
+    Rule(field="Description", pattern="Microsoft 365*", line="Microsoft 365"),
+    Rule(field="GL account", pattern="computer equipment", category="Hardware"),
+    Rule(field="Vendor", pattern="micro?oft", category="Software"),
+)
+
+
+def tx(date: str, amount: str, **kw: str) -> Transaction:
+    return Transaction(date=dt.date.fromisoformat(date), amount=D(amount), **kw)  # type: ignore[arg-type]
+
+
+# --- the rules of variance --------------------------------------------------------------
+
+
+def test_variance_sign_and_percent() -> None:
+    assert calc.variance(D(1200), D(1000)) == 200  # over budget: positive
+    assert calc.variance_pct(D(1200), D(1000)) == D("0.2")
+    assert calc.variance_pct(D(300), D(0)) is None  # no budget: no %, not a division error
+
+
+@pytest.mark.parametrize(
+    ("actual", "budget", "expected"),
+    [
+        (D(1400), D(1000), calc.GREEN),  # +400: within the $500 amount tolerance
+        (D(10900), D(10000), calc.GREEN),  # +900 but 9 % of budget: within 10 %
+        (D(11600), D(10000), calc.RED),  # +1,600 and 16 %: over budget beyond both
+        (D(8000), D(10000), calc.AMBER),  # −2,000 and 20 %: under budget beyond both
+        (D(700), D(0), calc.RED),  # unbudgeted spend over $500
+        (D(0), D(0), calc.GREEN),
+    ],
+)
+def test_flags(actual: D, budget: D, expected: str) -> None:
+    assert calc.flag(actual, budget, D(500), D("0.10")) == expected
+
+
+def test_patterns_contain_or_use_wildcards() -> None:
+    assert calc.pattern_matcher("computer equipment")("6100 Computer Equipment")  # contains, any case
+    assert calc.pattern_matcher("micro?oft")("MICROSOFT")
+    assert not calc.pattern_matcher("micro?oft")("Microsoft Corp")  # wildcards match the whole text
+    assert calc.pattern_matcher("*[x]*")("a [x] b")  # brackets are literal, not a character class
+
+
+def test_first_rule_wins_and_the_clerk_beats_every_rule() -> None:
+    lines = calc.line_index(BUDGET)
+    m = calc.Matcher(RULES, lines, calc.category_names(BUDGET))
+    by_rule = m.match(tx("2026-05-03", "1000", vendor="Microsoft", description="Microsoft 365 May"))
+    assert (by_rule.rule, by_rule.category, by_rule.line, by_rule.outcome) == (
+        1,
+        "Software",
+        "Microsoft 365",
+        LINE,
+    )
+    vendor_only = m.match(tx("2026-05-03", "80", vendor="Microsoft", description="Azure credits"))
+    assert (vendor_only.rule, vendor_only.outcome) == (3, CATEGORY_ONLY)
+    assigned = m.match(
+        tx("2026-05-03", "80", vendor="Microsoft", description="Azure", assigned_line="replace fs01 (server)")
+    )
+    assert (assigned.rule, assigned.category, assigned.line) == (3, "Hardware", "replace fs01 (server)")
+    recategorised = m.match(tx("2026-05-03", "80", description="Microsoft 365", assigned_category="Hardware"))
+    assert (recategorised.category, recategorised.line, recategorised.outcome) == (
+        "Hardware",
+        "",
+        CATEGORY_ONLY,
+    )
+    nothing = m.match(tx("2026-05-03", "12", vendor="Amazon", account="6900 Misc"))
+    assert (nothing.rule, nothing.outcome) == (None, UNMATCHED)
+
+
+def test_a_small_reconciliation_by_hand() -> None:
+    txs = (
+        tx("2026-04-02", "1000", description="Microsoft 365 April"),
+        tx("2026-05-02", "1050", description="Microsoft 365 May"),
+        tx("2026-05-20", "1750", vendor="CDW", account="6100 Computer equipment"),
+        tx("2026-06-01", "1050", description="Microsoft 365 June"),
+        tx("2026-06-10", "-250", vendor="CDW", account="6100 Computer equipment", description="RMA credit"),
+        tx("2026-06-11", "99.99", vendor="Amazon", account="6900 Misc"),
+        tx("2026-07-01", "1050", description="Microsoft 365 July"),  # after the as-of month
+    )
+    book = ReconBook(
+        settings=settings_(control_total=D("5749.99"), control_count=7),
+        budget=BUDGET,
+        rules=RULES,
+        transactions=txs,
+    )
+    r = calc.calculate(book)
+    # June (month to date): Software 1,050 vs 1,000; Hardware −250 vs 9,000 (server not bought)
+    assert (r.mtd["software"].actual, r.mtd["software"].variance) == (D(1050), D(50))
+    assert (r.mtd["hardware"].budget, r.mtd["hardware"].actual) == (D(9000), D(-250))
+    assert r.mtd["hardware"].flag == calc.AMBER  # 9,250 under budget: worth a question
+    # April–June (year to date): Software 3,100 vs 3,000 → +100, 3.3 %; Hardware 1,500 vs 10,800
+    assert (r.ytd["software"].variance, r.ytd["software"].flag) == (D(100), calc.GREEN)
+    assert r.ytd["software"].pct == D(100) / D(3000)
+    assert (r.ytd["hardware"].actual, r.ytd["hardware"].variance) == (D(1500), D(-9300))
+    assert r.ytd[UNMATCHED].actual == D("99.99") and r.ytd[UNMATCHED].pct is None
+    assert r.ytd["total"].actual == D("4699.99")  # July is after June
+    # the tie-out: 4,150 to lines + 1,500 to a category + 99.99 unmatched = 5,749.99
+    t = r.tie_out
+    assert t.by_outcome == {LINE: D(4150), CATEGORY_ONLY: D(1500), UNMATCHED: D("99.99")}
+    assert (t.total, t.difference, t.ties) == (D("5749.99"), 0, True)
+    assert r.quarters[0][1] == "FY2027 Q1" and r.quarters[0][2].budget == D(13800)
+
+
+def test_fiscal_year_holding_a_date() -> None:
+    assert fiscal_year_start(4, dt.date(2026, 11, 22)) == dt.date(2026, 4, 1)
+    assert fiscal_year_start(4, dt.date(2026, 2, 1)) == dt.date(2025, 4, 1)
+    assert fiscal_year_start(1, dt.date(2026, 1, 1)) == dt.date(2026, 1, 1)
+
+
+# --- the tie-out property -------------------------------------------------------------------
+
+CENTS = st.integers(-(10**8), 10**8).map(lambda c: D(c) / 100)
+WORDS = st.sampled_from(["Microsoft", "CDW", "Dell", "Amazon", "Lumen", "microsoft 365", "", "Misc"])
+
+
+@st.composite
+def ledgers(draw: st.DrawFn) -> tuple[tuple[Rule, ...], tuple[Transaction, ...]]:
+    rules = draw(
+        st.lists(
+            st.builds(
+                Rule,
+                field=st.sampled_from(["GL account", "Vendor", "Description"]),
+                pattern=st.sampled_from(["micro", "*soft*", "cdw", "?ell", "6100*", "lumen"]),
+                category=st.sampled_from(["Software", "Hardware", ""]),
+                line=st.sampled_from(["", "Microsoft 365", "Replace LT-1 (Laptop)"]),
+            ).filter(lambda r: bool(r.category or r.line)),
+            max_size=6,
+        )
+    )
+    txs = draw(
+        st.lists(
+            st.builds(
+                Transaction,
+                date=st.dates(dt.date(2026, 1, 1), dt.date(2027, 6, 30)),
+                vendor=WORDS,
+                description=WORDS,
+                account=st.sampled_from(["6100 Computer equipment", "6200 Software", "6900 Misc", ""]),
+                amount=CENTS,
+                assigned_category=st.sampled_from(["", "", "", "Hardware"]),
+                assigned_line=st.sampled_from(["", "", "", "Microsoft 365"]),
+            ),
+            max_size=60,
+        )
+    )
+    return tuple(rules), tuple(txs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(case=ledgers())
+def test_every_amount_ends_matched_category_only_or_unmatched(case) -> None:  # type: ignore[no-untyped-def]
+    rules, txs = case
+    total = sum((t.amount for t in txs), D(0))
+    book = ReconBook(
+        settings=settings_(control_total=total, control_count=len(txs)),
+        budget=BUDGET,
+        rules=rules,
+        transactions=txs,
+    )
+    r = calc.calculate(book)
+    assert len(r.matches) == len(txs)  # nothing dropped
+    assert sum(r.tie_out.by_outcome.values(), D(0)) == total  # to the cent, exactly
+    assert r.tie_out.difference == 0 and r.tie_out.ties
+    by_category = sum((r.fy_category[k] for k in r.fy_category), D(0))
+    in_year = [
+        t for t, m in zip(txs, r.matches, strict=True) if m.month in r.months and m.outcome != UNMATCHED
+    ]
+    budget_fy = sum((b.amount for b in BUDGET if b.month in r.months), D(0))
+    assert by_category == sum((t.amount for t in in_year), D(0)) - budget_fy
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(amounts=st.lists(CENTS, min_size=1, max_size=40), debit_credit=st.booleans())
+def test_the_file_total_ties_out_to_the_cent(tmp_path: Path, amounts: list[D], debit_credit: bool) -> None:
+    path = tmp_path / "ledger.csv"
+    lines = ["Date,Payee,Debit,Credit" if debit_credit else "Date,Payee,Amount"]
+    for i, a in enumerate(amounts):
+        text = f"{abs(a):,.2f}"
+        day = f"2026-05-{i % 28 + 1:02d}"
+        if debit_credit:
+            debit, credit = (text, "") if a >= 0 else ("", text)
+            lines.append(f'{day},V{i},"{debit}","{credit}"')
+        else:
+            lines.append(f'{day},V{i},"{text if a >= 0 else "(" + text + ")"}"')
+    path.write_text("\n".join(lines) + "\n")
+    ledger = load_ledger(path, today=TODAY)
+    assert ledger.total == sum(amounts, D(0)) and ledger.count == len(amounts)
+
+
+# --- the ledger importer -------------------------------------------------------------------
+
+
+def write(tmp_path: Path, text: str, name: str = "ledger.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def issues_of(path: Path, **kw: object) -> list[str]:
+    with pytest.raises(InputError) as err:
+        load_ledger(path, today=TODAY, **kw)  # type: ignore[arg-type]
+    return [str(i) for i in err.value.issues]
+
+
+def test_quickbooks_style_export(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "Date,Num,Name,Memo/Description,Account,Debit,Credit\n"
+        '4/1/2026,INV-1,CDW,Laptop,6100 Computer equipment,"1,401.42",\n'
+        '4/10/2026,CM-2,CDW,RMA credit,6100 Computer equipment,,"1,401.42"\n'
+        "11/3/2026,INV-3,Lumen,Internet,6300 Internet & telecom,$99.00,\n",
+    )
+    ledger = load_ledger(path, today=TODAY)
+    assert [(t.date, t.vendor, t.amount, t.reference) for t in ledger.transactions] == [
+        (dt.date(2026, 4, 1), "CDW", D("1401.42"), "INV-1"),
+        (dt.date(2026, 4, 10), "CDW", D("-1401.42"), "CM-2"),  # a refund is negative spend
+        (dt.date(2026, 11, 3), "Lumen", D(99), "INV-3"),
+    ]
+    assert (ledger.count, ledger.total, ledger.warnings) == (3, D(99), ())
+
+
+def test_signed_amounts_brackets_and_bank_style(tmp_path: Path) -> None:
+    text = (
+        "Posting date,Payee,Details,Amount\n"
+        '2026-03-02,A,x,"(1,234.56)"\n02-Mar-2026,B,y,"-1,234.56"\n2026-03-04,C,z,50\n'
+    )
+    assert [t.amount for t in load_ledger(write(tmp_path, text), today=TODAY).transactions] == [
+        D("-1234.56"),
+        D("-1234.56"),
+        D(50),
+    ]
+    bank = load_ledger(write(tmp_path, text, "bank.csv"), spend_negative=True, today=TODAY)
+    assert [t.amount for t in bank.transactions] == [D("1234.56"), D("1234.56"), D(-50)]
+
+
+def test_day_first_dates_are_read_as_the_file_writes_them(tmp_path: Path) -> None:
+    text = "Date,Payee,Amount\n13/04/2026,A,1\n02/05/2026,B,2\n"  # 13/04 only fits day-first
+    got = load_ledger(write(tmp_path, text), today=TODAY).transactions
+    assert [t.date for t in got] == [dt.date(2026, 4, 13), dt.date(2026, 5, 2)]
+
+
+def test_an_xlsx_export_with_numbers_and_dates(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "GL"
+    ws.append(["Transaction date", "Supplier", "Memo", "Net amount", "GL code", "Ref"])
+    ws.append([dt.datetime(2026, 5, 4), "Dell", "Server", 9120.5, "6120", "PO-9"])
+    ws.append([dt.datetime(2026, 5, 5), "Dell", "Server", "1.234.56", "6120", "PO-10"])
+    path = tmp_path / "gl.xlsx"
+    wb.save(path)
+    assert issues_of(path) == [
+        "gl.xlsx:GL!D3: Amount: '1.234.56' has two decimal separators; write it as 1234.56"
+    ]
+    ws["D3"] = 10
+    wb.save(path)
+    assert [t.amount for t in load_ledger(path, today=TODAY).transactions] == [D("9120.5"), D(10)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Date,Payee,Amount\n2026-05-01,A,1.234.56\n",
+            "ledger.csv:2 (Amount): Amount: '1.234.56' has two decimal separators",
+        ),
+        (
+            'Date,Payee,Amount\n2026-05-01,A,"1.234,56"\n',
+            "ledger.csv:2 (Amount): Amount: '1.234,56' has two decimal separators",
+        ),
+        (
+            "Date,Payee,Amount\n2026-05-01,A,€120.00\n",
+            "ledger.csv:2 (Amount): Amount is in EUR, but the budget is in USD",
+        ),
+        (
+            "Date,Payee,Amount,Currency\n2026-05-01,A,120,GBP\n",
+            "ledger.csv:2 (Amount): Amount is in GBP, but the budget is in USD",
+        ),
+        (
+            "Date,Payee,Amount\n2026-05-01,A,twelve\n",
+            "ledger.csv:2 (Amount): Amount: expected an amount, got 'twelve'",
+        ),
+        ("Date,Payee,Amount\n,A,12\n", "ledger.csv:2 (Date): Date is required"),
+        ("Date,Payee,Amount\n2026-02-30,A,12\n", "ledger.csv:2 (Date): Date"),
+        ("Date,Payee,Amount\n", "ledger.csv: the ledger has no transactions"),
+        ("", "ledger.csv: the file is empty"),
+        (
+            "Date,Payee,Memo\n2026-05-01,A,x\n",
+            "ledger.csv: the ledger has no Amount column (nor Debit and Credit columns)",
+        ),
+        (
+            "Date,Amount,Debit,Credit\n2026-05-01,1,,\n",
+            "ledger.csv: the ledger has both an Amount column and Debit/Credit columns; keep one",
+        ),
+        ("Date,Payee,Debit,Credit\n2026-05-01,A,,\n", "ledger.csv:2 (Date): no amount on this row"),
+    ],
+)
+def test_bad_ledgers(tmp_path: Path, text: str, expected: str) -> None:
+    messages = issues_of(write(tmp_path, text))
+    assert any(m.startswith(expected) or m.endswith(expected) for m in messages), messages
+
+
+def test_duplicated_references_and_future_dates_are_reported_not_merged(tmp_path: Path) -> None:
+    text = "Date,Payee,Amount,Ref\n2026-05-01,A,10,INV-7\n2026-05-02,B,20,inv-7\n2026-12-24,C,30,INV-8\n"
+    ledger = load_ledger(write(tmp_path, text), today=TODAY)
+    assert ledger.count == 3 and ledger.total == 60  # both INV-7 kept
+    assert [str(w) for w in ledger.warnings] == [
+        "ledger.csv:3 (Ref): warning: reference 'inv-7' is also on an earlier transaction "
+        "(2026-05-01, A, 10.00); both are kept",
+        "ledger.csv:4 (Date): warning: 2026-12-24 is in the future (today is 2026-11-22)",
+    ]
+
+
+def test_a_ledger_of_100000_rows(tmp_path: Path) -> None:
+    rows = "".join(
+        f"2026-{m % 12 + 1:02d}-{m % 28 + 1:02d},Vendor {m % 97},Item {m},{m % 5000}.{m % 100:02d},INV-{m}\n"
+        for m in range(100_000)
+    )
+    ledger = load_ledger(
+        write(tmp_path, "Date,Payee,Description,Amount,Ref\n" + rows), today=dt.date(2027, 1, 1)
+    )
+    expected = sum(D(f"{m % 5000}.{m % 100:02d}") for m in range(100_000))
+    assert (ledger.count, ledger.total, ledger.warnings) == (100_000, expected, ())
+
+
+# --- the workbook -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small() -> ReconBook:
+    txs = (
+        tx("2026-04-02", "1000", description="Microsoft 365 April", reference="A1"),
+        tx("2026-05-20", "1750", vendor="CDW", account="6100 Computer equipment", reference="A2"),
+        tx("2026-06-11", "99.99", vendor="Amazon", account="6900 Misc", description='=HYPERLINK("x")'),
+    )
+    return ReconBook(
+        settings=settings_(control_total=D("2849.99"), control_count=3),
+        budget=BUDGET,
+        rules=RULES,
+        transactions=txs,
+    )
+
+
+def cell_of(wb: openpyxl.Workbook, table: str, row: int, header: str) -> openpyxl.cell.Cell:
+    for ws in wb.worksheets:
+        if table in ws.tables:
+            c0, r0, c1, _ = openpyxl.utils.cell.range_boundaries(ws.tables[table].ref)  # type: ignore[attr-defined]
+            cols = {ws.cell(r0, c).value: c for c in range(c0, c1 + 1)}
+            return ws.cell(r0 + 1 + row, cols[header])  # type: ignore[return-value]
+    raise AssertionError(table)
+
+
+def test_workbook_reads_back_to_the_same_model(tmp_path: Path, small: ReconBook) -> None:
+    loaded = read_workbook(build(tmp_path, "reconcile", small, "r.xlsx"))
+    assert loaded.ok, [str(i) for i in loaded.issues]
+    assert loaded.model == small
+    wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert cell_of(wb, "Transactions", 2, "Description").data_type == "s"  # text stays text
+    assert cell_of(wb, "Transactions", 0, "Rule").value == 1  # the rule that matched, shown
+
+
+def test_located_issues_in_an_edited_workbook(tmp_path: Path, small: ReconBook) -> None:
+    path = build(tmp_path, "reconcile", small, "r.xlsx")
+    wb = openpyxl.load_workbook(path)
+    at = {}
+
+    def edit(table: str, row: int, header: str, value: object) -> None:
+        cell = cell_of(wb, table, row, header)
+        cell.value = value
+        at[table] = f"{cell.parent.title}!{cell.coordinate}"
+
+    edit("Transactions", 2, "Assigned category", "Furniture")
+    edit("Rules", 1, "Budget line", "Replace FS02 (Server)")
+    wb.save(path)
+    messages = [str(i) for i in read_workbook(path).issues]
+    assert messages == [
+        f"{at['Rules']}: unknown budget line 'Replace FS02 (Server)'",
+        f"{at['Transactions']}: unknown budget category 'Furniture'",
+    ]
+    edit("Budget", 0, "Amount", -120)
+    wb.save(path)
+    assert [str(i) for i in read_workbook(path).issues] == [f"{at['Budget']}: Amount must be ≥ 0, got -120"]
+
+
+def test_deleting_a_transaction_breaks_the_tie_out(tmp_path: Path, small: ReconBook) -> None:
+    path = build(tmp_path, "reconcile", small, "r.xlsx")
+    wb = openpyxl.load_workbook(path)
+    for header in ("Date", "Vendor", "Description", "Amount", "GL account", "Reference"):
+        cell_of(wb, "Transactions", 1, header).value = None
+    wb.save(path)
+    loaded = read_workbook(path)
+    assert loaded.ok  # a warning: the clerk may have meant it
+    assert any("do not tie out to the ledgers read (3, total 2,849.99)" in str(i) for i in loaded.issues)
+
+
+def test_decisions_carry_forward_and_a_re_export_is_not_counted_twice(
+    tmp_path: Path, small: ReconBook
+) -> None:
+    path = build(tmp_path, "reconcile", small, "r.xlsx")
+    wb = openpyxl.load_workbook(path)
+    cell_of(wb, "Transactions", 2, "Assigned category").value = "Hardware"  # the unmatched Amazon purchase
+    rules = wb["Rules"]
+    c0, _, _, r1 = openpyxl.utils.cell.range_boundaries(rules.tables["Rules"].ref)  # type: ignore[attr-defined]
+    for j, value in enumerate(["", "Vendor", "Lumen", "Software", "", "new rule"], start=c0):
+        rules.cell(r1 + 1, j, value)  # a rule typed below the table
+    wb.save(path)
+    last = read_workbook(path).model
+    assert isinstance(last, ReconBook)
+    ytd = write(
+        tmp_path,
+        "Date,Payee,Description,Amount,GL account,Ref\n"
+        "2026-04-02,,Microsoft 365 April,1000,,A1\n"  # already reconciled
+        "2026-05-20,CDW,,1750,6100 Computer equipment,A2\n"  # already reconciled
+        '2026-06-11,Amazon,"=HYPERLINK(""x"")",99.99,6900 Misc,\n'  # already reconciled
+        "2026-07-03,Lumen,July internet,120,,A4\n",  # new
+    )
+    book, notes = carry_forward(last, load_ledger(ytd, today=TODAY), dt.date(2026, 7, 31))
+    assert notes == ["1 new transaction(s) added (120.00); 3 already in the workbook were not added again"]
+    assert len(book.transactions) == 4 and book.transactions[2].assigned_category == "Hardware"
+    r = calc.calculate(book)
+    assert r.matches[3].rule == 4 and r.matches[3].category == "Software"  # the clerk's new rule applies
+    assert (book.settings.control_count, book.settings.control_total) == (4, D("2969.99"))
+    assert r.tie_out.ties and r.tie_out.by_outcome[UNMATCHED] == 0
