@@ -38,6 +38,9 @@ EXPECTED_FUNCTIONS = {
     "meeting_cadence",
     "playbook_weekly_rate",
     "vcio_capacity",
+    "variance",
+    "variance_pct",
+    "variance_flag",
 }
 
 
@@ -47,10 +50,12 @@ def _fresh_templates() -> Iterator[None]:
     F.pricing_defaults.cache_clear()
     F.lifecycle_defaults.cache_clear()
     F.playbook_defaults.cache_clear()
+    F.variance_defaults.cache_clear()
     yield
     F.pricing_defaults.cache_clear()
     F.lifecycle_defaults.cache_clear()
     F.playbook_defaults.cache_clear()
+    F.variance_defaults.cache_clear()
 
 
 def case(fn: Callable[..., Any], *args: Any, expected: Any, id: str) -> Any:
@@ -993,3 +998,14 @@ touches_per_month = 1
     assert F.meeting_cadence(6500, 52, 3) == "12 meetings a year, 3 touches a month (Large office)"
     assert F.meeting_cadence(6500, None, 3, "rule") == "Everyone else"  # unknown users count as 0
     assert F.vcio_capacity(34, 100000) == "Over capacity"  # 34 > 30 × 1.1
+
+
+def test_variance_flag_takes_the_firms_tolerances(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("XL_ENGAGE_TEMPLATES", raising=False)
+    assert F.variance_defaults() is not F.BUILT_IN_VARIANCE, "the shipped templates/reconcile.toml should load"
+    assert F.variance_defaults().tolerance_amount == F.BUILT_IN_VARIANCE.tolerance_amount
+    F.variance_defaults.cache_clear()
+    (tmp_path / "reconcile.toml").write_text("[settings]\ntolerance_amount = 50\ntolerance_pct = 0.02\n")
+    monkeypatch.setenv("XL_ENGAGE_TEMPLATES", str(tmp_path))
+    assert F.variance_flag(1080, 1000) == "Red"  # +80: beyond $50 and beyond 2 %
+    assert F.variance_flag(1080, 1000, 100) == "Green"  # an argument beats the template

@@ -44,6 +44,9 @@ EXPECTED = {
     "MEETING_CADENCE",
     "PLAYBOOK_WEEKLY_RATE",
     "VCIO_CAPACITY",
+    "VARIANCE",
+    "VARIANCE_PCT",
+    "VARIANCE_FLAG",
 }
 CAPACITY = {"OK", "Over capacity", "Under capacity"}
 CADENCE = re.compile(r"\d+ meetings? a year, \d+ touch(es)? a month \(.+\)|Complex environment|Standard")
@@ -214,6 +217,18 @@ RACI_BLOCK = [["TAM", "ISP", "Office"], ["A", "R", None], ["A/R", None, None], [
         ("VCIO_CAPACITY", (46.0, 140000.0), "Over capacity"),
         ("VCIO_CAPACITY", (30.0, 90000.0), "Under capacity"),
         ("VCIO_CAPACITY", (44.0, 120000.0), "OK"),
+        # actual − budget: 1,200 − 1,000 = 200 over; a refund can make the actual negative
+        ("VARIANCE", (1200.0, 1000.0), 200.0),
+        ("VARIANCE", (-50.0, 0.0), -50.0),
+        ("VARIANCE_PCT", (1200.0, 1000.0), 0.2),
+        ("VARIANCE_PCT", (300.0, 0.0), ""),  # no budget: no %, not #DIV/0!
+        ("VARIANCE_PCT", ("$1,500.00", 1000.0), 0.5),
+        # +1,600 and +16 %: beyond $500 and 10 % → Red; +900 is 9 % → Green; −2,000 (−20 %) → Amber
+        ("VARIANCE_FLAG", (11600.0, 10000.0, None, None), "Red"),
+        ("VARIANCE_FLAG", (10900.0, 10000.0, None, None), "Green"),
+        ("VARIANCE_FLAG", (8000.0, 10000.0, None, None), "Amber"),
+        ("VARIANCE_FLAG", (10900.0, 10000.0, 100.0, 0.05), "Red"),  # tighter tolerances
+        ("VARIANCE", (None, 1000.0), F.ERROR_PREFIX + "actual is required"),
     ],
 )
 def test_adapters_worked_examples(
@@ -304,6 +319,9 @@ def test_windows_vba_wrapper_declares_exactly_the_functions(
         "Function PRICE_FROM_MARKUP(cost, markup)",
         "Function RACI_CHECK(row_range)",
         "Function RACI_LOAD(matrix_range, party, Optional codes)",
+        "Function VARIANCE(actual, budget)",
+        "Function VARIANCE_FLAG(actual, budget, Optional abs_tol, Optional pct_tol)",
+        "Function VARIANCE_PCT(actual, budget)",
         "Function VCIO_CAPACITY(clients, mrr)",
         "Function VCIO_CYCLE_MRR(hours_range, cycles_range, Optional rate)",
         "Function VCIO_HOURS(mrr, Optional rate)",
@@ -404,6 +422,10 @@ def _valid_excel_value(name: str, value: object) -> bool:
             return RACI_STATUS.fullmatch(value) is not None
         if name == "VCIO_CAPACITY":
             return value in CAPACITY
+        if name == "VARIANCE_FLAG":
+            return value in ("Green", "Amber", "Red")
+        if name == "VARIANCE_PCT":
+            return value == ""  # no budget: no percentage
         if name == "MEETING_CADENCE":
             return CADENCE.fullmatch(value) is not None
         return name == "VCIO_PACKAGE" and bool(value.strip())

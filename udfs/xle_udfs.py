@@ -171,6 +171,24 @@ def VCIO_CAPACITY(clients: Any, mrr: Any) -> Any:
     return F.vcio_capacity(clients, mrr)
 
 
+@_udf(F.variance)
+def VARIANCE(actual: Any, budget: Any) -> Any:
+    """Actual − budget: positive is over budget. =VARIANCE(1200, 1000) → 200."""
+    return F.variance(actual, budget)
+
+
+@_udf(F.variance_pct)
+def VARIANCE_PCT(actual: Any, budget: Any) -> Any:
+    """(Actual − budget) / budget; empty when the budget is 0. =VARIANCE_PCT(1200, 1000) → 0.2."""
+    return F.variance_pct(actual, budget)
+
+
+@_udf(F.variance_flag)
+def VARIANCE_FLAG(actual: Any, budget: Any, abs_tol: Any = None, pct_tol: Any = None) -> Any:
+    """Green within a tolerance, Red over, Amber under budget. =VARIANCE_FLAG(11600, 10000) → "Red"."""
+    return F.variance_flag(actual, budget, abs_tol, pct_tol)
+
+
 REGISTRY: dict[str, Callable[..., Any]] = {
     "VCIO_PRICE": VCIO_PRICE,
     "VCIO_PACKAGE": VCIO_PACKAGE,
@@ -187,6 +205,9 @@ REGISTRY: dict[str, Callable[..., Any]] = {
     "MEETING_CADENCE": MEETING_CADENCE,
     "PLAYBOOK_WEEKLY_RATE": PLAYBOOK_WEEKLY_RATE,
     "VCIO_CAPACITY": VCIO_CAPACITY,
+    "VARIANCE": VARIANCE,
+    "VARIANCE_PCT": VARIANCE_PCT,
+    "VARIANCE_FLAG": VARIANCE_FLAG,
 }
 """Every exported Excel function: Excel name → adapter."""
 
@@ -206,6 +227,9 @@ LIBRARY: dict[str, Callable[..., F.ExcelValue]] = {
     "MEETING_CADENCE": F.meeting_cadence,
     "PLAYBOOK_WEEKLY_RATE": F.playbook_weekly_rate,
     "VCIO_CAPACITY": F.vcio_capacity,
+    "VARIANCE": F.variance,
+    "VARIANCE_PCT": F.variance_pct,
+    "VARIANCE_FLAG": F.variance_flag,
 }
 """The library function behind each Excel function."""
 

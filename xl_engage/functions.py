@@ -42,6 +42,9 @@ from xl_engage.calc.pricing import annual_hours, monthly, recommend
 from xl_engage.calc.pricing import vcio_hours as _vcio_hours
 from xl_engage.calc.pricing import vcio_price as _vcio_price
 from xl_engage.calc.raci import SEVERAL_A, accountable, area_status, responsible
+from xl_engage.calc.reconcile import flag as _variance_flag
+from xl_engage.calc.reconcile import variance as _variance
+from xl_engage.calc.reconcile import variance_pct as _variance_pct
 from xl_engage.calc.roi import segment_roi
 from xl_engage.coerce import is_blank, show, to_date, to_int, to_number, to_text
 from xl_engage.issues import XleError
@@ -77,6 +80,10 @@ __all__ = [
     "pricing_defaults",
     "raci_check",
     "raci_load",
+    "variance",
+    "variance_defaults",
+    "variance_flag",
+    "variance_pct",
     "vcio_capacity",
     "vcio_cycle_mrr",
     "vcio_hours",
@@ -974,3 +981,76 @@ def vcio_capacity(clients: ExcelInput, mrr: ExcelInput) -> str:
     when both fall short by more than it, else "OK". ``=VCIO_CAPACITY(46, 140000)`` → "Over capacity".
     """
     return _capacity(_count("clients", clients), _at_least_zero("mrr", mrr), playbook_defaults().settings)
+
+
+@dataclass(frozen=True)
+class VarianceDefaults:
+    """The tolerances VARIANCE_FLAG applies when they are left blank."""
+
+    tolerance_amount: Decimal = Decimal(500)
+    tolerance_pct: Decimal = Decimal("0.10")
+    source: str = "built-in defaults"
+
+
+BUILT_IN_VARIANCE = VarianceDefaults()
+
+
+@functools.lru_cache(maxsize=1)
+def variance_defaults() -> VarianceDefaults:
+    """Tolerances from the firm's ``reconcile.toml``, read once (built-in if unreadable)."""
+    from xl_engage.inputs.reconcile import load_template
+    from xl_engage.templates import templates_dir
+
+    try:
+        s = load_template().settings
+    except (XleError, OSError, ValueError):
+        return BUILT_IN_VARIANCE
+    return VarianceDefaults(s.tolerance_amount, s.tolerance_pct, str(templates_dir() / "reconcile.toml"))
+
+
+def _signed(name: str, value: ExcelInput) -> Decimal:
+    return _number(name, _required(name, value))[0]
+
+
+@excel_function(
+    actual="What was spent, e.g. 1200 (a refund may make it negative).",
+    budget="What was budgeted, e.g. 1000.",
+)
+def variance(actual: ExcelInput, budget: ExcelInput) -> Decimal:
+    """Actual − budget: positive is over budget (unfavourable for a cost). ``=VARIANCE(1200, 1000)`` → 200."""
+    return _variance(_signed("actual", actual), _signed("budget", budget))
+
+
+@excel_function(
+    actual="What was spent, e.g. 1200.",
+    budget="What was budgeted, e.g. 1000; 0 gives no percentage (an empty text).",
+)
+def variance_pct(actual: ExcelInput, budget: ExcelInput) -> Decimal | str:
+    """(Actual − budget) / budget, as a fraction; empty when the budget is 0, never #DIV/0!.
+
+    ``=VARIANCE_PCT(1200, 1000)`` → 0.2 (format the cell as a percentage: 20 %).
+    """
+    pct = _variance_pct(_signed("actual", actual), _signed("budget", budget))
+    return "" if pct is None else pct
+
+
+@excel_function(
+    actual="What was spent.",
+    budget="What was budgeted.",
+    abs_tol="Within this many dollars either way is Green; blank = reconcile.toml's (500).",
+    pct_tol="Within this share of the budget either way is Green, e.g. 0.1 or 10%; blank = 0.10.",
+)
+def variance_flag(
+    actual: ExcelInput, budget: ExcelInput, abs_tol: ExcelInput = None, pct_tol: ExcelInput = None
+) -> str:
+    """Green within either tolerance, Red over budget beyond both, Amber under budget beyond both.
+
+    ``=VARIANCE_FLAG(11600, 10000)`` → "Red" (+1,600 and +16 %); ``=VARIANCE_FLAG(10900, 10000)``
+    → "Green" (9 % of budget).
+    """
+    d = variance_defaults()
+    amount = (
+        d.tolerance_amount if is_blank(_single("abs_tol", abs_tol)) else _at_least_zero("abs_tol", abs_tol)
+    )
+    share = d.tolerance_pct if is_blank(_single("pct_tol", pct_tol)) else _at_least_zero("pct_tol", pct_tol)
+    return _variance_flag(_signed("actual", actual), _signed("budget", budget), amount, share)
