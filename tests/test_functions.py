@@ -1002,7 +1002,9 @@ touches_per_month = 1
 
 def test_variance_flag_takes_the_firms_tolerances(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("XL_ENGAGE_TEMPLATES", raising=False)
-    assert F.variance_defaults() is not F.BUILT_IN_VARIANCE, "the shipped templates/reconcile.toml should load"
+    assert F.variance_defaults() is not F.BUILT_IN_VARIANCE, (
+        "the shipped templates/reconcile.toml should load"
+    )
     assert F.variance_defaults().tolerance_amount == F.BUILT_IN_VARIANCE.tolerance_amount
     F.variance_defaults.cache_clear()
     (tmp_path / "reconcile.toml").write_text("[settings]\ntolerance_amount = 50\ntolerance_pct = 0.02\n")
