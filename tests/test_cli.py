@@ -218,3 +218,68 @@ def test_playbook_bad_inputs_exit_1_and_write_nothing(tmp_path: Path) -> None:
     assert result.returncode == 1 and "--portfolio" in result.stderr
     result = run("playbook", "--portfolio", str(SAMPLE_MSP / "portfolio.csv"), "--as-of", "31/03/2025")
     assert result.returncode == 1 and "--as-of" in result.stderr
+
+
+def test_reconcile_then_carry_forward_next_month(tmp_path: Path) -> None:
+    budget = tmp_path / "budget.xlsx"
+    assert run("budget", "--client", str(BUDGET_DATA / "client.toml"), "--out", str(budget)).returncode == 0
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(
+        "Date,Name,Memo/Description,Account,Debit,Credit,Num\n"
+        '5/4/2026,CDW,Laptop,6100 Computer equipment,"1,885.00",,INV-1\n'
+        "5/9/2026,Amazon,Docks,6900 Miscellaneous,412.37,,AMZ-1\n"
+        "6/1/2026,CDW,RMA credit,6100 Computer equipment,,100.00,CM-1\n"
+    )
+    first = tmp_path / "reconciled.xlsx"
+    result = run(
+        "reconcile",
+        "--budget",
+        str(budget),
+        "--actuals",
+        str(ledger),
+        "--as-of",
+        "2026-06-30",
+        "--out",
+        str(first),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ledger.csv: 3 transaction(s), total 2,197.37" in result.stdout
+    doc = json.loads(run("check", "--json", str(first)).stdout)
+    assert doc["kind"] == "reconcile" and doc["model"]["settings"]["control_total"] == "2197.37"
+    nxt = tmp_path / "july.csv"
+    nxt.write_text(
+        "Date,Name,Memo/Description,Account,Debit,Credit,Num\n"
+        "7/2/2026,Lumen,Internet,6300 Internet,99.00,,L-7\n"
+    )
+    second = tmp_path / "july.xlsx"
+    result = run(
+        "reconcile",
+        "--from",
+        str(first),
+        "--actuals",
+        str(nxt),
+        "--as-of",
+        "2026-07-31",
+        "--out",
+        str(second),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "1 new transaction(s) added (99.00)" in result.stderr
+    doc = json.loads(run("check", "--json", str(second)).stdout)
+    assert len(doc["model"]["transactions"]) == 4 and doc["model"]["settings"]["control_count"] == 4
+
+
+def test_reconcile_refuses_bad_input_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "r.xlsx"
+    result = run("reconcile", "--out", str(out))
+    assert result.returncode == 1 and "--budget" in result.stderr
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("Date,Payee,Amount\n2026-05-01,A,1.234.56\n")
+    budget = tmp_path / "budget.xlsx"
+    assert run("budget", "--client", str(BUDGET_DATA / "client.toml"), "--out", str(budget)).returncode == 0
+    result = run("reconcile", "--budget", str(budget), "--actuals", str(ledger), "--out", str(out))
+    assert result.returncode == 1
+    assert "ledger.csv:2 (Amount): Amount: '1.234.56' has two decimal separators" in result.stderr
+    assert not out.exists()
+    result = run("reconcile", "--budget", str(ledger), "--actuals", str(ledger), "--out", str(out))
+    assert result.returncode == 2  # a CSV is not a budget workbook
