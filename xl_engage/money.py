@@ -82,6 +82,7 @@ _CURRENCY_CODES = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 _ISO = re.compile(r"^([A-Z]{3})\s*|\s*([A-Z]{3})$")
 _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^\d+(\.\d+)?$")
+_SIGNED_PLAIN = re.compile(r"-?\d+(\.\d+)?\Z")
 
 
 def currency_code(symbol_or_code: str) -> str:
@@ -99,6 +100,8 @@ def parse_amount(text: str) -> tuple[Decimal, str | None]:
     (``1.234.56``), European grouping (``1.234,56``), commas not in groups of three.
     """
     raw = text.strip()
+    if _SIGNED_PLAIN.match(raw):  # the common case: 1234.56 or -1234.56
+        return Decimal(raw), None
     s = raw
     if not s:
         raise ValueError("expected an amount, got an empty text")

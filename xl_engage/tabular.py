@@ -33,12 +33,23 @@ class Places(Mapping[Loc, str]):
     """Where each value came from, as ``Sheet!A1``, formatted only when asked for.
 
     A large table has hundreds of thousands of cells and nearly all of them are fine, so
-    the reader keeps (row, column) pairs and builds the text for the few that need it.
+    the reader keeps, per table, one row number per record and one column number per
+    field, and builds a cell's text only for the few that need it. Places outside tables
+    (a named cell, a user's own column) are kept one by one.
     """
 
     def __init__(self, locate: Locator | None = None) -> None:
         self._cells: dict[Loc, tuple[int, int] | str] = {}
         self._locate = locate
+        self._rows: dict[str, list[int]] = {}
+        self._cols: dict[str, dict[str, int]] = {}
+        self._first: dict[str, int] = {}
+
+    def table(self, field: str, columns: Mapping[str, int], first_col: int) -> list[int]:
+        """Declare a table's columns; returns the list its rows' sheet rows go into."""
+        self._cols[field] = dict(columns)
+        self._first[field] = first_col
+        return self._rows.setdefault(field, [])
 
     def put(self, loc: Loc, row: int, col: int) -> None:
         self._cells[loc] = (row, col)
@@ -46,25 +57,62 @@ class Places(Mapping[Loc, str]):
     def __setitem__(self, loc: Loc, text: str) -> None:
         self._cells[loc] = text
 
+    def alias(self, loc: Loc, same_as: Loc) -> None:
+        """``loc`` is where ``same_as`` is (a value read from another column)."""
+        place = self._place(same_as)
+        if place is not None:
+            self._cells[loc] = place
+
+    def _place(self, loc: Loc) -> tuple[int, int] | str | None:
+        place = self._cells.get(loc)
+        if place is not None or len(loc) not in (2, 3):
+            return place
+        field, index = loc[0], loc[1]
+        rows = self._rows.get(field)  # type: ignore[arg-type]
+        if rows is None or type(index) is not int or not 0 <= index < len(rows):
+            return None
+        if len(loc) == 2:
+            return rows[index], self._first[field]  # type: ignore[index]
+        col = self._cols[field].get(loc[2])  # type: ignore[index,arg-type]
+        return None if col is None else (rows[index], col)
+
     def __getitem__(self, loc: Loc) -> str:
-        place = self._cells[loc]
+        place = self._place(loc)
+        if place is None:
+            raise KeyError(loc)
         if isinstance(place, str):
             return place
         assert self._locate is not None
         return self._locate(*place)
 
     def __contains__(self, loc: object) -> bool:
-        return loc in self._cells
+        return isinstance(loc, tuple) and self._place(loc) is not None
 
     def __iter__(self) -> Iterator[Loc]:
-        return iter(self._cells)
+        yield from self._cells
+        for name, rows in self._rows.items():
+            for i in range(len(rows)):
+                if (name, i) not in self._cells:
+                    yield (name, i)
+                for key in self._cols[name]:
+                    if (name, i, key) not in self._cells:
+                        yield (name, i, key)
 
     def __len__(self) -> int:
-        return len(self._cells)
+        return sum(1 for _ in self)
 
     def renumbered(self, field: str, new_index: Mapping[int, int]) -> Places:
         """The same places with the rows of ``field`` renumbered (rows merged or dropped)."""
         out = Places(self._locate)
+        out._cols, out._first = dict(self._cols), dict(self._first)
+        out._rows = {f: list(r) for f, r in self._rows.items() if f != field}
+        if field in self._rows:
+            rows = self._rows[field]
+            moved = [0] * (max(new_index.values(), default=-1) + 1)
+            for old, new in new_index.items():
+                if old < len(rows):
+                    moved[new] = rows[old]
+            out._rows[field] = moved
         for loc, place in self._cells.items():
             if len(loc) >= 2 and loc[0] == field and isinstance(loc[1], int):
                 if loc[1] in new_index:
@@ -197,6 +245,8 @@ def read_table(
         if c.kind in ("date", "month")
     }
     inputs = [(j, c, _coercer(c, formats.get(j, DATE_FORMATS))) for j, c in known.items() if c.is_input]
+    columns = {c.key: j + first_col for j, c in known.items() if c.is_input}
+    rows_at = out.where.table(spec.field, columns, first_col)
     # a row counts only by what the user types: calculated cells hold cached values
     typed = [j for j, c in known.items() if c.is_input] + list(extra)
     while r < len(grid):
@@ -206,6 +256,7 @@ def read_table(
         if r > end and (blank or not keep_going):
             break
         if not blank:
+            rows_at.append(r)
             _read_row(spec, cells, r, inputs, extra, first_col, out)
         r += 1
     return out
@@ -235,7 +286,19 @@ def _coercer(col: Column, formats: tuple[str, ...]) -> Callable[[Any], Any]:
     if col.kind == "int":
         return lambda raw: int(raw) if type(raw) is float and raw.is_integer() else coerce(raw, "int")
     if col.kind in ("date", "month"):
-        return lambda raw: raw.date() if type(raw) is dt.datetime else coerce(raw, "date", (), formats)
+        seen: dict[Any, dt.date] = {}  # ledgers repeat dates: parse each text once
+
+        def date(raw: Any) -> Any:
+            if type(raw) is dt.datetime:
+                return raw.date()
+            if type(raw) is not str:
+                return coerce(raw, "date", (), formats)
+            found = seen.get(raw)
+            if found is None:
+                found = seen[raw] = coerce(raw, "date", (), formats)
+            return found
+
+        return date
     return lambda raw: coerce(raw, col.kind, col.choices, formats)
 
 
@@ -254,20 +317,16 @@ def _read_row(
     index = len(out.rows)
     row: dict[str, Any] = {}
     field_ = spec.field
-    put = out.where.put
-    put((field_, index), r, first_col)
     for j, col, convert in inputs:
-        loc = (field_, index, col.key)
-        put(loc, r, j + first_col)
         raw = cells[j]
         if raw == "" or raw is None or is_blank(raw):
             if col.required:
-                out.issues.append(Issue(out.where[loc], f"{col.header} is required"))
+                out.issues.append(Issue(out.where[(field_, index, col.key)], f"{col.header} is required"))
             continue
         try:
             row[col.key] = convert(raw)
         except ValueError as exc:
-            out.issues.append(Issue(out.where[loc], f"{col.header} {exc}"))
+            out.issues.append(Issue(out.where[(field_, index, col.key)], f"{col.header} {exc}"))
     out.rows.append(row)
     if not spec.keep_extra_columns:
         return

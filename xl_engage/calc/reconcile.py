@@ -88,7 +88,7 @@ def category_names(budget: Iterable[BudgetRow]) -> list[str]:
     return list(seen.values())
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Match:
     """What happened to one transaction (the Transactions table's derived and live columns)."""
 
@@ -102,23 +102,40 @@ class Match:
 
 
 class Matcher:
-    """The rules compiled once; ``match`` is called once per transaction."""
+    """The rules compiled once; ``match`` is called once per transaction.
+
+    Ledgers repeat the same few GL accounts and payees thousands of times, so for each
+    field the first rule a *value* matches is worked out once and remembered: a
+    transaction's rule is then the earliest of its fields' answers.
+    """
 
     def __init__(self, rules: Sequence[Rule], lines: dict[str, LineInfo], categories: Sequence[str]):
         self.lines = lines
         canonical = {key(c): c for c in categories}
-        self.rules = []
+        self.targets: dict[int, tuple[str, str]] = {}
+        self.by_field: dict[str, list[tuple[int, Callable[[str], bool]]]] = {a: [] for a in _FIELD.values()}
         for n, r in enumerate(rules, start=1):
             info = lines.get(key(r.line)) if r.line else None
             line = info.name if info else ""
             category = info.category if info else canonical.get(key(r.category), r.category)
-            self.rules.append((n, _FIELD[r.field], pattern_matcher(r.pattern), category, line))
+            self.targets[n] = (category, line)
+            self.by_field[_FIELD[r.field]].append((n, pattern_matcher(r.pattern)))
+        self.fields = [(a, rules_, {}) for a, rules_ in self.by_field.items() if rules_]
+        self.never = len(rules) + 1
 
     def rule_for(self, tx: Transaction) -> tuple[int | None, str, str]:
-        for n, attr, matches, category, line in self.rules:
-            if matches(getattr(tx, attr)):
-                return n, category, line
-        return None, "", ""
+        best = self.never
+        for attr, rules, memo in self.fields:
+            value = getattr(tx, attr)
+            first = memo.get(value)
+            if first is None:
+                first = memo[value] = next((n for n, matches in rules if matches(value)), self.never)
+            if first < best:
+                best = first
+        if best == self.never:
+            return None, "", ""
+        category, line = self.targets[best]
+        return best, category, line
 
     def match(self, tx: Transaction) -> Match:
         n, rule_category, rule_line = self.rule_for(tx)

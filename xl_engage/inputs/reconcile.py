@@ -163,8 +163,8 @@ def load_ledger(
                     Issue(where[loc], f"{_label(column)} is in {found}, but the budget is in {expected}")
                 )
             total += sign * value
-            if ("transactions", i, "amount") not in where:
-                where[("transactions", i, "amount")] = where[loc]
+            if column != "amount":  # a problem with the amount points at the debit or credit
+                where.alias(("transactions", i, "amount"), loc)
         row.pop("currency", None)
         if not seen_any:
             problems.append(Issue(where[("transactions", i)], "no amount on this row"))
