@@ -44,8 +44,27 @@ BUDGET = (
     BudgetRow(month=dt.date(2026, 4, 1), category="Software", line="Microsoft 365", amount=D(1000)),
     BudgetRow(month=dt.date(2026, 5, 1), category="Software", line="Microsoft 365", amount=D(1000)),
     BudgetRow(month=dt.date(2026, 6, 1), category="Software", line="Microsoft 365", amount=D(1000)),
-    BudgetRow(month=dt.date(2026, 5, 1), category="Hardware", line="Replace LT-1 (Laptop)", amount=D(1800)),
-    BudgetRow(month=dt.date(2026, 6, 1), category="Hardware", line="Replace FS01 (Server)", amount=D(9000)),
+    BudgetRow(
+        month=dt.date(2026, 5, 1),
+        category="Hardware",
+        line="Replace LT-1 (Laptop)",
+        amount=D(1800),
+        asset_type="Laptop",
+    ),
+    BudgetRow(
+        month=dt.date(2026, 6, 1),
+        category="Hardware",
+        line="Replace FS01 (Server)",
+        amount=D(9000),
+        asset_type="Server",
+    ),
+    BudgetRow(
+        month=dt.date(2026, 5, 1),
+        category="Professional services",
+        line="Labour: replace LT-1",
+        amount=D(300),
+        asset_type="Laptop",
+    ),
 )
 RULES = (
     Rule(field="Description", pattern="Microsoft 365*", line="Microsoft 365"),
@@ -146,7 +165,8 @@ def test_a_small_reconciliation_by_hand() -> None:
     t = r.tie_out
     assert t.by_outcome == {LINE: D(4150), CATEGORY_ONLY: D(1500), UNMATCHED: D("99.99")}
     assert (t.total, t.difference, t.ties) == (D("5749.99"), 0, True)
-    assert r.quarters[0][1] == "FY2027 Q1" and r.quarters[0][2].budget == D(13800)
+    # Q1 (April–June): 3 × 1,000 + 1,800 + 9,000 + 300 labour = 14,100
+    assert r.quarters[0][1] == "FY2027 Q1" and r.quarters[0][2].budget == D(14100)
 
 
 def test_fiscal_year_holding_a_date() -> None:
@@ -447,7 +467,7 @@ def test_decisions_carry_forward_and_a_re_export_is_not_counted_twice(
     cell_of(wb, "Transactions", 2, "Assigned category").value = "Hardware"  # the unmatched Amazon purchase
     rules = wb["Rules"]
     c0, _, _, r1 = openpyxl.utils.cell.range_boundaries(rules.tables["Rules"].ref)  # type: ignore[attr-defined]
-    for j, value in enumerate(["", "Vendor", "Lumen", "Software", "", "new rule"], start=c0):
+    for j, value in enumerate(["", "Vendor", "Lumen", "Software", "", "", "new rule"], start=c0):
         rules.cell(r1 + 1, j, value)  # a rule typed below the table
     wb.save(path)
     last = read_workbook(path).model
@@ -467,3 +487,28 @@ def test_decisions_carry_forward_and_a_re_export_is_not_counted_twice(
     assert r.matches[3].rule == 4 and r.matches[3].category == "Software"  # the clerk's new rule applies
     assert (book.settings.control_count, book.settings.control_total) == (4, D("2969.99"))
     assert r.tie_out.ties and r.tie_out.by_outcome[UNMATCHED] == 0
+
+
+def test_rules_may_target_an_asset_type() -> None:
+    """A laptop bought from any vendor counts against the laptops budgeted (device and labour
+    together), in the device's category."""
+    rules = (Rule(field="Description", pattern="*laptop*", asset_type="laptop"),)
+    book = ReconBook(
+        settings=settings_(control_total=D(2000), control_count=1),
+        budget=BUDGET,
+        rules=rules,
+        transactions=(tx("2026-05-07", "2000", description="Dell laptop x1"),),
+    )
+    r = calc.calculate(book)
+    m = r.matches[0]
+    assert (m.rule_asset_type, m.asset_type, m.category, m.line, m.outcome) == (
+        "Laptop",
+        "Laptop",
+        "Hardware",
+        "",
+        CATEGORY_ONLY,
+    )
+    laptop = dict((info.name, row) for info, row in r.asset_types)["Laptop"]
+    assert (laptop.ytd_budget, laptop.ytd_actual, laptop.ytd_variance) == (D(2100), D(2000), D(-100))
+    bad = book.model_copy(update={"rules": (Rule(field="Vendor", pattern="x", asset_type="Toaster"),)})
+    assert [p.message for p in calc.check(bad, TODAY)] == ["no budget line is for asset type 'Toaster'"]

@@ -71,13 +71,24 @@ _FIELD = {"GL account": "account", "Vendor": "vendor", "Description": "descripti
 class LineInfo:
     name: str
     category: str
+    asset_type: str = ""
 
 
 def line_index(budget: Iterable[BudgetRow]) -> dict[str, LineInfo]:
-    """Each budget line once (first spelling wins), with its category."""
+    """Each budget line once (first spelling wins), with its category and asset type."""
     out: dict[str, LineInfo] = {}
     for row in budget:
-        out.setdefault(key(row.line), LineInfo(row.line, row.category))
+        out.setdefault(key(row.line), LineInfo(row.line, row.category, row.asset_type))
+    return out
+
+
+def asset_type_index(budget: Iterable[BudgetRow]) -> dict[str, LineInfo]:
+    """Each asset type once, with the category of its first line (the device, not the
+    labour beside it)."""
+    out: dict[str, LineInfo] = {}
+    for row in budget:
+        if row.asset_type:
+            out.setdefault(key(row.asset_type), LineInfo(row.asset_type, row.category, row.asset_type))
     return out
 
 
@@ -95,9 +106,11 @@ class Match:
     rule: int | None
     rule_category: str
     rule_line: str
+    rule_asset_type: str
     month: dt.date
     category: str
     line: str
+    asset_type: str
     outcome: str
 
 
@@ -109,21 +122,33 @@ class Matcher:
     transaction's rule is then the earliest of its fields' answers.
     """
 
-    def __init__(self, rules: Sequence[Rule], lines: dict[str, LineInfo], categories: Sequence[str]):
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        lines: dict[str, LineInfo],
+        categories: Sequence[str],
+        asset_types: dict[str, LineInfo] | None = None,
+    ):
         self.lines = lines
+        types = asset_types or {}
         canonical = {key(c): c for c in categories}
-        self.targets: dict[int, tuple[str, str]] = {}
+        self.targets: dict[int, tuple[str, str, str]] = {}
         self.by_field: dict[str, list[tuple[int, Callable[[str], bool]]]] = {a: [] for a in _FIELD.values()}
         for n, r in enumerate(rules, start=1):
             info = lines.get(key(r.line)) if r.line else None
-            line = info.name if info else ""
-            category = info.category if info else canonical.get(key(r.category), r.category)
-            self.targets[n] = (category, line)
+            kind = types.get(key(r.asset_type)) if r.asset_type else None
+            if info is not None:
+                target = (info.category, info.name, info.asset_type)
+            elif kind is not None:
+                target = (canonical.get(key(r.category), r.category) or kind.category, "", kind.name)
+            else:
+                target = (canonical.get(key(r.category), r.category), "", "")
+            self.targets[n] = target
             self.by_field[_FIELD[r.field]].append((n, pattern_matcher(r.pattern)))
         self.fields = [(a, rules_, {}) for a, rules_ in self.by_field.items() if rules_]
         self.never = len(rules) + 1
 
-    def rule_for(self, tx: Transaction) -> tuple[int | None, str, str]:
+    def rule_for(self, tx: Transaction) -> tuple[int | None, str, str, str]:
         best = self.never
         for attr, rules, memo in self.fields:
             value = getattr(tx, attr)
@@ -133,21 +158,31 @@ class Matcher:
             if first < best:
                 best = first
         if best == self.never:
-            return None, "", ""
-        category, line = self.targets[best]
-        return best, category, line
+            return None, "", "", ""
+        return (best, *self.targets[best])
 
     def match(self, tx: Transaction) -> Match:
-        n, rule_category, rule_line = self.rule_for(tx)
+        n, rule_category, rule_line, rule_type = self.rule_for(tx)
         if tx.assigned_line:
             info = self.lines.get(key(tx.assigned_line))
-            line, category = tx.assigned_line, info.category if info else ""
+            line = tx.assigned_line
+            category, asset_type = (info.category, info.asset_type) if info else ("", "")
         elif tx.assigned_category:
-            line, category = "", tx.assigned_category
+            line, category, asset_type = "", tx.assigned_category, ""
         else:
-            line, category = rule_line, rule_category
+            line, category, asset_type = rule_line, rule_category, rule_type
         outcome = LINE if line else CATEGORY_ONLY if category else UNMATCHED
-        return Match(n, rule_category, rule_line, first_of_month(tx.date), category, line, outcome)
+        return Match(
+            n,
+            rule_category,
+            rule_line,
+            rule_type,
+            first_of_month(tx.date),
+            category,
+            line,
+            asset_type,
+            outcome,
+        )
 
 
 @dataclass(frozen=True)
@@ -199,6 +234,7 @@ class ReconResult:
     """FY budget by category key."""
     quarters: list[tuple[dt.date, str, Variance]]
     lines: list[tuple[LineInfo, LineRow]]
+    asset_types: list[tuple[LineInfo, LineRow]]
     tie_out: TieOut
 
 
@@ -215,8 +251,9 @@ def _variance(actual: Decimal, budget: Decimal, s: ReconSettings) -> Variance:
 def calculate(book: ReconBook) -> ReconResult:
     s = book.settings
     lines = line_index(book.budget)
+    types = asset_type_index(book.budget)
     categories = category_names(book.budget)
-    matcher = Matcher(book.rules, lines, categories)
+    matcher = Matcher(book.rules, lines, categories, types)
     matches = [matcher.match(tx) for tx in book.transactions]
 
     months = tuple(add_months(s.fiscal_year_start, i) for i in range(12))
@@ -226,13 +263,17 @@ def calculate(book: ReconBook) -> ReconResult:
     budget_cat: dict[tuple[dt.date, str], Decimal] = defaultdict(Decimal)
     budget_line: dict[tuple[dt.date, str], Decimal] = defaultdict(Decimal)
     budget_month: dict[dt.date, Decimal] = defaultdict(Decimal)
+    budget_type: dict[tuple[dt.date, str], Decimal] = defaultdict(Decimal)
     for row in book.budget:
         budget_cat[(row.month, key(row.category))] += row.amount
         budget_line[(row.month, key(row.line))] += row.amount
         budget_month[row.month] += row.amount
+        if row.asset_type:
+            budget_type[(row.month, key(row.asset_type))] += row.amount
     actual_cat: dict[tuple[dt.date, str], Decimal] = defaultdict(Decimal)
     actual_line: dict[tuple[dt.date, str], Decimal] = defaultdict(Decimal)
     actual_month: dict[dt.date, Decimal] = defaultdict(Decimal)
+    actual_type: dict[tuple[dt.date, str], Decimal] = defaultdict(Decimal)
     by_outcome = dict.fromkeys((LINE, CATEGORY_ONLY, UNMATCHED), Decimal(0))
     unmatched_month: dict[dt.date, Decimal] = defaultdict(Decimal)
     for tx, m in zip(book.transactions, matches, strict=True):
@@ -244,6 +285,8 @@ def calculate(book: ReconBook) -> ReconResult:
             actual_cat[(m.month, key(m.category))] += tx.amount
         if m.line:
             actual_line[(m.month, key(m.line))] += tx.amount
+        if m.asset_type:
+            actual_type[(m.month, key(m.asset_type))] += tx.amount
 
     ytd_months = [m for m in months if m <= ytd_end]
 
@@ -306,6 +349,12 @@ def calculate(book: ReconBook) -> ReconResult:
             total(actual_line, key(info.name), ytd_months), total(budget_line, key(info.name), ytd_months), s
         )
         line_rows.append((info, LineRow(v.budget, v.actual, v.variance, v.pct, v.flag)))
+    type_rows = []
+    for info in types.values():
+        v = _variance(
+            total(actual_type, key(info.name), ytd_months), total(budget_type, key(info.name), ytd_months), s
+        )
+        type_rows.append((info, LineRow(v.budget, v.actual, v.variance, v.pct, v.flag)))
     grand = sum((tx.amount for tx in book.transactions), Decimal(0))
     difference = grand - sum(by_outcome.values(), Decimal(0))
     ties = (
@@ -328,24 +377,32 @@ def calculate(book: ReconBook) -> ReconResult:
         category_budget={key(c): total(budget_cat, key(c), months) for c in categories},
         quarters=quarters,
         lines=line_rows,
+        asset_types=type_rows,
         tie_out=TieOut(len(book.transactions), grand, by_outcome, difference, ties),
     )
 
 
 def check(book: ReconBook, today: dt.date | None = None) -> list[Problem]:
-    """Errors: rules or assignments naming a category or line the budget lacks, a rule whose
-    line and category disagree. Warnings: duplicated references (both kept), dates after
+    """Errors: rules or assignments naming a category, line or asset type the budget lacks,
+    a rule whose line and category disagree. Warnings: duplicated references (both kept), dates after
     today, a ledger that does not tie out to its control total."""
     out: list[Problem] = []
     today = today or dt.date.today()
     lines = line_index(book.budget)
+    types = asset_type_index(book.budget)
     cats = {key(c) for c in category_names(book.budget)}
     if not book.budget:
         out.append(Problem(("budget",), "the budget has no lines"))
     for i, r in enumerate(book.rules):
-        if not r.category and not r.line:
+        if not r.category and not r.line and not r.asset_type:
             out.append(
-                Problem(("rules", i, "category"), f"rule {i + 1} gives neither a category nor a budget line")
+                Problem(
+                    ("rules", i, "category"), f"rule {i + 1} gives no category, budget line or asset type"
+                )
+            )
+        if r.asset_type and key(r.asset_type) not in types:
+            out.append(
+                Problem(("rules", i, "asset_type"), f"no budget line is for asset type {r.asset_type!r}")
             )
         if r.category and key(r.category) not in cats:
             out.append(Problem(("rules", i, "category"), f"unknown budget category {r.category!r}"))

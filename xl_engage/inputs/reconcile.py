@@ -200,11 +200,17 @@ def _label(column: str) -> str:
 
 
 def budget_rows(book: BudgetBook) -> tuple[BudgetRow, ...]:
-    """Each budget line at its client price; a line of unknown cost counts 0."""
+    """Each budget line at its client price (a line of unknown cost counts 0), with the asset
+    type of the asset it replaces (device and labour alike)."""
     results = budget_calc.calculate(book)
+    types = {key(a.asset_id): a.asset_type for a in book.assets}
     return tuple(
         BudgetRow(
-            month=line.month, category=line.category, line=line.description, amount=r.amount or Decimal(0)
+            month=line.month,
+            category=line.category,
+            line=line.description,
+            amount=r.amount or Decimal(0),
+            asset_type=types.get(key(line.source), ""),
         )
         for line, r in zip(book.lines, results.lines, strict=True)
     )
@@ -223,9 +229,14 @@ def applicable_rules(
     not in this budget)."""
     cats = {key(b.category) for b in budget}
     lines = {key(b.line) for b in budget}
+    types = {key(b.asset_type) for b in budget if b.asset_type}
     keep, skipped = [], []
     for r in rules:
-        ok = (not r.category or key(r.category) in cats) and (not r.line or key(r.line) in lines)
+        ok = (
+            (not r.category or key(r.category) in cats)
+            and (not r.line or key(r.line) in lines)
+            and (not r.asset_type or key(r.asset_type) in types)
+        )
         (keep if ok else skipped).append(r)
     return tuple(keep), skipped
 
@@ -256,7 +267,8 @@ def new_reconciliation(
     defaults, skipped = applicable_rules(template.rules, rows)
     rules = client_rules + defaults
     notes = [
-        f"default rule skipped ({r.field} {r.pattern!r}): {r.category or r.line!r} is not in this budget"
+        f"default rule skipped ({r.field} {r.pattern!r}): {r.category or r.line or r.asset_type!r} "
+        "is not in this budget"
         for r in skipped
     ]
     settings = ReconSettings(

@@ -20,6 +20,8 @@ a transaction in the file moves every total at once.
 
 from __future__ import annotations
 
+import dataclasses
+
 from xl_engage.calc import reconcile as calc
 from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
@@ -57,6 +59,7 @@ BUDGET = TableSpec(
         Column("Category", "category", width=20),
         Column("Line", "line", width=44, aliases=("Budget line", "Description")),
         Column("Amount", "amount", "money", aliases=("Budget",)),
+        Column("Asset type", "asset_type", required=False, width=16),
     ),
     title="The budget, as quoted to the client, by month",
 )
@@ -75,6 +78,7 @@ _TRANSACTIONS = TableSpec(
         Column("Rule", "rule", "int", derived=True, help="The mapping rule that matched (Rules sheet)"),
         Column("Rule category", "rule_category", derived=True, width=18),
         Column("Rule line", "rule_line", derived=True, width=28),
+        Column("Rule asset type", "rule_asset_type", derived=True, width=14),
         Column(
             "Assigned category",
             "assigned_category",
@@ -94,6 +98,7 @@ _TRANSACTIONS = TableSpec(
         Column("Month", "month", "month", formula="0"),
         Column("Category", "category", formula="0", width=18),
         Column("Line", "line", formula="0", width=28),
+        Column("Asset type", "asset_type", formula="0", width=14),
         Column("Outcome", "outcome", formula="0", width=16, colors=OUTCOME_COLORS),
     ),
     title="Transactions (amounts are spend: refunds and credits are negative)",
@@ -119,6 +124,11 @@ TRANSACTIONS = with_formulas(
             f'IF({_this("assigned_line")}<>"",{_this("assigned_line")},'
             f'IF({_this("assigned_category")}<>"","",{_this("rule_line")}&""))'
         ),
+        "asset_type": (
+            f'IF({_this("assigned_line")}<>"",'
+            + first_match(BUDGET, [f"{col(BUDGET, 'line')}={_this('assigned_line')}"], "asset_type", '""')
+            + f'&"",IF({_this("assigned_category")}<>"","",{_this("rule_asset_type")}&""))'
+        ),
         "outcome": (
             f'IF({_this("line")}<>"",{constant(LINE)},'
             f'IF({_this("category")}<>"",{constant(CATEGORY_ONLY)},{constant(UNMATCHED)}))'
@@ -141,6 +151,7 @@ RULES = TableSpec(
         ),
         Column("Category", "category", required=False, choices_name="CategoryList", width=20),
         Column("Budget line", "line", required=False, choices_name="LineList", width=36),
+        Column("Asset type", "asset_type", required=False, choices_name="AssetTypeList", width=14),
         Column("Note", "note", required=False, width=30),
     ),
     title="Mapping rules: applied top to bottom, the first match wins (re-run reconcile to apply edits)",
@@ -192,6 +203,30 @@ LINES = with_formulas(
         "ytd_variance": f"{this(_l, 'ytd_actual')}-{this(_l, 'ytd_budget')}",
         "ytd_pct": _pct(this(_l, "ytd_variance"), this(_l, "ytd_budget")),
         "ytd_flag": _flag(this(_l, "ytd_variance"), this(_l, "ytd_budget")),
+    },
+)
+
+_TYPES = TableSpec(
+    "AssetTypes",
+    "Lines",
+    "asset_types",
+    (
+        Column("Asset type", "asset_type", width=20),
+        Column("Category", "category", width=20),
+        *(dataclasses.replace(c, formula="0") for c in _LINES.columns if c.formula),
+    ),
+    title="Replacements by asset type (device and labour), year to date",
+    readonly=True,
+)
+_a = _TYPES
+ASSET_TYPES = with_formulas(
+    _a,
+    {
+        "ytd_budget": _sum(_B, f"({col(_B, 'asset_type')}={this(_a, 'asset_type')})", _YTD_B),
+        "ytd_actual": _sum(_T, f"({col(_T, 'asset_type')}={this(_a, 'asset_type')})", _YTD_T),
+        "ytd_variance": f"{this(_a, 'ytd_actual')}-{this(_a, 'ytd_budget')}",
+        "ytd_pct": _pct(this(_a, "ytd_variance"), this(_a, "ytd_budget")),
+        "ytd_flag": _flag(this(_a, "ytd_variance"), this(_a, "ytd_budget")),
     },
 )
 
@@ -462,6 +497,9 @@ def build(book: ReconBook) -> Book:
     for n, row in enumerate(rule_rows, start=1):
         row["number"] = n
     line_rows = [{"category": info.category, "line": info.name, **vars(result)} for info, result in r.lines]
+    type_rows = [
+        {"asset_type": info.name, "category": info.category, **vars(result)} for info, result in r.asset_types
+    ]
     category_rows = [{"name": c, "budget": r.category_budget[key(c)]} for c in r.categories]
     summary = Sheet(
         "Summary",
@@ -500,13 +538,17 @@ def build(book: ReconBook) -> Book:
         sheets=(
             summary,
             Sheet("By month", (_month_grid(r),)),
-            Sheet("Lines", (Table(LINES, line_rows),)),
+            Sheet("Lines", (Table(ASSET_TYPES, type_rows), Table(LINES, line_rows))),
             Sheet("Transactions", (Table(TRANSACTIONS, tx_rows),)),
             Sheet("Unmatched", (Table(UNMATCHED_LIST, unmatched),)),
             Sheet("Rules", (Table(RULES, rule_rows), Table(CATEGORIES, category_rows))),
             Sheet("Budget", (Table(BUDGET, rows(book.budget)),)),
         ),
-        list_names={"CategoryList": ("Categories", "name"), "LineList": ("Lines", "line")},
+        list_names={
+            "CategoryList": ("Categories", "name"),
+            "LineList": ("Lines", "line"),
+            "AssetTypeList": ("AssetTypes", "asset_type"),
+        },
     )
 
 

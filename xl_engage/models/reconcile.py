@@ -52,6 +52,8 @@ class BudgetRow(Record):
     category: Name
     line: Name
     amount: Money
+    asset_type: Text = ""
+    """The asset type a replacement line (and its labour) is for; blank for other lines."""
 
     @field_validator("month")
     @classmethod
@@ -60,7 +62,8 @@ class BudgetRow(Record):
 
 
 class Rule(Record):
-    """If a transaction's field matches the pattern, it goes to the category and/or line.
+    """If a transaction's field matches the pattern, it goes to a budget line, an asset type
+    or a category (a line implies its asset type and category; an asset type its category).
 
     Patterns compare case-insensitively; ``*`` stands for any text and ``?`` for one
     character; a pattern without them matches when the field *contains* it.
@@ -70,6 +73,7 @@ class Rule(Record):
     pattern: Name
     category: Text = ""
     line: Text = ""
+    asset_type: Text = ""
     note: Text = ""
 
 

@@ -51,6 +51,19 @@ VENDORS = {
     "Peripherals": "Staples",
 }
 CENT = Decimal("0.01")
+M365 = "Microsoft 365 Business Premium (48 seats)"
+F3 = "Microsoft 365 F3 for warehouse staff (120 seats)"
+WMS = "Warehouse management system, SaaS (2 warehouses)"
+RULES = [  # field, pattern, category, budget line, asset type, note
+    ["Description", "Microsoft 365 Business Premium*", "", M365, "", "office licences"],
+    ["Description", "Microsoft 365 F3*", "", F3, "", "warehouse licences"],
+    ["Description", "Warehouse management system*", "", WMS, "", ""],
+    ["Description", "Replace HL-BKP01 (Server)", "", "Replace HL-BKP01 (Server)", "", "backup server"],
+    ["Description", "Replace HL-FW-*", "Network", "", "", "firewalls: category only"],
+    ["Description", "Replace HL-LT-*", "", "", "Laptop", "laptops by type"],
+    ["Description", "Replace HL-WS-*", "", "", "Workstation", ""],
+    ["Vendor", "Lumen", "", "Dedicated internet 500 Mbps (HQ)", "", ""],
+]
 
 
 def money(x: Decimal) -> str:
@@ -157,39 +170,8 @@ def main() -> None:
             w.writerow([f"{date.month}/{date.day}/{date.year}", ref, vendor, memo, account, debit, credit])
     with (HERE / "harbor-logistics-rules.csv").open("w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["Field", "Pattern", "Category", "Budget line", "Note"])
-        w.writerow(
-            [
-                "Description",
-                "Microsoft 365 Business Premium*",
-                "",
-                "Microsoft 365 Business Premium (48 seats)",
-                "office licences",
-            ]
-        )
-        w.writerow(
-            [
-                "Description",
-                "Microsoft 365 F3*",
-                "",
-                "Microsoft 365 F3 for warehouse staff (120 seats)",
-                "warehouse licences",
-            ]
-        )
-        w.writerow(
-            [
-                "Description",
-                "Warehouse management system*",
-                "",
-                "Warehouse management system, SaaS (2 warehouses)",
-                "",
-            ]
-        )
-        w.writerow(
-            ["Description", "Replace HL-BKP01 (Server)", "", "Replace HL-BKP01 (Server)", "backup server"]
-        )
-        w.writerow(["Description", "Replace HL-FW-*", "Network", "", "firewalls: category only"])
-        w.writerow(["Vendor", "Lumen", "", "Dedicated internet 500 Mbps (HQ)", ""])
+        w.writerow(["Field", "Pattern", "Category", "Budget line", "Asset type", "Note"])
+        w.writerows(RULES)
 
 
 if __name__ == "__main__":
