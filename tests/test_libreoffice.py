@@ -279,7 +279,8 @@ def test_reconciliation_recalculates_to_python_values(tmp_path: Path) -> None:
     book = _sample_reconciliation(tmp_path)
     path = build(tmp_path, "reconcile", book, "reconcile.xlsx")
     (out,) = recalculate([path], tmp_path / "lo")
-    assert _check(path, out, "reconciliation harbor-logistics") > 3000
+    # 193 transactions × 5 live columns, ~330 lines × 5, the grids and the tie-out
+    assert _check(path, out, "reconciliation harbor-logistics") > 2500
 
 
 def test_reconciliation_after_the_clerk_reassigns_transactions(tmp_path: Path) -> None:

@@ -234,6 +234,7 @@ class ReconResult:
     """FY budget by category key."""
     quarters: list[tuple[dt.date, str, Variance]]
     lines: list[tuple[LineInfo, LineRow]]
+    """The budget lines with a budget or an actual in the fiscal year."""
     asset_types: list[tuple[LineInfo, LineRow]]
     tie_out: TieOut
 
@@ -345,6 +346,9 @@ def calculate(book: ReconBook) -> ReconResult:
         )
     line_rows = []
     for info in lines.values():
+        k = key(info.name)
+        if not (total(budget_line, k, months) or total(actual_line, k, months)):
+            continue  # another fiscal year's line: not this reconciliation's business
         v = _variance(
             total(actual_line, key(info.name), ytd_months), total(budget_line, key(info.name), ytd_months), s
         )

@@ -7,7 +7,8 @@ Sheets:
   convention stated; a chart and table of budget vs actual by fiscal quarter.
 - **By month**: the fiscal year month by month: budget, actual, variance, variance %, and
   the variance of every category; a fiscal-year total row.
-- **Lines**: each budget line year to date.
+- **Lines**: each budget line of the fiscal year, year to date.
+- **Asset types**: replacements by asset type (device and labour together), year to date.
 - **Transactions**: every ledger row, the rule that matched it (written by Python), the
   clerk's own assignment (yellow, a dropdown), and the live category, line and outcome.
 - **Unmatched**: the transactions no rule matched, at the last run.
@@ -191,7 +192,7 @@ _LINES = TableSpec(
         Column("YTD variance %", "ytd_pct", "percent", formula="0"),
         Column("Flag", "ytd_flag", formula="0", colors=FLAG_COLORS),
     ),
-    title="Budget lines, year to date",
+    title="Budget lines of the fiscal year, year to date",
     readonly=True,
 )
 _l = _LINES
@@ -208,7 +209,7 @@ LINES = with_formulas(
 
 _TYPES = TableSpec(
     "AssetTypes",
-    "Lines",
+    "Asset types",
     "asset_types",
     (
         Column("Asset type", "asset_type", width=20),
@@ -538,7 +539,8 @@ def build(book: ReconBook) -> Book:
         sheets=(
             summary,
             Sheet("By month", (_month_grid(r),)),
-            Sheet("Lines", (Table(ASSET_TYPES, type_rows), Table(LINES, line_rows))),
+            Sheet("Lines", (Table(LINES, line_rows),)),
+            Sheet("Asset types", (Table(ASSET_TYPES, type_rows),)),
             Sheet("Transactions", (Table(TRANSACTIONS, tx_rows),)),
             Sheet("Unmatched", (Table(UNMATCHED_LIST, unmatched),)),
             Sheet("Rules", (Table(RULES, rule_rows), Table(CATEGORIES, category_rows))),
