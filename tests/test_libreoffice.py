@@ -306,3 +306,47 @@ def test_reconciliation_after_the_clerk_reassigns_transactions(tmp_path: Path) -
     after = reconcile_calc.calculate(edited)
     assert after.tie_out.by_outcome[UNMATCHED] < first.tie_out.by_outcome[UNMATCHED]
     assert after.matches[unmatched[1]].line == "Peripherals reserve"
+
+
+def test_reconciliation_with_awkward_names_and_pasted_spaces(tmp_path: Path) -> None:
+    """Categories named with braces, quotes, ß and a formula-looking text; a clerk's
+    assignments pasted with stray spaces and in another case: Python and the formulas agree."""
+    from xl_engage.models.reconcile import BudgetRow, ReconBook, ReconSettings, Rule, Transaction
+
+    cats = ["R&D {key}", 'Say "hi"', "Straße", "=HYPERLINK(1)"]
+    budget = tuple(
+        BudgetRow(month=dt.date(2026, m, 1), category=c, line=f"{c} line", amount=D(100 * (i + 1)))
+        for i, c in enumerate(cats)
+        for m in (4, 5)
+    )
+    txs = tuple(
+        Transaction(date=dt.date(2026, 4 + i % 2, 3), vendor=f"V{i}", amount=D(90 + i), account=f"GL {i % 4}")
+        for i in range(8)
+    )
+    book = ReconBook(
+        settings=ReconSettings(
+            client="Acme",
+            fiscal_year_start=dt.date(2026, 4, 1),
+            as_of=dt.date(2026, 5, 31),
+            control_total=sum((t.amount for t in txs), D(0)),
+            control_count=len(txs),
+        ),
+        budget=budget,
+        rules=tuple(Rule(field="GL account", pattern=f"GL {i}", category=c) for i, c in enumerate(cats[:3])),
+        transactions=txs,
+    )
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["Transactions"]
+        c0, r0, c1, _ = openpyxl.utils.cell.range_boundaries(ws.tables["Transactions"].ref)  # type: ignore[attr-defined]
+        cols = {ws.cell(r0, c).value: c for c in range(c0, c1 + 1)}
+        ws.cell(r0 + 4, cols["Assigned category"], "  straße  ")  # pasted, lower case, spaces
+        ws.cell(r0 + 5, cols["Assigned line"], " r&d {key}   LINE ".replace("   ", " "))
+        typed = ws.cell(r0 + 6, cols["Assigned category"], "=hyperlink(1)")
+        typed.data_type = "s"  # typed as text (openpyxl would otherwise write a formula)
+
+    edited = _edit_and_compare(tmp_path, "reconcile", book, edit, "reconcile-names")
+    from xl_engage.calc import reconcile as reconcile_calc
+
+    r = reconcile_calc.calculate(edited)
+    assert r.matches[3].category == "straße" and r.matches[4].line.lower() == "r&d {key} line"

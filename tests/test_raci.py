@@ -117,7 +117,7 @@ def test_lowercase_r_typed_in_the_sheet_is_accepted(tmp_path: Path) -> None:
 def test_duplicated_party_column(tmp_path: Path) -> None:
     loaded = edited(tmp_path, BASE, lambda ws: ws.__setitem__("J5", "TAM"))
     assert [str(i) for i in loaded.issues if i.severity == "error"] == [
-        "Matrix!J5: column 'TAM' appears twice (also at Matrix!H5); this one is ignored"
+        "Matrix!J5: column 'TAM' appears twice (also at Matrix!H5); keep one"
     ]
 
 

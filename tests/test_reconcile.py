@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tests.helpers import build
 from xl_engage.calc import reconcile as calc
-from xl_engage.inputs.reconcile import carry_forward, fiscal_year_start, load_ledger
+from xl_engage.inputs.reconcile import Ledger, carry_forward, fiscal_year_start, load_ledger
 from xl_engage.issues import InputError
 from xl_engage.models.reconcile import (
     CATEGORY_ONLY,
@@ -512,3 +512,112 @@ def test_rules_may_target_an_asset_type() -> None:
     assert (laptop.ytd_budget, laptop.ytd_actual, laptop.ytd_variance) == (D(2100), D(2000), D(-100))
     bad = book.model_copy(update={"rules": (Rule(field="Vendor", pattern="x", asset_type="Toaster"),)})
     assert [p.message for p in calc.check(bad, TODAY)] == ["no budget line is for asset type 'Toaster'"]
+
+
+# --- regressions found in review -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("-", D(0)),  # accounting exports write a dash for nothing
+        ("+5", D(5)),
+        ("5-", D(-5)),
+        ("($5.00)", D(-5)),
+    ],
+)
+def test_amount_edge_cases(text: str, expected: D) -> None:
+    from xl_engage.money import parse_amount
+
+    assert parse_amount(text)[0] == expected
+
+
+@pytest.mark.parametrize("text", ["()", "(-100.00)", "(5-)", "-5-", "USD", "%"])
+def test_amounts_that_could_be_misread_are_refused(text: str) -> None:
+    from xl_engage.money import parse_amount, parse_money
+
+    with pytest.raises(ValueError):
+        parse_amount(text)
+    if text in ("()", "%"):
+        with pytest.raises(ValueError):
+            parse_money(text)  # a clear error, not an IndexError
+
+
+def test_a_dash_for_zero_and_a_split_column(tmp_path: Path) -> None:
+    """QuickBooks: Account is the GL account, Split the other side; a dash is no amount."""
+    text = (
+        "Date,Name,Account,Split,Debit,Credit\n"
+        "5/1/2026,CDW,6100 Computer equipment,Chase Visa,100.00,-\n"
+        "5/2/2026,CDW,6100 Computer equipment,Chase Visa,-,40.00\n"
+    )
+    ledger = load_ledger(write(tmp_path, text), today=TODAY)
+    assert [(t.account, t.amount, t.extras) for t in ledger.transactions] == [
+        ("6100 Computer equipment", D(100), {"Split": "Chase Visa"}),
+        ("6100 Computer equipment", D(-40), {"Split": "Chase Visa"}),
+    ]
+
+
+def test_the_currency_column_says_which_dollar(tmp_path: Path) -> None:
+    text = "Date,Payee,Amount,Currency\n2026-05-01,A,$100.00,CAD\n2026-05-02,B,€50,USD\n2026-05-03,C,$7,USD\n"
+    assert issues_of(write(tmp_path, text)) == [
+        "ledger.csv:2 (Amount): Amount is in CAD, but the budget is in USD",
+        "ledger.csv:3 (Amount): Amount is written in EUR, but its Currency says USD",
+    ]
+
+
+def test_a_ledger_column_named_like_a_workbook_column_is_kept_beside_it(tmp_path: Path) -> None:
+    ledger = load_ledger(
+        write(tmp_path, "Date,Payee,Amount,Month,Outcome\n2026-05-01,CDW,100,May,paid\n"), today=TODAY
+    )
+    book = ReconBook(
+        settings=settings_(control_total=D(100), control_count=1),
+        budget=BUDGET,
+        rules=RULES,
+        transactions=ledger.transactions,
+    )
+    path = build(tmp_path, "reconcile", book, "r.xlsx")
+    loaded = read_workbook(path)
+    assert loaded.ok, [str(i) for i in loaded.issues]
+    assert loaded.model.transactions[0].extras == {"Month (2)": "May", "Outcome (2)": "paid"}  # type: ignore[union-attr]
+
+
+def test_a_corrected_payee_is_not_added_again(small: ReconBook) -> None:
+    corrected = small.transactions[0].model_copy(update={"vendor": "Microsoft Corp."})
+    last = small.model_copy(update={"transactions": (corrected, *small.transactions[1:])})
+    again = Ledger(transactions=small.transactions, count=3, total=D("2849.99"))
+    book, notes = carry_forward(last, again)
+    assert len(book.transactions) == 3, notes  # A1 and A2 by reference; the third by all it says
+
+
+def test_names_compare_as_excel_compares_them() -> None:
+    from xl_engage.models.base import key
+
+    assert key("Hardware") == key(" hardware ") == key("HARDWARE")
+    assert key("Straße") != key("STRASSE")  # Excel's = does not fold ß into ss
+    assert key("Office  supplies") == key("Office supplies")  # the workbooks compare TRIM(...)
+
+
+def test_a_line_of_unknown_cost_can_still_be_assigned() -> None:
+    budget = (
+        *BUDGET,
+        BudgetRow(month=dt.date(2026, 7, 1), category="Software", line="Unknown-cost line", amount=D(0)),
+    )
+    r = calc.calculate(ReconBook(settings=settings_(), budget=budget))
+    assert "Unknown-cost line" in [info.name for info, _ in r.lines]
+
+
+def test_as_of_outside_the_fiscal_year_is_a_warning(small: ReconBook) -> None:
+    late = small.model_copy(
+        update={"settings": small.settings.model_copy(update={"as_of": dt.date(2027, 5, 2)})}
+    )
+    assert any(p.loc == ("settings", "as_of") and p.severity == "warning" for p in calc.check(late, TODAY))
+
+
+def test_places_renumbered_leave_no_phantom_rows() -> None:
+    from xl_engage.tabular import Places
+
+    places = Places(lambda r, c: f"S!{r},{c}")
+    rows = places.table("t", {"a": 3}, 0)
+    rows += [5, 6]
+    moved = places.renumbered("t", {0: 2, 1: 3})
+    assert moved[("t", 2, "a")] == "S!5,3" and ("t", 0, "a") not in moved and len(moved) == 4

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -103,7 +104,15 @@ def constant(value: Any) -> str:
         return str(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return f"DATE({value.year},{value.month},{value.day})"
-    return '"' + str(value).replace('"', '""') + '"'
+    text = '"' + str(value).replace('"', '""') + '"'
+    # braces would read as a layout placeholder ({key}, {row:…}): spell them as characters
+    return text.replace("{", '"&CHAR(123)&"').replace("}", '"&CHAR(125)&"')
+
+
+def header_key(text: str) -> str:
+    """How headers are matched: whatever their case, spacing, underscores or a trailing ``*``."""
+    s = text.casefold().replace("_", " ").strip().rstrip("*").strip()
+    return re.sub(r"\s+", " ", s)
 
 
 def escape_header(header: str) -> str:

@@ -60,7 +60,7 @@ def parse_money(text: str) -> Decimal:
     percent = s.endswith("%")
     if percent:
         s = s[:-1].strip()
-    if s[:1] in "+-":
+    if s and s[0] in "+-":
         negative ^= s[0] == "-"
         s = s[1:].strip()
     s = s.lstrip(_CURRENCY_SYMBOLS).strip()
@@ -102,16 +102,18 @@ def parse_amount(text: str) -> tuple[Decimal, str | None]:
     raw = text.strip()
     if _SIGNED_PLAIN.match(raw):  # the common case: 1234.56 or -1234.56
         return Decimal(raw), None
+    if raw in ("-", "–", "—"):  # accounting exports write a dash for nothing
+        return Decimal(0), None
     s = raw
     if not s:
         raise ValueError("expected an amount, got an empty text")
-    negative = False
+    signs = 0
     if s.startswith("(") and s.endswith(")"):
-        negative, s = True, s[1:-1].strip()
+        signs, s = 1, s[1:-1].strip()
     if s.endswith("-"):
-        negative, s = not negative, s[:-1].strip()
-    if s[:1] in "+-":
-        negative ^= s[0] == "-"
+        signs, s = signs + 1, s[:-1].strip()
+    if s and s[0] in "+-":
+        signs += s[0] == "-"
         s = s[1:].strip()
     currency = None
     if s[:1] in _CURRENCY_CODES or s[-1:] in _CURRENCY_CODES:
@@ -121,8 +123,11 @@ def parse_amount(text: str) -> tuple[Decimal, str | None]:
     elif m := _ISO.search(s):
         currency = m.group(1) or m.group(2)
         s = _ISO.sub("", s, count=1).strip()
-    if s[:1] == "-" and not negative:
-        negative, s = True, s[1:].strip()
+    if s[:1] == "-":
+        signs, s = signs + 1, s[1:].strip()
+    if signs > 1:
+        raise ValueError(f"{raw!r} is marked negative twice; write (1,234.56) or -1,234.56")
+    negative = signs == 1
     if s.count(".") > 1 or ("," in s and "." in s and s.rindex(",") > s.rindex(".")):
         raise ValueError(f"{raw!r} has two decimal separators; write it as 1234.56")
     if "," in s and not _GROUPED.match(s):

@@ -27,7 +27,20 @@ from xl_engage import __version__
 from xl_engage.a1 import cell, quote_sheet
 from xl_engage.atomic import atomic_path
 from xl_engage.branding import Branding
-from xl_engage.layout import Book, Cells, Chart, Column, Grid, Sheet, Table, Title, ValueKind, constant
+from xl_engage.layout import (
+    Book,
+    Cells,
+    Chart,
+    Column,
+    Grid,
+    Sheet,
+    Table,
+    TableSpec,
+    Title,
+    ValueKind,
+    constant,
+    header_key,
+)
 
 METADATA_SHEET = "_xle"
 MAX_FORMULA = 8192
@@ -211,7 +224,8 @@ class _SheetWriter:
                     extra_headers.append(header)
         template = spec.extra_column or Column(header="", key="", required=False)
         columns: list[Column] = list(spec.columns) + [
-            dataclasses.replace(template, header=h, key=f"__extra__:{h}") for h in extra_headers
+            dataclasses.replace(template, header=header, key=f"__extra__:{h}")
+            for h, header in zip(extra_headers, _unique_headers(spec, extra_headers), strict=True)
         ]
         if block.extra_groups:
             self._group_labels(len(spec.columns), block.extra_groups)
@@ -229,7 +243,8 @@ class _SheetWriter:
                 "columns": [
                     {
                         "header": c.header,
-                        **({"formula": "=" + c.formula} if c.formula else {}),
+                        # an empty table keeps its one blank row blank: no formula to compute
+                        **({"formula": "=" + c.formula} if c.formula and block.rows else {}),
                         "header_format": self.r.fmt.get("text", "header"),
                     }
                     for c in columns
@@ -244,7 +259,7 @@ class _SheetWriter:
             for i, row in enumerate(block.rows):
                 r = header_row + 1 + i
                 if col.key.startswith("__extra__:"):
-                    value = row.get("__extra__", {}).get(col.header)
+                    value = row.get("__extra__", {}).get(col.key[len("__extra__:") :])
                     write_value(self.ws, r, j, value, col.kind, fmt)
                 elif col.formula:
                     formula = row.get("__formulas__", {}).get(col.key, col.formula)
@@ -399,6 +414,22 @@ class _SheetWriter:
         if self.first_table_header is not None:
             ws.repeat_rows(self.first_table_header)
         ws.set_tab_color(self.sheet.tab_color or b.primary)
+
+
+def _unique_headers(spec: TableSpec, extra: Sequence[str]) -> list[str]:
+    """Headers for the user's own columns that no other column of the table has (Excel
+    refuses a table with two equal headers, whatever their case, and the reader would take
+    a column named like one of the table's for it): "Month" beside the table's own Month
+    becomes "Month (2)"."""
+    taken = {header_key(name) for c in spec.columns for name in (c.header, c.key, *c.aliases)}
+    out = []
+    for h in extra:
+        header, n = h, 2
+        while header_key(header) in taken:
+            header, n = f"{h} ({n})", n + 1
+        taken.add(header_key(header))
+        out.append(header)
+    return out
 
 
 def _default_width(col: Column) -> float:

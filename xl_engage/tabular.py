@@ -9,7 +9,6 @@ rows are skipped; every bad value becomes an :class:`~xl_engage.issues.Issue` at
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,7 +16,7 @@ from typing import Any
 
 from xl_engage.coerce import DATE_FORMATS, coerce, date_formats_for, is_blank, to_text
 from xl_engage.issues import Issue
-from xl_engage.layout import Column, TableSpec
+from xl_engage.layout import Column, TableSpec, header_key
 
 Loc = tuple[str | int, ...]
 Locator = Callable[[int, int], str]
@@ -25,8 +24,10 @@ Locator = Callable[[int, int], str]
 
 def normalise_header(text: Any) -> str:
     """Headers match whatever their case, spacing, underscores or a trailing ``*``."""
-    s = to_text(text).casefold().replace("_", " ").strip().rstrip("*").strip()
-    return re.sub(r"\s+", " ", s)
+    return header_key(to_text(text))
+
+
+_NOWHERE = -1  # a renumbered row with no place of its own
 
 
 class Places(Mapping[Loc, str]):
@@ -69,7 +70,7 @@ class Places(Mapping[Loc, str]):
             return place
         field, index = loc[0], loc[1]
         rows = self._rows.get(field)  # type: ignore[arg-type]
-        if rows is None or type(index) is not int or not 0 <= index < len(rows):
+        if rows is None or type(index) is not int or not 0 <= index < len(rows) or rows[index] == _NOWHERE:
             return None
         if len(loc) == 2:
             return rows[index], self._first[field]  # type: ignore[index]
@@ -92,6 +93,8 @@ class Places(Mapping[Loc, str]):
         yield from self._cells
         for name, rows in self._rows.items():
             for i in range(len(rows)):
+                if rows[i] == _NOWHERE:
+                    continue
                 if (name, i) not in self._cells:
                     yield (name, i)
                 for key in self._cols[name]:
@@ -108,7 +111,7 @@ class Places(Mapping[Loc, str]):
         out._rows = {f: list(r) for f, r in self._rows.items() if f != field}
         if field in self._rows:
             rows = self._rows[field]
-            moved = [0] * (max(new_index.values(), default=-1) + 1)
+            moved = [_NOWHERE] * (max(new_index.values(), default=-1) + 1)
             for old, new in new_index.items():
                 if old < len(rows):
                     moved[new] = rows[old]
@@ -190,7 +193,7 @@ def match_columns(
                     Issue(
                         locate(header_row, j),
                         f"column '{to_text(header)}' appears twice (also at "
-                        f"{locate(header_row, extra_seen[name])}); this one is ignored",
+                        f"{locate(header_row, extra_seen[name])}); keep one",
                     )
                 )
                 continue
@@ -202,7 +205,7 @@ def match_columns(
                 Issue(
                     locate(header_row, j),
                     f"column '{col.header}' appears twice (also at "
-                    f"{locate(header_row, seen[col.key])}); this one is ignored",
+                    f"{locate(header_row, seen[col.key])}); keep one",
                 )
             )
             continue

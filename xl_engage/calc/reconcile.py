@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from xl_engage.calc.fiscal import add_months, quarter_label
 from xl_engage.issues import Problem
-from xl_engage.models.base import key
+from xl_engage.models.base import key, trim
 from xl_engage.models.reconcile import (
     CATEGORY_ONLY,
     LINE,
@@ -165,10 +165,10 @@ class Matcher:
         n, rule_category, rule_line, rule_type = self.rule_for(tx)
         if tx.assigned_line:
             info = self.lines.get(key(tx.assigned_line))
-            line = tx.assigned_line
+            line = trim(tx.assigned_line)
             category, asset_type = (info.category, info.asset_type) if info else ("", "")
         elif tx.assigned_category:
-            line, category, asset_type = "", tx.assigned_category, ""
+            line, category, asset_type = "", trim(tx.assigned_category), ""
         else:
             line, category, asset_type = rule_line, rule_category, rule_type
         outcome = LINE if line else CATEGORY_ONLY if category else UNMATCHED
@@ -234,7 +234,8 @@ class ReconResult:
     """FY budget by category key."""
     quarters: list[tuple[dt.date, str, Variance]]
     lines: list[tuple[LineInfo, LineRow]]
-    """The budget lines with a budget or an actual in the fiscal year."""
+    """The budget lines with a budget month (even at an unknown cost) or an actual in the
+    fiscal year."""
     asset_types: list[tuple[LineInfo, LineRow]]
     tie_out: TieOut
 
@@ -290,6 +291,8 @@ def calculate(book: ReconBook) -> ReconResult:
             actual_type[(m.month, key(m.asset_type))] += tx.amount
 
     ytd_months = [m for m in months if m <= ytd_end]
+    in_year = set(months)
+    year_lines = {key(row.line) for row in book.budget if row.month in in_year}  # cost known or not
 
     def total(table: dict[tuple[dt.date, str], Decimal], k: str, when: Iterable[dt.date]) -> Decimal:
         return sum((table.get((m, k), Decimal(0)) for m in when), Decimal(0))
@@ -347,7 +350,7 @@ def calculate(book: ReconBook) -> ReconResult:
     line_rows = []
     for info in lines.values():
         k = key(info.name)
-        if not (total(budget_line, k, months) or total(actual_line, k, months)):
+        if k not in year_lines and not total(actual_line, k, months):
             continue  # another fiscal year's line: not this reconciliation's business
         v = _variance(
             total(actual_line, key(info.name), ytd_months), total(budget_line, key(info.name), ytd_months), s
@@ -454,6 +457,17 @@ def check(book: ReconBook, today: dt.date | None = None) -> list[Problem]:
             )
     grand = sum((tx.amount for tx in book.transactions), Decimal(0))
     s = book.settings
+    fy_end = add_months(s.fiscal_year_start, 11)
+    if not s.fiscal_year_start <= first_of_month(s.as_of) <= fy_end:
+        out.append(
+            Problem(
+                ("settings", "as_of"),
+                f"{s.as_of} is outside the fiscal year reconciled "
+                f"({s.fiscal_year_start:%b %Y}–{fy_end:%b %Y}): month to date falls outside year to "
+                "date; start the next year's reconciliation",
+                "warning",
+            )
+        )
     if abs(grand - s.control_total) >= TIE_TOLERANCE or len(book.transactions) != s.control_count:
         out.append(
             Problem(

@@ -70,7 +70,7 @@ LEDGER = TableSpec(
             "GL account",
             "account",
             required=False,
-            aliases=("Account", "GL", "GL code", "Category", "Expense account", "Account name", "Split"),
+            aliases=("Account", "GL", "GL code", "Category", "Expense account", "Account name"),
         ),
         Column(
             "Reference",
@@ -157,7 +157,14 @@ def load_ledger(
                 problems.append(Issue(where[loc], f"{_label(column)}: {exc}"))
                 continue
             written = row.get("currency")
-            found = found or (currency_code(to_text(written)) if not is_blank(written) else None)
+            stated = currency_code(to_text(written)) if not is_blank(written) else None
+            if found and stated and found != stated and not symbol_only(raw):
+                problems.append(
+                    Issue(
+                        where[loc], f"{_label(column)} is written in {found}, but its Currency says {stated}"
+                    )
+                )
+            found = stated or found  # "$" is many currencies' sign: the Currency column says which
             if found and found != expected:
                 problems.append(
                     Issue(where[loc], f"{_label(column)} is in {found}, but the budget is in {expected}")
@@ -193,6 +200,11 @@ def load_ledger(
         total=sum((t.amount for t in transactions), Decimal(0)),
         warnings=tuple(problems + warnings),
     )
+
+
+def symbol_only(raw: Any) -> bool:
+    """The amount names its currency by a ``$`` sign alone (used by USD, CAD, AUD…)."""
+    return isinstance(raw, str) and "$" in raw and not any(c.isalpha() for c in raw)
 
 
 def _label(column: str) -> str:
@@ -285,7 +297,11 @@ def new_reconciliation(
 
 
 def _identity(tx: Transaction) -> tuple[object, ...]:
-    return (tx.date, key(tx.vendor), key(tx.description), tx.amount, key(tx.account), key(tx.reference))
+    """The same ledger row in two exports: by its reference and amount when it has one (so a
+    payee the clerk corrected still matches), else by everything it says."""
+    if tx.reference:
+        return ("ref", key(tx.reference), tx.amount)
+    return (tx.date, key(tx.vendor), key(tx.description), tx.amount, key(tx.account))
 
 
 def carry_forward(

@@ -111,24 +111,36 @@ def _this(k: str) -> str:
     return this(_t, k)
 
 
+def _trim(k: str) -> str:
+    """A typed or pasted cell as the reader sees it: without stray spaces."""
+    return f"TRIM({this(_t, k)})"
+
+
+def _trimmed(table: TableSpec, k: str) -> str:
+    """A text column of a table, compared as the reader sees it (Excel's TRIM)."""
+    return f"TRIM({col(table, k)})"
+
+
 TRANSACTIONS = with_formulas(
     _t,
     {
         "month": f"DATE(YEAR({_this('date')}),MONTH({_this('date')}),1)",
         "category": (  # a blank cell reads as 0 in a formula: &"" keeps it text
-            f'IF({_this("assigned_line")}<>"",'
-            + first_match(BUDGET, [f"{col(BUDGET, 'line')}={_this('assigned_line')}"], "category", '""')
-            + f',IF({_this("assigned_category")}<>"",{_this("assigned_category")},'
+            f'IF({_trim("assigned_line")}<>"",'
+            + first_match(BUDGET, [f"{_trimmed(BUDGET, 'line')}={_trim('assigned_line')}"], "category", '""')
+            + f',IF({_trim("assigned_category")}<>"",{_trim("assigned_category")},'
             + f'{_this("rule_category")}&""))'
         ),
         "line": (
-            f'IF({_this("assigned_line")}<>"",{_this("assigned_line")},'
-            f'IF({_this("assigned_category")}<>"","",{_this("rule_line")}&""))'
+            f'IF({_trim("assigned_line")}<>"",{_trim("assigned_line")},'
+            f'IF({_trim("assigned_category")}<>"","",{_this("rule_line")}&""))'
         ),
         "asset_type": (
-            f'IF({_this("assigned_line")}<>"",'
-            + first_match(BUDGET, [f"{col(BUDGET, 'line')}={_this('assigned_line')}"], "asset_type", '""')
-            + f'&"",IF({_this("assigned_category")}<>"","",{_this("rule_asset_type")}&""))'
+            f'IF({_trim("assigned_line")}<>"",'
+            + first_match(
+                BUDGET, [f"{_trimmed(BUDGET, 'line')}={_trim('assigned_line')}"], "asset_type", '""'
+            )
+            + f'&"",IF({_trim("assigned_category")}<>"","",{_this("rule_asset_type")}&""))'
         ),
         "outcome": (
             f'IF({_this("line")}<>"",{constant(LINE)},'
@@ -199,7 +211,7 @@ _l = _LINES
 LINES = with_formulas(
     _l,
     {
-        "ytd_budget": f"SUMPRODUCT(({col(_B, 'line')}={this(_l, 'line')})*{_YTD_B}*{col(_B, 'amount')})",
+        "ytd_budget": f"SUMPRODUCT(({_trimmed(_B, 'line')}={this(_l, 'line')})*{_YTD_B}*{col(_B, 'amount')})",
         "ytd_actual": f"SUMPRODUCT(({col(_T, 'line')}={this(_l, 'line')})*{_YTD_T}*{col(_T, 'amount')})",
         "ytd_variance": f"{this(_l, 'ytd_actual')}-{this(_l, 'ytd_budget')}",
         "ytd_pct": _pct(this(_l, "ytd_variance"), this(_l, "ytd_budget")),
@@ -223,7 +235,7 @@ _a = _TYPES
 ASSET_TYPES = with_formulas(
     _a,
     {
-        "ytd_budget": _sum(_B, f"({col(_B, 'asset_type')}={this(_a, 'asset_type')})", _YTD_B),
+        "ytd_budget": _sum(_B, f"({_trimmed(_B, 'asset_type')}={this(_a, 'asset_type')})", _YTD_B),
         "ytd_actual": _sum(_T, f"({col(_T, 'asset_type')}={this(_a, 'asset_type')})", _YTD_T),
         "ytd_variance": f"{this(_a, 'ytd_actual')}-{this(_a, 'ytd_budget')}",
         "ytd_pct": _pct(this(_a, "ytd_variance"), this(_a, "ytd_budget")),
@@ -242,7 +254,7 @@ _CATEGORIES = TableSpec(
 CATEGORIES = with_formulas(
     _CATEGORIES,
     {
-        "budget": _sum(_B, f"({col(_B, 'category')}={this(_CATEGORIES, 'name')})", _FY_B),
+        "budget": _sum(_B, f"({_trimmed(_B, 'category')}={this(_CATEGORIES, 'name')})", _FY_B),
     },
 )
 
@@ -372,7 +384,7 @@ def _summary_grid(r: calc.ReconResult) -> Grid:
             v_ytd.flag,
         ]
 
-    in_b, in_t = f"({col(_B, 'category')}={{label}})", f"({col(_T, 'category')}={{label}})"
+    in_b, in_t = f"({_trimmed(_B, 'category')}={{label}})", f"({col(_T, 'category')}={{label}})"
     by_category = _summary_formulas(
         _sum(_B, _mtd(_B), in_b), _sum(_T, _mtd(_T), in_t), _sum(_B, _YTD_B, in_b), _sum(_T, _YTD_T, in_t)
     )
@@ -382,7 +394,7 @@ def _summary_grid(r: calc.ReconResult) -> Grid:
         "Category",
         tuple(GridColumn(h, f, k) for (h, k), f in zip(_SUMMARY_HEADERS, by_category, strict=True)),  # type: ignore[arg-type]
         [
-            *((c, c, values(r.mtd[key(c)], r.ytd[key(c)])) for c in r.categories),
+            *((("category", c), c, values(r.mtd[key(c)], r.ytd[key(c)])) for c in r.categories),
             ("__unmatched__", "Unmatched", values(r.mtd[UNMATCHED], r.ytd[UNMATCHED])),
             ("__total__", "Total", values(r.mtd["total"], r.ytd["total"])),
         ],
@@ -411,7 +423,7 @@ def _month_grid(r: calc.ReconResult) -> Grid:
     def of(c: str, when_t: str, when_b: str) -> str:
         cat = constant(c)
         actual = _sum(_T, when_t, f"({col(_T, 'category')}={cat})")
-        budget = _sum(_B, when_b, f"({col(_B, 'category')}={cat})")
+        budget = _sum(_B, when_b, f"({_trimmed(_B, 'category')}={cat})")
         return f"{actual}-{budget}"
 
     per_category = tuple(GridColumn(f"{c} (variance)", of(c, in_month_t, in_month_b)) for c in r.categories)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+_SPACES = re.compile(r" {2,}")
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 Hours = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 Fraction = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
@@ -29,8 +31,18 @@ class Frozen(BaseModel):
 
 
 def key(name: str) -> str:
-    """How names are compared: case-insensitively, as Excel's ``=`` compares text."""
-    return name.strip().casefold()
+    """How names are compared: case-insensitively, as Excel's ``=`` compares text (the
+    workbooks compare ``TRIM`` of typed text, so runs of spaces count as one).
+
+    ``lower()``, not ``casefold()``: Excel does not fold "ß" into "ss", and a name that
+    matched in Python but not in the workbook's formulas would give two different totals.
+    """
+    return trim(name).lower()
+
+
+def trim(text: str) -> str:
+    """Excel's TRIM: no spaces at the ends, single spaces inside."""
+    return _SPACES.sub(" ", text.strip())
 
 
 def duplicates(names: list[str]) -> dict[str, list[int]]:
