@@ -251,6 +251,7 @@ def test_playbook_after_typing_actuals_and_changing_the_portfolio(tmp_path: Path
         wb[sheet][ref.replace("$", "")].value = dt.datetime(2026, 7, 31)  # progress as of July
         ws, header, cols = table(wb, "Portfolio")
         ws.cell(header + 2, cols["Complexity"], 9)  # Fabrikam becomes complex
+        ws.cell(header + 3, cols["vCIO"], "  dana whitfield ")  # pasted: stray spaces, lower case
         ws, header, cols = table(wb, "Cadence")
         ws.cell(header + 1, cols["Meetings / year"], 12)  # complex clients: monthly meetings
 

@@ -53,7 +53,7 @@ def lookup(
     ``SUMPRODUCT`` (names are unique: the kinds' checks see to that).
     """
     names = col(match, match_key)
-    hit = f"({names}={value})"
+    hit = f"(TRIM({names})=TRIM({value}))"  # the reader strips names: so does the formula
     position = f"SUMPRODUCT({hit}*(ROW({names})-ROW(INDEX({names},1))+1))"
     return f"IF(SUMPRODUCT({hit}*1)=0,{default},INDEX({col(result, result_key)},{position}))"
 

@@ -150,7 +150,7 @@ _TEAM = TableSpec(
     ),
     title="The team: each vCIO's load against capacity",
 )
-_mine = f"({col(PORTFOLIO, 'vcio')}={this(_TEAM, 'name')})"
+_mine = f"(TRIM({col(PORTFOLIO, 'vcio')})=TRIM({this(_TEAM, 'name')}))"
 TEAM = with_formulas(
     _TEAM,
     {
@@ -265,7 +265,7 @@ class _Sources:
         counts = col(PORTFOLIO, f"{activity}_year")
         if self.vcio is None:
             return f"SUM({counts})"
-        return f"SUMPRODUCT(({col(PORTFOLIO, 'vcio')}={constant(self.vcio)})*{counts})"
+        return f"SUMPRODUCT((TRIM({col(PORTFOLIO, 'vcio')})={constant(self.vcio)})*{counts})"
 
     def total(self, activity: str) -> str:
         return self._each(activity, "SUM({count})")
