@@ -473,8 +473,8 @@ def build(book: PlaybookBook) -> Book:
         "Schedule",
         "#",
         (
-            GridColumn("Client", _nth("name"), "text"),
-            GridColumn("vCIO", _nth("vcio"), "text"),
+            GridColumn("Client", f"TRIM({_nth('name')})", "text"),
+            GridColumn("vCIO", f"TRIM({_nth('vcio')})", "text"),
             GridColumn("Cadence", _nth("rule"), "text"),
             GridColumn("Budget due", _budget_due(), "month"),
             *(GridColumn(f"{m:%b %Y}", _meetings_in_month(i), "int") for i, m in enumerate(r.months)),
