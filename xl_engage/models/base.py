@@ -42,7 +42,8 @@ def key(name: str) -> str:
 
 def trim(text: str) -> str:
     """Excel's TRIM: no spaces at the ends, single spaces inside."""
-    return _SPACES.sub(" ", text.strip())
+    s = text.strip()
+    return _SPACES.sub(" ", s) if "  " in s else s
 
 
 def duplicates(names: list[str]) -> dict[str, list[int]]:
