@@ -445,3 +445,18 @@ def test_portfolio_from_an_xlsx_export(tmp_path: Path) -> None:
         ("Contoso", D(1500), 12),
         ("Fabrikam", D(3000), 24),
     ]
+
+
+def test_a_count_stored_as_text_is_read_with_a_warning(tmp_path: Path, sample: PlaybookBook) -> None:
+    """Pasted "25" is understood, but the workbook's formulas would not count it: say so."""
+
+    def edit(wb: openpyxl.Workbook) -> str:
+        return type_count(wb, "Dana Whitfield", 0, "Unique Client Touches", "25")
+
+    loaded, where = edited(tmp_path, sample, edit)
+    assert loaded.ok
+    assert [a.touches for a in loaded.model.actuals if a.typed()] == [25]  # type: ignore[union-attr]
+    assert [str(i) for i in loaded.issues] == [
+        f"{where}: warning: Unique Client Touches is a number stored as text: it is read, but the "
+        "workbook's formulas do not count it; type it again as a number"
+    ]

@@ -108,6 +108,7 @@ def read_kind(xlsx: XlsxFile, kind: Kind) -> Loaded:
                 first_col=ref.first_col,
                 last_data_row=ref.last_row,
                 keep_going=not ref.has_totals,  # below a totals row nothing belongs to the table
+                spreadsheet=True,
             )
             offset = len(data[spec.field])
             places = got.where

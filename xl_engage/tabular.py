@@ -225,11 +225,14 @@ def read_table(
     first_col: int = 0,
     last_data_row: int | None = None,
     keep_going: bool = True,
+    spreadsheet: bool = False,
 ) -> TableRead:
     """Read ``grid`` rows below ``header_row`` as ``spec`` rows.
 
     ``last_data_row`` is where the table says it ends; with ``keep_going`` the rows typed
     right below it (Excel would have grown the table) are read too, up to the first blank.
+    With ``spreadsheet``, a number or date stored as text is read, and warned about: the
+    reader understands it, but the workbook's formulas would not count it.
     """
     out = TableRead(where=Places(locate))
     headers = list(grid[header_row][first_col:]) if header_row < len(grid) else []
@@ -248,6 +251,9 @@ def read_table(
         if c.kind in ("date", "month")
     }
     inputs = [(j, c, _coercer(c, formats.get(j, DATE_FORMATS))) for j, c in known.items() if c.is_input]
+    as_text: list[tuple[int, Column]] = []
+    if spreadsheet:
+        inputs = [(j, c, _noting_text(c, convert, out, as_text)) for j, c, convert in inputs]
     columns = {c.key: j + first_col for j, c in known.items() if c.is_input}
     rows_at = out.where.table(spec.field, columns, first_col)
     # a row counts only by what the user types: calculated cells hold cached values
@@ -262,7 +268,36 @@ def read_table(
             rows_at.append(r)
             _read_row(spec, cells, r, inputs, extra, first_col, out)
         r += 1
+    for index, c in as_text:
+        what = "date" if c.kind in ("date", "month") else "number"
+        out.issues.append(
+            Issue(
+                out.where[(spec.field, index, c.key)],
+                f"{c.header} is a {what} stored as text: it is read, but the workbook's formulas do not "
+                f"count it; type it again as a {what}",
+                "warning",
+            )
+        )
     return out
+
+
+_CALCULATED_KINDS = ("int", "number", "hours", "money", "percent", "ratio", "date", "month")
+
+
+def _noting_text(
+    col: Column, convert: Callable[[Any], Any], out: TableRead, as_text: list[tuple[int, Column]]
+) -> Callable[[Any], Any]:
+    """``convert``, remembering where a number or date arrived as text."""
+    if col.kind not in _CALCULATED_KINDS:
+        return convert
+
+    def noting(raw: Any) -> Any:
+        value = convert(raw)
+        if type(raw) is str:
+            as_text.append((len(out.rows), col))
+        return value
+
+    return noting
 
 
 def _coercer(col: Column, formats: tuple[str, ...]) -> Callable[[Any], Any]:
