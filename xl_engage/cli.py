@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     help="Excel workbooks for MSP client engagement: vCIO pricing, account-management ROI, "
-    "and reading edited workbooks back with every problem located at its cell.",
+    "life-cycle budgets, responsibility matrices, the vCIO playbook and budget-vs-actual "
+    "reconciliation; and reading edited workbooks back with every problem located at its cell.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
