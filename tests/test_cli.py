@@ -283,3 +283,11 @@ def test_reconcile_refuses_bad_input_and_writes_nothing(tmp_path: Path) -> None:
     assert not out.exists()
     result = run("reconcile", "--budget", str(ledger), "--actuals", str(ledger), "--out", str(out))
     assert result.returncode == 2  # a CSV is not a budget workbook
+
+
+def test_playbook_from_refuses_options_it_would_ignore(tmp_path: Path) -> None:
+    first = tmp_path / "p.xlsx"
+    portfolio = str(SAMPLE_MSP / "portfolio.csv")
+    assert run("playbook", "--portfolio", portfolio, "--year", "2025", "--out", str(first)).returncode == 0
+    result = run("playbook", "--from", str(first), "--year", "2026", "--out", str(tmp_path / "q.xlsx"))
+    assert result.returncode == 1 and "drop --year" in result.stderr

@@ -246,7 +246,9 @@ def test_playbook_after_typing_actuals_and_changing_the_portfolio(tmp_path: Path
         ws, header, cols = table(wb, "Actuals_1")
         ws.cell(header + 7, cols["Unique Client Touches"], 55)  # July, typed
         ws.cell(header + 7, cols["# of Client Meetings"], 16)
-        ws.cell(header + 2, cols["Escalated Issues"], None)  # February cleared
+        ws.cell(
+            header + 2, cols["Escalated Issues"]
+        ).value = None  # February cleared (cell(…, None) is a no-op)
         ((sheet, ref),) = wb.defined_names["AsOf"].destinations
         wb[sheet][ref.replace("$", "")].value = dt.datetime(2026, 7, 31)  # progress as of July
         ws, header, cols = table(wb, "Portfolio")
@@ -351,3 +353,62 @@ def test_reconciliation_with_awkward_names_and_pasted_spaces(tmp_path: Path) -> 
 
     r = reconcile_calc.calculate(edited)
     assert r.matches[3].category == "straße" and r.matches[4].line.lower() == "r&d {key} line"
+
+
+def test_playbook_after_clearing_a_rule_and_a_client(tmp_path: Path) -> None:
+    """Clearing a row is how people delete one: a cleared cadence rule is no rule and a
+    cleared client no client, in the formulas as in Python. A vCIO named with a double
+    space matches in both too."""
+    from xl_engage.inputs.playbook import load_rules, year_of
+    from xl_engage.models.playbook import PlaybookBook, PortfolioClient, Vcio
+
+    rules = load_rules()
+    clients = tuple(
+        PortfolioClient(
+            name=f"C{i}", mrr=D(1500 + 500 * i), complexity=3 + i, vcio="Ana  Ruiz" if i % 2 else "Bo"
+        )
+        for i in range(6)
+    )
+    book = PlaybookBook(
+        year=year_of(2026, 7, dt.date(2026, 10, 15)),
+        settings=rules.settings,
+        yearly=rules.yearly,
+        cadence=rules.cadence,
+        team=(Vcio(name="Ana  Ruiz"), Vcio(name="Bo")),
+        clients=clients,
+    )
+
+    def table(wb: openpyxl.Workbook, name: str) -> tuple[Any, int, dict[str, int]]:
+        for ws in wb.worksheets:
+            if name in ws.tables:
+                c0, r0, c1, _ = openpyxl.utils.cell.range_boundaries(ws.tables[name].ref)  # type: ignore[attr-defined]
+                return ws, r0, {ws.cell(r0, c).value: c for c in range(c0, c1 + 1)}
+        raise AssertionError(name)
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws, header, cols = table(wb, "Cadence")
+        for h in ("Rule", "Min complexity", "Meetings / year", "Touches / month"):
+            ws.cell(header + 1, cols[h]).value = None  # the complex-environment rule, cleared
+        ws, header, cols = table(wb, "Portfolio")
+        for h in ("Client", "MRR", "Complexity", "vCIO", "Fiscal year start"):
+            ws.cell(header + 2, cols[h]).value = None  # client C1, cleared
+
+    path = build(tmp_path, "playbook", book, "cleared.xlsx")
+    wb = openpyxl.load_workbook(path)
+    edit(wb)
+    wb.save(path)
+    edited = model_from_workbook(path, "playbook")
+    assert len(edited.clients) == 5 and len(edited.cadence) == 1  # type: ignore[attr-defined]
+    rebuilt = build(tmp_path, "playbook", edited, "rebuilt.xlsx")
+    (out,) = recalculate([path], tmp_path / "lo-cleared")
+    # The rebuilt Portfolio and Schedule drop the cleared row, so their cells shift: compare
+    # every other sheet cell by cell, and the cleared row itself by what it must show.
+    result = compare(rebuilt, out)
+    shifted = ("Portfolio!", "Schedule!")
+    assert result.checked > 300
+    assert [m for m in result.mismatches if not m.startswith(shifted)] == []
+    ws, header, cols = table(openpyxl.load_workbook(out, data_only=True), "Portfolio")
+    cleared = {
+        h: ws.cell(header + 2, c).value for h, c in cols.items() if h in ("Cadence rule", "Touches / year")
+    }
+    assert cleared in ({"Cadence rule": None, "Touches / year": 0}, {"Cadence rule": "", "Touches / year": 0})

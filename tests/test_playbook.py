@@ -458,5 +458,33 @@ def test_a_count_stored_as_text_is_read_with_a_warning(tmp_path: Path, sample: P
     assert [a.touches for a in loaded.model.actuals if a.typed()] == [25]  # type: ignore[union-attr]
     assert [str(i) for i in loaded.issues] == [
         f"{where}: warning: Unique Client Touches is a number stored as text: it is read, but the "
-        "workbook's formulas do not count it; type it again as a number"
+        "workbook's formulas may not take it for a number; type it again as a number"
     ]
+
+
+def test_sheet_names_never_end_on_an_apostrophe() -> None:
+    from xl_engage.kinds.playbook import sheet_names
+
+    names = sheet_names(["Christopher Montgomery-Smyth O'Neil", "'Quoted'", "A/B", "A:B", "summary"])
+    assert names == ["Christopher Montgomery-Smyth O", "Quoted", "A-B", "A-B (2)", "summary (2)"]
+
+
+def test_next_years_playbook_built_ahead_is_not_behind() -> None:
+    clients = [PortfolioClient(name="A", mrr=D(3000), complexity=5, vcio="Dana")]
+    book = book_of(clients).model_copy(update={"year": year_of(2027, 1, dt.date(2026, 11, 22))})
+    r = calc.calculate(book)
+    assert r.elapsed == 0 and {s.on_track for s in r.vcios[0].status.values()} == {calc.ON_TRACK}
+    assert r.weeks_left == 48
+
+
+def test_only_typed_rows_must_fall_in_the_year() -> None:
+    clients = [PortfolioClient(name="A", mrr=D(3000), complexity=5, vcio="Dana")]
+    blank = (MonthActuals(vcio="Dana", month=dt.date(2024, 3, 1)),)
+    assert not [p for p in calc.check(book_of(clients, actuals=blank), TODAY_) if p.severity == "error"]
+    typed = (MonthActuals(vcio="Dana", month=dt.date(2024, 3, 1), meetings=2),)
+    assert [p.message for p in calc.check(book_of(clients, actuals=typed), TODAY_)] == [
+        "March 2024 is outside the playbook year (Jan 2025–Dec 2025)"
+    ]
+
+
+TODAY_ = dt.date(2026, 11, 22)

@@ -314,6 +314,21 @@ def playbook(
     def act() -> None:
         when = _date_option("--as-of", as_of)
         if from_workbook is not None:
+            kept = [
+                o
+                for o, given in (
+                    ("--year", year),
+                    ("--first-month", first_month != 1),
+                    ("--actuals", actuals),
+                    ("--templates", templates),
+                )
+                if given
+            ]
+            if kept:
+                raise XleError(
+                    f"--from keeps the year, the rules and the counts of {from_workbook.name}; "
+                    f"drop {', '.join(kept)} (or build a new playbook with --portfolio)"
+                )
             model = model_from_workbook(from_workbook, "playbook")
             assert isinstance(model, PlaybookBook)
             if portfolio is not None:
@@ -324,7 +339,7 @@ def playbook(
             if portfolio is None:
                 raise XleError("give --portfolio (a CSV/XLSX of clients) or --from an earlier playbook")
             model = new_playbook(
-                portfolio, year or dt.date.today().year, first_month, when, templates, actuals
+                portfolio, year or (when or dt.date.today()).year, first_month, when, templates, actuals
             )
         source = (portfolio or from_workbook or out_path).name
         _write_checked("playbook", model, out_path, source)

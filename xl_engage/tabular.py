@@ -273,8 +273,8 @@ def read_table(
         out.issues.append(
             Issue(
                 out.where[(spec.field, index, c.key)],
-                f"{c.header} is a {what} stored as text: it is read, but the workbook's formulas do not "
-                f"count it; type it again as a {what}",
+                f"{c.header} is a {what} stored as text: it is read, but the workbook's formulas may "
+                f"not take it for a {what}; type it again as a {what}",
                 "warning",
             )
         )

@@ -358,7 +358,7 @@ def _actuals(book: PlaybookBook, today: dt.date) -> list[Problem]:
     for i, a in enumerate(book.actuals):
         if key(a.vcio) not in roster:
             out.append(Problem(("actuals", i, "vcio"), f"vCIO {a.vcio!r} is not on the team roster"))
-        if a.month not in months:
+        if a.month not in months and a.typed():  # a blank row of another year is harmless
             out.append(
                 Problem(
                     ("actuals", i, "month"),

@@ -68,12 +68,10 @@ def roster(clients: tuple[PortfolioClient, ...], keep: tuple[Vcio, ...] = ()) ->
 
 
 def year_of(year: int, first_month: int = 1, as_of: dt.date | None = None) -> PlaybookYear:
-    """The playbook year starting in ``first_month`` of ``year``; progress as of today,
-    kept within the year (before it starts: its first month; after it ends: its last)."""
-    first = dt.date(year, first_month, 1)
-    last = dt.date(year + (first_month + 10) // 12, (first_month + 10) % 12 + 1, 1)
-    today = as_of or dt.date.today()
-    return PlaybookYear(first_month=first, as_of=min(max(today, first), last))
+    """The playbook year starting in ``first_month`` of ``year``, progress measured as of
+    ``as_of`` (default today). Before the year starts nothing is due yet; after it ends
+    everything is."""
+    return PlaybookYear(first_month=dt.date(year, first_month, 1), as_of=as_of or dt.date.today())
 
 
 def load_actuals(path: Path) -> tuple[MonthActuals, ...]:

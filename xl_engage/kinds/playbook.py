@@ -45,7 +45,7 @@ from xl_engage.layout import (
     Title,
     constant,
 )
-from xl_engage.models.base import key
+from xl_engage.models.base import key, trim
 from xl_engage.models.playbook import ACTIVITIES, ACTIVITY_KEYS, MonthActuals, PlaybookBook
 
 KIND_NAME = "playbook"
@@ -71,6 +71,12 @@ CADENCE = TableSpec(
     ),
     title="Meeting cadence: the first rule a client matches wins; a blank bound always holds",
 )
+
+
+def _nothing(kind: str) -> str:
+    """What a calculated cell of an empty row shows."""
+    return '""' if kind == "text" else "0"
+
 
 _PORTFOLIO = TableSpec(
     "Portfolio",
@@ -111,8 +117,10 @@ def _bound(rules: TableSpec, low: str, high: str, value: str) -> list[str]:
 
 
 def _rule_conditions() -> list[str]:
+    """The rule's bounds hold for this client; a rule row cleared of its name is no rule."""
     p = _PORTFOLIO
     return [
+        f'TRIM({col(CADENCE, "name")})<>""',
         *_bound(CADENCE, "min_complexity", "max_complexity", this(p, "complexity")),
         *_bound(CADENCE, "min_mrr", "max_mrr", this(p, "mrr")),
         *_bound(CADENCE, "min_users", "max_users", f"N({this(p, 'users')})"),
@@ -126,6 +134,15 @@ PORTFOLIO = with_formulas(
         "meetings_year": first_match(CADENCE, _rule_conditions(), "meetings_per_year", "0"),
         "touches_month": first_match(CADENCE, _rule_conditions(), "touches_per_month", "0"),
         "touches_year": f"{this(_PORTFOLIO, 'touches_month')}*12",
+    },
+)
+# A row the user cleared is no client: the reader skips it, so its counts must be nothing.
+PORTFOLIO = with_formulas(
+    PORTFOLIO,
+    {
+        c.key: f'IF(TRIM({this(PORTFOLIO, "name")})="",{_nothing(c.kind)},{c.formula})'
+        for c in PORTFOLIO.columns
+        if c.formula
     },
 )
 
@@ -265,7 +282,7 @@ class _Sources:
         counts = col(PORTFOLIO, f"{activity}_year")
         if self.vcio is None:
             return f"SUM({counts})"
-        return f"SUMPRODUCT((TRIM({col(PORTFOLIO, 'vcio')})={constant(self.vcio)})*{counts})"
+        return f"SUMPRODUCT((TRIM({col(PORTFOLIO, 'vcio')})={constant(trim(self.vcio))})*{counts})"
 
     def total(self, activity: str) -> str:
         return self._each(activity, "SUM({count})")
@@ -366,11 +383,11 @@ def sheet_names(team: Sequence[str]) -> list[str]:
     taken = {s.casefold() for s in FIXED_SHEETS}
     out = []
     for name in team:
-        base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("' ")[:31] or "vCIO"
+        base = re.sub(r"[\[\]:*?/\\]", "-", name)[:31].strip("' ") or "vCIO"  # no ' at either end
         candidate, n = base, 2
         while candidate.casefold() in taken:
             suffix = f" ({n})"
-            candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+            candidate, n = base[: 31 - len(suffix)].rstrip("' ") + suffix, n + 1
         taken.add(candidate.casefold())
         out.append(candidate)
     return out
@@ -473,14 +490,17 @@ def build(book: PlaybookBook) -> Book:
         "Schedule",
         "#",
         (
-            GridColumn("Client", f"TRIM({_nth('name')})", "text"),
-            GridColumn("vCIO", f"TRIM({_nth('vcio')})", "text"),
-            GridColumn("Cadence", _nth("rule"), "text"),
-            GridColumn("Budget due", _budget_due(), "month"),
-            *(GridColumn(f"{m:%b %Y}", _meetings_in_month(i), "int") for i, m in enumerate(r.months)),
+            GridColumn("Client", _in_portfolio(f"TRIM({_nth('name')})"), "text"),
+            GridColumn("vCIO", _in_portfolio(f"TRIM({_nth('vcio')})"), "text"),
+            GridColumn("Cadence", _in_portfolio(_nth("rule")), "text"),
+            GridColumn("Budget due", _in_portfolio(_budget_due()), "month"),
+            *(
+                GridColumn(f"{m:%b %Y}", _in_portfolio(_meetings_in_month(i)), "int")
+                for i, m in enumerate(r.months)
+            ),
         ),
         [
-            (i + 1, str(i + 1), [c.name, c.vcio, plan.rule, r.budget_due[i], *r.schedule[i]])
+            (i + 1, str(i + 1), [trim(c.name), trim(c.vcio), plan.rule, r.budget_due[i], *r.schedule[i]])
             for i, (c, plan) in enumerate(zip(book.clients, r.clients, strict=True))
         ],
         title="Planned client meetings by month (spread evenly from the first month); each budget is "
@@ -518,6 +538,12 @@ def build(book: PlaybookBook) -> Book:
             ),
         ),
     )
+
+
+def _in_portfolio(formula: str) -> str:
+    """Blank once the portfolio has fewer rows than when the schedule was made (a client
+    deleted); rows added appear when the workbook is rebuilt with ``--from``."""
+    return f'IF({{key}}>ROWS({col(PORTFOLIO, "name")}),"",{formula})'
 
 
 def _nth(key_: str) -> str:
