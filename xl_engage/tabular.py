@@ -258,6 +258,7 @@ def read_table(
     rows_at = out.where.table(spec.field, columns, first_col)
     # a row counts only by what the user types: calculated cells hold cached values
     typed = [j for j, c in known.items() if c.is_input] + list(extra)
+    below: int | None = None  # the first row typed below the table's end
     while r < len(grid):
         cells = list(grid[r][first_col : first_col + width])
         cells += [None] * (width - len(cells))
@@ -265,9 +266,20 @@ def read_table(
         if r > end and (blank or not keep_going):
             break
         if not blank:
+            if spreadsheet and r > end and below is None:
+                below = r
             rows_at.append(r)
             _read_row(spec, cells, r, inputs, extra, first_col, out)
         r += 1
+    if below is not None:
+        out.issues.append(
+            Issue(
+                locate(below, first_col),
+                f"rows typed below the table '{spec.name}' are read; the workbook's formulas count them "
+                "once the table is extended over them, or after a rebuild with --from",
+                "warning",
+            )
+        )
     for index, c in as_text:
         what = "date" if c.kind in ("date", "month") else "number"
         out.issues.append(
