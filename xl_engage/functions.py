@@ -31,7 +31,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, Overflow
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from xl_engage.calc.budget import contract_amount, policy_index, replacement_date
 from xl_engage.calc.budget import status as _status
@@ -389,6 +389,20 @@ BUILT_IN_DEFAULTS = PricingDefaults(
 """Used only when the templates cannot be read (an add-in installed without them)."""
 
 
+def _from_template(
+    load: Callable[[], Any], convert: Callable[[Any, str], Any], built_in: Any, file: str
+) -> Any:
+    """Defaults read from a template file (``$XL_ENGAGE_TEMPLATES`` honoured), or the
+    built-in copy when the file is missing or invalid: a function in a cell must still work."""
+    from xl_engage.templates import templates_dir
+
+    try:
+        loaded = load()
+    except (XleError, OSError, ValueError):
+        return built_in
+    return convert(loaded, str(templates_dir() / file))
+
+
 @functools.lru_cache(maxsize=1)
 def pricing_defaults() -> PricingDefaults:
     """Packages, cycles and the advisory name from the firm's ``pricing.toml``, read once.
@@ -397,18 +411,16 @@ def pricing_defaults() -> PricingDefaults:
     missing or invalid. Call ``pricing_defaults.cache_clear()`` after editing the file.
     """
     from xl_engage.inputs.pricing import load_templates
-    from xl_engage.templates import templates_dir
 
-    try:
-        book = load_templates()
-    except (XleError, OSError, ValueError):
-        return BUILT_IN_DEFAULTS
-    return PricingDefaults(
-        packages=book.packages,
-        cycles={key(c.name): c.per_year for c in book.cycles},
-        advisory_name=book.settings.advisory_name,
-        source=str(templates_dir() / "pricing.toml"),
-    )
+    def convert(book: Any, source: str) -> PricingDefaults:
+        return PricingDefaults(
+            packages=book.packages,
+            cycles={key(c.name): c.per_year for c in book.cycles},
+            advisory_name=book.settings.advisory_name,
+            source=source,
+        )
+
+    return _from_template(load_templates, convert, BUILT_IN_DEFAULTS, "pricing.toml")
 
 
 # --- the firm's life-cycle policy (templates/lifecycle.toml) -----------------------------------
@@ -450,13 +462,13 @@ def lifecycle_defaults() -> LifecycleDefaults:
     missing or invalid. Call ``lifecycle_defaults.cache_clear()`` after editing the file.
     """
     from xl_engage.inputs.budget import load_policy
-    from xl_engage.templates import templates_dir
 
-    try:
-        policy = load_policy()
-    except (XleError, OSError, ValueError):
-        return BUILT_IN_LIFECYCLE
-    return LifecycleDefaults(policy=policy, source=str(templates_dir() / "lifecycle.toml"))
+    return _from_template(
+        load_policy,
+        lambda policy, source: LifecycleDefaults(policy, source),
+        BUILT_IN_LIFECYCLE,
+        "lifecycle.toml",
+    )
 
 
 def _policy_row(asset_type: str) -> PolicyRow:
@@ -905,13 +917,13 @@ def playbook_defaults() -> PlaybookDefaults:
     missing or invalid. Call ``playbook_defaults.cache_clear()`` after editing the file.
     """
     from xl_engage.inputs.playbook import load_rules
-    from xl_engage.templates import templates_dir
 
-    try:
-        rules = load_rules()
-    except (XleError, OSError, ValueError):
-        return BUILT_IN_PLAYBOOK
-    return PlaybookDefaults(rules.cadence, rules.settings, str(templates_dir() / "playbook.toml"))
+    return _from_template(
+        load_rules,
+        lambda r, source: PlaybookDefaults(r.cadence, r.settings, source),
+        BUILT_IN_PLAYBOOK,
+        "playbook.toml",
+    )
 
 
 _CADENCE_PARTS = ("meetings", "touches", "rule")
@@ -999,13 +1011,11 @@ BUILT_IN_VARIANCE = VarianceDefaults()
 def variance_defaults() -> VarianceDefaults:
     """Tolerances from the firm's ``reconcile.toml``, read once (built-in if unreadable)."""
     from xl_engage.inputs.reconcile import load_template
-    from xl_engage.templates import templates_dir
 
-    try:
-        s = load_template().settings
-    except (XleError, OSError, ValueError):
-        return BUILT_IN_VARIANCE
-    return VarianceDefaults(s.tolerance_amount, s.tolerance_pct, str(templates_dir() / "reconcile.toml"))
+    def convert(t: Any, source: str) -> VarianceDefaults:
+        return VarianceDefaults(t.settings.tolerance_amount, t.settings.tolerance_pct, source)
+
+    return _from_template(load_template, convert, BUILT_IN_VARIANCE, "reconcile.toml")
 
 
 def _signed(name: str, value: ExcelInput) -> Decimal:
