@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from tests.helpers import build
 from xl_engage.calc import reconcile as calc
+from xl_engage.inputs.budget import load_budget
 from xl_engage.inputs.reconcile import Ledger, carry_forward, fiscal_year_start, load_ledger
 from xl_engage.issues import InputError
 from xl_engage.models.reconcile import (
@@ -481,7 +482,7 @@ def test_decisions_carry_forward_and_a_re_export_is_not_counted_twice(
         "2026-07-03,Lumen,July internet,120,,A4\n",  # new
     )
     book, notes = carry_forward(last, load_ledger(ytd, today=TODAY), dt.date(2026, 7, 31))
-    assert notes == ["1 new transaction(s) added (120.00); 3 already in the workbook were not added again"]
+    assert notes == ["1 new transaction(s) added (120.00); 3 read before were not added again"]
     assert len(book.transactions) == 4 and book.transactions[2].assigned_category == "Hardware"
     r = calc.calculate(book)
     assert r.matches[3].rule == 4 and r.matches[3].category == "Software"  # the clerk's new rule applies
@@ -621,3 +622,30 @@ def test_places_renumbered_leave_no_phantom_rows() -> None:
     rows += [5, 6]
     moved = places.renumbered("t", {0: 2, 1: 3})
     assert moved[("t", 2, "a")] == "S!5,3" and ("t", 0, "a") not in moved and len(moved) == 4
+
+
+def test_a_row_deleted_by_hand_is_not_brought_back_by_a_re_export(tmp_path: Path) -> None:
+    """The workbook remembers every ledger row it read (a hidden sheet), so the control figures
+    stay those of the rows read: the tie-out keeps saying a row was deleted, and a re-export
+    does not quietly add it back and count it twice."""
+    from xl_engage.inputs.reconcile import new_reconciliation
+
+    ledger_csv = write(tmp_path, "Date,Payee,Amount,Ref\n2026-05-01,A,10,R1\n2026-05-02,B,20,R2\n")
+    budget, _ = load_budget(Path(__file__).parent / "data" / "budget" / "acme" / "client.toml")
+    book, _ = new_reconciliation(budget, load_ledger(ledger_csv, today=TODAY), TODAY)
+    path = build(tmp_path, "reconcile", book, "r.xlsx")
+    assert "_ledger" in openpyxl.load_workbook(path).sheetnames
+    assert openpyxl.load_workbook(path)["_ledger"].sheet_state == "hidden"
+    wb = openpyxl.load_workbook(path)
+    for header in ("Date", "Vendor", "Amount", "Reference"):
+        cell_of(wb, "Transactions", 1, header).value = None  # R2 deleted by hand
+    wb.save(path)
+    last = read_workbook(path)
+    assert last.ok and len(last.model.ledger) == 2  # type: ignore[union-attr]
+    again = write(
+        tmp_path, "Date,Payee,Amount,Ref\n2026-05-01,A,10,R1\n2026-05-02,B,20,R2\n2026-06-01,C,5,R3\n"
+    )
+    rebuilt, _ = carry_forward(last.model, load_ledger(again, today=TODAY))  # type: ignore[arg-type]
+    assert [t.reference for t in rebuilt.transactions] == ["R1", "R3"]
+    assert (rebuilt.settings.control_count, rebuilt.settings.control_total) == (3, D(35))
+    assert not calc.calculate(rebuilt).tie_out.ties  # 15 in the workbook against 35 read: say so

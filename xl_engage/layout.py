@@ -236,6 +236,8 @@ class Sheet:
     blocks: Sequence[Block]
     landscape: bool = True
     tab_color: str | None = None
+    hidden: bool = False
+    """Bookkeeping the user need not see (what ledger rows were read), still read back."""
 
 
 @dataclass(frozen=True)

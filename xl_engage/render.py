@@ -490,6 +490,8 @@ class _Renderer:
     def run(self) -> None:
         for sheet in self.book.sheets:
             ws = self.book_wb.add_worksheet(sheet.name, worksheet_class=self.worksheet_class)
+            if sheet.hidden:
+                ws.hide()
             writer = _SheetWriter(self, sheet, ws)
             for block in sheet.blocks:
                 if isinstance(block, Title):

@@ -24,7 +24,7 @@ from xl_engage.issues import InputError, Issue, errors
 from xl_engage.layout import Column, TableSpec
 from xl_engage.models.base import Frozen, key
 from xl_engage.models.budget import BudgetBook
-from xl_engage.models.reconcile import BudgetRow, ReconBook, ReconSettings, Rule, Transaction
+from xl_engage.models.reconcile import BudgetRow, LedgerEntry, ReconBook, ReconSettings, Rule, Transaction
 from xl_engage.money import currency_code, parse_amount, to_decimal
 from xl_engage.templates import load_toml, templates_dir
 from xl_engage.validate import locate_problems
@@ -293,30 +293,45 @@ def new_reconciliation(
         control_total=ledger.total,
         control_count=ledger.count,
     )
-    return ReconBook(settings=settings, budget=rows, rules=rules, transactions=ledger.transactions), notes
+    book = ReconBook(
+        settings=settings,
+        budget=rows,
+        rules=rules,
+        transactions=ledger.transactions,
+        ledger=ledger_entries(ledger.transactions),
+    )
+    return book, notes
 
 
-def _identity(tx: Transaction) -> tuple[object, ...]:
+def identity(tx: Transaction) -> str:
     """The same ledger row in two exports: by its reference and amount when it has one (so a
     payee the clerk corrected still matches), else by everything it says."""
     if tx.reference:
-        return ("ref", key(tx.reference), tx.amount)
-    return (tx.date, key(tx.vendor), key(tx.description), tx.amount, key(tx.account))
+        return f"ref|{key(tx.reference)}|{tx.amount}"
+    return f"row|{tx.date}|{key(tx.vendor)}|{key(tx.description)}|{tx.amount}|{key(tx.account)}"
+
+
+def ledger_entries(transactions: tuple[Transaction, ...]) -> tuple[LedgerEntry, ...]:
+    return tuple(LedgerEntry(key=identity(t), amount=t.amount) for t in transactions)
 
 
 def carry_forward(
     last: ReconBook, ledger: Ledger, as_of: dt.date | None = None
 ) -> tuple[ReconBook, list[str]]:
-    """The last reconciliation with the new ledger's transactions added. A transaction the
-    workbook already holds (same date, payee, description, amount, account and reference,
-    counted with multiplicity) is not added twice, so a year-to-date re-export is safe. The
-    rules, the budget and every assignment stay as the clerk left them."""
-    held: dict[tuple[object, ...], int] = {}
-    for tx in last.transactions:
-        held[_identity(tx)] = held.get(_identity(tx), 0) + 1
+    """The last reconciliation with the new ledger's transactions added. A row read before
+    (the same reference and amount, or the same date, payee, description, amount and
+    account; counted with multiplicity) is not added again, even if the clerk has edited or
+    deleted it since: a year-to-date re-export is safe, and the control figures stay those
+    of the rows read. The rules, the budget and every assignment stay as the clerk left them."""
+    # what was read before: the workbook's memory of its ledgers, or (a workbook without
+    # one) the transactions it holds
+    read = [e.key for e in last.ledger] if last.ledger else [identity(t) for t in last.transactions]
+    held: dict[str, int] = {}
+    for ident in read:
+        held[ident] = held.get(ident, 0) + 1
     added: list[Transaction] = []
     for tx in ledger.transactions:
-        ident = _identity(tx)
+        ident = identity(tx)
         if held.get(ident, 0) > 0:
             held[ident] -= 1
             continue
@@ -332,7 +347,14 @@ def carry_forward(
     )
     notes = [
         f"{len(added):,} new transaction(s) added ({total:,.2f}); "
-        f"{ledger.count - len(added):,} already in the workbook were not added again"
+        f"{ledger.count - len(added):,} read before were not added again"
     ]
-    book = last.model_copy(update={"settings": settings, "transactions": last.transactions + tuple(added)})
+    memory = last.ledger or ledger_entries(last.transactions)
+    book = last.model_copy(
+        update={
+            "settings": settings,
+            "transactions": last.transactions + tuple(added),
+            "ledger": memory + ledger_entries(tuple(added)),
+        }
+    )
     return book, notes

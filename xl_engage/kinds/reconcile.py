@@ -269,6 +269,15 @@ UNMATCHED_LIST = TableSpec(
     readonly=True,
 )
 
+LEDGER_READ = TableSpec(
+    "LedgerRead",
+    "_ledger",
+    "ledger",
+    (Column("Key", "key", width=60), Column("Amount", "amount", "money")),
+    title="Every ledger row read, as it was read (xl-engage's memory of its sources; do not edit)",
+    keep_extra_columns=False,
+)
+
 SETTINGS = (
     CellSpec("ClientName", "Client", "settings.client"),
     CellSpec("Currency", "Currency", "settings.currency", help="Every amount is in this currency"),
@@ -337,7 +346,7 @@ TIE_OUT = (
     ),
 )
 
-SCHEMA = Schema(tables=(BUDGET, TRANSACTIONS, RULES), cells=SETTINGS + CONTROL + CLOCK + TIE_OUT)
+SCHEMA = Schema(tables=(BUDGET, TRANSACTIONS, RULES, LEDGER_READ), cells=SETTINGS + CONTROL + CLOCK + TIE_OUT)
 
 _SUMMARY_HEADERS = (
     ("MTD budget", "money"),
@@ -557,6 +566,7 @@ def build(book: ReconBook) -> Book:
             Sheet("Unmatched", (Table(UNMATCHED_LIST, unmatched),)),
             Sheet("Rules", (Table(RULES, rule_rows), Table(CATEGORIES, category_rows))),
             Sheet("Budget", (Table(BUDGET, rows(book.budget)),)),
+            Sheet("_ledger", (Table(LEDGER_READ, rows(book.ledger)),), hidden=True),
         ),
         list_names={
             "CategoryList": ("Categories", "name"),

@@ -90,6 +90,14 @@ class Transaction(Record):
     assigned_line: Text = ""
 
 
+class LedgerEntry(Record):
+    """One ledger row as it was read, whatever the clerk did to it since: the reconciliation's
+    memory of its sources, so a re-export adds only rows it has never read."""
+
+    key: Name
+    amount: Signed
+
+
 class ReconBook(Frozen):
     """Everything a reconciliation workbook holds."""
 
@@ -97,3 +105,4 @@ class ReconBook(Frozen):
     budget: tuple[BudgetRow, ...] = ()
     rules: tuple[Rule, ...] = ()
     transactions: tuple[Transaction, ...] = ()
+    ledger: tuple[LedgerEntry, ...] = ()
