@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from xl_engage.calc.fiscal import add_months, quarter_label
+from xl_engage.gcpause import gc_paused
 from xl_engage.issues import Problem
 from xl_engage.models.base import key, trim
 from xl_engage.models.reconcile import (
@@ -256,7 +257,8 @@ def calculate(book: ReconBook) -> ReconResult:
     types = asset_type_index(book.budget)
     categories = category_names(book.budget)
     matcher = Matcher(book.rules, lines, categories, types)
-    matches = [matcher.match(tx) for tx in book.transactions]
+    with gc_paused():  # one match per transaction, all kept
+        matches = [matcher.match(tx) for tx in book.transactions]
 
     months = tuple(add_months(s.fiscal_year_start, i) for i in range(12))
     as_of_month = first_of_month(s.as_of)

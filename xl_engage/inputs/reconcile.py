@@ -15,10 +15,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from xl_engage.calc import budget as budget_calc
 from xl_engage.calc import reconcile as calc
 from xl_engage.calc.fiscal import add_months
 from xl_engage.coerce import is_blank, to_text
+from xl_engage.gcpause import gc_paused
 from xl_engage.inputs.files import exact_numbers, read_table_file, validate_document, validate_rows
 from xl_engage.issues import InputError, Issue, errors
 from xl_engage.layout import Column, TableSpec
@@ -127,6 +130,11 @@ def load_ledger(
 ) -> Ledger:
     """A ledger export as transactions; errors (a bad amount, another currency, a missing
     date) raise with every location, warnings (duplicated references, future dates) return."""
+    with gc_paused():  # 100,000 rows of objects that all live on
+        return _load_ledger(path, currency, spend_negative, today)
+
+
+def _load_ledger(path: Path, currency: str, spend_negative: bool, today: dt.date | None) -> Ledger:
     got = read_table_file(path, LEDGER, "a ledger")
     headers = got.present
     where = got.where
@@ -311,8 +319,14 @@ def identity(tx: Transaction) -> str:
     return f"row|{tx.date}|{key(tx.vendor)}|{key(tx.description)}|{tx.amount}|{key(tx.account)}"
 
 
+_ENTRIES = TypeAdapter(tuple[LedgerEntry, ...])
+
+
 def ledger_entries(transactions: tuple[Transaction, ...]) -> tuple[LedgerEntry, ...]:
-    return tuple(LedgerEntry(key=identity(t), amount=t.amount) for t in transactions)
+    """The memory of these transactions, validated in one call (a ledger may hold 100,000
+    rows, and one model at a time costs four times as much)."""
+    with gc_paused():
+        return _ENTRIES.validate_python([{"key": identity(t), "amount": t.amount} for t in transactions])
 
 
 def carry_forward(
