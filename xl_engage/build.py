@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from xl_engage.branding import Branding, load_branding
+from xl_engage.gcpause import gc_paused
 from xl_engage.issues import InputError, NotAWorkbookError
 from xl_engage.kinds import get_kind
 from xl_engage.read import read_workbook
@@ -17,7 +18,9 @@ def write_workbook(kind_name: str, model: BaseModel, out: Path, branding: Brandi
     kind = get_kind(kind_name)
     if kind is None:  # pragma: no cover - callers pass registered names
         raise ValueError(f"unknown kind {kind_name!r}")
-    return render(kind.build(model), out, branding or load_branding())
+    with gc_paused():  # the layout's rows all live until the file is written
+        layout = kind.build(model)
+    return render(layout, out, branding or load_branding())
 
 
 def model_from_workbook(path: Path, expected_kind: str) -> BaseModel:
