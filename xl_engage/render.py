@@ -349,7 +349,7 @@ class _SheetWriter:
             for j, (col, value) in enumerate(zip(block.columns, values, strict=True), start=1):
                 template = own[j - 1] if own is not None else col.formula
                 formula = (
-                    _col_refs(_row_refs(template, row_of, j), col_of, r)
+                    _grid_refs(template, r, j, row_of, col_of)
                     .replace("{key}", constant(key))
                     .replace("{label}", cell(r, 0, col_abs=True))
                     .replace("{header}", cell(header_row, j, row_abs=True))
@@ -438,36 +438,27 @@ def _default_width(col: Column) -> float:
     return min(max(len(col.header) * 0.9, 10), 14)
 
 
-_ROW_REF = re.compile(r"\{row:([^}]+)\}")
+_GRID_REF = re.compile(r"\{(row|col):([^}]+)\}")
 
 
-_COL_REF = re.compile(r"\{col:([^}]+)\}")
-
-
-def _col_refs(template: str, col_of: Mapping[str, int], row: int) -> str:
-    """Replace ``{col:HEADER}`` with this row's cell in the grid column HEADER."""
-    if "{col:" not in template:
+def _grid_refs(
+    template: str, row: int, col: int, row_of: Mapping[str, int], col_of: Mapping[str, int]
+) -> str:
+    """Replace ``{row:KEY}`` with this column's cell in the row whose key is KEY, and
+    ``{col:HEADER}`` with this row's cell in the column HEADER."""
+    if "{row:" not in template and "{col:" not in template:
         return template
 
     def cell_of(match: re.Match[str]) -> str:
-        if match.group(1) not in col_of:
-            raise ValueError(f"grid formula refers to an unknown column {match.group(1)!r}")
-        return cell(row, col_of[match.group(1)])
+        axis, name = match.groups()
+        places = row_of if axis == "row" else col_of
+        if name not in places:
+            raise ValueError(
+                f"grid formula refers to an unknown {'row' if axis == 'row' else 'column'} {name!r}"
+            )
+        return cell(places[name], col) if axis == "row" else cell(row, places[name])
 
-    return _COL_REF.sub(cell_of, template)
-
-
-def _row_refs(template: str, row_of: Mapping[str, int], col: int) -> str:
-    """Replace ``{row:KEY}`` with this column's cell in the grid row whose key is KEY."""
-    if "{row:" not in template:
-        return template
-
-    def cell_of(match: re.Match[str]) -> str:
-        if match.group(1) not in row_of:
-            raise ValueError(f"grid formula refers to an unknown row {match.group(1)!r}")
-        return cell(row_of[match.group(1)], col)
-
-    return _ROW_REF.sub(cell_of, template)
+    return _GRID_REF.sub(cell_of, template)
 
 
 def _escape_hf(text: str) -> str:

@@ -23,7 +23,7 @@ from decimal import Decimal
 from xl_engage.calc.fiscal import add_months, quarter_label
 from xl_engage.gcpause import gc_paused
 from xl_engage.issues import Problem
-from xl_engage.models.base import key, trim
+from xl_engage.models.base import first_of_month, key, trim
 from xl_engage.models.reconcile import (
     CATEGORY_ONLY,
     LINE,
@@ -33,7 +33,6 @@ from xl_engage.models.reconcile import (
     ReconSettings,
     Rule,
     Transaction,
-    first_of_month,
 )
 
 GREEN, AMBER, RED = "Green", "Amber", "Red"

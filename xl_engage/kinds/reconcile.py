@@ -207,17 +207,25 @@ _LINES = TableSpec(
     title="Budget lines of the fiscal year, year to date",
     readonly=True,
 )
-_l = _LINES
-LINES = with_formulas(
-    _l,
-    {
-        "ytd_budget": f"SUMPRODUCT(({_trimmed(_B, 'line')}={this(_l, 'line')})*{_YTD_B}*{col(_B, 'amount')})",
-        "ytd_actual": f"SUMPRODUCT(({col(_T, 'line')}={this(_l, 'line')})*{_YTD_T}*{col(_T, 'amount')})",
-        "ytd_variance": f"{this(_l, 'ytd_actual')}-{this(_l, 'ytd_budget')}",
-        "ytd_pct": _pct(this(_l, "ytd_variance"), this(_l, "ytd_budget")),
-        "ytd_flag": _flag(this(_l, "ytd_variance"), this(_l, "ytd_budget")),
-    },
-)
+
+
+def _ytd(spec: TableSpec, key: str) -> TableSpec:
+    """The year-to-date budget, actual, variance and flag of the row's ``key`` (a line, an
+    asset type) over the Budget and Transactions tables."""
+    mine = this(spec, key)
+    return with_formulas(
+        spec,
+        {
+            "ytd_budget": _sum(_B, f"({_trimmed(_B, key)}={mine})", _YTD_B),
+            "ytd_actual": _sum(_T, f"({col(_T, key)}={mine})", _YTD_T),
+            "ytd_variance": f"{this(spec, 'ytd_actual')}-{this(spec, 'ytd_budget')}",
+            "ytd_pct": _pct(this(spec, "ytd_variance"), this(spec, "ytd_budget")),
+            "ytd_flag": _flag(this(spec, "ytd_variance"), this(spec, "ytd_budget")),
+        },
+    )
+
+
+LINES = _ytd(_LINES, "line")
 
 _TYPES = TableSpec(
     "AssetTypes",
@@ -231,17 +239,7 @@ _TYPES = TableSpec(
     title="Replacements by asset type (device and labour), year to date",
     readonly=True,
 )
-_a = _TYPES
-ASSET_TYPES = with_formulas(
-    _a,
-    {
-        "ytd_budget": _sum(_B, f"({_trimmed(_B, 'asset_type')}={this(_a, 'asset_type')})", _YTD_B),
-        "ytd_actual": _sum(_T, f"({col(_T, 'asset_type')}={this(_a, 'asset_type')})", _YTD_T),
-        "ytd_variance": f"{this(_a, 'ytd_actual')}-{this(_a, 'ytd_budget')}",
-        "ytd_pct": _pct(this(_a, "ytd_variance"), this(_a, "ytd_budget")),
-        "ytd_flag": _flag(this(_a, "ytd_variance"), this(_a, "ytd_budget")),
-    },
-)
+ASSET_TYPES = _ytd(_TYPES, "asset_type")
 
 _CATEGORIES = TableSpec(
     "Categories",

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 _SPACES = re.compile(r" {2,}")
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
@@ -16,6 +16,14 @@ Fraction = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=0)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 ExtraValue = str | float | int | bool | dt.date | dt.datetime | Decimal | None
+
+
+def first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+Month = Annotated[dt.date, AfterValidator(first_of_month)]
+"""A month, held as its first day (any day of it is accepted)."""
 
 
 class Record(BaseModel):

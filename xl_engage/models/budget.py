@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from xl_engage.models.base import Count, Fraction, Frozen, Hours, Money, Name, Record
+from xl_engage.models.base import Count, Fraction, Frozen, Hours, Money, Name, Record, first_of_month
 
 Expense = Literal["Capex", "Opex"]
 PricingBasis = Literal["Markup", "Margin"]
@@ -22,10 +22,6 @@ LineKind = Literal["One-time", "Recurring"]
 ReplaceBasis = Literal["Purchase", "Warranty"]
 Priority = Literal["High", "Medium", "Low"]
 MarginFraction = Annotated[Decimal, Field(ge=0, lt=1, allow_inf_nan=False)]
-
-
-def first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
 
 
 class Profile(Frozen):

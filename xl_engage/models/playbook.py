@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from xl_engage.models.base import Count, Fraction, Frozen, Money, Name, Record
+from xl_engage.models.base import Count, Fraction, Frozen, Money, Month, Name, Record
 
 ACTIVITIES = (
     ("touches", "Unique Client Touches"),
@@ -34,13 +34,8 @@ class PlaybookSettings(Frozen):
 class PlaybookYear(Frozen):
     """The twelve months tracked and the date progress is measured at."""
 
-    first_month: dt.date
+    first_month: Month
     as_of: dt.date
-
-    @field_validator("first_month")
-    @classmethod
-    def _first_of_month(cls, value: dt.date) -> dt.date:
-        return value.replace(day=1)
 
     @property
     def months(self) -> tuple[dt.date, ...]:
@@ -95,18 +90,13 @@ class MonthActuals(Record):
     """What one vCIO did in one month; blank (None) means not typed yet, unlike 0."""
 
     vcio: Name
-    month: dt.date
+    month: Month
     touches: Count | None = None
     escalations: Count | None = None
     meetings: Count | None = None
     tech_summaries: Count | None = None
     budgets: Count | None = None
     proposals: Count | None = None
-
-    @field_validator("month")
-    @classmethod
-    def _first_of_month(cls, value: dt.date) -> dt.date:
-        return value.replace(day=1)
 
     def typed(self) -> dict[str, int]:
         """The counts typed in, by activity."""

@@ -11,9 +11,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints
 
-from xl_engage.models.base import Fraction, Frozen, Money, Name, Record
+from xl_engage.models.base import Fraction, Frozen, Money, Month, Name, Record
 
 MATCH_FIELDS = ("GL account", "Vendor", "Description")
 MatchField = Literal["GL account", "Vendor", "Description"]
@@ -23,42 +23,28 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 Signed = Annotated[Decimal, Field(allow_inf_nan=False)]
 
 
-def first_of_month(value: dt.date) -> dt.date:
-    return value.replace(day=1)
-
-
 class ReconSettings(Frozen):
     """What is reconciled, how variances are flagged, and the control total of the ledgers."""
 
     client: Name
     currency: Name = "USD"
-    fiscal_year_start: dt.date
+    fiscal_year_start: Month
     as_of: dt.date
     tolerance_amount: Money = Decimal(500)
     tolerance_pct: Fraction = Decimal("0.10")
     control_total: Signed = Decimal(0)
     control_count: int = Field(default=0, ge=0)
 
-    @field_validator("fiscal_year_start")
-    @classmethod
-    def _month(cls, value: dt.date) -> dt.date:
-        return first_of_month(value)
-
 
 class BudgetRow(Record):
     """One budget line in one month, at the price the client was quoted."""
 
-    month: dt.date
+    month: Month
     category: Name
     line: Name
     amount: Money
     asset_type: Text = ""
     """The asset type a replacement line (and its labour) is for; blank for other lines."""
-
-    @field_validator("month")
-    @classmethod
-    def _month(cls, value: dt.date) -> dt.date:
-        return first_of_month(value)
 
 
 class Rule(Record):
