@@ -425,7 +425,6 @@ def check(book: ReconBook, today: dt.date | None = None) -> list[Problem]:
                         f"budget line {info.name!r} is in {info.category!r}, not {r.category!r}",
                     )
                 )
-    seen: dict[str, int] = {}
     for i, tx in enumerate(book.transactions):
         if tx.assigned_category and key(tx.assigned_category) not in cats:
             out.append(
@@ -438,24 +437,7 @@ def check(book: ReconBook, today: dt.date | None = None) -> list[Problem]:
             out.append(
                 Problem(("transactions", i, "assigned_line"), f"unknown budget line {tx.assigned_line!r}")
             )
-        if tx.reference:
-            if key(tx.reference) in seen:
-                out.append(
-                    Problem(
-                        ("transactions", i, "reference"),
-                        f"reference {tx.reference!r} is also on an earlier transaction "
-                        f"({_describe(book.transactions[seen[key(tx.reference)]])}); both are kept",
-                        "warning",
-                    )
-                )
-            else:
-                seen[key(tx.reference)] = i
-        if tx.date > today:
-            out.append(
-                Problem(
-                    ("transactions", i, "date"), f"{tx.date} is in the future (today is {today})", "warning"
-                )
-            )
+    out += ledger_warnings(book.transactions, today)
     grand = sum((tx.amount for tx in book.transactions), Decimal(0))
     s = book.settings
     fy_end = add_months(s.fiscal_year_start, 11)
@@ -479,6 +461,32 @@ def check(book: ReconBook, today: dt.date | None = None) -> list[Problem]:
                 "warning",
             )
         )
+    return out
+
+
+def ledger_warnings(transactions: Sequence[Transaction], today: dt.date) -> list[Problem]:
+    """What a ledger itself may get wrong, reported but never merged or dropped: a reference
+    on two transactions, a date after today."""
+    out: list[Problem] = []
+    seen: dict[str, int] = {}
+    for i, tx in enumerate(transactions):
+        if tx.reference:
+            first = seen.setdefault(key(tx.reference), i)
+            if first != i:
+                out.append(
+                    Problem(
+                        ("transactions", i, "reference"),
+                        f"reference {tx.reference!r} is also on an earlier transaction "
+                        f"({_describe(transactions[first])}); both are kept",
+                        "warning",
+                    )
+                )
+        if tx.date > today:
+            out.append(
+                Problem(
+                    ("transactions", i, "date"), f"{tx.date} is in the future (today is {today})", "warning"
+                )
+            )
     return out
 
 

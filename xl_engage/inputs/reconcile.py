@@ -191,17 +191,7 @@ def _load_ledger(path: Path, currency: str, spend_negative: bool, today: dt.date
     problems += [p for p in invalid if p not in problems]
     if errors(problems):
         raise InputError(problems)
-    probe = ReconBook(
-        settings=ReconSettings(
-            client="ledger", fiscal_year_start=dt.date(2000, 1, 1), as_of=dt.date(2000, 1, 1)
-        ),
-        transactions=transactions,
-    )
-    warnings = [
-        w
-        for w in locate_problems(calc.check(probe, today), where, fallback)
-        if w.severity == "warning" and "do not tie out" not in w.message
-    ]
+    warnings = locate_problems(calc.ledger_warnings(transactions, today or dt.date.today()), where, fallback)
     return Ledger(
         transactions=transactions,
         count=len(transactions),

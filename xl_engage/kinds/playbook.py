@@ -297,8 +297,9 @@ class _Sources:
         return self._each(activity, "SUMPRODUCT(({month}<={{key}})*{count})")
 
 
-def _activity_columns(kind: str = "int") -> tuple[GridColumn, ...]:
-    return tuple(GridColumn(header, "0", kind) for _, header in ACTIVITIES)  # type: ignore[arg-type]
+def _activity_columns() -> tuple[GridColumn, ...]:
+    """One count column per activity; the rows give the formulas."""
+    return tuple(GridColumn(header, "0", "int") for _, header in ACTIVITIES)
 
 
 def _objective_grid(name: str, src: _Sources, progress: calc.Progress) -> Grid:
