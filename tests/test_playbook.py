@@ -181,7 +181,10 @@ def test_sample_portfolio_has_three_vcios() -> None:
             "Client,MRR,Complexity,vCIO\nA,3000,5,Dana\na,2000,5,Dana\n",
             "p.csv:3 (Client): client 'a' appears more than once",
         ),
-        ("Client,MRR,Complexity\nA,3000,5\n", "p.csv:1 (Client): table 'Portfolio' has no column 'vCIO'"),
+        (
+            "Client,MRR,Complexity\nA,3000,5\n",
+            "p.csv:1 (Client): table 'Portfolio' has no column 'vCIO' (nor 'Assigned vCIO', 'vCIO name')",
+        ),
         ("Client,MRR,Complexity,vCIO\n", "p.csv: the portfolio has no clients"),
     ],
 )

@@ -332,8 +332,12 @@ def test_an_xlsx_export_with_numbers_and_dates(tmp_path: Path) -> None:
             "ledger.csv:2 (Amount): Amount: '1.234.56' has two decimal separators",
         ),
         (
-            'Date,Payee,Amount\n2026-05-01,A,"1.234,56"\n',
-            "ledger.csv:2 (Amount): Amount: '1.234,56' has two decimal separators",
+            'Date,Payee,Amount\n2026-05-01,A,"1.234,56"\n2026-05-02,B,"1,234.56"\n',
+            "ledger.csv:2 (Amount): Amount mixes decimal marks ('1,234.56' and '1.234,56')",
+        ),
+        (
+            'Date,Payee,Amount\n2026-05-01,A,"1.234,56"\n2026-05-02,B,"1.2345,6"\n',
+            "ledger.csv:3 (Amount): Amount: '1.2345,6': a point must separate thousands",
         ),
         (
             "Date,Payee,Amount\n2026-05-01,A,€120.00\n",
@@ -365,6 +369,14 @@ def test_an_xlsx_export_with_numbers_and_dates(tmp_path: Path) -> None:
 def test_bad_ledgers(tmp_path: Path, text: str, expected: str) -> None:
     messages = issues_of(write(tmp_path, text))
     assert any(m.startswith(expected) or m.endswith(expected) for m in messages), messages
+    assert len(messages) == 1, messages  # one problem, one line
+
+
+def test_a_decimal_comma_column_is_read_when_the_whole_column_says_so(tmp_path: Path) -> None:
+    text = 'Date;Payee;Amount\n01.05.2026;A;"1.234,56"\n02.05.2026;B;12,5\n03.05.2026;C;-7,05\n'
+    ledger = load_ledger(write(tmp_path, text), today=TODAY)
+    assert [t.amount for t in ledger.transactions] == [D("1234.56"), D("12.5"), D("-7.05")]
+    assert ledger.total == D("1240.01")
 
 
 def test_duplicated_references_and_future_dates_are_reported_not_merged(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ location.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,8 @@ from xl_engage.money import to_decimal
 _TRUE = {"yes", "y", "true"}
 _FALSE = {"no", "n", "false"}
 # Slash dates are read month first (US exports) unless the column is day-first throughout;
-# see date_formats_for.
+# see date_formats_for. A time part (``06/29/2022 12:00 AM``, ``2024-03-15 14:22:10.0000000``,
+# ``2023-05-01T00:00:00Z``) is dropped before the date is read.
 DATE_FORMATS = (
     "%Y-%m-%d",
     "%m/%d/%Y",
@@ -28,9 +30,18 @@ DATE_FORMATS = (
     "%b %d, %Y",
     "%d %b %Y",
     "%B %d, %Y",
+    "%d %B %Y",
     "%d-%b-%Y",
+    "%d-%m-%Y",
     "%m/%d/%y",
-    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%y",
+    "%d.%m.%y",
+    "%d-%b-%y",
+    "%d %b %y",
+)
+_TIME = re.compile(
+    r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?)?"
+    r"\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)?$"
 )
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -94,31 +105,55 @@ def to_bool(value: Any) -> bool:
     raise ValueError(f"must be Yes or No, got {show(value)}")
 
 
-_MONTH_FIRST, _DAY_FIRST = "%m/%d/%Y", "%d/%m/%Y"
+_MONTH_FIRST = ("%m/%d/%Y", "%m/%d/%y")
+_DAY_FIRST = ("%d/%m/%Y", "%d/%m/%y")
 
 
-def _parses(text: str, fmt: str) -> bool:
-    try:
-        dt.datetime.strptime(text, fmt)
-    except ValueError:
-        return False
-    return True
+def date_part(text: str) -> str:
+    """The date of a date-time as exports write it: the time and its zone dropped."""
+    return _TIME.sub("", text, count=1) if ":" in text or text.endswith("Z") else text
 
 
-def date_formats_for(values: Any) -> tuple[str, ...]:
-    """The format order for one column: a file is day-first or month-first throughout.
+def _parses(text: str, formats: tuple[str, ...]) -> bool:
+    for fmt in formats:
+        try:
+            dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return True
+    return False
 
-    If every slash date in the column reads day first and some cannot read month first
-    (``15/03/2024``), the column is day-first; otherwise month first (US exports).
-    """
-    slashed = [t for v in values if isinstance(v, str) and (t := v.strip()).count("/") == 2]
-    if (
-        slashed
-        and all(_parses(t, _DAY_FIRST) for t in slashed)
-        and not all(_parses(t, _MONTH_FIRST) for t in slashed)
-    ):
-        return (_DAY_FIRST, *(f for f in DATE_FORMATS if f != _DAY_FIRST))
+
+def date_order(values: Any) -> str:
+    """How one column writes slash dates: "day-first" when every one reads day first and
+    some cannot read month first (``15/03/2024``); "month-first" when some cannot read day
+    first; "either" when every one reads both ways (read month first, as US exports are);
+    "" when the column has no slash dates."""
+    slashed = {d for v in values if isinstance(v, str) and (d := date_part(v.strip())).count("/") == 2}
+    if not slashed:
+        return ""
+    day = all(_parses(t, _DAY_FIRST) for t in slashed)
+    month = all(_parses(t, _MONTH_FIRST) for t in slashed)
+    if day and not month:
+        return "day-first"
+    return "either" if day and month else "month-first"
+
+
+def formats_for_order(order: str) -> tuple[str, ...]:
+    """The format list that reads slash dates in ``order`` (day-first or otherwise)."""
+    if order == "day-first":
+        return (*_DAY_FIRST, *(f for f in DATE_FORMATS if f not in _DAY_FIRST))
     return DATE_FORMATS
+
+
+def date_formats_for(values: Any, order: str = "") -> tuple[str, ...]:
+    """The format order for one column: a file is day-first or month-first throughout
+    (``order`` says which when the user settled it)."""
+    return formats_for_order(order or date_order(values))
+
+
+ZERO_DATES = frozenset({"0000-00-00", "00/00/0000", "00/00/00", "00.00.0000", "0"})
+"""How databases export "no date" (MySQL's zero date): read as blank."""
 
 
 def to_date(value: Any, formats: tuple[str, ...] = DATE_FORMATS) -> dt.date:
@@ -130,13 +165,61 @@ def to_date(value: Any, formats: tuple[str, ...] = DATE_FORMATS) -> dt.date:
         if 1 <= value < 2958466:
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise ValueError(f"must be a date, got {show(value)}")
-    text = to_text(value)
+    text = date_part(to_text(value))
     for fmt in formats:
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
     raise ValueError(f"must be a date (e.g. 2026-03-31), got {show(value)}")
+
+
+_DIGITS_AND_MARKS = re.compile(r"[^\d.,]")
+
+
+def mark_evidence(text: str) -> str:
+    """What one number's text says of its decimal mark: "." (``12.5``, ``1,234.56``), ","
+    (``12,5``, ``1.234,56``), "?" (``1,250`` or ``1.250``: a thousands group or a decimal,
+    the text cannot say) or "" (no mark at all)."""
+    core = _DIGITS_AND_MARKS.sub("", text.replace("\u00a0", "").replace("\u202f", ""))
+    dots, commas = core.count("."), core.count(",")
+    if not dots and not commas:
+        return ""
+    if dots and commas:
+        return "," if core.rindex(",") > core.rindex(".") else "."
+    mark, count = (".", dots) if dots else (",", commas)
+    other = "," if mark == "." else "."
+    if count > 1:  # 1,234,567 or 1.234.567: the mark groups thousands (if in threes)
+        groups = core.split(mark)
+        return other if all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3 else ""
+    tail = len(core) - core.index(mark) - 1
+    return "?" if tail == 3 else mark
+
+
+def decimal_mark(values: Any) -> tuple[str, Any, Any]:
+    """The decimal mark of one column of numbers written as text: ``(".", None, None)`` or
+    ``(",", None, None)`` when the column is unambiguous, else ``("mixed", a, b)`` with an
+    example of each. A column whose numbers never show which (``1,250`` throughout) is read
+    with the point, as the grouping comma most exports use."""
+    seen: dict[str, Any] = {}
+    for v in values:
+        if isinstance(v, str) and v.strip():
+            found = mark_evidence(v)
+            if found in (".", ",") and found not in seen:
+                seen[found] = v
+                if len(seen) == 2:
+                    return "mixed", seen["."], seen[","]
+    return ("," if "," in seen else "."), None, None
+
+
+def with_decimal_point(text: str) -> str:
+    """Number text written with a decimal comma (``1.234,56``, ``1 234,56``) rewritten with
+    a decimal point (``1234.56``); grouping must be in threes, or the text is refused."""
+    s = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    s = re.sub(r"(?<=\d)[ .](?=\d{3}(?!\d))", "", s)
+    if "." in s:
+        raise ValueError(f"{text!r}: a point must separate thousands in a decimal-comma column (1.234,56)")
+    return s.replace(",", ".")
 
 
 def coerce(

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
+"""A note is not a problem: it says what the reader did (lines skipped, a column chosen)."""
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Issue:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        prefix = "" if self.severity == "error" else "warning: "
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
         return f"{self.where}: {prefix}{self.message}"
 
 

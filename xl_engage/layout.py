@@ -45,6 +45,10 @@ class Column:
     """Conditional fills: (cell text, #RRGGBB), e.g. ("Overdue", "#F8CBAD")."""
     derived: bool = False
     """Computed by Python and written as a value (which rule matched): shown, never read."""
+    fallbacks: tuple[str, ...] = ()
+    """Keys of other columns that stand in for this one when an imported file has no such
+    column or leaves it blank (a device with no asset tag is known by its serial, then its
+    name); the reader says which one it used."""
 
     @property
     def is_input(self) -> bool:
@@ -70,6 +74,9 @@ class TableSpec:
     """An output listing (findings, a printable view): written, never read back."""
     outline_key: str | None = None
     """Group consecutive rows with the same value of this column (Excel outline)."""
+    section_field: str | None = None
+    """In a report-shaped export, the field a section heading gives to the rows below it
+    that have none (a ledger's account sections)."""
     family: bool = False
     """One table per group (one per vCIO, each on its own sheet), named ``<name>_<suffix>``;
     the reader reads every such table, in sheet order, into the one list field."""

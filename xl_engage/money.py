@@ -66,7 +66,10 @@ def parse_money(text: str) -> Decimal:
     s = s.lstrip(_CURRENCY_SYMBOLS).strip()
     if s[:1] == "-" and not negative:
         negative, s = True, s[1:].strip()
-    s = s.replace(",", "").replace(" ", "")
+    s = s.replace(" ", "")
+    if "," in s and not _GROUPED.match(s):  # 12,5 is not 125: a decimal comma is never guessed
+        raise ValueError(f"expected a number, got {raw!r} (a comma must separate thousands: 1,234.56)")
+    s = s.replace(",", "")
     if not _MONEY_TEXT.match(s):
         raise ValueError(f"expected a number, got {raw!r}")
     try:

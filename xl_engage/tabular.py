@@ -9,12 +9,24 @@ rows are skipped; every bad value becomes an :class:`~xl_engage.issues.Issue` at
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from xl_engage.coerce import DATE_FORMATS, coerce, date_formats_for, is_blank, to_text
+from xl_engage.coerce import (
+    DATE_FORMATS,
+    ZERO_DATES,
+    coerce,
+    date_order,
+    date_part,
+    decimal_mark,
+    formats_for_order,
+    is_blank,
+    to_text,
+    with_decimal_point,
+)
 from xl_engage.issues import Issue
 from xl_engage.layout import Column, TableSpec, header_key
 
@@ -163,31 +175,114 @@ class TableRead:
     missing: set[str] = field(default_factory=set)
     present: set[str] = field(default_factory=set)
     """The spec's columns found in the header row (by key)."""
+    decisions: dict[str, str] = field(default_factory=dict)
+    """What the reader decided per column (its header -> "day-first", "decimal comma")."""
+    notes: list[Issue] = field(default_factory=list)
+    """What the reader did that the user should hear of (a stand-in column used, lines
+    skipped): never problems, never silent."""
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    """How the user settled what a file cannot say for itself (a saved mapping)."""
+
+    columns: Mapping[str, str] = field(default_factory=dict)
+    """The file's header -> our column (its header, an alias or its key); "" keeps the
+    file's column as the user's own."""
+    date_order: str = ""
+    """"day-first" or "month-first" for slash dates; "" decides per column."""
+    decimal_mark: str = ""
+    """"." or ","; "" decides per column."""
+
+
+class HeaderNames:
+    """Every name each column of a spec is known by, with its rank (lower wins): the user's
+    mapping -1, the column's header 0, its aliases in order, then its key. A header is looked
+    up as written (case, spacing, underscores forgiven), then compacted to its letters and
+    digits, so ``AssetID``, ``asset_id`` and ``Asset ID`` are one name."""
+
+    def __init__(self, spec: TableSpec, settings: ImportSettings | None = None) -> None:
+        names: dict[str, tuple[Column | None, int]] = {}
+        for col in spec.columns:
+            ranked = [(col.header, 0)] + [(a, 1 + i) for i, a in enumerate(col.aliases)]
+            ranked.append((col.key, 1 + len(col.aliases)))
+            for name, rank in ranked:
+                k = normalise_header(name)
+                if k not in names or names[k][1] > rank:  # type: ignore[operator]
+                    names[k] = (col, rank)
+        compact: dict[str, tuple[Column | None, int]] = {}
+        for k, hit in names.items():
+            c = _compact(k)
+            if c not in compact or compact[c][1] > hit[1]:
+                compact[c] = hit
+        self.names, self.compact = names, compact
+        for header, target in settings.columns.items() if settings else ():
+            k = normalise_header(header)
+            if not normalise_header(target):
+                found: tuple[Column | None, int] | None = (None, -1)
+            else:
+                hit = self.get(target)
+                found = None if hit is None or hit[0] is None else (hit[0], -1)
+            if found is not None:  # a target naming no column: the loader said so
+                self.names[k] = self.compact[_compact(k)] = found
+
+    def get(self, header: Any) -> tuple[Column | None, int] | None:
+        k = normalise_header(header)
+        hit = self.names.get(k)
+        return hit if hit is not None else self.compact.get(_compact(k))
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _compact(name: str) -> str:
+    return _NOT_ALNUM.sub("", name)
+
+
+def unknown_targets(spec: TableSpec, settings: ImportSettings) -> list[str]:
+    """Mapping targets that name no column of ``spec``."""
+    names = HeaderNames(spec)
+    return [t for t in settings.columns.values() if normalise_header(t) and names.get(t) is None]
+
+
+_GENERIC_WORDS = {"date", "end", "start", "the", "of", "on", "at", "by", "name", "number", "type"}
+
+
+def _hint_words(col: Column) -> set[str]:
+    words: set[str] = set()
+    for name in (col.header, *col.aliases):
+        words |= {w for w in normalise_header(name).split() if len(w) >= 5 and w not in _GENERIC_WORDS}
+    return words
 
 
 def match_columns(
-    spec: TableSpec, headers: Sequence[Any], locate: Locator, header_row: int, issues: list[Issue]
+    spec: TableSpec,
+    headers: Sequence[Any],
+    locate: Locator,
+    header_row: int,
+    issues: list[Issue],
+    settings: ImportSettings | None = None,
+    notes: list[Issue] | None = None,
+    alternates: dict[int, list[int]] | None = None,
 ) -> tuple[dict[int, Column], dict[int, str]]:
-    """Map header positions to spec columns; the rest are the user's own columns."""
-    wanted: dict[str, Column] = {}
-    for names in (
-        ((c.header,) for c in spec.columns),
-        (c.aliases for c in spec.columns),
-        ((c.key,) for c in spec.columns),
-    ):
-        for col, group in zip(spec.columns, names, strict=True):
-            for name in group:
-                wanted.setdefault(normalise_header(name), col)
-    known: dict[int, Column] = {}
+    """Map header positions to spec columns; the rest are the user's own columns.
+
+    When several headers could fill one column, the best name wins (the user's mapping, then
+    the column's own header, then its aliases in order) and the others are kept as the
+    user's columns, with a note; two equally good candidates are a real ambiguity, refused
+    at the second with how to settle it. A header that is not read but looks like a date
+    column the table wants (``Warranty Expires On``) is a warning, never silence.
+    """
+    names = HeaderNames(spec, settings)
+    candidates: dict[str, list[tuple[int, int]]] = {}
     extra: dict[int, str] = {}
-    seen: dict[str, int] = {}
     extra_seen: dict[str, int] = {}
     for j, header in enumerate(headers):
         if is_blank(header):
             continue
-        col = wanted.get(normalise_header(header))
+        name = normalise_header(header)
+        col, rank = names.get(header) or (None, 0)
         if col is None:
-            name = normalise_header(header)
             if name in extra_seen:
                 issues.append(
                     Issue(
@@ -200,21 +295,77 @@ def match_columns(
             extra_seen[name] = j
             extra[j] = to_text(header)
             continue
-        if col.key in seen:
+        candidates.setdefault(col.key, []).append((rank, j))
+    known: dict[int, Column] = {}
+    for k, found in candidates.items():
+        col = spec.column(k)
+        found.sort()
+        (rank, j), rest = found[0], found[1:]
+        known[j] = col
+        for other_rank, other in rest:
+            if other_rank == rank and normalise_header(headers[other]) == normalise_header(headers[j]):
+                issues.append(
+                    Issue(
+                        locate(header_row, other),
+                        f"column '{to_text(headers[other])}' appears twice (also at "
+                        f"{locate(header_row, j)}); keep one",
+                    )
+                )
+                continue
+            if other_rank == rank:
+                mapping = f'[import.columns] "{to_text(headers[other])}" = "{col.header}"'
+                issues.append(
+                    Issue(
+                        locate(header_row, other),
+                        f"column '{to_text(headers[other])}' could be '{col.header}' as much as "
+                        f"'{to_text(headers[j])}' at {locate(header_row, j)}: keep one, or say which "
+                        f"in the mapping file ({mapping})",
+                    )
+                )
+                continue
+            extra[other] = to_text(headers[other])
+            if alternates is not None:
+                alternates.setdefault(j, []).append(other)
+            if notes is not None:
+                notes.append(
+                    Issue(
+                        locate(header_row, other),
+                        f"'{to_text(headers[j])}' is read as {col.header}"
+                        + (
+                            f" (or '{to_text(headers[other])}' where it is blank)"
+                            if alternates is not None
+                            else ""
+                        )
+                        + f"; '{to_text(headers[other])}' is kept as your own column",
+                        "note",
+                    )
+                )
+    present = {c.key for c in known.values()}
+    for col in spec.input_columns:
+        if col.required and col.key not in present and not any(f in present for f in col.fallbacks):
             issues.append(
                 Issue(
-                    locate(header_row, j),
-                    f"column '{col.header}' appears twice (also at "
-                    f"{locate(header_row, seen[col.key])}); keep one",
+                    locate(header_row, 0),
+                    f"table '{spec.name}' has no column '{col.header}'"
+                    + (f" (nor {', '.join(repr(a) for a in col.aliases[:4])})" if col.aliases else ""),
                 )
             )
-            continue
-        seen[col.key] = j
-        known[j] = col
-    for col in spec.input_columns:
-        if col.required and col.key not in seen:
-            issues.append(Issue(locate(header_row, 0), f"table '{spec.name}' has no column '{col.header}'"))
-    return known, extra
+    if notes is not None:
+        for col in spec.input_columns:
+            if col.key in present or col.kind not in ("date", "month"):
+                continue
+            words = _hint_words(col)
+            for j, header in extra.items():
+                if words & set(normalise_header(header).split()):
+                    notes.append(
+                        Issue(
+                            locate(header_row, j),
+                            f"column '{header}' looks like {col.header} but is not read as it; if it is, "
+                            f'map it: [import.columns] "{header}" = "{col.header}"',
+                            "warning",
+                        )
+                    )
+    return dict(sorted(known.items())), extra
 
 
 def read_table(
@@ -226,6 +377,7 @@ def read_table(
     last_data_row: int | None = None,
     keep_going: bool = True,
     spreadsheet: bool = False,
+    settings: ImportSettings | None = None,
 ) -> TableRead:
     """Read ``grid`` rows below ``header_row`` as ``spec`` rows.
 
@@ -238,19 +390,70 @@ def read_table(
     headers = list(grid[header_row][first_col:]) if header_row < len(grid) else []
     while headers and is_blank(headers[-1]):
         headers.pop()
-    known, extra = match_columns(spec, headers, lambda r, c: locate(r, c + first_col), header_row, out.issues)
+    alternates: dict[int, list[int]] | None = None if spreadsheet else {}
+    known, extra = match_columns(
+        spec,
+        headers,
+        lambda r, c: locate(r, c + first_col),
+        header_row,
+        out.issues,
+        settings,
+        out.notes,
+        alternates,
+    )
     present = out.present = {c.key for c in known.values()}
     out.labels = Labels(spec.field, {c.key: c.header for c in known.values()}, spec.extras_field)
     out.missing = {c.key for c in spec.input_columns if c.required and c.key not in present}
     end = len(grid) - 1 if last_data_row is None else last_data_row
     r = header_row + 1
     width = len(headers)
-    formats = {
-        j: date_formats_for(row[first_col + j] for row in grid[header_row + 1 :] if first_col + j < len(row))
+    settings = settings or ImportSettings()
+    formats: dict[int, tuple[str, ...]] = {}
+    marks: dict[int, str] = {}
+    for j, c in known.items():
+        if not c.is_input or (spreadsheet and c.kind not in ("date", "month")):
+            continue
+        if c.kind in ("date", "month"):
+            column = [row[first_col + j] for row in grid[header_row + 1 :] if first_col + j < len(row)]
+            order = settings.date_order or date_order(column)
+            formats[j] = formats_for_order(order)
+            if order:
+                out.decisions[c.header] = (
+                    order if order != "either" else "month-first (every date reads both ways)"
+                )
+        elif c.kind in _NUMBER_KINDS:
+            column = [row[first_col + j] for row in grid[header_row + 1 :] if first_col + j < len(row)]
+            mark, a, b = decimal_mark(column)
+            mark = settings.decimal_mark or mark
+            if mark == "mixed":
+                out.issues.append(
+                    Issue(
+                        locate(header_row, first_col + j),
+                        f"{c.header} mixes decimal marks ({a!r} and {b!r}): say which the file uses "
+                        'in the mapping file ([import] decimal_mark = "," or ".")',
+                    )
+                )
+            elif mark == ",":
+                marks[j] = mark
+                out.decisions[c.header] = "decimal comma"
+    inputs = [
+        (
+            j,
+            c,
+            _with_decimal_comma(_coercer(c, formats.get(j, DATE_FORMATS)))
+            if j in marks
+            else _coercer(c, formats.get(j, DATE_FORMATS)),
+        )
         for j, c in known.items()
-        if c.kind in ("date", "month")
-    }
-    inputs = [(j, c, _coercer(c, formats.get(j, DATE_FORMATS))) for j, c in known.items() if c.is_input]
+        if c.is_input
+    ]
+    # a column that another stands in for: wholly missing, or (in an export) left blank
+    fills = [
+        (c, () if spreadsheet and c.key in present else tuple(f for f in c.fallbacks if f in present))
+        for c in spec.input_columns
+        if c.fallbacks and (c.key in present or any(f in present for f in c.fallbacks))
+    ]
+    stand_ins: dict[tuple[str, str], int] = {}
     as_text: list[tuple[int, Column]] = []
     if spreadsheet:
         inputs = [(j, c, _noting_text(c, convert, out, as_text)) for j, c, convert in inputs]
@@ -259,6 +462,7 @@ def read_table(
     # a row counts only by what the user types: calculated cells hold cached values
     typed = [j for j, c in known.items() if c.is_input] + list(extra)
     below: int | None = None  # the first row typed below the table's end
+    second = [(j, known[j].key, others) for j, others in (alternates or {}).items() if known[j].is_input]
     while r < len(grid):
         cells = list(grid[r][first_col : first_col + width])
         cells += [None] * (width - len(cells))
@@ -269,8 +473,23 @@ def read_table(
             if spreadsheet and r > end and below is None:
                 below = r
             rows_at.append(r)
-            _read_row(spec, cells, r, inputs, extra, first_col, out)
+            moved = _coalesce(cells, second) if second else ()
+            _read_row(spec, cells, r, inputs, extra, first_col, out, fills, stand_ins)
+            for key, j in moved:  # the value came from a second-best column: say so at its cell
+                out.where.put((spec.field, len(out.rows) - 1, key), r, j + first_col)
         r += 1
+    for (target, source), count in stand_ins.items():
+        col, by = spec.column(target), spec.column(source)
+        whole = target not in present
+        out.notes.append(
+            Issue(
+                locate(header_row, first_col),
+                f"no '{col.header}' column: each row is identified by its '{by.header}'"
+                if whole and count == len(out.rows)
+                else f"{count:,} row(s) with no {col.header} are identified by their {by.header}",
+                "note",
+            )
+        )
     if below is not None:
         out.issues.append(
             Issue(
@@ -291,6 +510,32 @@ def read_table(
             )
         )
     return out
+
+
+def _coalesce(cells: list[Any], second: list[tuple[int, str, list[int]]]) -> list[tuple[str, int]]:
+    """Fill a blank cell from the next-best column for the same field (IT Glue's purchase
+    date is ``installed_at``, or ``purchased_at`` where that is the one filled)."""
+    moved = []
+    for j, key, others in second:
+        if is_blank(cells[j]):
+            for o in others:
+                if not is_blank(cells[o]):
+                    cells[j] = cells[o]
+                    moved.append((key, o))
+                    break
+    return moved
+
+
+_NUMBER_KINDS = ("number", "hours", "money", "percent", "ratio", "int")
+
+
+def _with_decimal_comma(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert`` for a column written with decimal commas (``1.234,56``)."""
+
+    def comma(raw: Any) -> Any:
+        return convert(with_decimal_point(raw) if type(raw) is str else raw)
+
+    return comma
 
 
 _CALCULATED_KINDS = ("int", "number", "hours", "money", "percent", "ratio", "date", "month")
@@ -345,6 +590,8 @@ def _coercer(col: Column, formats: tuple[str, ...]) -> Callable[[Any], Any]:
                 return coerce(raw, "date", (), formats)
             found = seen.get(raw)
             if found is None:
+                if date_part(raw.strip()) in ZERO_DATES:  # a database's "no date"
+                    return None
                 found = seen[raw] = coerce(raw, "date", (), formats)
             return found
 
@@ -363,6 +610,8 @@ def _read_row(
     extra: dict[int, str],
     first_col: int,
     out: TableRead,
+    fills: list[tuple[Column, tuple[str, ...]]] = (),  # type: ignore[assignment]
+    stand_ins: dict[tuple[str, str], int] | None = None,
 ) -> None:
     index = len(out.rows)
     row: dict[str, Any] = {}
@@ -370,13 +619,27 @@ def _read_row(
     for j, col, convert in inputs:
         raw = cells[j]
         if raw is None or (type(raw) is str and not raw.strip()):  # is_blank, inlined: hot
-            if col.required:
+            if col.required and not col.fallbacks:
                 out.issues.append(Issue(out.where[(field_, index, col.key)], f"{col.header} is required"))
             continue
         try:
             row[col.key] = convert(raw)
         except ValueError as exc:
             out.issues.append(Issue(out.where[(field_, index, col.key)], f"{col.header} {exc}"))
+    for col, sources in fills:
+        if col.key in row:
+            continue
+        source = next((f for f in sources if row.get(f) not in (None, "")), None)
+        if source is not None:
+            row[col.key] = row[source]
+            out.where.alias((field_, index, col.key), (field_, index, source))
+            if stand_ins is not None:
+                stand_ins[(col.key, source)] = stand_ins.get((col.key, source), 0) + 1
+        elif col.required:
+            names = " or ".join(spec.column(f).header for f in col.fallbacks)
+            loc = (field_, index, col.key)
+            place = out.where[loc] if loc in out.where else out.where[(field_, index)]
+            out.issues.append(Issue(place, f"{col.header} is required (or a {names})"))
     out.rows.append(row)
     if not spec.keep_extra_columns:
         return

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -11,10 +10,13 @@ import python_calamine
 from pydantic import BaseModel, ValidationError, create_model
 
 from xl_engage.a1 import col_letters
+from xl_engage.coerce import is_blank, to_text
+from xl_engage.inputs.csvtext import read_csv_text
+from xl_engage.inputs.report import HEADER_SEARCH_ROWS, Shape, find_header, shape
 from xl_engage.issues import InputError, Issue
-from xl_engage.layout import TableSpec
+from xl_engage.layout import Column, TableSpec
 from xl_engage.models.base import Frozen
-from xl_engage.tabular import TableRead, read_table
+from xl_engage.tabular import ImportSettings, Places, TableRead, match_columns, read_table
 from xl_engage.validate import explain, validate
 
 M = TypeVar("M", bound=BaseModel)
@@ -22,9 +24,25 @@ R = TypeVar("R", bound=BaseModel)
 MAX_CSV_BYTES = 200 * 1024 * 1024
 
 
-def read_csv_table(path: Path, spec: TableSpec) -> TableRead:
+@dataclass
+class FileRead(TableRead):
+    """A table read from an export, with how the file was read and what was skipped."""
+
+    shape: Shape | None = None
+    encoding: str = ""
+    separator: str = ""
+    sheet: str = ""
+
+
+def read_csv_table(path: Path, spec: TableSpec, settings: ImportSettings | None = None) -> FileRead:
     """Read a CSV export against ``spec``; issues name the file, line and column."""
+    return read_table_file(path, spec, "a CSV export", settings)
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
+        if path.is_dir():
+            raise InputError([Issue(str(path), "is a folder, not a file")])
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError([Issue(str(path), f"cannot be read: {exc.strerror or exc}")]) from None
@@ -32,37 +50,38 @@ def read_csv_table(path: Path, spec: TableSpec) -> TableRead:
         raise InputError([Issue(str(path), "the file is empty")])
     if len(raw) > MAX_CSV_BYTES:
         raise InputError([Issue(str(path), f"refused: {len(raw):,} bytes is too large")])
-    if b"\x00" in raw[:4096] or raw[:2] == b"PK":
-        raise InputError([Issue(str(path), "not a CSV text file (it looks binary)")])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    grid = list(csv.reader(io.StringIO(text), dialect))
-    headers = grid[0] if grid else []
-
-    def locate(r: int, c: int) -> str:
-        column = headers[c].strip() if c < len(headers) else f"column {c + 1}"
-        return f"{path.name}:{r + 1} ({column})"
-
-    return read_table(spec, grid, 0, locate)
+    return raw
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".tab")
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 
 
-def read_table_file(path: Path, spec: TableSpec, what: str) -> TableRead:
-    """A table exported as CSV, or on the first sheet of a workbook (.xlsx and friends),
-    read against ``spec``; issues name the file and row (``inventory.xlsx:Sheet1!C7``)."""
+def _grid(path: Path, what: str) -> tuple[list[list[Any]], FileRead]:
+    """The file's cells, as a workbook or as text, whatever its name says: an .xlsx saved
+    as .csv is still read, and a text export named .xls (some tools do) too."""
+    raw_head = b""
+    try:
+        with path.open("rb") as fh:
+            raw_head = fh.read(8)
+    except OSError as exc:
+        raise InputError([Issue(str(path), f"cannot be read: {exc.strerror or exc}")]) from None
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return read_csv_table(path, spec)
-    if suffix not in WORKBOOK_SUFFIXES:
+    looks_workbook = raw_head.startswith((_ZIP, _OLE))
+    if suffix and suffix not in WORKBOOK_SUFFIXES + TEXT_SUFFIXES and not looks_workbook:
         raise InputError([Issue(str(path), f"{what} must be a .csv or .xlsx file")])
+    if looks_workbook:
+        return _workbook_grid(path, suffix in TEXT_SUFFIXES)
+    if suffix in (".xlsx", ".xlsm", ".ods") and raw_head:
+        raise InputError(
+            [Issue(str(path), f"cannot be read as a workbook: it is not a {suffix} file (no zip package)")]
+        )
+    text = read_csv_text(_read_bytes(path), str(path))
+    return text.rows, FileRead(encoding=text.encoding, separator=text.separator_name)
+
+
+def _workbook_grid(path: Path, named_as_text: bool = False) -> tuple[list[list[Any]], FileRead]:
     try:
         if path.stat().st_size == 0:
             raise InputError([Issue(str(path), "the file is empty")])
@@ -74,10 +93,94 @@ def read_table_file(path: Path, spec: TableSpec, what: str) -> TableRead:
     except OSError as exc:
         raise InputError([Issue(str(path), f"cannot be read: {exc.strerror or exc}")]) from None
     except Exception as exc:  # calamine raises many types for a damaged or foreign file
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise InputError(
+                [Issue(str(path), "is password-protected: save a copy without a password")]
+            ) from None
+        if named_as_text:
+            raise InputError([Issue(str(path), "is not a CSV text file (it looks binary)")]) from None
         raise InputError([Issue(str(path), f"cannot be read as a workbook ({exc})")]) from None
     if not grid:
         raise InputError([Issue(str(path), "the first sheet is empty")])
-    return read_table(spec, grid, 0, lambda r, c: f"{path.name}:{sheet}!{col_letters(c)}{r + 1}")
+    return [list(r) for r in grid], FileRead(sheet=sheet)
+
+
+def read_table_file(
+    path: Path, spec: TableSpec, what: str, settings: ImportSettings | None = None
+) -> FileRead:
+    """A table exported as CSV (any encoding, separator, line end), or on the first sheet of a
+    workbook, read against ``spec``; issues name the file and row (``inventory.xlsx:Sheet1!C7``,
+    ``ledger.csv:12 (Amount)``).
+
+    Report-shaped exports are read too: the header is the first row near the top that names
+    the spec's columns; title lines, section headings, totals, balances and footers are
+    skipped and counted in a note; a section heading gives its text to the rows below it that
+    have none in ``spec.section_field`` (a ledger's account).
+    """
+    grid, info = _grid(path, what)
+    found = find_header(grid, spec, settings)
+    header_row = 0 if found is None else found
+    header = [to_text(c) for c in grid[header_row]] if grid else []
+    if info.sheet:
+
+        def place(r: int, c: int) -> str:
+            return f"{path.name}:{info.sheet}!{col_letters(c)}{r + 1}"
+
+    else:
+
+        def place(r: int, c: int) -> str:
+            column = header[c] if c < len(header) and header[c] else f"column {c + 1}"
+            return f"{path.name}:{r + 1} ({column})"
+
+    if found is None:
+        wanted = ", ".join(f"'{c.header}'" for c in spec.input_columns if c.required)
+        info.issues.append(
+            Issue(
+                f"{path.name}:1",
+                f"no header row found in the first {HEADER_SEARCH_ROWS} lines: no line names the "
+                f"columns {wanted}. Export with column headings, or map yours in a mapping file "
+                '([import.columns] "Your heading" = "'
+                + (spec.input_columns[0].header if spec.input_columns else "")
+                + '")',
+            )
+        )
+        info.where = Places(place)
+        return info
+    scratch: list[Issue] = []
+    known, _ = match_columns(spec, header, place, header_row, scratch, settings)
+    shp = shape(grid, spec, known, header_row)
+    rows = [grid[header_row]] + [grid[r] for r in shp.rows]
+    origin = [header_row, *shp.rows]
+    if spec.section_field and shp.sections:
+        rows = _with_sections(spec, known, rows, shp, header)
+    got = read_table(
+        spec, rows, 0, lambda r, c: place(origin[r] if r < len(origin) else r, c), settings=settings
+    )
+    out = FileRead(**{f.name: getattr(got, f.name) for f in fields(TableRead)})
+    out.shape, out.encoding, out.separator, out.sheet = shp, info.encoding, info.separator, info.sheet
+    summary = shp.summary()
+    if summary:
+        out.notes.insert(0, Issue(path.name, f"header row at line {header_row + 1}; {summary}", "note"))
+    return out
+
+
+def _with_sections(
+    spec: TableSpec, known: dict[int, Column], rows: list[list[Any]], shp: Shape, header: list[str]
+) -> list[list[Any]]:
+    """Rows with their section heading in the section field where they have none (a column
+    of that field is added when the file has none)."""
+    assert spec.section_field is not None
+    target = next((j for j, c in known.items() if c.key == spec.section_field), None)
+    out = [list(rows[0])]
+    if target is None:
+        target = len(header)
+        out[0] = [*header, *([""] * (target - len(header))), spec.column(spec.section_field).header]
+    for row, r in zip(rows[1:], shp.rows, strict=True):
+        row = list(row) + [""] * max(0, target + 1 - len(row))
+        if is_blank(row[target]) and r in shp.sections:
+            row[target] = shp.sections[r]
+        out.append(row)
+    return out
 
 
 def located(loc: tuple[Any, ...]) -> str:

@@ -20,7 +20,8 @@ from pydantic import TypeAdapter
 from xl_engage.calc import budget as budget_calc
 from xl_engage.calc import reconcile as calc
 from xl_engage.calc.fiscal import add_months
-from xl_engage.coerce import is_blank, to_text
+from xl_engage.calc.reconcile import pattern_matcher
+from xl_engage.coerce import decimal_mark, is_blank, to_text, with_decimal_point
 from xl_engage.gcpause import gc_paused
 from xl_engage.inputs.files import exact_numbers, read_table_file, validate_document, validate_rows
 from xl_engage.issues import InputError, Issue, errors
@@ -29,6 +30,7 @@ from xl_engage.models.base import Frozen, key
 from xl_engage.models.budget import BudgetBook
 from xl_engage.models.reconcile import BudgetRow, LedgerEntry, ReconBook, ReconSettings, Rule, Transaction
 from xl_engage.money import currency_code, parse_amount, to_decimal
+from xl_engage.tabular import ImportSettings, TableRead
 from xl_engage.templates import load_toml, templates_dir
 from xl_engage.validate import locate_problems
 
@@ -36,7 +38,8 @@ LEDGER = TableSpec(
     "Ledger",
     "Ledger",
     "transactions",
-    (
+    section_field="account",
+    columns=(
         Column(
             "Date",
             "date",
@@ -48,32 +51,87 @@ LEDGER = TableSpec(
                 "Txn date",
                 "Date posted",
                 "Trans date",
+                "Posting date",
+                "Transaction Date",
+                "Value date",
+                "Booking date",
             ),
         ),
         Column(
             "Vendor",
             "vendor",
             required=False,
-            aliases=("Payee", "Merchant", "Supplier", "Name", "Vendor name"),
+            aliases=("Payee", "Merchant", "Supplier", "Name", "Vendor name", "Contact", "Payee name"),
         ),
         Column(
             "Description",
             "description",
             required=False,
-            aliases=("Memo", "Details", "Narrative", "Memo/Description"),
+            aliases=(
+                "Memo/Description",
+                "Memo",
+                "Narrative",
+                "Details",
+                "Line description",
+                "Transaction description",
+            ),
         ),
         Column("Amount", "amount", required=False, aliases=("Net amount", "Value", "Transaction amount")),
         Column(
-            "Debit", "debit", required=False, aliases=("Debit amount", "Withdrawal", "Money out", "Charge")
+            "Debit",
+            "debit",
+            required=False,
+            aliases=(
+                "Debit amount",
+                "Amount (Debit)",
+                "Debits",
+                "Withdrawal",
+                "Withdrawals",
+                "Money out",
+                "Charge",
+            ),
         ),
         Column(
-            "Credit", "credit", required=False, aliases=("Credit amount", "Deposit", "Money in", "Refund")
+            "Credit",
+            "credit",
+            required=False,
+            aliases=(
+                "Credit amount",
+                "Amount (Credit)",
+                "Credits",
+                "Deposit",
+                "Deposits",
+                "Money in",
+                "Refund",
+            ),
         ),
         Column(
             "GL account",
             "account",
             required=False,
-            aliases=("Account", "GL", "GL code", "Category", "Expense account", "Account name"),
+            aliases=(
+                "Account",
+                "Distribution account",
+                "Account name",
+                "GL",
+                "GL code",
+                "Expense account",
+                "Nominal account",
+                "Category",
+            ),
+        ),
+        Column(
+            "Split",
+            "split",
+            required=False,
+            aliases=("Split account", "Offset account", "Contra account"),
+            help="The other side of the entry (QuickBooks): the expense account when Account is a bank.",
+        ),
+        Column(
+            "Transaction type",
+            "type",
+            required=False,
+            aliases=("Type", "Txn type", "Source", "Transaction Type"),
         ),
         Column(
             "Reference",
@@ -84,6 +142,9 @@ LEDGER = TableSpec(
                 "Reference number",
                 "Transaction ID",
                 "Doc number",
+                "Document number",
+                "Doc no",
+                "Transaction number",
                 "Num",
                 "Invoice",
                 "Check number",
@@ -100,8 +161,60 @@ class Defaults(Frozen):
     tolerance_pct: Decimal = Decimal("0.10")
 
 
+class LedgerSides(Frozen):
+    """Which accounts are balance-sheet accounts, so the expense side of an entry is found
+    whichever column holds it (QuickBooks lists an expense under the bank it left, with the
+    expense account in Split) and money moved between balance-sheet accounts (a transfer, a
+    bill or card payment) is listed, not counted as spend. Patterns as in the rules."""
+
+    payable_accounts: tuple[str, ...] = ("accounts payable", "(a/p)", "a/p", "creditors", "payable")
+    """An entry written from one of these (a bill) shows spend as positive."""
+    cash_accounts: tuple[str, ...] = (
+        "checking",
+        "chequing",
+        "savings",
+        "bank",
+        "cash",
+        "credit card",
+        "amex",
+        "american express",
+        "visa",
+        "mastercard",
+        "undeposited",
+        "paypal",
+        "clearing",
+    )
+    """An entry written from one of these (an expense paid by bank or card) shows money out
+    as negative."""
+    other_balance_sheet: tuple[str, ...] = (
+        "receivable",
+        "debtors",
+        "loan",
+        "line of credit",
+        "equity",
+        "retained earnings",
+        "liabilit",
+        "accrued",
+        "prepaid",
+    )
+    not_spend_types: tuple[str, ...] = (
+        "transfer",
+        "acct_xfer",
+        "payment",
+        "credit card payment",
+        "bill payment",
+        "bill payment (check)",
+        "bill payment (credit card)",
+        "loan_pmt",
+        "tfr",
+    )
+    """Transaction types (compared whole, case-insensitively) that move money between
+    balance-sheet accounts, for exports that name no account (bank and card files)."""
+
+
 class Template(Frozen):
     settings: Defaults = Defaults()
+    ledger: LedgerSides = LedgerSides()
     rules: tuple[Rule, ...] = ()
 
 
@@ -111,12 +224,16 @@ def load_template(templates: Path | str | None = None) -> Template:
 
 
 class Ledger(Frozen):
-    """Transactions read from one file, the file's own count and total, and its warnings."""
+    """Transactions read from one file, the file's own count and total, its warnings and
+    notes, and the entries that are not spend (listed, never counted)."""
 
     transactions: tuple[Transaction, ...]
     count: int
     total: Decimal
     warnings: tuple[Issue, ...] = ()
+    notes: tuple[Issue, ...] = ()
+    not_spend: tuple[Issue, ...] = ()
+    """One per entry between balance-sheet accounts, at its line."""
 
 
 def _money(text: Any) -> tuple[Decimal, str | None]:
@@ -126,16 +243,82 @@ def _money(text: Any) -> tuple[Decimal, str | None]:
 
 
 def load_ledger(
-    path: Path, currency: str = "USD", spend_negative: bool = False, today: dt.date | None = None
+    path: Path,
+    currency: str = "USD",
+    spend_negative: bool = False,
+    today: dt.date | None = None,
+    sides: LedgerSides | None = None,
+    settings: ImportSettings | None = None,
 ) -> Ledger:
     """A ledger export as transactions; errors (a bad amount, another currency, a missing
     date) raise with every location, warnings (duplicated references, future dates) return."""
     with gc_paused():  # 100,000 rows of objects that all live on
-        return _load_ledger(path, currency, spend_negative, today)
+        return _load_ledger(path, currency, spend_negative, today, sides or LedgerSides(), settings)
 
 
-def _load_ledger(path: Path, currency: str, spend_negative: bool, today: dt.date | None) -> Ledger:
-    got = read_table_file(path, LEDGER, "a ledger")
+class _Sides:
+    """The balance-sheet patterns compiled, each account name classified once."""
+
+    def __init__(self, sides: LedgerSides):
+        self.payable = [pattern_matcher(p) for p in sides.payable_accounts]
+        self.cash = [pattern_matcher(p) for p in sides.cash_accounts]
+        self.other = [pattern_matcher(p) for p in sides.other_balance_sheet]
+        self.not_spend_types = {key(t) for t in sides.not_spend_types}
+        self.memo: dict[str, str] = {}
+
+    def side(self, account: str) -> str:
+        """ "payable", "cash", "balance" (another balance-sheet account) or "expense"."""
+        found = self.memo.get(account)
+        if found is None:
+            found = "expense"
+            for name, matchers in (("payable", self.payable), ("cash", self.cash), ("balance", self.other)):
+                if any(m(account) for m in matchers):
+                    found = name
+                    break
+            self.memo[account] = found
+        return found
+
+
+def _expense_side(row: dict[str, Any], sides: _Sides, sectioned: bool) -> tuple[str, int] | None:
+    """The row's expense account and the sign that turns its amount into spend; None when
+    the entry only moves money between balance-sheet accounts.
+
+    A row's own account is its Account (or its section's heading); Split is the other side.
+    A transaction list (QuickBooks) writes an expense from the bank or card it left (money
+    out negative) or from Accounts Payable (a bill, positive), with the expense account in
+    Split. A report in account sections lists every entry under each account it touches, so
+    there a row under a balance-sheet account is the mirror of one counted under its
+    expense account, and is not counted again.
+    """
+    own = to_text(row.get("account") or "")
+    other = to_text(row.get("split") or "")
+    several = other.strip("- ").casefold() == "split"  # QuickBooks: several accounts on the other side
+    other_side = "expense" if several else sides.side(other) if other else ""
+    own_side = sides.side(own) if own else ""
+    if own_side == "expense":
+        return own, 1
+    if not own:
+        if other_side == "expense":
+            return other, 1
+        if other or key(to_text(row.get("type") or "")) in sides.not_spend_types:
+            return None
+        return "", 1
+    if other_side == "expense" and not sectioned:
+        return other, 1 if own_side == "payable" else -1
+    return None
+
+
+def _load_ledger(
+    path: Path,
+    currency: str,
+    spend_negative: bool,
+    today: dt.date | None,
+    ledger_sides: LedgerSides,
+    settings: ImportSettings | None,
+) -> Ledger:
+    got = read_table_file(path, LEDGER, "a ledger", settings)
+    if not got.present and errors(got.issues):  # no header row: nothing else can be said
+        raise InputError(got.issues)
     headers = got.present
     where = got.where
     problems = list(got.issues)
@@ -149,7 +332,12 @@ def _load_ledger(path: Path, currency: str, spend_negative: bool, today: dt.date
     if errors(problems):
         raise InputError(problems)
     expected = currency_code(currency)
-    amounts: list[Decimal | None] = []
+    sides = _Sides(ledger_sides)
+    sectioned = bool(got.shape and got.shape.sections)
+    marks, mixed = _decimal_marks(got, settings, problems)
+    kept: dict[int, int] = {}
+    rows: list[dict[str, Any]] = []
+    not_spend: list[Issue] = []
     for i, row in enumerate(got.rows):
         total = Decimal(0)
         seen_any = False
@@ -160,9 +348,12 @@ def _load_ledger(path: Path, currency: str, spend_negative: bool, today: dt.date
             seen_any = True
             loc = ("transactions", i, column)
             try:
+                if column in marks and isinstance(raw, str):
+                    raw = with_decimal_point(raw)
                 value, found = _money(raw)
             except ValueError as exc:
-                problems.append(Issue(where[loc], f"{_label(column)}: {exc}"))
+                if column not in mixed:  # that column's one error is already said
+                    problems.append(Issue(where[loc], f"{_label(column)}: {exc}"))
                 continue
             written = row.get("currency")
             stated = currency_code(to_text(written)) if not is_blank(written) else None
@@ -183,8 +374,31 @@ def _load_ledger(path: Path, currency: str, spend_negative: bool, today: dt.date
         row.pop("currency", None)
         if not seen_any:
             problems.append(Issue(where[("transactions", i)], "no amount on this row"))
-        row["amount"] = total
-        amounts.append(total if seen_any else None)
+        expense = _expense_side(row, sides, sectioned)
+        split, kind = row.pop("split", None), row.pop("type", None)
+        if expense is None:
+            accounts = " and ".join(to_text(a) for a in (row.get("account"), split) if not is_blank(a))
+            what = to_text(kind) if not is_blank(kind) else "entry"
+            between = f" between {accounts}" if accounts else ""
+            not_spend.append(
+                Issue(where[("transactions", i)], f"{what}{between}: not spend ({total:,.2f})", "note")
+            )
+            continue
+        account, sign = expense
+        if account:
+            row["account"] = account
+        row["amount"] = sign * total
+        extras = row.setdefault("extras", {})
+        for header, value in (("Split", split), ("Transaction type", kind)):
+            if not is_blank(value):
+                extras[header] = value
+        if not extras:
+            del row["extras"]
+        kept[i] = len(rows)
+        rows.append(row)
+    if len(rows) != len(got.rows):
+        got.rows = rows
+        got.where = where = where.renumbered("transactions", kept)
     if not got.rows and not errors(problems):
         problems.append(Issue(fallback, "the ledger has no transactions"))
     transactions, invalid = validate_rows(got, "transactions", Transaction, path.name)
@@ -192,12 +406,51 @@ def _load_ledger(path: Path, currency: str, spend_negative: bool, today: dt.date
     if errors(problems):
         raise InputError(problems)
     warnings = locate_problems(calc.ledger_warnings(transactions, today or dt.date.today()), where, fallback)
+    notes = list(got.notes)
+    if not_spend:
+        notes.append(
+            Issue(
+                fallback,
+                f"{len(not_spend):,} entr{'y' if len(not_spend) == 1 else 'ies'} between balance-sheet "
+                "accounts (transfers, bill and card payments) listed below, not counted as spend",
+                "note",
+            )
+        )
     return Ledger(
         transactions=transactions,
         count=len(transactions),
         total=sum((t.amount for t in transactions), Decimal(0)),
         warnings=tuple(problems + warnings),
+        notes=tuple(notes),
+        not_spend=tuple(not_spend),
     )
+
+
+def _decimal_marks(
+    got: TableRead, settings: ImportSettings | None, problems: list[Issue]
+) -> tuple[set[str], set[str]]:
+    """The amount columns written with a decimal comma, decided per column (or as the user
+    settled it), and those that mix marks (one located error each)."""
+    commas: set[str] = set()
+    mixed: set[str] = set()
+    for column in ("amount", "debit", "credit"):
+        if column not in got.present:
+            continue
+        mark, a, b = decimal_mark(row.get(column) for row in got.rows)
+        mark = (settings.decimal_mark if settings else "") or mark
+        if mark == "mixed":
+            mixed.add(column)
+            problems.append(
+                Issue(
+                    got.where[("transactions", 0, column)] if got.rows else "",
+                    f"{_label(column)} mixes decimal marks ({a!r} and {b!r}): say which the file uses "
+                    'in a mapping file ([import] decimal_mark = "," or ".")',
+                )
+            )
+        elif mark == ",":
+            commas.add(column)
+            got.decisions[_label(column)] = "decimal comma"
+    return commas, mixed
 
 
 def symbol_only(raw: Any) -> bool:

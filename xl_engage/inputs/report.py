@@ -1,0 +1,187 @@
+"""Report-shaped exports: find the table inside a report, and say what was left out.
+
+Accounting packages and RMM tools export *reports*, not tables: the company's name, the
+report's name and its date range above the header; account sections with a heading line,
+their rows, a "Total for …" line; opening and closing balances; a "Report generated …"
+footer; page headers repeated. This module finds the header row (the first row that names
+the most of the columns a table wants) and sorts every other line into data and the
+reasons it is not data, so the table reader sees only data rows and the user hears exactly
+what was skipped. Nothing here knows a vendor: the rules are the shapes all of them share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xl_engage.coerce import is_blank, to_date, to_text
+from xl_engage.layout import Column, TableSpec, header_key
+from xl_engage.tabular import HeaderNames, ImportSettings
+
+HEADER_SEARCH_ROWS = 40
+"""The header must be within this many lines of the top."""
+
+_TOTAL = re.compile(r"^\s*(grand\s+|sub-?\s*)?totals?\b|^\s*net\s+(movement|change)\b", re.IGNORECASE)
+_BALANCE = re.compile(
+    r"\b(opening|beginning|closing|ending|starting)\s+balance\b|^\s*balance\s+(forward|b/?f|c/?f)\b"
+    r"|\b(brought|carried)\s+forward\b",
+    re.IGNORECASE,
+)
+_FOOTER = re.compile(
+    r"^\s*(report\s+)?(generated|printed|run|created|exported)\b|^\s*(accrual|cash)\s+basis\b"
+    r"|^\s*page\s+\d+|^\s*\*+\s*end\s+of\s+report|^\s*end\s+of\s+report",
+    re.IGNORECASE,
+)
+
+REASONS = ("title", "blank", "repeated header", "section", "subtotal", "balance", "footer")
+"""Why a line is not data, in the order a summary names them."""
+
+
+def header_score(row: Sequence[Any], names: HeaderNames) -> tuple[int, int]:
+    """How much a row looks like the header: (required columns named, columns named)."""
+    found: set[str] = set()
+    required: set[str] = set()
+    for cell in row:
+        if type(cell) is not str or not cell.strip():
+            continue
+        hit = names.get(cell)
+        if hit is not None and hit[0] is not None and hit[0].is_input:
+            found.add(hit[0].key)
+            if hit[0].required:
+                required.add(hit[0].key)
+    return len(required), len(found)
+
+
+def find_header(
+    grid: Sequence[Sequence[Any]], spec: TableSpec, settings: ImportSettings | None = None
+) -> int | None:
+    """The first row, near the top, that names the most of the spec's columns (at least
+    two, or the one column a one-column table has); None when no row does."""
+    names = HeaderNames(spec, settings)
+    need = min(2, len(spec.input_columns))
+    best, best_score = None, (0, 0)
+    for r, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        score = header_score(row, names)
+        if score[1] >= need and score > best_score:
+            best, best_score = r, score
+    return best
+
+
+@dataclass
+class Shape:
+    """Where the table is inside a report-shaped file."""
+
+    header_row: int
+    rows: list[int] = field(default_factory=list)
+    """Grid rows that are data, in order."""
+    skipped: dict[str, list[int]] = field(default_factory=dict)
+    """Grid rows left out, by reason."""
+    sections: dict[int, str] = field(default_factory=dict)
+    """For a data row under a section heading: the heading's text."""
+
+    def skip(self, reason: str, row: int) -> None:
+        self.skipped.setdefault(reason, []).append(row)
+
+    def summary(self) -> str:
+        """``skipped 4 title lines, 12 subtotal lines, 1 footer line`` (empty when nothing was)."""
+        counts = Counter({k: len(v) for k, v in self.skipped.items() if k != "blank"})
+        parts = [f"{counts[r]:,} {r} line{'s' if counts[r] != 1 else ''}" for r in REASONS if counts.get(r)]
+        return "skipped " + ", ".join(parts) if parts else ""
+
+
+def _first_text(row: Sequence[Any]) -> tuple[int, str]:
+    for j, cell in enumerate(row):
+        if not is_blank(cell):
+            return j, to_text(cell)
+    return -1, ""
+
+
+def shape(grid: Sequence[Sequence[Any]], spec: TableSpec, known: dict[int, Column], header_row: int) -> Shape:
+    """Sort the lines of ``grid`` into data and skipped lines (title lines above the
+    header; below it blank lines, repeated headers, section headings, totals, balances,
+    footers). ``known`` maps the header's positions to the spec's columns.
+
+    A line is data unless it says otherwise: a line with a single text cell that its column
+    cannot hold (a heading in the date column, or in a column of no field) is a section
+    heading; a line whose first text is "Total…" or names a balance is skipped — unless it
+    holds a value in every required column (a payee called "Total Network Care" is data).
+    Lines of one cell after the last data line are the footer.
+    """
+    out = Shape(header_row)
+    for r in range(header_row):
+        out.skip("blank" if all(is_blank(c) for c in grid[r]) else "title", r)
+    header = [header_key(to_text(c)) for c in grid[header_row]]
+    anchors = [j for j, c in known.items() if c.required and c.is_input]
+    section: str | None = None
+    pending: list[tuple[int, str]] = []  # single-cell lines not yet known to head data
+    for r in range(header_row + 1, len(grid)):
+        row = grid[r]
+        filled = [
+            j for j, c in enumerate(row) if not (c is None or c == "" or (type(c) is str and c.isspace()))
+        ]
+        if not filled:
+            out.skip("blank", r)
+            continue
+        complete = all(j < len(row) and not is_blank(row[j]) for j in anchors)
+        if complete and len(filled) >= 2:
+            words = "\x1f".join(c for c in row if type(c) is str).lower()
+            if "total" not in words and "balance" not in words and "forward" not in words:
+                out.rows.append(r)  # the common case, decided without a regular expression
+                if section is not None:
+                    out.sections[r] = section
+                continue
+        j, lead = _first_text(row)
+        if [header_key(to_text(c)) for c in row[: len(header)]] == header[: len(row)]:
+            out.skip("repeated header", r)
+        elif any(_BALANCE.search(to_text(row[k])) for k in filled):
+            out.skip("balance", r)
+        elif _TOTAL.search(lead) and not (complete and _holds_values(row, known, anchors)):
+            out.skip("subtotal", r)
+            section = None
+        elif _FOOTER.search(lead) and not complete:
+            out.skip("footer", r)
+        elif len(filled) == 1 and type(row[j]) is str and _heading_fits(j, row[j], known):
+            pending.append((r, lead))
+            section = lead
+        else:
+            out.rows.append(r)
+            if section is not None:
+                out.sections[r] = section
+    for p, _ in pending:  # a heading with no data below it was the footer
+        out.skip("section" if out.rows and out.rows[-1] > p else "footer", p)
+    for reason in out.skipped:
+        out.skipped[reason].sort()
+    return out
+
+
+def _holds_values(row: Sequence[Any], known: dict[int, Column], anchors: list[int]) -> bool:
+    """A "Total…" line that is really data: every required column holds a value, and the
+    date columns hold something other than text (a total line leaves the date blank)."""
+    for j in anchors:
+        cell = row[j] if j < len(row) else None
+        if is_blank(cell):
+            return False
+        if known[j].kind in ("date", "month") and type(cell) is str and not cell.strip()[:1].isdigit():
+            return False
+    return True
+
+
+def _heading_fits(j: int, text: str, known: dict[int, Column]) -> bool:
+    """Can a lone text in column ``j`` be a section heading? Yes in a column of no field, or
+    in a date or number column (which cannot hold it); no in a text column, where it is a
+    row with values missing (and reported as such)."""
+    col = known.get(j)
+    if col is None or not col.is_input:
+        return True
+    if col.kind in ("date", "month"):
+        try:
+            to_date(text)
+        except ValueError:
+            return True
+        return False
+    return col.kind in ("int", "number", "hours", "money", "percent", "ratio") and not any(
+        ch.isdigit() for ch in text
+    )
