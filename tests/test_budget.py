@@ -163,7 +163,7 @@ HEAD = "Asset ID,Type,Purchase Date,Warranty End,Cost\n"
     [
         (
             "Asset ID,Purchase Date\nA1,2024-01-01\n",
-            "inv.csv:1 (Asset ID): table 'Assets' has no column 'Type'",
+            "inv.csv: the inventory has no column 'Type' (nor 'Device Type', 'Asset Type'",
         ),
         (HEAD + "A1,Laptop,31/31/2024,,\n", "inv.csv:2 (Purchase Date): Purchase date must be a date"),
         (
@@ -178,15 +178,16 @@ def test_bad_inventory_rows_are_located(tmp_path: Path, body: str, expected: str
     assert any(str(i).startswith(expected) for i in err.value.issues), err.value.issues
 
 
-def test_unknown_asset_type_names_the_policy(tmp_path: Path) -> None:
+def test_unknown_asset_type_is_listed_and_warned_at_its_cell(tmp_path: Path) -> None:
     client = tmp_path / "client.toml"
     client.write_text((DATA / "client.toml").read_text())
-    (tmp_path / "assets.csv").write_text(HEAD + "A1,Toaster,2024-01-01,,\n")
-    with pytest.raises(InputError) as err:
-        load_budget(client)
-    first = next(i for i in err.value.issues if i.severity == "error")
-    assert first.where == "assets.csv:2 (Type)"
-    assert first.message.startswith("unknown asset type 'Toaster'; the policy has Workstation, Laptop")
+    (tmp_path / "assets.csv").write_text(HEAD + "A1,Toaster,2024-01-01,,\nA2,Laptop,2024-01-01,,\n")
+    book, warnings = load_budget(client)
+    assert [a.asset_id for a in book.assets] == ["A1", "A2"]  # never dropped
+    assert {line.source for line in book.lines if line.source.startswith("A")} == {"A2"}  # not planned
+    (warning,) = [w for w in warnings if "does not know" in w.message]
+    assert (warning.where, warning.severity) == ("assets.csv:2 (Type)", "warning")
+    assert warning.message.startswith("1 asset has a type the policy does not know: 'Toaster' (1); ")
 
 
 @pytest.mark.parametrize(
@@ -194,7 +195,7 @@ def test_unknown_asset_type_names_the_policy(tmp_path: Path) -> None:
     [
         ("inv.csv", b"", "the file is empty"),
         ("inv.xlsx", b"", "the file is empty"),
-        ("inv.txt", b"Asset ID,Type\n", "an inventory must be a .csv or .xlsx file"),
+        ("inv.pdf", b"Asset ID,Type\n", "an inventory must be a .csv or .xlsx file"),
         ("inv.xlsx", b"not a zip at all", "cannot be read as a workbook"),
         ("inv.csv", b"PK\x03\x04\x00\x00binary", "not a CSV text file"),
     ],

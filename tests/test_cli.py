@@ -149,11 +149,11 @@ def test_portfolio_keeps_going_past_a_bad_client(tmp_path: Path) -> None:
     bad = folder / "broken"
     bad.mkdir()
     (bad / "client.toml").write_text((BUDGET_DATA / "client.toml").read_text())
-    (bad / "assets.csv").write_text("Asset ID,Type,Purchase Date\nB1,Toaster,2024-01-01\n")
+    (bad / "assets.csv").write_text("Asset ID,Type,Purchase Date\nB1,Laptop,31/31/2024\n")
     out = tmp_path / "out"
     result = run("budget", "--portfolio", str(folder), "--out", str(out))
     assert result.returncode == 1
-    assert "FAILED" in result.stderr and "unknown asset type 'Toaster'" in result.stderr
+    assert "FAILED" in result.stderr and "Purchase date must be a date" in result.stderr
     assert "1 of 2 budget(s)" in result.stdout
     assert sorted(p.name for p in out.glob("*.xlsx")) == ["budget-acme.xlsx"]
 

@@ -412,3 +412,36 @@ def test_playbook_after_clearing_a_rule_and_a_client(tmp_path: Path) -> None:
         h: ws.cell(header + 2, c).value for h, c in cols.items() if h in ("Cadence rule", "Touches / year")
     }
     assert cleared in ({"Cadence rule": None, "Touches / year": 0}, {"Cadence rule": "", "Touches / year": 0})
+
+
+def test_budget_with_unknown_asset_types_recalculates_to_python_values(tmp_path: Path) -> None:
+    """Assets whose type the policy lacks (a vendor's name, a typo, none at all) say "Unknown
+    type" in LibreOffice as in Python, and the Summary counts them; typing a policy type in
+    one's Type cell makes it known in both."""
+    from xl_engage.inputs.budget import start_budget
+
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Serial Number,Hostname,Device Type,Purchase Date,Warranty End Date\n"
+        "S1,WS1,Windows Desktop,2019-07-02,2022-07-04\n"
+        "S2,ESX1,Hyperconverged Node,2021-01-10,2026-01-10\n"
+        "S3,ESX2,hyperconverged  node,2021-01-10,\n"
+        "S4,PH1,iPhone*,2025-01-01,\n"
+        "S5,BOX,,2020-01-01,\n"
+        "S6,LT1,Notebook,,\n"
+    )
+    book, _ = start_budget("Unknowns & Co", export, dt.date(2026, 11, 22), 7)
+    statuses = [r.status for r in budget_calc.calculate(book).assets]
+    assert statuses.count(budget_calc.UNKNOWN_TYPE) == 4 and budget_calc.UNKNOWN_DATE in statuses
+    path = build(tmp_path, "budget", book, "unknown-types.xlsx")
+    (out,) = recalculate([path], tmp_path / "lo")
+    assert _check(path, out, "generated budget (unknown types)") > 50
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["Assets"]
+        type_col = next(c for c in range(1, ws.max_column + 1) if ws.cell(2, c).value == "Type")
+        row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == "S4")
+        ws.cell(row, type_col, "laptop ")  # now a policy type, as Excel compares text
+
+    edited = _edit_and_compare(tmp_path, "budget", book, edit, "budget-unknown-types")
+    assert budget_calc.calculate(edited).unknown_type_assets == 3

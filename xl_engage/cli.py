@@ -159,6 +159,33 @@ def budget(
             help="Inventory export (.csv or .xlsx); default: assets.csv/.xlsx beside the client file."
         ),
     ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            help="Start from the export alone (with --assets): the client's name; the profile's "
+            "defaults, no contracts, no initiatives (fill them in the workbook, then --from)."
+        ),
+    ] = None,
+    fiscal_year_start: Annotated[
+        int | None,
+        typer.Option(min=1, max=12, help="With --name: the month the fiscal year starts (default 1)."),
+    ] = None,
+    horizon: Annotated[
+        int | None, typer.Option(min=1, max=10, help="With --name: fiscal years to plan (default 3).")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            help="With --name: the status date (YYYY-MM-DD, default today); the budget "
+            "starts with the fiscal year holding it."
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            help="Assets of a type the policy does not know are an error (nothing is written), not a warning."
+        ),
+    ] = False,
     portfolio: Annotated[
         Path | None,
         typer.Option(
@@ -180,25 +207,69 @@ def budget(
     templates: TemplatesOpt = None,
 ) -> None:
     """Build a life-cycle IT budget: replacements, contracts, initiatives, by fiscal month and quarter."""
+    profile_options = [
+        o
+        for o, given in (
+            ("--fiscal-year-start", fiscal_year_start),
+            ("--horizon", horizon),
+            ("--as-of", as_of),
+        )
+        if given is not None
+    ]
+    if name is not None and client is not None:
+        err.print("give --name (start from an export alone) or --client (a client file), not both")
+        raise typer.Exit(1)
+    if name is None and profile_options:
+        err.print(f"{', '.join(profile_options)} go with --name; a client file sets them in [profile]")
+        raise typer.Exit(1)
     if portfolio is not None:
+        if strict or name is not None:
+            err.print("--portfolio builds each client from its client file: drop --strict and --name")
+            raise typer.Exit(1)
         _portfolio(portfolio, out_path or Path("out/budgets"), templates)
         return
 
     def act() -> None:
+        from xl_engage.calc import budget as calc
+        from xl_engage.models.budget import BudgetBook
+
         if from_workbook is not None:
             model = model_from_workbook(from_workbook, "budget")
+            assert isinstance(model, BudgetBook)
             if replan:
-                from xl_engage.calc.budget import replan_assets
+                model = calc.replan_assets(model)
+            unknown = calc.unknown_type_problem(model, "workbook", strict=strict)
+            if unknown is not None:
+                issue = Issue(from_workbook.name, unknown.message, unknown.severity)
+                if strict:
+                    raise InputError([issue])
+                err.print(str(issue), markup=False, highlight=False)
+        elif name is not None:
+            from xl_engage.inputs.budget import start_budget
 
-                model = replan_assets(model)
+            if assets is None:
+                raise XleError("--name starts a budget from an inventory export: give --assets EXPORT too")
+            model, warnings = start_budget(
+                name,
+                assets,
+                _date_option("--as-of", as_of) or dt.date.today(),
+                fiscal_year_start or 1,
+                horizon or 3,
+                templates,
+                strict,
+            )
+            for w in warnings:
+                err.print(str(w), markup=False, highlight=False)
         elif client is not None:
             from xl_engage.inputs.budget import load_budget
 
-            model, warnings = load_budget(client, assets, templates)
+            model, warnings = load_budget(client, assets, templates, strict)
             for w in warnings:
                 err.print(str(w), markup=False, highlight=False)
         else:
-            raise XleError("give --client FILE, --portfolio DIR or --from WORKBOOK")
+            raise XleError(
+                "give --client FILE, --name CLIENT with --assets EXPORT, --portfolio DIR or --from WORKBOOK"
+            )
         target = out_path or Path("out/budget.xlsx")
         write_workbook("budget", model, target)
         out.print(f"wrote {target}")

@@ -10,10 +10,13 @@ margin on price, named per line and never mixed; prices are rounded to the cent.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal
 
 from xl_engage.calc.fiscal import (
     add_months,
@@ -38,6 +41,7 @@ from xl_engage.money import round_money
 
 OVERDUE = "Overdue"
 UNKNOWN_DATE = "Unknown date"
+UNKNOWN_TYPE = "Unknown type"
 FINE = "OK"
 DUE_WINDOWS = (90, 180, 365)
 LABOUR_CATEGORY = "Professional services"
@@ -104,7 +108,139 @@ def policy_index(policy: Iterable[PolicyRow]) -> dict[str, PolicyRow]:
     return out
 
 
+def asset_status(asset: Asset, policy: PolicyRow | None, as_of: dt.date) -> str:
+    """An asset's status: "Unknown type" when the policy has no row for its type."""
+    if policy is None:
+        return UNKNOWN_TYPE
+    return status(replacement_date(asset, policy), as_of)
+
+
+# --- device types: what exports call the policy's asset types --------------------------------
+
+
+def is_pattern(alias: str) -> bool:
+    """An alias with ``*`` (any text, possibly none) is a pattern, e.g. ``Laptop - *``."""
+    return "*" in alias
+
+
+def _pattern(alias: str) -> re.Pattern[str]:
+    parts = re.split(r"(\*+)", key(alias))
+    return re.compile("".join(".*" if p.startswith("*") else re.escape(p) for p in parts if p))
+
+
+@dataclass(frozen=True)
+class TypeNames:
+    """How an export's type text becomes a policy type name.
+
+    In order: the client's own names (``[import.types]`` of the client file: exact, then
+    patterns in the order given), the policy's type names, the policy's exact aliases, then
+    its patterns (the first policy row with a matching pattern wins). Text is compared as
+    :func:`~xl_engage.models.base.key` compares it: without case, ends trimmed, runs of
+    spaces as one.
+    """
+
+    client: Mapping[str, str] = field(default_factory=dict)
+    client_patterns: tuple[tuple[re.Pattern[str], str], ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    patterns: tuple[tuple[re.Pattern[str], str], ...] = ()
+
+    def resolve(self, text: str) -> str | None:
+        """The policy type name ``text`` stands for, or None when nothing matches."""
+        k = key(text)
+        if not k:
+            return None
+        found = self.client.get(k)
+        if found is None:
+            found = next((name for p, name in self.client_patterns if p.fullmatch(k)), None)
+        if found is None:
+            found = self.names.get(k) or self.aliases.get(k)
+        if found is None:
+            found = next((name for p, name in self.patterns if p.fullmatch(k)), None)
+        return found
+
+
+def type_names(policy: Sequence[PolicyRow], client_types: Mapping[str, str] | None = None) -> TypeNames:
+    """The resolver of ``policy`` (its names and aliases) with a client's own names on top.
+
+    ``client_types`` maps an export's type text (or a ``*`` pattern) to a policy type name
+    (any case); a target the policy does not have is a ``ValueError``
+    (:func:`client_type_problems` says so first, located).
+    """
+    names: dict[str, str] = {}
+    for row in policy:
+        names.setdefault(key(row.asset_type), row.asset_type)
+    aliases: dict[str, str] = {}
+    patterns: list[tuple[re.Pattern[str], str]] = []
+    for row in policy:
+        for alias in row.aliases:
+            if is_pattern(alias):
+                patterns.append((_pattern(alias), row.asset_type))
+            else:
+                aliases.setdefault(key(alias), row.asset_type)
+    client: dict[str, str] = {}
+    client_patterns: list[tuple[re.Pattern[str], str]] = []
+    for text, target in (client_types or {}).items():
+        name = names.get(key(target))
+        if name is None:
+            raise ValueError(f"{target!r} is not an asset type of the policy")
+        if is_pattern(text):
+            client_patterns.append((_pattern(text), name))
+        else:
+            client.setdefault(key(text), name)
+    return TypeNames(client, tuple(client_patterns), names, aliases, tuple(patterns))
+
+
+def alias_problems(policy: Sequence[PolicyRow]) -> list[Problem]:
+    """Aliases that could never apply or that two types claim: an exact alias that is
+    another type's name, or the same exact alias under two types. (Two types may share a
+    pattern: the first row wins, by design.)"""
+    names = {key(r.asset_type): r.asset_type for r in policy}
+    owner: dict[str, str] = {}
+    out: list[Problem] = []
+    for i, row in enumerate(policy):
+        for j, alias in enumerate(row.aliases):
+            k = key(alias)
+            if is_pattern(alias):
+                continue
+            if k in names and names[k] != row.asset_type:
+                out.append(
+                    Problem(
+                        ("policy", i, "aliases", j),
+                        f"alias {alias!r} of {row.asset_type!r} is the name of the type {names[k]!r}",
+                    )
+                )
+            elif owner.setdefault(k, row.asset_type) != row.asset_type:
+                out.append(
+                    Problem(
+                        ("policy", i, "aliases", j),
+                        f"alias {alias!r} of {row.asset_type!r} is already an alias of {owner[k]!r}",
+                    )
+                )
+    return out
+
+
+def client_type_problems(policy: Sequence[PolicyRow], client_types: Mapping[str, str]) -> list[Problem]:
+    """A client's ``[import.types]`` entries whose target is not a policy type."""
+    names = {key(r.asset_type) for r in policy}
+    listed = ", ".join(r.asset_type for r in policy)
+    return [
+        Problem(
+            ("import", "types", text),
+            f"{target!r} is not an asset type of the policy; the policy has {listed}",
+        )
+        for text, target in client_types.items()
+        if key(target) not in names
+    ]
+
+
 # --- planning -------------------------------------------------------------------------------
+
+
+def fiscal_year_start(as_of: dt.date, fiscal_year_start_month: int) -> dt.date:
+    """The first month of the fiscal year that holds ``as_of``."""
+    first = dt.date(as_of.year, fiscal_year_start_month, 1)
+    return first if first <= as_of else add_months(first, -12)
 
 
 def horizon_end(profile: Profile) -> dt.date:
@@ -268,6 +404,7 @@ class BudgetResults:
     capex: Decimal
     opex: Decimal
     unknown_lines: int
+    unknown_type_assets: int
 
 
 def line_result(line: Line, profile: Profile) -> LineResult:
@@ -299,7 +436,7 @@ def calculate(book: BudgetBook) -> BudgetResults:
     for a in book.assets:
         row = index.get(key(a.asset_type))
         when = replacement_date(a, row)
-        assets.append(AssetResult(row.life_years if row else None, when, status(when, prof.as_of)))
+        assets.append(AssetResult(row.life_years if row else None, when, asset_status(a, row, prof.as_of)))
     spent: dict[str, Decimal] = defaultdict(Decimal)
     by_month: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     by_quarter: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
@@ -342,14 +479,131 @@ def calculate(book: BudgetBook) -> BudgetResults:
         capex=capex,
         opex=opex,
         unknown_lines=len(lines) - len(known),
+        unknown_type_assets=sum(1 for a in assets if a.status == UNKNOWN_TYPE),
     )
 
 
 # --- rules ------------------------------------------------------------------------------------
 
 
-def check(book: BudgetBook) -> list[Problem]:
-    """Rules across tables: known asset types, unique ids and names, lines in the horizon."""
+Advice = Literal["import", "workbook"]
+
+
+def unknown_types(book: BudgetBook) -> list[tuple[str, int, int]]:
+    """The asset types the policy does not know: (type as first written, how many assets,
+    the first asset's index), most assets first, then in order of appearance."""
+    known = {key(r.asset_type) for r in book.policy}
+    found: dict[str, list[int]] = {}
+    for i, a in enumerate(book.assets):
+        k = key(a.asset_type)
+        if k not in known:
+            found.setdefault(k, []).append(i)
+    rows = [(book.assets[idxs[0]].asset_type, len(idxs), idxs[0]) for idxs in found.values()]
+    return sorted(rows, key=lambda r: (-r[1], r[2]))
+
+
+_GENERIC_WORDS = frozenset(
+    [
+        "device",
+        "devices",
+        "managed",
+        "network",
+        "nms",
+        "windows",
+        "linux",
+        "mac",
+        "macos",
+        "vmware",
+        "virtual",
+        "physical",
+        "type",
+        "other",
+        "generic",
+        "unknown",
+        "the",
+        "and",
+        "of",
+    ]
+)
+"""Words many vendors' type names share: they say nothing about which policy type fits."""
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", key(text))) - _GENERIC_WORDS
+
+
+def suggest_type(text: str, policy: Sequence[PolicyRow]) -> str | None:
+    """The policy type whose name or an alias shares the most telling words with ``text``
+    ("Blade Server" → Server), if any."""
+    words = _words(text)
+    best, score = None, 0
+    for row in policy:
+        for name in (row.asset_type, *row.aliases):
+            shared = len(words & _words(name))
+            if shared > score:
+                best, score = row.asset_type, shared
+    return best
+
+
+def _toml_string(text: str) -> str:
+    """``text`` as a TOML basic string (JSON's escapes are TOML's)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def unknown_type_problem(
+    book: BudgetBook,
+    advice: Advice = "import",
+    policy: Sequence[PolicyRow] | None = None,
+    strict: bool = False,
+) -> Problem | None:
+    """ONE warning for every asset whose type the policy does not know, at the first such
+    asset: each type with its count, and the line that would plan them. ``advice`` says
+    where to fix it: the client file / lifecycle.toml (an import), or the workbook's cells.
+    ``policy`` is the policy with its aliases, to guess the type (default: the book's).
+    ``strict`` makes it an error."""
+    unknown = unknown_types(book)
+    if not unknown:
+        return None
+    count = sum(n for _, n, _ in unknown)
+    listed = ", ".join(f"{t!r} ({n})" if t else f"no type ({n})" for t, n, _ in unknown)
+    has = "asset has" if count == 1 else "assets have"
+    named = next((t for t, _, _ in unknown if t), None)
+    types = ", ".join(r.asset_type for r in book.policy) or "no types"
+    if named is None:
+        fix = "give each a type" + (" in its Type cell" if advice == "workbook" else "")
+    else:
+        guess = suggest_type(named, policy if policy is not None else book.policy)
+        target = guess or (book.policy[0].asset_type if book.policy else "Workstation")
+        if advice == "workbook":
+            fix = (
+                f"type a policy type in their Type cell (e.g. {target} for {named!r}), or add a row "
+                "for their type on the Policy sheet"
+            )
+        else:
+            fix = (
+                f"add e.g. {_toml_string(named)} = {_toml_string(target)} "
+                "under [import.types] in the client file, or to that type's aliases in "
+                "templates/lifecycle.toml"
+            )
+        if guess is None:
+            fix += f" (the policy has {types})"
+    return Problem(
+        ("assets", unknown[0][2], "asset_type"),
+        f"{count} {has} a type the policy does not know: {listed}; to plan them, {fix}",
+        "error" if strict else "warning",
+    )
+
+
+def check(
+    book: BudgetBook,
+    advice: Advice = "import",
+    policy: Sequence[PolicyRow] | None = None,
+    strict: bool = False,
+) -> list[Problem]:
+    """Rules across tables: unique policy types, asset ids and initiative names, lines in
+    the horizon; and ONE warning (``strict``: error) for the assets of a type the policy
+    does not know (they are listed as "Unknown type" and not planned): see
+    :func:`unknown_type_problem`."""
     out: list[Problem] = []
     types = [r.asset_type for r in book.policy]
     for idxs in duplicates(types).values():
@@ -357,16 +611,9 @@ def check(book: BudgetBook) -> list[Problem]:
             Problem(("policy", i, "asset_type"), f"asset type {types[i]!r} appears more than once")
             for i in idxs[1:]
         ]
-    known = {key(t) for t in types}
-    type_list = ", ".join(types)
-    for i, a in enumerate(book.assets):
-        if key(a.asset_type) not in known:
-            out.append(
-                Problem(
-                    ("assets", i, "asset_type"),
-                    f"unknown asset type {a.asset_type!r}; the policy has {type_list}",
-                )
-            )
+    unknown = unknown_type_problem(book, advice, policy, strict)
+    if unknown is not None:
+        out.append(unknown)
     ids = [a.asset_id for a in book.assets]
     for idxs in duplicates(ids).values():
         out += [

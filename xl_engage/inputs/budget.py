@@ -1,35 +1,96 @@
-"""Assemble a budget: a client file, an inventory export (CSV/XLSX) and the policy.
+"""Assemble a budget: a client file (or just a name), an inventory export (CSV/XLSX) and
+the policy.
 
 Inventories come from PSA/RMM exports: headers vary (aliases), dates come in several
 formats, money as ``$1,234.56`` or ``(120.00)``, blank costs mean *unknown*, and one asset
 may be listed twice (the earliest purchase date and the latest warranty end win, and the
-duplicate is reported as a warning).
+duplicate is reported as a warning). An export without asset tags identifies each device by
+its serial number, then its name. Each device's type is resolved to the policy's type name
+(the client's ``[import.types]``, then the policy's names, aliases and patterns); the
+export's own text is kept in the user column "Type (as exported)". A type still unknown is
+listed as "Unknown type", never dropped, and said once as a warning (``strict``: an error).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from xl_engage.calc import budget as calc
-from xl_engage.inputs.files import exact_numbers, read_table_file, validate_document, validate_rows
+from xl_engage.inputs.files import (
+    exact_numbers,
+    located,
+    read_table_file,
+    validate_document,
+    validate_rows,
+)
 from xl_engage.issues import InputError, Issue, errors
 from xl_engage.kinds.budget import ASSETS
 from xl_engage.models.base import Frozen, key
 from xl_engage.models.budget import Asset, BudgetBook, Contract, Initiative, Line, PolicyRow, Profile
 from xl_engage.tabular import TableRead
 from xl_engage.templates import load_toml, templates_dir
-from xl_engage.validate import locate_problems
+from xl_engage.validate import explain, locate_problems
+
+TYPE_AS_EXPORTED = "Type (as exported)"
+"""The user column that keeps an export's own type text where it differs from the policy's."""
 
 
 def load_policy(templates: Path | str | None = None) -> tuple[PolicyRow, ...]:
+    """The firm's life-cycle policy, each type with the names exports give it (aliases);
+    an alias that could never apply, or that two types claim, is an error here."""
     path = templates_dir(templates) / "lifecycle.toml"
 
     class _Policy(Frozen):
         policy: tuple[PolicyRow, ...]
 
-    return validate_document(_Policy, exact_numbers(load_toml(path)), str(path)).policy
+    policy = validate_document(_Policy, exact_numbers(load_toml(path)), str(path)).policy
+    problems = calc.alias_problems(policy)
+    if problems:
+        raise InputError([Issue(f"{path} {located(p.loc)}", p.message) for p in problems])
+    return policy
+
+
+def load_client_types(doc: Mapping[str, Any], policy: tuple[PolicyRow, ...], source: str) -> dict[str, str]:
+    """A client file's ``[import.types]``: the export's type text (or a ``*`` pattern) ->
+    a policy type name. Each target must be a policy type."""
+    section = doc.get("import", {})
+    raw = section.get("types", {}) if isinstance(section, Mapping) else None
+    if not isinstance(raw, Mapping) or not all(isinstance(v, str) for v in raw.values()):
+        raise InputError(
+            [
+                Issue(
+                    f"{source} import.types", 'must be a table of names, e.g. "Dell Latitude 5440" = "Laptop"'
+                )
+            ]
+        )
+    types = {str(k): v for k, v in raw.items()}
+    problems = calc.client_type_problems(policy, types)
+    if problems:
+        raise InputError([Issue(f"{source} import.types.{p.loc[-1]!r}", p.message) for p in problems])
+    return types
+
+
+def resolve_types(assets: tuple[Asset, ...], names: calc.TypeNames) -> tuple[Asset, ...]:
+    """Each asset's type as the policy names it; the export's text is kept in the user
+    column "Type (as exported)" where it says something else. An unknown type is left as
+    it is (the asset is listed as "Unknown type")."""
+    out = []
+    for asset in assets:
+        resolved = names.resolve(asset.asset_type)
+        if resolved is None or resolved == asset.asset_type:
+            out.append(asset)
+            continue
+        extras = dict(asset.extras)
+        if key(resolved) != key(asset.asset_type):
+            extras.setdefault(TYPE_AS_EXPORTED, asset.asset_type)
+        out.append(asset.model_copy(update={"asset_type": resolved, "extras": extras}))
+    return tuple(out)
 
 
 def read_inventory_table(path: Path) -> TableRead:
@@ -38,7 +99,9 @@ def read_inventory_table(path: Path) -> TableRead:
 
 
 def merge_duplicates(read: TableRead, source: str) -> list[Issue]:
-    """One row per asset id: earliest purchase date and latest warranty end win."""
+    """One row per asset id (as resolved: the tag, else the serial number, else the name):
+    earliest purchase date and latest warranty end win; a value only the later row has
+    is kept."""
     warnings: list[Issue] = []
     first: dict[str, dict[str, Any]] = {}
     kept: list[dict[str, Any]] = []
@@ -55,6 +118,9 @@ def merge_duplicates(read: TableRead, source: str) -> list[Issue]:
             dates = [d for d in (target.get(field), row.get(field)) if d is not None]
             if dates:
                 target[field] = pick(dates)
+        for field, value in row.items():
+            if target.get(field) in (None, "") and value not in (None, ""):
+                target[field] = value
         warnings.append(
             Issue(
                 read.where.get(("assets", i), source),
@@ -69,20 +135,30 @@ def merge_duplicates(read: TableRead, source: str) -> list[Issue]:
     return warnings
 
 
-def load_assets(path: Path) -> tuple[tuple[Asset, ...], list[Issue]]:
-    """Validated assets and the warnings (duplicates merged); errors raise InputError."""
-    assets, warnings, _ = load_located_assets(path)
+def load_assets(path: Path, names: calc.TypeNames | None = None) -> tuple[tuple[Asset, ...], list[Issue]]:
+    """Validated assets (types resolved by ``names``, if given) and the notes and warnings
+    (duplicates merged); errors raise InputError."""
+    assets, warnings, _ = load_located_assets(path, names)
     return assets, warnings
 
 
-def load_located_assets(path: Path) -> tuple[tuple[Asset, ...], list[Issue], dict[Any, str]]:
-    """Assets, warnings, and where in the file each asset's values came from."""
+def load_located_assets(
+    path: Path, names: calc.TypeNames | None = None
+) -> tuple[tuple[Asset, ...], list[Issue], Mapping[Any, str]]:
+    """Assets (types resolved by ``names``, if given), the reader's notes and the warnings,
+    and where in the file each asset's values came from."""
     read = read_inventory_table(path)
-    warnings = merge_duplicates(read, path.name)
+    if not errors(read.issues) and read.present and "asset_type" not in read.present:
+        spec = ASSETS.column("asset_type")
+        also = ", ".join(f"'{a}'" for a in spec.aliases[:3])
+        read.issues.append(Issue(path.name, f"the inventory has no column '{spec.header}' (nor {also}, …)"))
+    warnings = list(read.notes) + merge_duplicates(read, path.name)
 
     assets, problems = validate_rows(read, "assets", Asset, path.name)
     if problems:
         raise InputError(problems + warnings)
+    if names is not None:
+        assets = resolve_types(assets, names)
     return assets, warnings, read.where
 
 
@@ -129,9 +205,14 @@ def plan(
 
 
 def load_budget(
-    client_toml: Path, assets_path: Path | None = None, templates: Path | str | None = None
+    client_toml: Path,
+    assets_path: Path | None = None,
+    templates: Path | str | None = None,
+    strict: bool = False,
 ) -> tuple[BudgetBook, list[Issue]]:
-    """A client file (+ its inventory, default ``assets.csv``/``.xlsx`` beside it) → budget."""
+    """A client file (+ its inventory, default ``assets.csv``/``.xlsx`` beside it) → budget.
+
+    ``strict``: assets of a type the policy does not know are an error, not a warning."""
     doc = exact_numbers(load_toml(client_toml))
     source = str(client_toml)
     profile = validate_document(Profile, doc.get("profile", {}), f"{source} profile")
@@ -144,6 +225,8 @@ def load_budget(
         raw = dict(raw)
         costs = raw.pop("costs", [])
         initiatives.append((validate_document(Initiative, raw, f"{source} initiatives[{i + 1}]"), costs))
+    policy = load_policy(templates)
+    names = calc.type_names(policy, load_client_types(doc, policy, source))
     if assets_path is None:
         found = [
             p
@@ -151,8 +234,7 @@ def load_budget(
             if p.exists()
         ]
         assets_path = found[0] if found else None
-    assets, warnings, where = load_located_assets(assets_path) if assets_path else ((), [], {})
-    policy = load_policy(templates)
+    assets, warnings, where = load_located_assets(assets_path, names) if assets_path else ((), [], {})
     book = plan(
         profile,
         policy,
@@ -162,7 +244,63 @@ def load_budget(
         doc.get("planning", {}).get("reserve_monthly", 0),
         source,
     )
-    problems = locate_problems(calc.check(book), where, source)
+    return _checked(book, policy, where, source, warnings, strict)
+
+
+def start_budget(
+    client: str,
+    assets_path: Path,
+    as_of: dt.date,
+    fiscal_year_start_month: int = 1,
+    horizon_years: int = 3,
+    templates: Path | str | None = None,
+    strict: bool = False,
+) -> tuple[BudgetBook, list[Issue]]:
+    """A budget from an inventory export alone: the profile's defaults (it starts with the
+    fiscal year that holds ``as_of``), the replacements the policy plans, no contracts, no
+    initiatives and no reserve (the workbook's tables are there to fill in)."""
+    source = assets_path.name
+    fy = fiscal_year_start_month
+    data = {
+        "client": client,
+        "fiscal_year_start_month": fy,
+        "start": calc.fiscal_year_start(as_of, fy) if 1 <= fy <= 12 else as_of,
+        "horizon_years": horizon_years,
+        "as_of": as_of,
+    }
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(
+            [
+                Issue(_PROFILE_LABELS.get(str(e["loc"][0]) if e["loc"] else "", "profile"), explain(e))
+                for e in exc.errors()
+            ]
+        ) from None
+    policy = load_policy(templates)
+    assets, warnings, where = load_located_assets(assets_path, calc.type_names(policy))
+    book = plan(profile, policy, assets, [], [], 0, source)
+    return _checked(book, policy, where, source, warnings, strict)
+
+
+_PROFILE_LABELS = {
+    "client": "client name",
+    "fiscal_year_start_month": "fiscal year start month",
+    "horizon_years": "horizon (years)",
+    "as_of": "status date",
+}
+
+
+def _checked(
+    book: BudgetBook,
+    policy: tuple[PolicyRow, ...],
+    where: Mapping[Any, str],
+    source: str,
+    warnings: list[Issue],
+    strict: bool,
+) -> tuple[BudgetBook, list[Issue]]:
+    """The budget and every note and warning, or InputError when the rules find errors."""
+    problems = locate_problems(calc.check(book, "import", policy, strict), where, source)
     if errors(problems):
         raise InputError(problems + warnings)
     return book, warnings + problems

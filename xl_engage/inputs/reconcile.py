@@ -210,6 +210,19 @@ class LedgerSides(Frozen):
     )
     """Transaction types (compared whole, case-insensitively) that move money between
     balance-sheet accounts, for exports that name no account (bank and card files)."""
+    not_spend_descriptions: tuple[str, ...] = (
+        "* tfr*",
+        "tfr *",
+        "*transfer to *",
+        "*transfer from *",
+        "american express",
+        "amex epayment*",
+        "*credit card payment*",
+        "*card payment - thank you*",
+        "payment thank you*",
+    )
+    """Descriptions (patterns as in the rules) of bank-statement lines that move money to
+    another account of the client's (a transfer, paying the card), likewise."""
 
 
 class Template(Frozen):
@@ -264,6 +277,7 @@ class _Sides:
         self.cash = [pattern_matcher(p) for p in sides.cash_accounts]
         self.other = [pattern_matcher(p) for p in sides.other_balance_sheet]
         self.not_spend_types = {key(t) for t in sides.not_spend_types}
+        self.not_spend_text = [pattern_matcher(p) for p in sides.not_spend_descriptions]
         self.memo: dict[str, str] = {}
 
     def side(self, account: str) -> str:
@@ -280,8 +294,9 @@ class _Sides:
 
 
 def _expense_side(row: dict[str, Any], sides: _Sides, sectioned: bool) -> tuple[str, int] | None:
-    """The row's expense account and the sign that turns its amount into spend; None when
-    the entry only moves money between balance-sheet accounts.
+    """The row's expense account and the sign that turns its amount into spend (0: the
+    export's own convention, --spend-negative); None when the entry only moves money
+    between balance-sheet accounts.
 
     A row's own account is its Account (or its section's heading); Split is the other side.
     A transaction list (QuickBooks) writes an expense from the bank or card it left (money
@@ -296,13 +311,16 @@ def _expense_side(row: dict[str, Any], sides: _Sides, sectioned: bool) -> tuple[
     other_side = "expense" if several else sides.side(other) if other else ""
     own_side = sides.side(own) if own else ""
     if own_side == "expense":
-        return own, 1
+        return own, 0
     if not own:
         if other_side == "expense":
-            return other, 1
+            return other, 0
         if other or key(to_text(row.get("type") or "")) in sides.not_spend_types:
             return None
-        return "", 1
+        text = to_text(row.get("description") or row.get("vendor") or "")
+        if text and any(m(text) for m in sides.not_spend_text):
+            return None
+        return "", 0
     if other_side == "expense" and not sectioned:
         return other, 1 if own_side == "payable" else -1
     return None
@@ -341,7 +359,8 @@ def _load_ledger(
     for i, row in enumerate(got.rows):
         total = Decimal(0)
         seen_any = False
-        for column, sign in (("amount", -1 if spend_negative else 1), ("debit", 1), ("credit", -1)):
+        signed = Decimal(0)  # the Amount column's part, which --spend-negative may turn
+        for column, sign in (("amount", 1), ("debit", 1), ("credit", -1)):
             raw = row.pop(column, None)
             if is_blank(raw):
                 continue
@@ -369,6 +388,8 @@ def _load_ledger(
                     Issue(where[loc], f"{_label(column)} is in {found}, but the budget is in {expected}")
                 )
             total += sign * value
+            if column == "amount":
+                signed = value
             if column != "amount":  # a problem with the amount points at the debit or credit
                 where.alias(("transactions", i, "amount"), loc)
         row.pop("currency", None)
@@ -387,6 +408,10 @@ def _load_ledger(
         account, sign = expense
         if account:
             row["account"] = account
+        if sign == 0:  # the accounts do not say: the export's own convention does
+            sign = 1
+            if spend_negative:
+                total -= 2 * signed
         row["amount"] = sign * total
         extras = row.setdefault("extras", {})
         for header, value in (("Split", split), ("Transaction type", kind)):

@@ -24,10 +24,13 @@ from xl_engage.tabular import HeaderNames, ImportSettings
 HEADER_SEARCH_ROWS = 40
 """The header must be within this many lines of the top."""
 
-_TOTAL = re.compile(r"^\s*(grand\s+|sub-?\s*)?totals?\b|^\s*net\s+(movement|change)\b", re.IGNORECASE)
+_TOTAL = re.compile(
+    r"^\s*(grand\s+|sub-?\s*)?totals?\b|^\s*net\s+(movement|change)\b|^\s*(current\s+)?period\s+change\b",
+    re.IGNORECASE,
+)
 _BALANCE = re.compile(
     r"\b(opening|beginning|closing|ending|starting)\s+balance\b|^\s*balance\s+(forward|b/?f|c/?f)\b"
-    r"|\b(brought|carried)\s+forward\b",
+    r"|\b(brought|carried)\s+forward\b|^\s*(kontostand|saldo|solde)\b",
     re.IGNORECASE,
 )
 _FOOTER = re.compile(
@@ -35,6 +38,9 @@ _FOOTER = re.compile(
     r"|^\s*page\s+\d+|^\s*\*+\s*end\s+of\s+report|^\s*end\s+of\s+report",
     re.IGNORECASE,
 )
+
+_SUSPECT_WORDS = ("total", "balance", "forward", "change", "kontostand", "saldo", "solde")
+"""A line holding none of these is data without further thought (the common case)."""
 
 REASONS = ("title", "blank", "repeated header", "section", "subtotal", "balance", "footer")
 """Why a line is not data, in the order a summary names them."""
@@ -115,8 +121,10 @@ def shape(grid: Sequence[Sequence[Any]], spec: TableSpec, known: dict[int, Colum
         out.skip("blank" if all(is_blank(c) for c in grid[r]) else "title", r)
     header = [header_key(to_text(c)) for c in grid[header_row]]
     anchors = [j for j, c in known.items() if c.required and c.is_input]
+    inputs = {j for j, c in known.items() if c.is_input}
+    at = next((j for j, c in known.items() if c.key == spec.section_field), None)
     section: str | None = None
-    pending: list[tuple[int, str]] = []  # single-cell lines not yet known to head data
+    pending: list[tuple[int, str]] = []  # heading lines: sections if data follows, else footer
     for r in range(header_row + 1, len(grid)):
         row = grid[r]
         filled = [
@@ -128,22 +136,26 @@ def shape(grid: Sequence[Sequence[Any]], spec: TableSpec, known: dict[int, Colum
         complete = all(j < len(row) and not is_blank(row[j]) for j in anchors)
         if complete and len(filled) >= 2:
             words = "\x1f".join(c for c in row if type(c) is str).lower()
-            if "total" not in words and "balance" not in words and "forward" not in words:
+            if not any(w in words for w in _SUSPECT_WORDS):
                 out.rows.append(r)  # the common case, decided without a regular expression
                 if section is not None:
                     out.sections[r] = section
                 continue
         j, lead = _first_text(row)
+        # a heading may carry figures in columns of no field (QuickBooks: the balance)
+        meaningful = [k for k in filled if k in inputs or k == j]
         if [header_key(to_text(c)) for c in row[: len(header)]] == header[: len(row)]:
             out.skip("repeated header", r)
         elif any(_BALANCE.search(to_text(row[k])) for k in filled):
             out.skip("balance", r)
+            if at is not None and at < len(row) and not is_blank(row[at]):
+                section = to_text(row[at])  # Sage: the account is named on its balance line
         elif _TOTAL.search(lead) and not (complete and _holds_values(row, known, anchors)):
             out.skip("subtotal", r)
             section = None
         elif _FOOTER.search(lead) and not complete:
             out.skip("footer", r)
-        elif len(filled) == 1 and type(row[j]) is str and _heading_fits(j, row[j], known):
+        elif len(meaningful) == 1 and type(row[j]) is str and _heading_fits(j, row[j], known, spec):
             pending.append((r, lead))
             section = lead
         else:
@@ -169,12 +181,13 @@ def _holds_values(row: Sequence[Any], known: dict[int, Column], anchors: list[in
     return True
 
 
-def _heading_fits(j: int, text: str, known: dict[int, Column]) -> bool:
-    """Can a lone text in column ``j`` be a section heading? Yes in a column of no field, or
-    in a date or number column (which cannot hold it); no in a text column, where it is a
-    row with values missing (and reported as such)."""
+def _heading_fits(j: int, text: str, known: dict[int, Column], spec: TableSpec) -> bool:
+    """Can a lone text in column ``j`` be a section heading? Yes in a column of no field, in
+    the section's own column (an account heading in the Account column), or in a date or
+    number column (which cannot hold it); no in another text column, where it is a row with
+    values missing (and reported as such)."""
     col = known.get(j)
-    if col is None or not col.is_input:
+    if col is None or not col.is_input or col.key == spec.section_field:
         return True
     if col.kind in ("date", "month"):
         try:

@@ -3,7 +3,8 @@
 Sheets: Summary (profile, totals, spend by fiscal year, top initiatives, stacked chart of
 spend by quarter and category), Lines (the budget itself: every line editable), Months and
 Quarters (category grids whose cells are live formulas over the lines, so moving a line to
-another month moves every total), Assets (replacement date and status, coloured), Roadmap
+another month moves every total), Assets (replacement date and status, coloured; an asset
+whose type the Policy table lacks says "Unknown type" and is not planned), Roadmap
 (initiatives with their live budget) and Policy (life spans, costs, markup or margin).
 """
 
@@ -42,6 +43,7 @@ STATUS_COLORS = (
     (calc.due_label(365), "#FFF2CC"),
     (calc.FINE, "#E2EFDA"),
     (calc.UNKNOWN_DATE, "#D9D9D9"),
+    (calc.UNKNOWN_TYPE, "#E4DFEC"),
 )
 
 POLICY = TableSpec(
@@ -112,25 +114,101 @@ ASSETS = TableSpec(
     "Assets",
     "assets",
     (
-        Column("Asset ID", "asset_id", aliases=("Asset Tag", "ID", "Asset")),
-        Column("Name", "name", required=False, aliases=("Device Name", "Hostname", "Device")),
-        Column("Type", "asset_type", aliases=("Device Type", "Category", "Asset Type")),
+        Column(
+            "Asset ID",
+            "asset_id",
+            aliases=(
+                "Asset Tag",
+                "Tag Number",
+                "Asset Tag Number",
+                "Asset Number",
+                "Asset No",
+                "ID",
+                "Asset",
+            ),
+            fallbacks=("serial", "name"),
+            help="The asset tag; an export without one gives the serial number, then the name.",
+        ),
+        Column(
+            "Name",
+            "name",
+            required=False,
+            aliases=(
+                "Device Name",
+                "Hostname",
+                "Host Name",
+                "Computer Name",
+                "System Name",
+                "Configuration Name",
+                "Asset Name",
+                "Computer",
+                "Device",
+            ),
+        ),
+        Column(
+            "Serial number",
+            "serial",
+            required=False,
+            aliases=("Serial", "Serial No", "Serial No.", "Serial #", "SerialNumber", "Service Tag"),
+        ),
+        Column(
+            "Type",
+            "asset_type",
+            required=False,  # a blank type is an unknown type: listed, not planned, one warning
+            aliases=(
+                "Device Type",
+                "Asset Type",
+                "Configuration Type",
+                "Configuration Item Type",
+                "Device Class",
+                "Hardware Type",
+                "Category",
+                "Role",
+            ),
+            help="A policy asset type; any other is listed as Unknown type and not planned.",
+        ),
         Column(
             "Purchase date",
             "purchase_date",
             "date",
             required=False,
-            aliases=("Install Date", "Purchased", "Purchase"),
+            aliases=(
+                "Purchased",
+                "Purchased On",
+                "Date Purchased",
+                "Purchase",
+                "Install Date",
+                "Installed Date",
+                "Installation Date",
+                "Asset Date",
+            ),
         ),
         Column(
             "Warranty end",
             "warranty_end",
             "date",
             required=False,
-            aliases=("Warranty Expiration", "Warranty Expires", "Warranty"),
+            aliases=(
+                "Warranty End Date",
+                "Warranty Expiration",
+                "Warranty Expiration Date",
+                "Warranty Expires",
+                "Warranty Expiry",
+                "Warranty Expiry Date",
+                "Warranty Date",
+                "Warranty",
+            ),
         ),
-        Column("Replacement cost", "replacement_cost", "money", required=False, aliases=("Cost",)),
-        Column("Location", "location", required=False, aliases=("Site",)),
+        Column(
+            "Replacement cost",
+            "replacement_cost",
+            "money",
+            required=False,
+            aliases=("Cost", "Purchase Price", "Purchase Cost", "Replacement Value"),
+        ),
+        Column(
+            "Location", "location", required=False, aliases=("Site", "Site Name", "Company Site", "Office")
+        ),
         Column("Life years", "life_years", "int"),
         Column("Replace date", "replace_date", "date"),
         Column("Status", "status", width=16, colors=STATUS_COLORS),
@@ -192,11 +270,20 @@ _basis = lookup(POLICY, "basis", POLICY, "asset_type", this(_A, "asset_type"), '
 _p, _w, _rd = this(_A, "purchase_date"), this(_A, "warranty_end"), this(_A, "replace_date")
 
 
+_type = f"TRIM({this(_A, 'asset_type')})"
+# the policy has a row for this type: compared as lookup() compares (TRIM, any case, no
+# wildcards: COUNTIF and MATCH would read a * or ? in a type as one), so the two agree
+_known = f'AND({_type}<>"",SUMPRODUCT((TRIM({col(POLICY, "asset_type")})={_type})*1)>0)'
+
+
 def _status_formula() -> str:
     formula = f'"{calc.FINE}"'
     for days in reversed(calc.DUE_WINDOWS):
         formula = f'IF({_rd}-AsOf<={days},"{calc.due_label(days)}",{formula})'
-    return f'IF({_rd}="","{calc.UNKNOWN_DATE}",IF({_rd}-AsOf<=0,"{calc.OVERDUE}",{formula}))'
+    return (
+        f'IF(NOT({_known}),"{calc.UNKNOWN_TYPE}",'
+        f'IF({_rd}="","{calc.UNKNOWN_DATE}",IF({_rd}-AsOf<=0,"{calc.OVERDUE}",{formula})))'
+    )
 
 
 ASSETS = with_formulas(
@@ -252,6 +339,13 @@ TOTALS = (
         "unknown_lines",
         "int",
         formula=f'SUMPRODUCT(({col(LINES, "unit_cost")}="")*1)',
+    ),
+    CellSpec(
+        "UnknownTypeAssets",
+        "Assets of unknown type (not planned)",
+        "unknown_type_assets",
+        "int",
+        formula=f'SUMPRODUCT(({col(ASSETS, "status")}="{calc.UNKNOWN_TYPE}")*1)',
     ),
 )
 
@@ -351,7 +445,7 @@ def build(book: BudgetBook) -> Book:
         prof.as_of,
         prof.granularity,
     )
-    totals = (r.total, r.capex, r.opex, r.unknown_lines)
+    totals = (r.total, r.capex, r.opex, r.unknown_lines, r.unknown_type_assets)
     summary_blocks = [
         Title(f"Life-cycle IT budget: {prof.client}"),
         Title(
@@ -392,7 +486,7 @@ def build(book: BudgetBook) -> Book:
 
 
 def check(book: BudgetBook) -> list[Problem]:
-    return calc.check(book)
+    return calc.check(book, "workbook")
 
 
 KIND = Kind(KIND_NAME, SCHEMA_VERSION, "Life-cycle IT budget for a client", BudgetBook, SCHEMA, build, check)

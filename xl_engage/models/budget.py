@@ -22,6 +22,8 @@ LineKind = Literal["One-time", "Recurring"]
 ReplaceBasis = Literal["Purchase", "Warranty"]
 Priority = Literal["High", "Medium", "Low"]
 MarginFraction = Annotated[Decimal, Field(ge=0, lt=1, allow_inf_nan=False)]
+TypeText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)]
+"""An asset's type as given: blank when the export gives none (an unknown type, like any other)."""
 
 
 class Profile(Frozen):
@@ -50,9 +52,22 @@ class Profile(Frozen):
 
 
 class PolicyRow(Record):
-    """How one asset type ages and what replacing it costs (an editable policy table)."""
+    """How one asset type ages and what replacing it costs (an editable policy table).
+
+    ``aliases`` are the names PSA/RMM exports give this type ("Windows Laptop", "Notebook",
+    or a pattern such as ``Laptop - *``, where ``*`` stands for any text). They are read from
+    ``templates/lifecycle.toml`` and used once, when an inventory is imported: each asset's
+    type is resolved to the policy's type name (``calc.budget.type_names``). They are not on
+    the workbook's Policy sheet, and a budget's policy holds none (``BudgetBook`` drops
+    them): the workbook's formulas match an asset's Type against the policy's type names
+    only, as Excel compares text, and cannot apply aliases or patterns the way Python does,
+    so an alias column there would be a yellow cell that changes nothing. To plan an asset
+    of an unknown type in the workbook, type a policy type in its Type cell, or add a policy
+    row named after its type.
+    """
 
     asset_type: Name
+    aliases: tuple[Name, ...] = ()
     life_years: int = Field(ge=1, le=50)
     basis: ReplaceBasis = "Purchase"
     unit_cost: Money | None = None
@@ -65,11 +80,16 @@ class PolicyRow(Record):
 
 
 class Asset(Record):
-    """One asset as a PSA/RMM export lists it; a blank cost is unknown, not zero."""
+    """One asset as a PSA/RMM export lists it; a blank cost is unknown, not zero.
+
+    ``asset_type`` is the policy's type name once imported; a type the policy does not know
+    (or none) is kept as it is and the asset is listed as "Unknown type", never dropped.
+    """
 
     asset_id: Name
     name: str = ""
-    asset_type: Name
+    serial: str = ""
+    asset_type: TypeText = ""
     purchase_date: dt.date | None = None
     warranty_end: dt.date | None = None
     replacement_cost: Money | None = None
@@ -134,6 +154,13 @@ class BudgetBook(Frozen):
     assets: tuple[Asset, ...] = ()
     initiatives: tuple[Initiative, ...] = ()
     lines: tuple[Line, ...] = ()
+
+    @field_validator("policy")
+    @classmethod
+    def _no_aliases(cls, rows: tuple[PolicyRow, ...]) -> tuple[PolicyRow, ...]:
+        """Aliases serve the import only and are not on the Policy sheet (see PolicyRow):
+        a budget holds none, so it reads back from its workbook exactly as written."""
+        return tuple(r.model_copy(update={"aliases": ()}) if r.aliases else r for r in rows)
 
 
 __all__ = [
