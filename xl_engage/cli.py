@@ -41,6 +41,23 @@ TemplatesOpt = Annotated[
     ),
 ]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Workbook to write (.xlsx).")]
+MappingOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--mapping",
+        help='A saved mapping (TOML) for an export we do not know: [import.columns] "Its heading" = '
+        '"Our column", date_order, decimal_mark, [import.types]. See `xl-engage inspect`.',
+        dir_okay=False,
+    ),
+]
+
+
+def _mapping(path: Path | None) -> object:
+    if path is None:
+        return None
+    from xl_engage.inputs.mapping import load_mapping
+
+    return load_mapping(path)
 
 
 def _run(action: Callable[[], object]) -> None:
@@ -205,6 +222,7 @@ def budget(
         ),
     ] = False,
     templates: TemplatesOpt = None,
+    mapping: MappingOpt = None,
 ) -> None:
     """Build a life-cycle IT budget: replacements, contracts, initiatives, by fiscal month and quarter."""
     profile_options = [
@@ -257,6 +275,7 @@ def budget(
                 horizon or 3,
                 templates,
                 strict,
+                _mapping(mapping),  # type: ignore[arg-type]
             )
             for w in warnings:
                 err.print(str(w), markup=False, highlight=False)
@@ -457,11 +476,11 @@ def reconcile(
         ),
     ] = False,
     templates: TemplatesOpt = None,
+    mapping: MappingOpt = None,
 ) -> None:
     """Reconcile a budget with actual spend: variance by category, month, quarter and line."""
     from xl_engage.inputs.reconcile import (
         carry_forward,
-        load_ledger,
         load_rules_file,
         load_template,
         new_reconciliation,
@@ -477,7 +496,7 @@ def reconcile(
             assert isinstance(last, ReconBook)
             model, notes = last, []
             if actuals is not None:
-                ledger = load_ledger(actuals, last.settings.currency, spend_negative)
+                ledger = _load_ledger(actuals, last.settings.currency, spend_negative, templates, mapping)
                 printed = _print_ledger(actuals, ledger)
                 model, notes = carry_forward(last, ledger, when)
             elif when is not None:
@@ -489,7 +508,8 @@ def reconcile(
                 )
             book = model_from_workbook(budget, "budget")
             assert isinstance(book, BudgetBook)
-            ledger = load_ledger(actuals, load_template(templates).settings.currency, spend_negative)
+            currency = load_template(templates).settings.currency
+            ledger = _load_ledger(actuals, currency, spend_negative, templates, mapping)
             printed = _print_ledger(actuals, ledger)
             first = _date_option("--fiscal-year", fiscal_year)
             client_rules = load_rules_file(rules) if rules else ()
@@ -504,10 +524,31 @@ def reconcile(
     _run(act)
 
 
+def _load_ledger(
+    path: Path, currency: str, spend_negative: bool, templates: Path | None, mapping_path: Path | None
+) -> Ledger:
+    """A ledger read with the firm's ledger sides and the user's saved mapping, if any."""
+    from xl_engage.inputs.mapping import MappingFile, check_targets, import_settings
+    from xl_engage.inputs.reconcile import LEDGER, load_ledger, load_template, with_extras
+
+    mapping = _mapping(mapping_path)
+    assert mapping is None or isinstance(mapping, MappingFile)
+    sides = load_template(templates).ledger
+    settings = None
+    if mapping is not None:
+        sides = with_extras(sides, mapping.ledger)
+        settings = import_settings(mapping.import_)
+        check_targets(LEDGER, settings, str(mapping_path))
+    return load_ledger(path, currency, spend_negative, None, sides, settings)
+
+
 def _print_ledger(path: Path, ledger: Ledger) -> list[Issue]:
     """Say what was read, then the ledger's warnings at their lines."""
     out.print(f"{path.name}: {ledger.count:,} transaction(s), total {ledger.total:,.2f}")
-    for issue in ledger.warnings:
+    shown = ledger.not_spend[:20]
+    more = len(ledger.not_spend) - len(shown)
+    extra = (Issue(path.name, f"… and {more:,} more entries not counted as spend", "note"),) if more else ()
+    for issue in (*ledger.notes, *shown, *extra, *ledger.warnings):
         err.print(str(issue), markup=False, highlight=False)
     return list(ledger.warnings)
 

@@ -29,11 +29,12 @@ from xl_engage.inputs.files import (
     validate_document,
     validate_rows,
 )
+from xl_engage.inputs.mapping import MappingFile, check_targets, import_settings, parse_mapping
 from xl_engage.issues import InputError, Issue, errors
 from xl_engage.kinds.budget import ASSETS
 from xl_engage.models.base import Frozen, key
 from xl_engage.models.budget import Asset, BudgetBook, Contract, Initiative, Line, PolicyRow, Profile
-from xl_engage.tabular import TableRead
+from xl_engage.tabular import ImportSettings, TableRead
 from xl_engage.templates import load_toml, templates_dir
 from xl_engage.validate import explain, locate_problems
 
@@ -93,24 +94,48 @@ def resolve_types(assets: tuple[Asset, ...], names: calc.TypeNames) -> tuple[Ass
     return tuple(out)
 
 
-def read_inventory_table(path: Path) -> TableRead:
+def read_inventory_table(path: Path, settings: ImportSettings | None = None) -> TableRead:
     """The inventory's rows (first sheet of an .xlsx, or a CSV), located by file and row."""
-    return read_table_file(path, ASSETS, "an inventory")
+    if settings is not None:
+        check_targets(ASSETS, settings, str(path))
+    return read_table_file(path, ASSETS, "an inventory", settings)
+
+
+def client_import_settings(doc: Mapping[str, Any], source: str) -> ImportSettings:
+    """The ``[import]`` table of a client file (columns, date order, decimal mark), checked."""
+    section = doc.get("import", {})
+    return import_settings(parse_mapping({"import": section}, source).import_)
+
+
+NO_LIFECYCLE_DATES = (
+    "has no purchase date and no warranty end column: a life-cycle budget needs one of them to "
+    "know when a device is due. Device-management exports (Intune, Jamf) list devices but not "
+    "their age: export the hardware from your RMM or PSA (NinjaOne, Datto RMM, ConnectWise, "
+    "Autotask, N-able) or a warranty tool (ScalePad), or, if a column holds one of them under "
+    'another heading, map it: [import.columns] "Your heading" = "Purchase date"'
+)
 
 
 def merge_duplicates(read: TableRead, source: str) -> list[Issue]:
-    """One row per asset id (as resolved: the tag, else the serial number, else the name):
-    earliest purchase date and latest warranty end win; a value only the later row has
-    is kept."""
+    """One row per device: a row with the asset id (as resolved: the tag, else the serial
+    number, else the name) or the serial number of an earlier row is that device again (a
+    PSA sync that lost the tag); earliest purchase date and latest warranty end win; a
+    value only the later row has is kept."""
     warnings: list[Issue] = []
     first: dict[str, dict[str, Any]] = {}
     kept: list[dict[str, Any]] = []
     new_index: dict[int, int] = {}
     for i, row in enumerate(read.rows):
         ident = key(str(row.get("asset_id", ""))) or f"\x00{i}"
+        serial = key(str(row.get("serial") or ""))
+        same = ("serial", serial) if serial else None
         target = first.get(ident)
+        if target is None and same is not None:
+            target = first.get("\x01" + same[1])
         if target is None:
             first[ident] = row
+            if same is not None:
+                first.setdefault("\x01" + same[1], row)
             new_index[i] = len(kept)
             kept.append(row)
             continue
@@ -124,8 +149,13 @@ def merge_duplicates(read: TableRead, source: str) -> list[Issue]:
         warnings.append(
             Issue(
                 read.where.get(("assets", i), source),
-                f"asset id {row.get('asset_id')!r} is listed again; merged: earliest purchase "
-                "date and latest warranty end kept",
+                f"asset id {row.get('asset_id')!r} is listed again"
+                + (
+                    f" (as {target.get('asset_id')!r}: the same serial number)"
+                    if key(str(target.get("asset_id", ""))) != ident
+                    else ""
+                )
+                + "; merged: earliest purchase date and latest warranty end kept",
                 "warning",
             )
         )
@@ -143,11 +173,13 @@ def load_assets(path: Path, names: calc.TypeNames | None = None) -> tuple[tuple[
 
 
 def load_located_assets(
-    path: Path, names: calc.TypeNames | None = None
+    path: Path, names: calc.TypeNames | None = None, settings: ImportSettings | None = None
 ) -> tuple[tuple[Asset, ...], list[Issue], Mapping[Any, str]]:
     """Assets (types resolved by ``names``, if given), the reader's notes and the warnings,
     and where in the file each asset's values came from."""
-    read = read_inventory_table(path)
+    read = read_inventory_table(path, settings)
+    if not errors(read.issues) and read.present and not read.present & {"purchase_date", "warranty_end"}:
+        raise InputError([Issue(path.name, NO_LIFECYCLE_DATES)])
     if not errors(read.issues) and read.present and "asset_type" not in read.present:
         spec = ASSETS.column("asset_type")
         also = ", ".join(f"'{a}'" for a in spec.aliases[:3])
@@ -227,6 +259,7 @@ def load_budget(
         initiatives.append((validate_document(Initiative, raw, f"{source} initiatives[{i + 1}]"), costs))
     policy = load_policy(templates)
     names = calc.type_names(policy, load_client_types(doc, policy, source))
+    settings = client_import_settings(doc, source)
     if assets_path is None:
         found = [
             p
@@ -234,7 +267,9 @@ def load_budget(
             if p.exists()
         ]
         assets_path = found[0] if found else None
-    assets, warnings, where = load_located_assets(assets_path, names) if assets_path else ((), [], {})
+    assets, warnings, where = (
+        load_located_assets(assets_path, names, settings) if assets_path else ((), [], {})
+    )
     book = plan(
         profile,
         policy,
@@ -255,6 +290,7 @@ def start_budget(
     horizon_years: int = 3,
     templates: Path | str | None = None,
     strict: bool = False,
+    mapping: MappingFile | None = None,
 ) -> tuple[BudgetBook, list[Issue]]:
     """A budget from an inventory export alone: the profile's defaults (it starts with the
     fiscal year that holds ``as_of``), the replacements the policy plans, no contracts, no
@@ -278,7 +314,13 @@ def start_budget(
             ]
         ) from None
     policy = load_policy(templates)
-    assets, warnings, where = load_located_assets(assets_path, calc.type_names(policy))
+    types = dict(mapping.import_.types) if mapping else {}
+    if types:
+        problems = calc.client_type_problems(policy, types)
+        if problems:
+            raise InputError([Issue(f"mapping import.types.{p.loc[-1]!r}", p.message) for p in problems])
+    settings = import_settings(mapping.import_) if mapping else None
+    assets, warnings, where = load_located_assets(assets_path, calc.type_names(policy, types), settings)
     book = plan(profile, policy, assets, [], [], 0, source)
     return _checked(book, policy, where, source, warnings, strict)
 

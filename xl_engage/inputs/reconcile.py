@@ -225,6 +225,15 @@ class LedgerSides(Frozen):
     another account of the client's (a transfer, paying the card), likewise."""
 
 
+def with_extras(sides: LedgerSides, extras: Any) -> LedgerSides:
+    """The ledger sides with a mapping file's patterns added to each list."""
+    return sides.model_copy(
+        update={
+            name: getattr(sides, name) + tuple(getattr(extras, name)) for name in type(extras).model_fields
+        }
+    )
+
+
 class Template(Frozen):
     settings: Defaults = Defaults()
     ledger: LedgerSides = LedgerSides()

@@ -153,7 +153,7 @@ def shape(grid: Sequence[Sequence[Any]], spec: TableSpec, known: dict[int, Colum
         elif _TOTAL.search(lead) and not (complete and _holds_values(row, known, anchors)):
             out.skip("subtotal", r)
             section = None
-        elif _FOOTER.search(lead) and not complete:
+        elif _FOOTER.search(lead) and (not complete or len(meaningful) <= 1):
             out.skip("footer", r)
         elif len(meaningful) == 1 and type(row[j]) is str and _heading_fits(j, row[j], known, spec):
             pending.append((r, lead))
@@ -170,8 +170,11 @@ def shape(grid: Sequence[Sequence[Any]], spec: TableSpec, known: dict[int, Colum
 
 
 def _holds_values(row: Sequence[Any], known: dict[int, Column], anchors: list[int]) -> bool:
-    """A "Total…" line that is really data: every required column holds a value, and the
-    date columns hold something other than text (a total line leaves the date blank)."""
+    """A "Total…" line that is really data: every required column holds a value, the date
+    columns hold something other than text (a total line leaves the date blank), and more
+    than one column is filled ("Total Machines: 32" alone is a footer)."""
+    if sum(1 for j in known if known[j].is_input and j < len(row) and not is_blank(row[j])) < 2:
+        return False
     for j in anchors:
         cell = row[j] if j < len(row) else None
         if is_blank(cell):
