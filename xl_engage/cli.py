@@ -713,3 +713,37 @@ def demo(
     out.print(f"{len(jobs) - failures} workbook(s) in {out_dir}/")
     if failures:
         raise typer.Exit(1)
+
+
+@app.command()
+def inspect(
+    path: Annotated[Path, typer.Argument(help="The export that does not go in (.csv, .txt or .xlsx).")],
+    as_: Annotated[
+        str,
+        typer.Option("--as", help="What the file is: inventory, ledger, clients or portfolio."),
+    ],
+    mapping: MappingOpt = None,
+    templates: TemplatesOpt = None,
+) -> None:
+    """Show how an export is read, without building anything: encoding or sheet, header row,
+    each column's use, date and decimal decisions, skipped lines, types or spend, problems.
+
+    Exit 0 when the file would import, 1 when it has problems, 2 when it cannot be read.
+    """
+    from xl_engage.inspect_export import KINDS, inspect_file, render
+
+    kind = as_.strip().lower()
+    if kind not in KINDS:
+        err.print(f"--as must be one of {', '.join(KINDS)}, not {as_!r}", markup=False, highlight=False)
+        raise typer.Exit(2)
+    try:
+        found = inspect_file(path, kind, mapping, templates)
+    except InputError as exc:  # the file (or the mapping) cannot be read at all
+        for issue in exc.issues:
+            err.print(str(issue), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except XleError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    render(found, out)
+    raise typer.Exit(found.exit_code)

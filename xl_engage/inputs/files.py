@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
 import python_calamine
+from defusedxml import ElementTree
 from pydantic import BaseModel, ValidationError, create_model
 
-from xl_engage.a1 import col_letters
+from xl_engage.a1 import col_letters, parse_cell
 from xl_engage.coerce import is_blank, to_text
 from xl_engage.inputs.csvtext import read_csv_text
 from xl_engage.inputs.report import HEADER_SEARCH_ROWS, Shape, find_header, shape
@@ -18,6 +21,7 @@ from xl_engage.layout import Column, TableSpec
 from xl_engage.models.base import Frozen
 from xl_engage.tabular import ImportSettings, Places, TableRead, match_columns, read_table
 from xl_engage.validate import explain, validate
+from xl_engage.xlsx import _R_ID, _rels
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R", bound=BaseModel)
@@ -102,7 +106,46 @@ def _workbook_grid(path: Path, named_as_text: bool = False) -> tuple[list[list[A
         raise InputError([Issue(str(path), f"cannot be read as a workbook ({exc})")]) from None
     if not grid:
         raise InputError([Issue(str(path), "the first sheet is empty")])
-    return [list(r) for r in grid], FileRead(sheet=sheet)
+    rows = [list(r) for r in grid]
+    for (r, c), number in constant_formulas(path).items():
+        if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
+            rows[r][c] = number
+    return rows, FileRead(sheet=sheet)
+
+
+_CONSTANT = re.compile(r"^\s*=?\s*([+-]?\d+(?:\.\d+)?)\s*$")
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def constant_formulas(path: Path) -> dict[tuple[int, int], str]:
+    """Cells of the first sheet holding a formula that is only a number (``=2716.58``) and no
+    cached value: QuickBooks Online writes its report amounts so, and a reader of cached values
+    sees nothing. The number is the value; any other formula is left alone (never evaluated)."""
+    out: dict[tuple[int, int], str] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book_rels = _rels(zf, "xl/workbook.xml")
+            root = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+            first = root.find(f"{_MAIN}sheets/{_MAIN}sheet")
+            part = book_rels.get(first.get(_R_ID, "")) if first is not None else None
+            if not part or part not in zf.namelist() or zf.getinfo(part).file_size > 64 * 1024 * 1024:
+                return out
+            data = zf.read(part)
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError):
+        return out
+    if b"<f>" not in data and b"<f " not in data:
+        return out
+    for cell in ElementTree.fromstring(data).iter(f"{_MAIN}c"):
+        formula, value = cell.find(f"{_MAIN}f"), cell.find(f"{_MAIN}v")
+        if formula is None or (value is not None and (value.text or "").strip()):
+            continue
+        m = _CONSTANT.match(formula.text or "")
+        if m:
+            try:
+                out[parse_cell(cell.get("r", ""))] = m.group(1)
+            except ValueError:
+                continue
+    return out
 
 
 def read_table_file(

@@ -74,6 +74,7 @@ LEDGER = TableSpec(
                 "Details",
                 "Line description",
                 "Transaction description",
+                "Trans description",
             ),
         ),
         Column("Amount", "amount", required=False, aliases=("Net amount", "Value", "Transaction amount")),
@@ -83,6 +84,7 @@ LEDGER = TableSpec(
             required=False,
             aliases=(
                 "Debit amount",
+                "Debit amt",
                 "Amount (Debit)",
                 "Debits",
                 "Withdrawal",
@@ -97,6 +99,7 @@ LEDGER = TableSpec(
             required=False,
             aliases=(
                 "Credit amount",
+                "Credit amt",
                 "Amount (Credit)",
                 "Credits",
                 "Deposit",
@@ -113,6 +116,7 @@ LEDGER = TableSpec(
                 "Account",
                 "Distribution account",
                 "Account name",
+                "Account ID",
                 "GL",
                 "GL code",
                 "Expense account",
