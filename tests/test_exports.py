@@ -153,3 +153,42 @@ def test_a_mapping_that_names_no_column_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_mapping(typo)
     assert "date_ordre" in str(err.value)
+
+
+def test_psa_client_lists_price_and_plan(tmp_path: Path) -> None:
+    """Autotask's accounts export is a pricing client list (XLSX) and a playbook portfolio
+    (CSV); ConnectWise's companies and agreements exports, joined on the company's name, are
+    a pricing client list. Totals are the fixture author's hand totals (expected-clients.toml)."""
+    from xl_engage.inputs.playbook import load_portfolio
+    from xl_engage.inputs.pricing import load_pricing
+
+    book = load_pricing(EXPORTS / "autotask" / "accounts.xlsx")
+    assert len(book.clients) == 20
+    assert sum(c.msp_mrr is not None for c in book.clients) >= 1  # Tailspin's fixed fee
+    portfolio = load_portfolio(EXPORTS / "autotask" / "accounts.csv")
+    assert len(portfolio) == 30
+    assert sum((c.mrr for c in portfolio), Decimal(0)) == Decimal("109615.00")
+    assert sum(c.users or 0 for c in portfolio) == 890
+    companies, agreements = (
+        EXPORTS / "connectwise-psa" / "companies.csv",
+        EXPORTS / "connectwise-psa" / "agreements.csv",
+    )
+    with pytest.raises(InputError) as err:
+        load_pricing(companies)  # the MRR lives on the agreements: one line says so
+    assert len(err.value.issues) == 1 and "--clients agreements.csv" in str(err.value)
+    with pytest.raises(InputError) as err:
+        load_pricing([companies, agreements])
+    # the two companies with no agreement are located at their own rows, nothing else fails
+    assert [i.where for i in err.value.issues] == [
+        "companies.csv:9 (Company Name)",
+        "companies.csv:13 (Company Name)",
+    ]
+    # the user drops those two (a prospect and a lapsed client): the join prices the rest
+    lines = companies.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    kept = tmp_path / "companies.csv"
+    kept.write_text(
+        "".join(line for n, line in enumerate(lines, start=1) if n not in (9, 13)), encoding="utf-8"
+    )
+    joined = load_pricing([kept, agreements])
+    assert len(joined.clients) == 22
+    assert sum((c.msp_mrr or Decimal(0) for c in joined.clients), Decimal(0)) == Decimal("69985.00")

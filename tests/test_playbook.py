@@ -183,7 +183,8 @@ def test_sample_portfolio_has_three_vcios() -> None:
         ),
         (
             "Client,MRR,Complexity\nA,3000,5\n",
-            "p.csv:1 (Client): table 'Portfolio' has no column 'vCIO' (nor 'Assigned vCIO', 'vCIO name')",
+            "p.csv:1 (Client): table 'Portfolio' has no column 'vCIO' (nor 'Assigned vCIO', 'vCIO name', "
+            "'Account Manager', 'Primary vCIO')",
         ),
         ("Client,MRR,Complexity,vCIO\n", "p.csv: the portfolio has no clients"),
     ],

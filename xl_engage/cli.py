@@ -97,13 +97,21 @@ def main(
 def pricing(
     out_path: OutOpt = Path("out/vcio-pricing.xlsx"),
     clients: Annotated[
-        Path,
-        typer.Option(help="Clients CSV: Client, Users, Price per user, MSP MRR given, Employees, Package."),
-    ] = SAMPLE_MSP / "clients.csv",
+        list[Path] | None,
+        typer.Option(
+            help="Client list (CSV or XLSX, e.g. a PSA's company export): Client, Employees, and Users "
+            "with Price per user or MSP MRR given; Package (blank: recommended for the head count). "
+            "Repeat it to join a PSA's exports on the client's name (companies, then agreements). "
+            "Default: the sample MSP's."
+        ),
+    ] = None,
     agreements: Annotated[
         Path | None,
-        typer.Option(help="TOML of per-client customisations (remove / change / add lines)."),
-    ] = SAMPLE_MSP / "agreements.toml",
+        typer.Option(
+            help="TOML of per-client customisations (remove / change / add lines); default: none "
+            "(the sample MSP's with its client list)."
+        ),
+    ] = None,
     from_workbook: Annotated[
         Path | None,
         typer.Option("--from", help="Rebuild from an edited pricing workbook instead of the inputs."),
@@ -117,7 +125,11 @@ def pricing(
         if from_workbook is not None:
             model = model_from_workbook(from_workbook, "pricing")
         else:
-            model = load_pricing(clients, agreements, templates)
+            notes: list[Issue] = []
+            changes = agreements if clients else agreements or SAMPLE_MSP / "agreements.toml"
+            model = load_pricing(clients or [SAMPLE_MSP / "clients.csv"], changes, templates, notes)
+            for note in notes:
+                err.print(str(note), markup=False, highlight=False)
         write_workbook("pricing", model, out_path)
         out.print(f"wrote {out_path}")
 
@@ -723,6 +735,10 @@ def inspect(
         typer.Option("--as", help="What the file is: inventory, ledger, clients or portfolio."),
     ],
     mapping: MappingOpt = None,
+    spend_negative: Annotated[
+        bool,
+        typer.Option("--spend-negative", help="Ledgers: the Amount column shows money out as negative."),
+    ] = False,
     templates: TemplatesOpt = None,
 ) -> None:
     """Show how an export is read, without building anything: encoding or sheet, header row,
@@ -737,7 +753,7 @@ def inspect(
         err.print(f"--as must be one of {', '.join(KINDS)}, not {as_!r}", markup=False, highlight=False)
         raise typer.Exit(2)
     try:
-        found = inspect_file(path, kind, mapping, templates)
+        found = inspect_file(path, kind, mapping, templates, spend_negative)
     except InputError as exc:  # the file (or the mapping) cannot be read at all
         for issue in exc.issues:
             err.print(str(issue), markup=False, highlight=False)

@@ -22,10 +22,10 @@ from rich.table import Table
 from rich.text import Text
 
 from xl_engage.a1 import col_letters
-from xl_engage.coerce import date_order, decimal_mark, is_blank, to_text
+from xl_engage.coerce import date_order, decimal_mark, is_blank, mark_evidence, to_text
 from xl_engage.inputs.files import FileRead, _grid, read_table_file
 from xl_engage.inputs.mapping import MappingFile, check_targets, import_settings, load_mapping
-from xl_engage.inputs.report import REASONS
+from xl_engage.inputs.report import HEADER_SEARCH_ROWS, REASONS
 from xl_engage.issues import InputError, Issue, XleError
 from xl_engage.layout import Column, TableSpec
 from xl_engage.models.base import key
@@ -37,7 +37,7 @@ KINDS = ("inventory", "ledger", "clients", "portfolio")
 _WHAT = {
     "inventory": "an inventory",
     "ledger": "a ledger",
-    "clients": "a CSV export",
+    "clients": "a client list",
     "portfolio": "a portfolio",
 }
 _MAPPED = ("inventory", "ledger")
@@ -79,8 +79,6 @@ class ColumnView:
     place: str
     header: str
     reading: str
-    field: str = ""
-    """Our column's header, when the column fills one."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +99,7 @@ class LedgerView:
     first: dt.date | None
     last: dt.date | None
     not_spend: tuple[Issue, ...]
+    spend_negative: bool
 
 
 @dataclass
@@ -119,6 +118,8 @@ class Inspection:
     ledger: LedgerView | None = None
     problems: list[Issue] = field(default_factory=list)
     notes: list[Issue] = field(default_factory=list)
+    first_lines: list[tuple[int, str]] = field(default_factory=list)
+    """With no header row found: the top of the file, as the reader split it."""
 
     @property
     def header_line(self) -> int | None:
@@ -134,11 +135,22 @@ class Inspection:
         return 1 if self.errors else 0
 
 
+@dataclass(frozen=True)
+class _Options:
+    """What the import of the file would be given besides the file."""
+
+    mapping: MappingFile | None
+    templates: Path | None
+    today: dt.date
+    spend_negative: bool
+
+
 def inspect_file(
     path: Path,
     kind: str,
     mapping_path: Path | None = None,
     templates: Path | None = None,
+    spend_negative: bool = False,
     today: dt.date | None = None,
 ) -> Inspection:
     """Read ``path`` as ``kind`` the way the import does, and say what was found.
@@ -149,11 +161,14 @@ def inspect_file(
     """
     spec = spec_for(kind)
     mapping = load_mapping(mapping_path) if mapping_path is not None else None
+    options = _Options(mapping, templates, today or dt.date.today(), spend_negative)
     settings = _settings(spec, kind, mapping, str(mapping_path))
     read = read_table_file(path, spec, _WHAT[kind], settings)
     found = Inspection(path, kind, read)
-    if read.shape is not None:
-        grid, _ = _grid(path, _WHAT[kind])  # the header's own cells (the read keeps only ours)
+    grid, _ = _grid(path, _WHAT[kind])  # the file's own cells (the read keeps only ours)
+    if read.shape is None:
+        found.first_lines = first_lines(grid)
+    else:
         header = _header(grid[read.shape.header_row])
         match = _match(spec, header, settings)
         found.columns = column_views(spec, header, settings, match, _placer(bool(read.sheet)))
@@ -161,7 +176,7 @@ def inspect_file(
         found.skipped = {
             r: [i + 1 for i in read.shape.skipped[r]] for r in REASONS if r in read.shape.skipped
         }
-    loaded = _LOADERS[kind](found, mapping, templates, today or dt.date.today())
+    loaded = _LOADERS[kind](found, options)
     _sort_issues(found, [*read.issues, *read.notes, *loaded, *_section_note(spec, read, path)])
     if mapping is not None and kind not in _MAPPED:
         found.notes.insert(
@@ -171,6 +186,21 @@ def inspect_file(
             ),
         )
     return found
+
+
+def first_lines(grid: Sequence[Sequence[Any]], count: int = 8, width: int = 100) -> list[tuple[int, str]]:
+    """The first non-blank lines (number, cells joined by " | "), so a user whose header was
+    not found sees what the reader saw: a wrong separator, a header in another language."""
+    out = []
+    for r, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        cells = _header(row)
+        if not cells:
+            continue
+        text = " | ".join(to_text(c) for c in cells)
+        out.append((r + 1, text if len(text) <= width else text[: width - 1] + "…"))
+        if len(out) == count:
+            break
+    return out
 
 
 def _settings(spec: TableSpec, kind: str, mapping: MappingFile | None, source: str) -> ImportSettings | None:
@@ -210,7 +240,7 @@ def _header(row: Sequence[Any]) -> list[Any]:
 
 def _placer(sheet: bool) -> Callable[[int], str]:
     """How a column is named to the user: its letter in a workbook, its position in text."""
-    return (lambda j: col_letters(j)) if sheet else (lambda j: str(j + 1))
+    return col_letters if sheet else (lambda j: str(j + 1))
 
 
 def column_views(
@@ -231,24 +261,20 @@ def column_views(
     for j, cell in enumerate(header):
         text = to_text(cell)
         if is_blank(cell):
-            reading, target = "not read: no header", ""
+            reading = "not read: no header"
         elif j in known:
-            col = known[j]
-            target = col.header
-            reading = _filled(col, normalise_header(text) in mapped)
+            reading = _filled(known[j], normalise_header(text) in mapped)
         elif j in second:
-            col, first = second[j], header[winner[second[j].key]]
-            target = ""
+            first = to_text(header[winner[second[j].key]])
             reading = (
-                f"not read: a second-best candidate for {col.header} "
-                f"(used only where '{to_text(first)}' is blank)"
+                f"not read: a second-best candidate for {second[j].header} "
+                f"(used only where '{first}' is blank)"
             )
         elif j in extra:
-            target = ""
             reading = _kept(spec, normalise_header(text) in mapped)
         else:
-            target, reading = "", _refused(text, names, header, winner)
-        views.append(ColumnView(place(j), text, reading, target))
+            reading = _refused(text, names, header, winner)
+        views.append(ColumnView(place(j), text, reading))
     return views
 
 
@@ -311,23 +337,28 @@ def _date_decision(values: Iterable[Any], settings: ImportSettings | None) -> st
     if order:
         return order
     if any(isinstance(v, dt.date) for v in values):
-        return "stored as dates (no order to decide)"
-    return "no slash dates (no order to decide)"
+        return "stored as dates (nothing to decide)"
+    return "no slash dates (nothing to decide)"
 
 
 def _number_decision(values: Iterable[Any], settings: ImportSettings | None) -> str:
     if settings and settings.decimal_mark:
         name = "decimal comma" if settings.decimal_mark == "," else "decimal point"
         return f"{name} (your mapping)"
-    values = list(values)
-    mark, a, b = decimal_mark(values)
+    texts = [v for v in values if isinstance(v, str) and v.strip()]
+    mark, a, b = decimal_mark(texts)
     if mark == "mixed":
         return f"mixed decimal marks ({a!r} and {b!r}): refused"
     if mark == ",":
         return "decimal comma"
-    if any(isinstance(v, str) and any(ch.isdigit() for ch in v) for v in values):
+    evidence = {mark_evidence(v) for v in texts}
+    if "." in evidence:
         return "decimal point"
-    return "stored as numbers (no mark to decide)"
+    if "?" in evidence:
+        return "decimal point (1,250 could be either: read as a thousands comma)"
+    if texts:
+        return "no decimal mark written (nothing to decide)"
+    return "stored as numbers (nothing to decide)"
 
 
 def _section_note(spec: TableSpec, read: FileRead, path: Path) -> list[Issue]:
@@ -360,19 +391,19 @@ def _is_skip_summary(issue: Issue) -> bool:
     return issue.severity == "note" and issue.message.startswith("header row at line ")
 
 
-Loader = Callable[[Inspection, MappingFile | None, Path | None, dt.date], list[Issue]]
+Loader = Callable[[Inspection, _Options], list[Issue]]
 
 
-def _load_inventory(
-    found: Inspection, mapping: MappingFile | None, templates: Path | None, today: dt.date
-) -> list[Issue]:
+def _load_inventory(found: Inspection, options: _Options) -> list[Issue]:
     """The budget import's problems (``budget --name``), and the device types counted and
     resolved by the policy (with the mapping's own type names)."""
     from xl_engage.inputs.budget import start_budget
 
-    found.types, found.types_resolved = type_counts(found.read.rows, mapping, templates)
+    found.types, found.types_resolved = type_counts(found.read.rows, options.mapping, options.templates)
     try:
-        _, warnings = start_budget("inspect", found.path, today, templates=templates, mapping=mapping)
+        _, warnings = start_budget(
+            "inspect", found.path, options.today, templates=options.templates, mapping=options.mapping
+        )
     except InputError as exc:
         return list(exc.issues)
     return warnings
@@ -401,18 +432,18 @@ def type_counts(
     return out, names is not None
 
 
-def _load_ledger(
-    found: Inspection, mapping: MappingFile | None, templates: Path | None, today: dt.date
-) -> list[Issue]:
+def _load_ledger(found: Inspection, options: _Options) -> list[Issue]:
     """The reconcile import's problems, and what it counts as spend (as ``reconcile`` reads
     it: the firm's ledger sides, the mapping's additions)."""
     from xl_engage.inputs.reconcile import load_ledger, load_template, with_extras
 
+    mapping = options.mapping
     try:
-        template = load_template(templates)
+        template = load_template(options.templates)
         sides = with_extras(template.ledger, mapping.ledger) if mapping else template.ledger
         settings = import_settings(mapping.import_) if mapping else None
-        ledger = load_ledger(found.path, template.settings.currency, False, today, sides, settings)
+        currency = template.settings.currency
+        ledger = load_ledger(found.path, currency, options.spend_negative, options.today, sides, settings)
     except InputError as exc:
         return list(exc.issues)
     dates = [t.date for t in ledger.transactions]
@@ -422,22 +453,22 @@ def _load_ledger(
         min(dates, default=None),
         max(dates, default=None),
         ledger.not_spend,
+        options.spend_negative,
     )
     return [*ledger.warnings, *ledger.notes]
 
 
-def _load_clients(
-    found: Inspection, mapping: MappingFile | None, templates: Path | None, today: dt.date
-) -> list[Issue]:
-    """The pricing import's problems."""
-    from xl_engage.inputs.pricing import load_clients
+def _load_clients(found: Inspection, options: _Options) -> list[Issue]:
+    """The pricing import's problems and notes (with the firm's packages, which fill a
+    client's blank package as the import does)."""
+    from xl_engage.inputs.pricing import load_clients, load_templates
 
-    return _problems_of(lambda: load_clients(found.path))
+    notes: list[Issue] = []
+    problems = _problems_of(lambda: load_clients(found.path, load_templates(options.templates), notes))
+    return problems + notes
 
 
-def _load_portfolio(
-    found: Inspection, mapping: MappingFile | None, templates: Path | None, today: dt.date
-) -> list[Issue]:
+def _load_portfolio(found: Inspection, options: _Options) -> list[Issue]:
     """The playbook import's problems."""
     from xl_engage.inputs.playbook import load_portfolio
 
@@ -464,20 +495,18 @@ _LOADERS: dict[str, Loader] = {
 
 
 def render(found: Inspection, console: Console) -> None:
-    """Print the inspection: user text never as markup, problems as the import prints them."""
-    _say(
-        console,
-        f"{found.path.name}, read as {'an' if found.kind == 'inventory' else 'a'} {found.kind}",
-        "bold",
-    )
+    """Print the inspection, section by section; user text is never read as markup."""
+    _say(console, f"{found.path.name}, read as {_WHAT[found.kind]}", "bold")
     _say(console, "  " + how_read(found.read))
     if found.header_line is None:
-        _say(console, "  no header row found")
+        _say(console, "  no header row found; the first lines, as split:")
+        for n, text in found.first_lines:
+            _say(console, f"  {n:>4}  {text}")
     else:
         _say(console, f"  header row: {_unit(found)} {found.header_line}")
-        console.print(_columns_table(found.columns))
+        _section(console, _columns_table(found.columns))
     if found.decisions:
-        console.print(_pairs_table("Dates and numbers", ("Column", "Read as"), found.decisions))
+        _section(console, _pairs_table("Dates and numbers", ("Column", "Read as"), found.decisions))
     _print_lines(found, console)
     if found.types is not None:
         _print_types(found, console)
@@ -485,23 +514,26 @@ def render(found: Inspection, console: Console) -> None:
         _print_ledger(found.ledger, console)
     _print_issues("Notes", found.notes, console)
     _print_issues("Problems", found.problems, console)
+    console.print()
     _say(console, verdict(found), "bold")
 
 
 def how_read(read: FileRead) -> str:
-    """``text: encoding utf-16-le, separator tab`` or ``workbook: sheet 'Machine Summary'``."""
+    """``read as text: encoding utf-16-le, separator tab``, or the workbook's sheet."""
     if read.sheet:
         return f"read as a workbook: first sheet '{read.sheet}'"
     return f"read as text: encoding {read.encoding}, separator {read.separator}"
 
 
 def verdict(found: Inspection) -> str:
+    """The one line a user scans for: would it import, and with what."""
     errors = len(found.errors)
     warnings = len(found.problems) - errors
     warned = f", with {warnings} warning(s)" if warnings else ""
     if errors:
         return f"would not import: {errors} error(s){warned}"
-    return f"would import: {len(found.read.rows):,} row(s){warned}"
+    what = f"{found.ledger.count:,} transaction(s)" if found.ledger else f"{len(found.read.rows):,} row(s)"
+    return f"would import: {what}{warned}"
 
 
 def _unit(found: Inspection) -> str:
@@ -512,67 +544,78 @@ def _say(console: Console, text: str, style: str = "") -> None:
     console.print(Text(text, style=style))
 
 
-def _columns_table(columns: Sequence[ColumnView]) -> Table:
-    table = Table(title="Columns", title_justify="left")
-    for name in ("#", "Your header", "Read as"):
+def _section(console: Console, table: Table) -> None:
+    console.print()
+    console.print(table)
+
+
+def _table(title: str, heads: Sequence[str]) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold")
+    for name in heads:
         table.add_column(name, overflow="fold")
+    return table
+
+
+def _columns_table(columns: Sequence[ColumnView]) -> Table:
+    table = _table("Columns", ("#", "Your header", "Read as"))
     for c in columns:
         table.add_row(Text(c.place), Text(c.header or "(blank)"), Text(c.reading))
     return table
 
 
 def _pairs_table(title: str, heads: tuple[str, str], rows: Iterable[tuple[str, str]]) -> Table:
-    table = Table(title=title, title_justify="left")
-    for name in heads:
-        table.add_column(name, overflow="fold")
+    table = _table(title, heads)
     for a, b in rows:
         table.add_row(Text(a), Text(b))
     return table
 
 
 def _print_lines(found: Inspection, console: Console) -> None:
+    console.print()
     _say(console, f"{len(found.read.rows):,} row(s) read", "bold")
     if not found.skipped:
         return
-    table = Table(title="Skipped", title_justify="left")
-    for name in ("Reason", "Count", f"{_unit(found).capitalize()}s"):
-        table.add_column(name, overflow="fold")
+    table = _table("Skipped", ("Reason", "Count", f"{_unit(found).capitalize()}s"))
     for reason, lines in found.skipped.items():
         shown = ", ".join(str(n) for n in lines[:SHOW_LINES]) + (", …" if len(lines) > SHOW_LINES else "")
-        table.add_row(reason, str(len(lines)), shown)
-    console.print(table)
+        table.add_row(Text(reason), Text(str(len(lines))), Text(shown))
+    _section(console, table)
 
 
 def _print_types(found: Inspection, console: Console) -> None:
     assert found.types is not None
-    table = Table(title="Device types", title_justify="left")
-    for name in ("Type in the file", "Rows", "Policy type"):
-        table.add_column(name, overflow="fold")
+    table = _table("Device types", ("Type in the file", "Rows", "Policy type"))
     for t in found.types:
         if not found.types_resolved:
-            policy = "(policy not loaded)"
+            policy = "(the policy could not be loaded)"
         else:
-            policy = f"known → {t.policy_type}" if t.policy_type else "unknown: not planned"
-        table.add_row(Text(t.text or "(blank)"), str(t.count), Text(policy))
-    console.print(table)
+            policy = f"known → {t.policy_type}" if t.policy_type else "unknown: listed, not planned"
+        table.add_row(Text(t.text or "(blank)"), Text(str(t.count)), Text(policy))
+    _section(console, table)
 
 
 def _print_ledger(ledger: LedgerView, console: Console) -> None:
+    console.print()
     span = f", {ledger.first} – {ledger.last}" if ledger.first else ""
     _say(console, f"{ledger.count:,} transaction(s), total spend {ledger.total:,.2f}{span}", "bold")
-    _say(
-        console,
-        f"{len(ledger.not_spend):,} entr{'y' if len(ledger.not_spend) == 1 else 'ies'} not counted as spend",
-    )
+    if ledger.total < 0 and not ledger.spend_negative:
+        _say(
+            console,
+            "  the total is negative: if this export shows money out as negative, use --spend-negative",
+        )
+    n = len(ledger.not_spend)
+    _say(console, f"{n:,} entr{'y' if n == 1 else 'ies'} not counted as spend (transfers, payments)")
     for issue in ledger.not_spend[:SHOW_NOT_SPEND]:
         _say(console, f"  {issue.where}: {issue.message}")
-    if len(ledger.not_spend) > SHOW_NOT_SPEND:
-        _say(console, f"  … and {len(ledger.not_spend) - SHOW_NOT_SPEND:,} more")
+    if n > SHOW_NOT_SPEND:
+        _say(console, f"  … and {n - SHOW_NOT_SPEND:,} more")
 
 
 def _print_issues(title: str, issues: Sequence[Issue], console: Console) -> None:
+    """Issues as the import prints them (``file:line (column): message``), the first hundred."""
     if not issues:
         return
+    console.print()
     _say(console, f"{title} ({len(issues):,})", "bold")
     for issue in issues[:SHOW_PROBLEMS]:
         _say(console, f"  {issue}")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
-from xl_engage.calc.pricing import agreement_from_template, check
-from xl_engage.inputs.files import exact_numbers, read_csv_table, validate_document, validate_rows
-from xl_engage.issues import InputError, Issue
+from xl_engage.calc.pricing import agreement_from_template, check, recommend
+from xl_engage.inputs.files import exact_numbers, read_table_file, validate_document, validate_rows
+from xl_engage.issues import InputError, Issue, errors
 from xl_engage.kinds.pricing import CLIENTS
 from xl_engage.models.base import key
 from xl_engage.models.pricing import Client, PricingBook
+from xl_engage.tabular import Places, TableRead
 from xl_engage.templates import load_toml, templates_dir
 from xl_engage.validate import locate_problems
 
@@ -38,12 +40,90 @@ def load_templates(templates: Path | str | None = None) -> PricingBook:
     return validate_document(PricingBook, exact_numbers(data), str(path))
 
 
-def load_clients(path: Path) -> tuple[Client, ...]:
-    """Clients from a CSV export; every bad value is named by line and column."""
-    clients, issues = validate_rows(read_csv_table(path, CLIENTS), "clients", Client, path.name)
+def load_clients(
+    path: Path, book: PricingBook | None = None, notes: list[Issue] | None = None
+) -> tuple[Client, ...]:
+    """Clients from a CSV or XLSX export (a PSA's company list); every bad value is named by
+    line and column. A client with no package gets the one recommended for its head count
+    (a PSA knows no vCIO packages), and a note says how many did."""
+    clients, _ = read_clients([path], book, notes)
+    return clients
+
+
+NO_MRR = (
+    "has no MRR: no 'MSP MRR given' column, and no 'Users' with 'Price per user'. A PSA keeps "
+    "the MRR on its agreements: give their export too (ConnectWise: --clients companies.csv "
+    "--clients agreements.csv), or add the column"
+)
+
+
+def read_clients(
+    paths: list[Path], book: PricingBook | None = None, notes: list[Issue] | None = None
+) -> tuple[tuple[Client, ...], Places]:
+    """Clients from one client list, or several exports of one PSA joined on the client's
+    name (companies give the head count, agreements the MRR): each later file fills what the
+    earlier ones lack, and a client only a later file names is added. Every value stays
+    located in the file it came from."""
+    got = read_table_file(paths[0], CLIENTS, "a client list")
+    present = set(got.present)
+    optional = dataclasses.replace(
+        CLIENTS, columns=tuple(dataclasses.replace(c, required=False) for c in CLIENTS.columns)
+    )
+    for other in paths[1:]:  # a later file need not repeat what the first one has
+        more = read_table_file(other, optional, "a client list")
+        got.issues += more.issues
+        got.notes += more.notes
+        present |= more.present
+        _join(got, more)
+    path = paths[0]
+    if not errors(got.issues) and "msp_mrr" not in present and not {"users", "price_per_user"} <= present:
+        raise InputError([Issue(" + ".join(p.name for p in paths), NO_MRR)])
+    if book is not None:
+        given = 0
+        for row in got.rows:
+            if row.get("package") in (None, "") and isinstance(row.get("employees"), int):
+                found = recommend(row["employees"], book.packages, book.settings.advisory_name)
+                names = {key(p.name) for p in book.packages}
+                if key(found) not in names and book.packages:  # below every package: the smallest
+                    found = min(book.packages, key=lambda p: p.min_employees).name
+                row["package"] = found
+                given += 1
+        if given and notes is not None:
+            notes.append(
+                Issue(
+                    path.name,
+                    f"{given:,} client(s) had no package: each got the one recommended for its head count",
+                    "note",
+                )
+            )
+    clients, issues = validate_rows(got, "clients", Client, path.name)
     if issues:
         raise InputError(issues)
-    return clients
+    if notes is not None:
+        notes[:0] = got.notes
+    return clients, got.where
+
+
+def _join(into: TableRead, more: TableRead) -> None:
+    """``more``'s rows joined into ``into`` by client name (Excel's comparison)."""
+    index = {key(str(r.get("name", ""))): i for i, r in enumerate(into.rows)}
+    for j, row in enumerate(more.rows):
+        name = key(str(row.get("name", "")))
+        i = index.get(name)
+        if i is None:
+            i = index[name] = len(into.rows)
+            into.rows.append({})
+            into.where[("clients", i)] = more.where[("clients", j)]
+        target = into.rows[i]
+        for field, value in row.items():
+            if field == "extras":
+                target.setdefault("extras", {}).update(
+                    {k: v for k, v in value.items() if k not in target.get("extras", {})}
+                )
+            elif target.get(field) in (None, "") and value not in (None, ""):
+                target[field] = value
+                if ("clients", j, field) in more.where:
+                    into.where[("clients", i, field)] = more.where[("clients", j, field)]
 
 
 def customise(
@@ -98,14 +178,19 @@ def customise(
 
 
 def load_pricing(
-    clients_csv: Path, agreements: Path | None = None, templates: Path | str | None = None
+    clients_csv: Path | list[Path],
+    agreements: Path | None = None,
+    templates: Path | str | None = None,
+    notes: list[Issue] | None = None,
 ) -> PricingBook:
-    """Templates + clients (+ customisations) → a validated pricing book."""
+    """Templates + clients (one list, or a PSA's exports joined) (+ customisations) → a
+    validated pricing book."""
+    paths = clients_csv if isinstance(clients_csv, list) else [clients_csv]
     book = load_templates(templates)
-    clients = load_clients(clients_csv)
+    clients, where = read_clients(paths, book, notes)
     changes = load_toml(agreements) if agreements else {}
-    book = customise(book, clients, changes, str(agreements or clients_csv))
-    problems = locate_problems(check(book), {}, str(clients_csv))
+    book = customise(book, clients, changes, str(agreements or paths[0]))
+    problems = locate_problems(check(book), where, str(paths[0]))
     if problems:
         raise InputError(problems)
     return book
