@@ -445,3 +445,45 @@ def test_budget_with_unknown_asset_types_recalculates_to_python_values(tmp_path:
 
     edited = _edit_and_compare(tmp_path, "budget", book, edit, "budget-unknown-types")
     assert budget_calc.calculate(edited).unknown_type_assets == 3
+
+
+EXPORTS = Path(__file__).parent / "data" / "exports"
+
+
+def test_budget_from_a_vendor_report_export_recalculates_to_python_values(tmp_path: Path) -> None:
+    """A budget built from a report-shaped vendor export alone (Kaseya VSA's Machine Summary,
+    exported to Excel: title lines, SMBIOS chassis types, a footer) recalculates in LibreOffice
+    to Python's values, and so does one from a CSV export (NinjaOne)."""
+    from xl_engage.inputs.budget import start_budget
+
+    books = []
+    for name, export in (
+        ("kaseya", EXPORTS / "kaseya-vsa" / "machine-summary.xlsx"),
+        ("ninjaone", EXPORTS / "ninjaone" / "devices.csv"),
+    ):
+        book, _ = start_budget(f"Client of {name}", export, dt.date(2026, 11, 22), 7)
+        assert book.assets and any(line.source for line in book.lines)  # replacements planned
+        books.append(build(tmp_path, "budget", book, f"budget-{name}.xlsx"))
+    outs = recalculate(books, tmp_path / "lo")
+    for path, out in zip(books, outs, strict=True):
+        assert _check(path, out, f"budget from export {path.stem}") > 100
+
+
+def test_reconciliation_from_a_report_shaped_ledger_recalculates_to_python_values(tmp_path: Path) -> None:
+    """QuickBooks Online's "Transaction List by Date" (title lines, a footer, the expense account
+    in Split, transfers and bill payments that are not spend) reconciled against a budget built
+    for its fiscal year: every variance and tie-out cell agrees in LibreOffice."""
+    from xl_engage.inputs.budget import start_budget
+    from xl_engage.inputs.reconcile import load_ledger, new_reconciliation
+
+    budget, _ = start_budget(
+        "Bayview Dental Group", EXPORTS / "ninjaone" / "devices.csv", dt.date(2026, 6, 30), 4
+    )
+    ledger = load_ledger(
+        EXPORTS / "quickbooks-online" / "transaction-list-by-date.csv", today=dt.date(2026, 11, 22)
+    )
+    assert ledger.count == 35 and len(ledger.not_spend) == 4
+    book, _ = new_reconciliation(budget, ledger, dt.date(2026, 6, 30))
+    path = build(tmp_path, "reconcile", book, "reconcile-qbo.xlsx")
+    (out,) = recalculate([path], tmp_path / "lo")
+    assert _check(path, out, "reconciliation from a QuickBooks transaction list") > 200

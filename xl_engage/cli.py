@@ -45,8 +45,8 @@ MappingOpt = Annotated[
     Path | None,
     typer.Option(
         "--mapping",
-        help='A saved mapping (TOML) for an export we do not know: [import.columns] "Its heading" = '
-        '"Our column", date_order, decimal_mark, [import.types]. See `xl-engage inspect`.',
+        help='A saved mapping (TOML) for an export we do not know: \\[import.columns] "Its heading" = '
+        '"Our column", date_order, decimal_mark, \\[import.types]. See `xl-engage inspect`.',
         dir_okay=False,
     ),
 ]

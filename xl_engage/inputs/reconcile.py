@@ -380,9 +380,9 @@ def _load_ledger(
             seen_any = True
             loc = ("transactions", i, column)
             try:
-                if column in marks and isinstance(raw, str):
-                    raw = with_decimal_point(raw)
-                value, found = _money(raw)
+                value, found = _money(
+                    with_decimal_point(raw) if column in marks and isinstance(raw, str) else raw
+                )
             except ValueError as exc:
                 if column not in mixed:  # that column's one error is already said
                     problems.append(Issue(where[loc], f"{_label(column)}: {exc}"))
