@@ -150,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
             for k in ratios:
                 ratios[k].append(got["ours"][k] / got["base"][k])
             print(
-                f"{task} pair {pair + 1}: ours {got['ours']['cpu']:.2f}s CPU / base {got['base']['cpu']:.2f}s CPU",
+                f"{task} pair {pair + 1}: ours {got['ours']['cpu']:.2f}s CPU, "
+                f"baseline {got['base']['cpu']:.2f}s CPU",
                 file=sys.stderr,
             )
         report[task] = {

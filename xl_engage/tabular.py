@@ -410,6 +410,7 @@ def read_table(
     settings = settings or ImportSettings()
     formats: dict[int, tuple[str, ...]] = {}
     marks: dict[int, str] = {}
+    mixed: set[int] = set()
     for j, c in known.items():
         if not c.is_input or (spreadsheet and c.kind not in ("date", "month")):
             continue
@@ -426,6 +427,7 @@ def read_table(
             mark, a, b = decimal_mark(column)
             mark = settings.decimal_mark or mark
             if mark == "mixed":
+                mixed.add(j)  # one error for the column, none for each of its values
                 out.issues.append(
                     Issue(
                         locate(header_row, first_col + j),
@@ -445,7 +447,7 @@ def read_table(
             else _coercer(c, formats.get(j, DATE_FORMATS)),
         )
         for j, c in known.items()
-        if c.is_input
+        if c.is_input and j not in mixed
     ]
     # a column that another stands in for: wholly missing, or (in an export) left blank
     fills = [
