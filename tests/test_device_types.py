@@ -436,3 +436,32 @@ def test_the_command_refuses_what_it_would_ignore(tmp_path: Path, args: list[str
     result = runner.invoke(app, ["budget", *args, "--out", str(out)])
     assert result.exit_code == 1 and says in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_a_portfolio_says_each_clients_unknown_types_and_strict_stops_that_client(tmp_path: Path) -> None:
+    """--portfolio prints each client's warnings (not only a count) and honours --strict."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "clients"
+    for name, kind in (("good", "Laptop"), ("odd", "Toaster")):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "client.toml").write_text(
+            f'[profile]\nclient = "{name}"\nstart = 2026-01-01\nas_of = 2026-11-22\n'
+        )
+        (folder / name / "assets.csv").write_text(f"Asset ID,Type,Purchase Date\nA1,{kind},2024-01-01\n")
+    cli = [str(Path(sys.executable).parent / "xl-engage")]
+    run = subprocess.run(
+        [*cli, "budget", "--portfolio", str(folder), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "'Toaster' (1)" in run.stderr and "odd" in run.stderr
+    run = subprocess.run(
+        [*cli, "budget", "--portfolio", str(folder), "--strict", "--out", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1 and "FAILED" in run.stderr and "'Toaster'" in run.stderr
+    assert [p.name for p in (tmp_path / "s").glob("*.xlsx")] == ["budget-good.xlsx"]

@@ -147,6 +147,11 @@ WORKED = [
     case(F.lifecycle_replace_date, dt.datetime(2022, 1, 2), "Workstation", expected=46024.0, id="replace-dt"),
     case(F.lifecycle_replace_date, dt.date(2022, 1, 2), " workstation ", expected=46024.0, id="replace-date"),
     case(F.lifecycle_replace_date, "1/2/2022", "WORKSTATION", expected=46024.0, id="replace-us-text"),
+    # a vendor's name for the type, as the policy's aliases know it (NinjaOne, ConnectWise)
+    case(F.lifecycle_replace_date, "2022-01-02", "Windows Desktop", expected=46024.0, id="replace-alias"),
+    case(
+        F.lifecycle_replace_date, "2022-01-02", "managed workstation", expected=46024.0, id="replace-alias-cw"
+    ),
     # 2022-01-02 is 4 years (3 × 365 + 366 for 2024 = 1,461 days) before 2026-01-02: 46024 − 1461
     case(F.lifecycle_replace_date, 44563.0, "Workstation", expected=46024.0, id="replace-serial"),
     case(F.lifecycle_replace_date, 44563.75, "Workstation", expected=46024.0, id="replace-serial-time"),

@@ -17,6 +17,8 @@ class Outcome:
     out: Path | None
     error: str | None = None
     warnings: int = 0
+    messages: tuple[str, ...] = ()
+    """The warnings themselves (unknown device types, merged duplicates), each at its line."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ def out_name(client_file: Path) -> str:
     return f"budget-{stem}.xlsx"
 
 
-def build_one(job: Job | Path, out_dir: Path, templates: str | None) -> Outcome:
+def build_one(job: Job | Path, out_dir: Path, templates: str | None, strict: bool = False) -> Outcome:
     """Runs in a worker process: load, plan, render. Errors come back as one line."""
     from xl_engage.build import write_workbook
     from xl_engage.inputs.budget import load_budget
@@ -72,9 +74,10 @@ def build_one(job: Job | Path, out_dir: Path, templates: str | None) -> Outcome:
     job = job if isinstance(job, Job) else Job(job)
     client_file = job.client_file
     try:
-        book, warnings = load_budget(client_file, job.assets, templates=templates)
+        book, warnings = load_budget(client_file, job.assets, templates=templates, strict=strict)
         out = write_workbook("budget", book, out_dir / out_name(client_file))
-        return Outcome(client_file, out, None, len(warnings))
+        said = tuple(str(w) for w in warnings if w.severity == "warning")
+        return Outcome(client_file, out, None, len(warnings), said)
     except InputError as exc:
         first = exc.issues[0] if exc.issues else "invalid input"
         more = f" (+{len(exc.issues) - 1} more)" if len(exc.issues) > 1 else ""
@@ -91,17 +94,18 @@ def build_portfolio(
     templates: str | None = None,
     workers: int | None = None,
     progress: Callable[[Outcome], None] = lambda o: None,
+    strict: bool = False,
 ) -> Iterator[Outcome]:
     """Build every client's workbook on all cores; yield each outcome as it finishes."""
     workers = workers or min(len(files), os.cpu_count() or 1) or 1
     if workers == 1:
         for f in files:
-            outcome = build_one(f, out_dir, templates)
+            outcome = build_one(f, out_dir, templates, strict)
             progress(outcome)
             yield outcome
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(build_one, f, out_dir, templates) for f in files]
+        futures = [pool.submit(build_one, f, out_dir, templates, strict) for f in files]
         for future in as_completed(futures):
             outcome = future.result()
             progress(outcome)

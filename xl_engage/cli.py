@@ -253,10 +253,10 @@ def budget(
         err.print(f"{', '.join(profile_options)} go with --name; a client file sets them in [profile]")
         raise typer.Exit(1)
     if portfolio is not None:
-        if strict or name is not None:
-            err.print("--portfolio builds each client from its client file: drop --strict and --name")
+        if name is not None:
+            err.print("--portfolio builds each client from its client file: drop --name")
             raise typer.Exit(1)
-        _portfolio(portfolio, out_path or Path("out/budgets"), templates)
+        _portfolio(portfolio, out_path or Path("out/budgets"), templates, strict)
         return
 
     def act() -> None:
@@ -308,7 +308,7 @@ def budget(
     _run(act)
 
 
-def _portfolio(folder: Path, out_dir: Path, templates: Path | None) -> None:
+def _portfolio(folder: Path, out_dir: Path, templates: Path | None, strict: bool = False) -> None:
     from xl_engage.batch import build_portfolio, portfolio_jobs
 
     try:
@@ -323,8 +323,10 @@ def _portfolio(folder: Path, out_dir: Path, templates: Path | None) -> None:
     failures = []
     with _progress() as bar:
         task = bar.add_task(f"{len(files)} client budgets", total=len(files))
-        for outcome in build_portfolio(files, out_dir, str(templates) if templates else None):
+        for outcome in build_portfolio(files, out_dir, str(templates) if templates else None, strict=strict):
             bar.advance(task)
+            for message in outcome.messages:
+                bar.console.print(f"{outcome.client_file}: {message}", markup=False, highlight=False)
             if outcome.error:
                 failures.append(outcome)
                 bar.console.print(
@@ -414,6 +416,7 @@ def playbook(
     from xl_engage.models.playbook import PlaybookBook
 
     def act() -> None:
+        notes: list[Issue] = []
         when = _date_option("--as-of", as_of)
         if from_workbook is not None:
             kept = [
@@ -434,15 +437,23 @@ def playbook(
             model = model_from_workbook(from_workbook, "playbook")
             assert isinstance(model, PlaybookBook)
             if portfolio is not None:
-                model = carry_over(model, portfolio)
+                model = carry_over(model, portfolio, notes)
             if when is not None:
                 model = model.model_copy(update={"year": model.year.model_copy(update={"as_of": when})})
         else:
             if portfolio is None:
                 raise XleError("give --portfolio (a CSV/XLSX of clients) or --from an earlier playbook")
             model = new_playbook(
-                portfolio, year or (when or dt.date.today()).year, first_month, when, templates, actuals
+                portfolio,
+                year or (when or dt.date.today()).year,
+                first_month,
+                when,
+                templates,
+                actuals,
+                notes,
             )
+        for note in notes:
+            err.print(str(note), markup=False, highlight=False)
         source = (portfolio or from_workbook or out_path).name
         _write_checked("playbook", model, out_path, source)
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, Overflow
 from typing import Any, TypeAlias
 
-from xl_engage.calc.budget import contract_amount, policy_index, replacement_date
+from xl_engage.calc.budget import contract_amount, policy_index, replacement_date, type_names
 from xl_engage.calc.budget import status as _status
 from xl_engage.calc.playbook import cadence as _cadence
 from xl_engage.calc.playbook import capacity as _capacity
@@ -472,9 +472,11 @@ def lifecycle_defaults() -> LifecycleDefaults:
 
 
 def _policy_row(asset_type: str) -> PolicyRow:
-    """The policy row of an asset type, named case-insensitively as Excel compares text."""
+    """The policy row of an asset type, named case-insensitively as Excel compares text, or
+    by one of the names exports use for it (the policy's aliases: "Windows Laptop")."""
     policy = lifecycle_defaults().policy
-    row = policy_index(policy).get(key(asset_type))
+    resolved = type_names(policy).resolve(asset_type)
+    row = policy_index(policy).get(key(resolved or asset_type))
     if row is None:
         names = ", ".join(r.asset_type for r in policy) or "no asset types"
         raise ArgumentError(f"unknown asset type {asset_type!r}; the policy has {names}")

@@ -38,9 +38,12 @@ def load_rules(templates: Path | str | None = None) -> Rules:
     return validate_document(Rules, exact_numbers(load_toml(path)), str(path))
 
 
-def load_portfolio(path: Path) -> tuple[PortfolioClient, ...]:
-    """Clients from a CSV/XLSX export; every problem named by line and column."""
+def load_portfolio(path: Path, notes: list[Issue] | None = None) -> tuple[PortfolioClient, ...]:
+    """Clients from a CSV/XLSX export (a PSA's accounts); every problem named by line and
+    column, and what the reader did (lines skipped, columns chosen) added to ``notes``."""
     got = read_table_file(path, PORTFOLIO, "a portfolio")
+    if notes is not None:
+        notes.extend(got.notes)
     clients, problems = validate_rows(got, "clients", PortfolioClient, path.name)
     if not problems:
         names = [c.name for c in clients]
@@ -90,9 +93,10 @@ def new_playbook(
     as_of: dt.date | None = None,
     templates: Path | str | None = None,
     actuals: Path | None = None,
+    notes: list[Issue] | None = None,
 ) -> PlaybookBook:
     rules = load_rules(templates)
-    clients = load_portfolio(portfolio)
+    clients = load_portfolio(portfolio, notes)
     return PlaybookBook(
         year=year_of(year, first_month, as_of),
         settings=rules.settings,
@@ -104,8 +108,8 @@ def new_playbook(
     )
 
 
-def carry_over(last: PlaybookBook, portfolio: Path) -> PlaybookBook:
+def carry_over(last: PlaybookBook, portfolio: Path, notes: list[Issue] | None = None) -> PlaybookBook:
     """The old playbook with the new portfolio's clients: the roster keeps every vCIO (one
     who lost all clients keeps their sheet and counts), new vCIOs join, actuals stay."""
-    clients = load_portfolio(portfolio)
+    clients = load_portfolio(portfolio, notes)
     return last.model_copy(update={"clients": clients, "team": roster(clients, last.team)})
