@@ -96,6 +96,6 @@ def test_a_decimal_comma_in_a_client_list_is_never_a_tenfold_price(tmp_path: Pat
     with pytest.raises(InputError) as err:  # one column, two decimal marks: one located error
         load_clients(path)
     assert [str(i) for i in err.value.issues] == [
-        "clients.csv:1 (Price per user): Price per user mixes decimal marks ('1.25' and '12,5'): "
-        'say which the file uses in the mapping file ([import] decimal_mark = "," or ".")'
+        "clients.csv:1 (Price per user): numbers are written with both decimal marks ('1.25' and '12,5'): "
+        'say which the file uses in a mapping file ([import] decimal_mark = "," or ".")'
     ]

@@ -155,7 +155,7 @@ def test_second_best_column_and_stand_in_identity_are_said() -> None:
     want = expected("bank", "chase-checking.csv")
     assert f"total spend {float(want['total']):,.2f}" in result.stdout
     assert f"{want['not_spend']} entries not counted as spend" in result.stdout
-    assert "chase-checking.csv:7 (Details): ACCT_XFER: not spend" in result.stdout
+    assert "chase-checking.csv:7 (Details): ACCT_XFER: a transfer or payment, not spend" in result.stdout
 
     without = run(str(EXPORTS / "bank" / "chase-checking.csv"), "--as", "ledger")
     assert "the total is negative" in without.stdout and "--spend-negative" in without.stdout

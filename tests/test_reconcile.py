@@ -333,7 +333,7 @@ def test_an_xlsx_export_with_numbers_and_dates(tmp_path: Path) -> None:
         ),
         (
             'Date,Payee,Amount\n2026-05-01,A,"1.234,56"\n2026-05-02,B,"1,234.56"\n',
-            "ledger.csv:2 (Amount): Amount mixes decimal marks ('1,234.56' and '1.234,56')",
+            "ledger.csv:2 (Amount): amounts are written with both decimal marks ('1,234.56' and '1.234,56')",
         ),
         (
             'Date,Payee,Amount\n2026-05-01,A,"1.234,56"\n2026-05-02,B,"1.2345,6"\n',

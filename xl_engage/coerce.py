@@ -125,24 +125,31 @@ def _parses(text: str, formats: tuple[str, ...]) -> bool:
 
 
 def date_order(values: Any) -> str:
-    """How one column writes slash dates: "day-first" when every one reads day first and
-    some cannot read month first (``15/03/2024``); "month-first" when some cannot read day
-    first; "either" when every one reads both ways (read month first, as US exports are);
-    "" when the column has no slash dates."""
+    """How a file writes slash dates: "day-first" when every one reads day first and some
+    cannot read month first (``15/03/2024``); "month-first" when the reverse; "mixed" when
+    some can only be day-first and others only month-first (no order reads them all);
+    "either" when every one reads both ways; "" when there are no slash dates."""
     slashed = {d for v in values if isinstance(v, str) and (d := date_part(v.strip())).count("/") == 2}
-    if not slashed:
-        return ""
-    day = all(_parses(t, _DAY_FIRST) for t in slashed)
-    month = all(_parses(t, _MONTH_FIRST) for t in slashed)
-    if day and not month:
-        return "day-first"
-    return "either" if day and month else "month-first"
+    day_only = month_only = both = False
+    for t in slashed:
+        day, month = _parses(t, _DAY_FIRST), _parses(t, _MONTH_FIRST)
+        both |= day and month
+        day_only |= day and not month
+        month_only |= month and not day
+    if day_only and month_only:
+        return "mixed"
+    if day_only or month_only:
+        return "day-first" if day_only else "month-first"
+    return "either" if both else ""
 
 
 def formats_for_order(order: str) -> tuple[str, ...]:
-    """The format list that reads slash dates in ``order`` (day-first or otherwise)."""
+    """The formats that read slash dates in ``order`` and never the other way (a file is
+    one or the other throughout); "" reads either, month first."""
     if order == "day-first":
-        return (*_DAY_FIRST, *(f for f in DATE_FORMATS if f not in _DAY_FIRST))
+        return (*_DAY_FIRST, *(f for f in DATE_FORMATS if f not in _DAY_FIRST and f not in _MONTH_FIRST))
+    if order in ("month-first", "either"):
+        return tuple(f for f in DATE_FORMATS if f not in _DAY_FIRST)
     return DATE_FORMATS
 
 
@@ -192,15 +199,18 @@ def mark_evidence(text: str) -> str:
     if count > 1:  # 1,234,567 or 1.234.567: the mark groups thousands (if in threes)
         groups = core.split(mark)
         return other if all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3 else ""
-    tail = len(core) - core.index(mark) - 1
+    head, tail = core.index(mark), len(core) - core.index(mark) - 1
+    if tail == 3 and core[:head].lstrip("0") == "" and head > 0:
+        return mark  # 0,125 or 0.125: a leading zero groups no thousands
     return "?" if tail == 3 else mark
 
 
-def decimal_mark(values: Any) -> tuple[str, Any, Any]:
-    """The decimal mark of one column of numbers written as text: ``(".", None, None)`` or
-    ``(",", None, None)`` when the column is unambiguous, else ``("mixed", a, b)`` with an
-    example of each. A column whose numbers never show which (``1,250`` throughout) is read
-    with the point, as the grouping comma most exports use."""
+def decimal_mark(values: Any, hint: str = ".") -> tuple[str, Any, Any]:
+    """The decimal mark of a file's numbers written as text: ``(".", None, None)`` or
+    ``(",", None, None)`` when they agree, else ``("mixed", a, b)`` with an example of each.
+    Numbers that never show which (``1,250`` or ``1.250`` throughout) take ``hint``: the
+    point, as most exports group thousands with a comma, unless the file is one of the
+    semicolon-separated exports of the countries that write decimal commas."""
     seen: dict[str, Any] = {}
     for v in values:
         if isinstance(v, str) and v.strip():
@@ -209,7 +219,7 @@ def decimal_mark(values: Any) -> tuple[str, Any, Any]:
                 seen[found] = v
                 if len(seen) == 2:
                     return "mixed", seen["."], seen[","]
-    return ("," if "," in seen else "."), None, None
+    return ("," if "," in seen else "." if "." in seen else hint), None, None
 
 
 def with_decimal_point(text: str) -> str:

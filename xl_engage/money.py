@@ -83,7 +83,7 @@ def parse_money(text: str) -> Decimal:
 
 _CURRENCY_CODES = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 _ISO = re.compile(r"^([A-Z]{3})\s*|\s*([A-Z]{3})$")
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_GROUPED = re.compile(r"^[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")  # 0,125 groups no thousands
 _PLAIN = re.compile(r"^\d+(\.\d+)?$")
 _SIGNED_PLAIN = re.compile(r"-?\d+(\.\d+)?\Z")
 

@@ -24,6 +24,7 @@ from xl_engage.coerce import (
     decimal_mark,
     formats_for_order,
     is_blank,
+    mark_evidence,
     to_text,
     with_decimal_point,
 )
@@ -378,6 +379,7 @@ def read_table(
     keep_going: bool = True,
     spreadsheet: bool = False,
     settings: ImportSettings | None = None,
+    decimal_hint: str = ".",
 ) -> TableRead:
     """Read ``grid`` rows below ``header_row`` as ``spec`` rows.
 
@@ -411,33 +413,64 @@ def read_table(
     formats: dict[int, tuple[str, ...]] = {}
     marks: dict[int, str] = {}
     mixed: set[int] = set()
-    for j, c in known.items():
-        if not c.is_input or (spreadsheet and c.kind not in ("date", "month")):
-            continue
-        if c.kind in ("date", "month"):
-            column = [row[first_col + j] for row in grid[header_row + 1 :] if first_col + j < len(row)]
-            order = settings.date_order or date_order(column)
+    # a file writes its dates one way and its numbers one way: decided over all its columns
+    dated = [j for j, c in known.items() if c.is_input and c.kind in ("date", "month")]
+    counted = [j for j, c in known.items() if c.is_input and c.kind in _NUMBER_KINDS and not spreadsheet]
+    if dated:
+        pooled = [
+            row[first_col + j] for row in grid[header_row + 1 :] for j in dated if first_col + j < len(row)
+        ]
+        order = settings.date_order or date_order(pooled)
+        for j in dated:
             formats[j] = formats_for_order(order)
-            if order:
-                out.decisions[c.header] = (
-                    order if order != "either" else "month-first (every date reads both ways)"
+        if order == "mixed":
+            out.issues.append(
+                Issue(
+                    locate(header_row, first_col + dated[0]),
+                    "dates are written both day first (such as 15/03) and month first (such as 04/20): "
+                    'say which in a mapping file ([import] date_order = "day-first" or "month-first")',
                 )
-        elif c.kind in _NUMBER_KINDS:
-            column = [row[first_col + j] for row in grid[header_row + 1 :] if first_col + j < len(row)]
-            mark, a, b = decimal_mark(column)
-            mark = settings.decimal_mark or mark
-            if mark == "mixed":
-                mixed.add(j)  # one error for the column, none for each of its values
-                out.issues.append(
-                    Issue(
-                        locate(header_row, first_col + j),
-                        f"{c.header} mixes decimal marks ({a!r} and {b!r}): say which the file uses "
-                        'in the mapping file ([import] decimal_mark = "," or ".")',
-                    )
+            )
+            mixed.update(dated)
+        elif order == "either" and not spreadsheet:
+            out.notes.append(
+                Issue(
+                    locate(header_row, first_col + dated[0]),
+                    "every slash date reads both ways (such as 03/04/2026): read month first; if the file "
+                    'is day-first, say so in a mapping file ([import] date_order = "day-first")',
+                    "warning",
                 )
-            elif mark == ",":
+            )
+        if order:
+            for j in dated:
+                out.decisions[known[j].header] = order if order != "either" else "month-first (either way)"
+    if counted:
+        pooled = [
+            row[first_col + j] for row in grid[header_row + 1 :] for j in counted if first_col + j < len(row)
+        ]
+        mark, a, b = decimal_mark(pooled, decimal_hint)
+        mark = settings.decimal_mark or mark
+        if mark == "mixed":  # one error for the file, none for each value of the columns concerned
+            mixed.update(
+                j
+                for j in counted
+                if any(
+                    isinstance(row[first_col + j], str) and mark_evidence(row[first_col + j]) in (".", ",")
+                    for row in grid[header_row + 1 :]
+                    if first_col + j < len(row)
+                )
+            )
+            out.issues.append(
+                Issue(
+                    locate(header_row, first_col + min(mixed or set(counted))),
+                    f"numbers are written with both decimal marks ({a!r} and {b!r}): say which the file "
+                    'uses in a mapping file ([import] decimal_mark = "," or ".")',
+                )
+            )
+        elif mark == ",":
+            for j in counted:
                 marks[j] = mark
-                out.decisions[c.header] = "decimal comma"
+                out.decisions[known[j].header] = "decimal comma"
     inputs = [
         (
             j,

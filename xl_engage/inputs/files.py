@@ -197,7 +197,12 @@ def read_table_file(
     if spec.section_field and shp.sections:
         rows = _with_sections(spec, known, rows, shp, header)
     got = read_table(
-        spec, rows, 0, lambda r, c: place(origin[r] if r < len(origin) else r, c), settings=settings
+        spec,
+        rows,
+        0,
+        lambda r, c: place(origin[r] if r < len(origin) else r, c),
+        settings=settings,
+        decimal_hint="," if info.separator == "semicolon" else ".",
     )
     out = FileRead(**{f.name: getattr(got, f.name) for f in fields(TableRead)})
     out.shape, out.encoding, out.separator, out.sheet = shp, info.encoding, info.separator, info.sheet

@@ -45,6 +45,9 @@ class ImportSection(Frozen):
 class LedgerExtras(Frozen):
     """Patterns added to the ledger defaults (balance-sheet accounts, not-spend types)."""
 
+    expense_words: tuple[str, ...] = ()
+    expense_hints: tuple[str, ...] = ()
+    income_accounts: tuple[str, ...] = ()
     payable_accounts: tuple[str, ...] = ()
     cash_accounts: tuple[str, ...] = ()
     other_balance_sheet: tuple[str, ...] = ()

@@ -11,6 +11,8 @@ Every problem is located at its line and column; nothing is merged or dropped.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,7 @@ from xl_engage.models.base import Frozen, key
 from xl_engage.models.budget import BudgetBook
 from xl_engage.models.reconcile import BudgetRow, LedgerEntry, ReconBook, ReconSettings, Rule, Transaction
 from xl_engage.money import currency_code, parse_amount, to_decimal
-from xl_engage.tabular import ImportSettings, TableRead
+from xl_engage.tabular import ImportSettings, Places, TableRead
 from xl_engage.templates import load_toml, templates_dir
 from xl_engage.validate import locate_problems
 
@@ -166,41 +168,83 @@ class Defaults(Frozen):
 
 
 class LedgerSides(Frozen):
-    """Which accounts are balance-sheet accounts, so the expense side of an entry is found
-    whichever column holds it (QuickBooks lists an expense under the bank it left, with the
-    expense account in Split) and money moved between balance-sheet accounts (a transfer, a
-    bill or card payment) is listed, not counted as spend. Patterns as in the rules."""
+    """Which accounts are balance-sheet and income accounts, so the expense side of an entry
+    is found whichever column holds it (QuickBooks lists an expense under the bank it left,
+    with the expense account in Split), money moved between balance-sheet accounts (a
+    transfer, a bill or card payment) is listed and not counted as spend, and income is not
+    spend. Account patterns match whole words (``bank`` is not "Bankside Ltd"), or as in the
+    rules with ``*``/``?``; an account naming an expense word is an expense whatever else it
+    says ("Bank Service Charges", "Credit Card Processing Fees", "Cyber Liability Insurance").
+    A bank or card named only by its product ("Westpac Business One") must be added here or
+    in a mapping file's ``[ledger]``."""
 
-    payable_accounts: tuple[str, ...] = ("accounts payable", "(a/p)", "a/p", "creditors", "payable")
-    """An entry written from one of these (a bill) shows spend as positive."""
+    expense_words: tuple[str, ...] = (
+        "fee",
+        "fees",
+        "charge",
+        "charges",
+        "insurance",
+        "expense",
+        "expenses",
+        "cost of sales",
+        "cost of goods sold",
+    )
+    """An account naming one of these is an expense, whatever else it says."""
+    expense_hints: tuple[str, ...] = (
+        "cost",
+        "costs",
+        "service",
+        "services",
+        "subscription",
+        "subscriptions",
+        "supplies",
+        "equipment",
+        "software",
+        "hardware",
+        "rent",
+        "utilities",
+    )
+    """An expense too, unless the account names a payable or income first ("Services Income")."""
+    payable_accounts: tuple[str, ...] = ("accounts payable", "a/p", "creditors", "payable", "trade creditors")
+    """An entry written from one of these (a bill) shows spend as positive in a signed Amount."""
     cash_accounts: tuple[str, ...] = (
         "checking",
         "chequing",
         "savings",
         "bank",
         "cash",
+        "petty cash",
         "credit card",
         "amex",
         "american express",
         "visa",
         "mastercard",
-        "undeposited",
+        "undeposited funds",
         "paypal",
         "clearing",
     )
     """An entry written from one of these (an expense paid by bank or card) shows money out
-    as negative."""
+    as negative in a signed Amount."""
     other_balance_sheet: tuple[str, ...] = (
+        "accounts receivable",
+        "a/r",
         "receivable",
         "debtors",
         "loan",
+        "loans",
         "line of credit",
         "equity",
         "retained earnings",
-        "liabilit",
+        "liability",
+        "liabilities",
         "accrued",
+        "accruals",
         "prepaid",
+        "prepayments",
     )
+    income_accounts: tuple[str, ...] = ("income", "revenue", "revenues", "sales", "turnover")
+    """Entries touching these and a balance-sheet account (an invoice, a sales receipt, bank
+    interest) are income: listed, never spend."""
     not_spend_types: tuple[str, ...] = (
         "transfer",
         "acct_xfer",
@@ -215,10 +259,8 @@ class LedgerSides(Frozen):
     """Transaction types (compared whole, case-insensitively) that move money between
     balance-sheet accounts, for exports that name no account (bank and card files)."""
     not_spend_descriptions: tuple[str, ...] = (
-        "* tfr*",
+        "* tfr",
         "tfr *",
-        "*transfer to *",
-        "*transfer from *",
         "american express",
         "amex epayment*",
         "*credit card payment*",
@@ -282,41 +324,53 @@ def load_ledger(
         return _load_ledger(path, currency, spend_negative, today, sides or LedgerSides(), settings)
 
 
+def _word_matcher(pattern: str) -> Callable[[str], bool]:
+    """A pattern as in the rules when it has ``*`` or ``?``; otherwise whole words, so
+    "bank" matches "First Cascade Bank" but not "Bankside Ltd"."""
+    if "*" in pattern or "?" in pattern:
+        return pattern_matcher(pattern)
+    rx = re.compile(r"(?<![^\W_])" + re.escape(pattern.strip().casefold()) + r"(?![^\W_])")
+    return lambda text: rx.search(text.casefold()) is not None
+
+
 class _Sides:
-    """The balance-sheet patterns compiled, each account name classified once."""
+    """The account patterns compiled, each account name classified once."""
 
     def __init__(self, sides: LedgerSides):
-        self.payable = [pattern_matcher(p) for p in sides.payable_accounts]
-        self.cash = [pattern_matcher(p) for p in sides.cash_accounts]
-        self.other = [pattern_matcher(p) for p in sides.other_balance_sheet]
+        self.groups = [
+            ("expense", [_word_matcher(p) for p in sides.expense_words]),
+            ("payable", [_word_matcher(p) for p in sides.payable_accounts]),
+            ("income", [_word_matcher(p) for p in sides.income_accounts]),
+            ("expense", [_word_matcher(p) for p in sides.expense_hints]),
+            ("cash", [_word_matcher(p) for p in sides.cash_accounts]),
+            ("balance", [_word_matcher(p) for p in sides.other_balance_sheet]),
+        ]
         self.not_spend_types = {key(t) for t in sides.not_spend_types}
         self.not_spend_text = [pattern_matcher(p) for p in sides.not_spend_descriptions]
         self.memo: dict[str, str] = {}
 
     def side(self, account: str) -> str:
-        """ "payable", "cash", "balance" (another balance-sheet account) or "expense"."""
+        """ "expense", "payable", "cash", "balance" (another balance-sheet account) or
+        "income"; an account named by none of the patterns is an expense."""
         found = self.memo.get(account)
         if found is None:
-            found = "expense"
-            for name, matchers in (("payable", self.payable), ("cash", self.cash), ("balance", self.other)):
-                if any(m(account) for m in matchers):
-                    found = name
-                    break
+            found = next((name for name, ms in self.groups if any(m(account) for m in ms)), "expense")
             self.memo[account] = found
         return found
 
 
-def _expense_side(row: dict[str, Any], sides: _Sides, sectioned: bool) -> tuple[str, int] | None:
+def _expense_side(row: dict[str, Any], sides: _Sides, sectioned: bool, signed: bool) -> tuple[str, int] | str:
     """The row's expense account and the sign that turns its amount into spend (0: the
-    export's own convention, --spend-negative); None when the entry only moves money
-    between balance-sheet accounts.
+    export's own convention, --spend-negative), or why it is not spend ("income", or
+    "transfer" for money moved between balance-sheet accounts).
 
     A row's own account is its Account (or its section's heading); Split is the other side.
-    A transaction list (QuickBooks) writes an expense from the bank or card it left (money
-    out negative) or from Accounts Payable (a bill, positive), with the expense account in
-    Split. A report in account sections lists every entry under each account it touches, so
-    there a row under a balance-sheet account is the mirror of one counted under its
-    expense account, and is not counted again.
+    A transaction list (QuickBooks) writes an expense from the bank or card it left or from
+    Accounts Payable, with the expense account in Split: in a signed Amount, money out of a
+    bank or card is negative and a bill is positive; in Debit/Credit columns the balance-sheet
+    side of an expense is a credit. A report in account sections lists every entry under
+    each account it touches, so there a row under a balance-sheet account is the mirror of
+    one counted under its expense account, and is not counted again.
     """
     own = to_text(row.get("account") or "")
     other = to_text(row.get("split") or "")
@@ -325,18 +379,22 @@ def _expense_side(row: dict[str, Any], sides: _Sides, sectioned: bool) -> tuple[
     own_side = sides.side(own) if own else ""
     if own_side == "expense":
         return own, 0
+    if own_side == "income" or other_side == "income":
+        return "income"
     if not own:
         if other_side == "expense":
             return other, 0
         if other or key(to_text(row.get("type") or "")) in sides.not_spend_types:
-            return None
+            return "transfer"
         text = to_text(row.get("description") or row.get("vendor") or "")
         if text and any(m(text) for m in sides.not_spend_text):
-            return None
+            return "transfer"
         return "", 0
     if other_side == "expense" and not sectioned:
+        if not signed:
+            return other, -1  # debit - credit of the bank or payable side
         return other, 1 if own_side == "payable" else -1
-    return None
+    return "transfer"
 
 
 def _load_ledger(
@@ -373,6 +431,7 @@ def _load_ledger(
         total = Decimal(0)
         seen_any = False
         signed = Decimal(0)  # the Amount column's part, which --spend-negative may turn
+        signed_amount = not is_blank(row.get("amount"))
         for column, sign in (("amount", 1), ("debit", 1), ("credit", -1)):
             raw = row.pop(column, None)
             if is_blank(raw):
@@ -408,14 +467,15 @@ def _load_ledger(
         row.pop("currency", None)
         if not seen_any:
             problems.append(Issue(where[("transactions", i)], "no amount on this row"))
-        expense = _expense_side(row, sides, sectioned)
+        expense = _expense_side(row, sides, sectioned, signed_amount)
         split, kind = row.pop("split", None), row.pop("type", None)
-        if expense is None:
+        if isinstance(expense, str):
             accounts = " and ".join(to_text(a) for a in (row.get("account"), split) if not is_blank(a))
             what = to_text(kind) if not is_blank(kind) else "entry"
             between = f" between {accounts}" if accounts else ""
+            why = "income" if expense == "income" else "a transfer or payment"
             not_spend.append(
-                Issue(where[("transactions", i)], f"{what}{between}: not spend ({total:,.2f})", "note")
+                Issue(where[("transactions", i)], f"{what}{between}: {why}, not spend ({total:,.2f})", "note")
             )
             continue
         account, sign = expense
@@ -437,6 +497,8 @@ def _load_ledger(
     if len(rows) != len(got.rows):
         got.rows = rows
         got.where = where = where.renumbered("transactions", kept)
+    if sectioned and not errors(problems):
+        problems += _mirrored_accounts(got.rows, where)
     if not got.rows and not errors(problems):
         problems.append(Issue(fallback, "the ledger has no transactions"))
     transactions, invalid = validate_rows(got, "transactions", Transaction, path.name)
@@ -449,8 +511,8 @@ def _load_ledger(
         notes.append(
             Issue(
                 fallback,
-                f"{len(not_spend):,} entr{'y' if len(not_spend) == 1 else 'ies'} between balance-sheet "
-                "accounts (transfers, bill and card payments) listed below, not counted as spend",
+                f"{len(not_spend):,} entr{'y' if len(not_spend) == 1 else 'ies'} not counted as spend, "
+                "listed below: transfers and payments between balance-sheet accounts, and income",
                 "note",
             )
         )
@@ -464,31 +526,64 @@ def _load_ledger(
     )
 
 
+def _mirrored_accounts(rows: list[dict[str, Any]], where: Places) -> list[Issue]:
+    """In a report of account sections, an account whose entries mirror other accounts'
+    (same date, payee and amount, opposite sign) is the other side of them: a bank or card
+    named only by its product ("Westpac Business One"). Counting it would cancel the spend,
+    so it is refused, with the line that settles it."""
+    seen: dict[tuple[Any, ...], list[int]] = {}
+    for i, row in enumerate(rows):
+        amount = row.get("amount")
+        if isinstance(amount, Decimal) and amount:
+            seen.setdefault((row.get("date"), abs(amount), key(to_text(row.get("vendor") or ""))), []).append(
+                i
+            )
+    mirrors: dict[str, list[int]] = {}
+    for group in seen.values():
+        negative = [i for i in group if rows[i]["amount"] < 0]
+        positive = {to_text(rows[i].get("account") or "") for i in group if rows[i]["amount"] > 0}
+        for i in negative:
+            account = to_text(rows[i].get("account") or "")
+            if positive - {account}:
+                mirrors.setdefault(account, []).append(i)
+    return [
+        Issue(
+            where[("transactions", found[0])],
+            f"the {len(found):,} entries under '{account}' mirror entries of other accounts: it looks like "
+            f"a bank or card account, and counting both sides would cancel the spend. Say so in a mapping "
+            f'file ([ledger] cash_accounts = ["{account}"]), or export the expense accounts only',
+        )
+        for account, found in mirrors.items()
+        if len(found) >= 2
+    ]
+
+
 def _decimal_marks(
     got: TableRead, settings: ImportSettings | None, problems: list[Issue]
 ) -> tuple[set[str], set[str]]:
-    """The amount columns written with a decimal comma, decided per column (or as the user
-    settled it), and those that mix marks (one located error each)."""
-    commas: set[str] = set()
-    mixed: set[str] = set()
-    for column in ("amount", "debit", "credit"):
-        if column not in got.present:
-            continue
-        mark, a, b = decimal_mark(row.get(column) for row in got.rows)
-        mark = (settings.decimal_mark if settings else "") or mark
-        if mark == "mixed":
-            mixed.add(column)
-            problems.append(
-                Issue(
-                    got.where[("transactions", 0, column)] if got.rows else "",
-                    f"{_label(column)} mixes decimal marks ({a!r} and {b!r}): say which the file uses "
-                    'in a mapping file ([import] decimal_mark = "," or ".")',
-                )
+    """The amount columns written with a decimal comma, decided once for the file (a debit
+    of ``1.234,56`` tells how its credit ``1.500`` is written), or as the user settled it,
+    and the columns of a file that mixes marks (one located error)."""
+    columns = [c for c in ("amount", "debit", "credit") if c in got.present]
+    if not columns:
+        return set(), set()
+    hint = "," if getattr(got, "separator", "") == "semicolon" else "."
+    mark, a, b = decimal_mark((row.get(c) for row in got.rows for c in columns), hint)
+    mark = (settings.decimal_mark if settings else "") or mark
+    if mark == "mixed":
+        problems.append(
+            Issue(
+                got.where[("transactions", 0, columns[0])] if got.rows else "",
+                f"amounts are written with both decimal marks ({a!r} and {b!r}): say which the file "
+                'uses in a mapping file ([import] decimal_mark = "," or ".")',
             )
-        elif mark == ",":
-            commas.add(column)
-            got.decisions[_label(column)] = "decimal comma"
-    return commas, mixed
+        )
+        return set(), set(columns)
+    if mark == ",":
+        for c in columns:
+            got.decisions[_label(c)] = "decimal comma"
+        return set(columns), set()
+    return set(), set()
 
 
 def symbol_only(raw: Any) -> bool:

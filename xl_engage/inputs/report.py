@@ -33,6 +33,12 @@ _BALANCE = re.compile(
     r"|\b(brought|carried)\s+forward\b|^\s*(kontostand|saldo|solde)\b",
     re.IGNORECASE,
 )
+_BALANCE_LINE = re.compile(
+    r"^\s*((opening|beginning|closing|ending|starting)\s+balance|balance\s+(forward|b/?f|c/?f)"
+    r"|(brought|carried)\s+forward|(letzter\s+)?kontostand|saldo|solde)\b[^a-z]*$",
+    re.IGNORECASE,
+)
+"""A cell that says only that the line is a balance ("Beginning Balance", "Kontostand")."""
 _FOOTER = re.compile(
     r"^\s*(report\s+)?(generated|printed|run|created|exported)\b|^\s*(accrual|cash)\s+basis\b"
     r"|^\s*page\s+\d+|^\s*\*+\s*end\s+of\s+report|^\s*end\s+of\s+report",
@@ -120,7 +126,16 @@ def shape(grid: Sequence[Sequence[Any]], spec: TableSpec, known: dict[int, Colum
     for r in range(header_row):
         out.skip("blank" if all(is_blank(c) for c in grid[r]) else "title", r)
     header = [header_key(to_text(c)) for c in grid[header_row]]
+    raw_header = list(grid[header_row])
     anchors = [j for j, c in known.items() if c.required and c.is_input]
+    # a required column that others stand in for (a missing asset tag: the serial, the name)
+    by_key = {c.key: j for j, c in known.items()}
+    groups = [
+        [by_key[k] for k in (c.key, *c.fallbacks) if k in by_key]
+        for c in spec.input_columns
+        if c.required and (c.key in by_key or any(f in by_key for f in c.fallbacks))
+    ]
+    probe = min(anchors) if anchors else None  # a repeated header repeats this cell
     inputs = {j for j, c in known.items() if c.is_input}
     at = next((j for j, c in known.items() if c.key == spec.section_field), None)
     section: str | None = None
@@ -133,8 +148,9 @@ def shape(grid: Sequence[Sequence[Any]], spec: TableSpec, known: dict[int, Colum
         if not filled:
             out.skip("blank", r)
             continue
-        complete = all(j < len(row) and not is_blank(row[j]) for j in anchors)
-        if complete and len(filled) >= 2:
+        complete = all(any(j < len(row) and not is_blank(row[j]) for j in g) for g in groups)
+        repeated = probe is not None and probe < len(row) and row[probe] == raw_header[probe]
+        if complete and len(filled) >= 2 and not repeated:
             words = "\x1f".join(c for c in row if type(c) is str).lower()
             if not any(w in words for w in _SUSPECT_WORDS):
                 out.rows.append(r)  # the common case, decided without a regular expression
@@ -146,11 +162,15 @@ def shape(grid: Sequence[Sequence[Any]], spec: TableSpec, known: dict[int, Colum
         meaningful = [k for k in filled if k in inputs or k == j]
         if [header_key(to_text(c)) for c in row[: len(header)]] == header[: len(row)]:
             out.skip("repeated header", r)
-        elif any(_BALANCE.search(to_text(row[k])) for k in filled):
+        elif any(_BALANCE_LINE.match(to_text(row[k])) for k in filled) or (
+            any(_BALANCE.search(to_text(row[k])) for k in filled)
+            and not (complete and _holds_values(row, known, groups))
+        ):
             out.skip("balance", r)
-            if at is not None and at < len(row) and not is_blank(row[at]):
-                section = to_text(row[at])  # Sage: the account is named on its balance line
-        elif _TOTAL.search(lead) and not (complete and _holds_values(row, known, anchors)):
+            name = to_text(row[at]) if at is not None and at < len(row) else ""
+            if name and not _BALANCE.search(name):
+                section = name  # Sage: the account is named on its balance line
+        elif _TOTAL.search(lead) and not (complete and _holds_values(row, known, groups)):
             out.skip("subtotal", r)
             section = None
         elif _FOOTER.search(lead) and (not complete or len(meaningful) <= 1):
@@ -169,18 +189,22 @@ def shape(grid: Sequence[Sequence[Any]], spec: TableSpec, known: dict[int, Colum
     return out
 
 
-def _holds_values(row: Sequence[Any], known: dict[int, Column], anchors: list[int]) -> bool:
+def _holds_values(row: Sequence[Any], known: dict[int, Column], groups: list[list[int]]) -> bool:
     """A "Total…" line that is really data: every required column holds a value, the date
     columns hold something other than text (a total line leaves the date blank), and more
     than one column is filled ("Total Machines: 32" alone is a footer)."""
     if sum(1 for j in known if known[j].is_input and j < len(row) and not is_blank(row[j])) < 2:
         return False
-    for j in anchors:
-        cell = row[j] if j < len(row) else None
-        if is_blank(cell):
+    for group in groups:
+        cells = [row[j] for j in group if j < len(row) and not is_blank(row[j])]
+        if not cells:
             return False
-        if known[j].kind in ("date", "month") and type(cell) is str and not cell.strip()[:1].isdigit():
-            return False
+        j, cell = group[0], cells[0]
+        if known[j].kind in ("date", "month") and type(cell) is str:
+            try:  # a total line leaves its date blank or writes a word there
+                to_date(cell)
+            except ValueError:
+                return False
     return True
 
 
