@@ -497,7 +497,13 @@ def read_table(
     # a row counts only by what the user types: calculated cells hold cached values
     typed = [j for j, c in known.items() if c.is_input] + list(extra)
     below: int | None = None  # the first row typed below the table's end
-    second = [(j, known[j].key, others) for j, others in (alternates or {}).items() if known[j].is_input]
+    # a blank is filled from the next-best column, unless the column names its own stand-ins
+    # (a device with no tag is known by its serial, not by a database's record id)
+    second = [
+        (j, known[j].key, others)
+        for j, others in (alternates or {}).items()
+        if known[j].is_input and not known[j].fallbacks
+    ]
     while r < len(grid):
         cells = list(grid[r][first_col : first_col + width])
         cells += [None] * (width - len(cells))

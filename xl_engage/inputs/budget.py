@@ -116,6 +116,34 @@ NO_LIFECYCLE_DATES = (
 )
 
 
+PLACEHOLDER_SERIALS = frozenset(
+    {
+        "to be filled by o.e.m.",
+        "default string",
+        "system serial number",
+        "n/a",
+        "na",
+        "none",
+        "unknown",
+        "not specified",
+        "not applicable",
+        "0",
+        "00000000",
+        "0123456789",
+        "123456789",
+        "1234567890",
+        "chassis serial number",
+    }
+)
+"""What BIOSes and agents report when a device has no serial: never an identity."""
+
+
+def _own_tag(row: dict[str, Any]) -> bool:
+    """The row's asset id is its own tag, not its serial or name standing in."""
+    ident = key(str(row.get("asset_id") or ""))
+    return bool(ident) and ident not in {key(str(row.get("serial") or "")), key(str(row.get("name") or ""))}
+
+
 def merge_duplicates(read: TableRead, source: str) -> list[Issue]:
     """One row per device: a row with the asset id (as resolved: the tag, else the serial
     number, else the name) or the serial number of an earlier row is that device again (a
@@ -128,10 +156,15 @@ def merge_duplicates(read: TableRead, source: str) -> list[Issue]:
     for i, row in enumerate(read.rows):
         ident = key(str(row.get("asset_id", ""))) or f"\x00{i}"
         serial = key(str(row.get("serial") or ""))
-        same = ("serial", serial) if serial else None
+        same = (
+            ("serial", serial) if serial and serial not in PLACEHOLDER_SERIALS and len(serial) > 3 else None
+        )
         target = first.get(ident)
         if target is None and same is not None:
-            target = first.get("\x01" + same[1])
+            earlier = first.get("\x01" + same[1])
+            # the same serial is the same device unless both rows carry tags of their own
+            if earlier is not None and not (_own_tag(earlier) and _own_tag(row)):
+                target = earlier
         if target is None:
             first[ident] = row
             if same is not None:

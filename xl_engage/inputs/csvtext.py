@@ -22,6 +22,9 @@ from xl_engage.issues import InputError, Issue
 
 SEPARATORS = (",", ";", "\t", "|")
 _SAMPLE_LINES = 200
+MAX_FIELD = 1 << 20
+"""A field longer than this (1 MiB: an unterminated quote swallowing the file) is refused;
+Excel itself holds at most 32,767 characters in a cell."""
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 
 
@@ -81,6 +84,8 @@ def _strict(raw: bytes, encoding: str, source: str) -> str:
 
 
 def _split(text: str, separator: str, limit: int | None = None) -> list[list[str]]:
+    if csv.field_size_limit() < MAX_FIELD:
+        csv.field_size_limit(MAX_FIELD)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, doublequote=True, strict=False)
     if limit is None:
         return list(reader)
@@ -121,9 +126,11 @@ def read_csv_text(raw: bytes, source: str) -> CsvText:
         raise InputError(
             [Issue(f"{source}:{line}", "holds a NUL byte: it is not a text export; export it again as CSV")]
         )
-    separator = sniff_separator(text)
     try:
+        separator = sniff_separator(text)
         rows = _split(text, separator)
     except csv.Error as exc:
-        raise InputError([Issue(source, f"cannot be read as CSV ({exc})")]) from None
+        raise InputError(
+            [Issue(source, f"cannot be read as CSV ({exc}): is a quote left open? Save it again as CSV")]
+        ) from None
     return CsvText(rows, encoding, separator)

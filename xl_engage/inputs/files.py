@@ -220,8 +220,8 @@ def _with_sections(
     assert spec.section_field is not None
     target = next((j for j, c in known.items() if c.key == spec.section_field), None)
     out = [list(rows[0])]
-    if target is None:
-        target = len(header)
+    if target is None:  # a column of its own, past every field the rows hold (a running balance)
+        target = max(len(header), *(len(r) for r in rows))
         out[0] = [*header, *([""] * (target - len(header))), spec.column(spec.section_field).header]
     for row, r in zip(rows[1:], shp.rows, strict=True):
         row = list(row) + [""] * max(0, target + 1 - len(row))

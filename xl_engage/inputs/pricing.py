@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from xl_engage.issues import InputError, Issue, errors
 from xl_engage.kinds.pricing import CLIENTS
 from xl_engage.models.base import key
 from xl_engage.models.pricing import Client, PricingBook
+from xl_engage.money import round_money
 from xl_engage.tabular import Places, TableRead
 from xl_engage.templates import load_toml, templates_dir
 from xl_engage.validate import locate_problems
@@ -104,17 +106,41 @@ def read_clients(
     return clients, got.where
 
 
+_PER_MONTH = {
+    "monthly": 1,
+    "month": 1,
+    "quarterly": 3,
+    "quarter": 3,
+    "semi-annual": 6,
+    "semiannual": 6,
+    "half-yearly": 6,
+    "annual": 12,
+    "annually": 12,
+    "yearly": 12,
+    "year": 12,
+}
+
+
 def _join(into: TableRead, more: TableRead) -> None:
-    """``more``'s rows joined into ``into`` by client name (Excel's comparison)."""
+    """``more``'s rows joined into ``into`` by client name (Excel's comparison). A client's
+    several rows in one later file (several agreements) add their MRR, each brought to a
+    month by its billing cycle when the file says it ("Annual": a twelfth)."""
     index = {key(str(r.get("name", ""))): i for i, r in enumerate(into.rows)}
+    summed: set[int] = set()
     for j, row in enumerate(more.rows):
         name = key(str(row.get("name", "")))
+        cycle = next((str(v) for k, v in row.get("extras", {}).items() if "cycle" in k.casefold()), "")
+        months = _PER_MONTH.get(key(cycle).replace(" ", "-"), 1)
+        if months != 1 and isinstance(row.get("msp_mrr"), Decimal):
+            row["msp_mrr"] = round_money(row["msp_mrr"] / months)
         i = index.get(name)
         if i is None:
             i = index[name] = len(into.rows)
             into.rows.append({})
             into.where[("clients", i)] = more.where[("clients", j)]
         target = into.rows[i]
+        if i in summed and isinstance(row.get("msp_mrr"), Decimal):
+            target["msp_mrr"] = target["msp_mrr"] + row["msp_mrr"]  # another agreement of the client
         for field, value in row.items():
             if field == "extras":
                 target.setdefault("extras", {}).update(
@@ -122,6 +148,8 @@ def _join(into: TableRead, more: TableRead) -> None:
                 )
             elif target.get(field) in (None, "") and value not in (None, ""):
                 target[field] = value
+                if field == "msp_mrr":
+                    summed.add(i)
                 if ("clients", j, field) in more.where:
                     into.where[("clients", i, field)] = more.where[("clients", j, field)]
 

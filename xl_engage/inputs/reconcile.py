@@ -117,7 +117,6 @@ LEDGER = TableSpec(
             aliases=(
                 "Account",
                 "Distribution account",
-                "Account name",
                 "Account ID",
                 "GL",
                 "GL code",
