@@ -192,3 +192,98 @@ def test_psa_client_lists_price_and_plan(tmp_path: Path) -> None:
     joined = load_pricing([kept, agreements])
     assert len(joined.clients) == 22
     assert sum((c.msp_mrr or Decimal(0) for c in joined.clients), Decimal(0)) == Decimal("69985.00")
+
+
+@pytest.mark.parametrize(
+    ("folder", "case"), [c for c in _cases("inventory") if not c.values[1].get("refused")]
+)
+def test_inventory_exports_build_a_budget_that_reads_back(
+    tmp_path: Path, folder: Path, case: dict[str, Any]
+) -> None:
+    """assets in = assets listed + merged duplicates, in the workbook as read back."""
+    from xl_engage.build import model_from_workbook, write_workbook
+    from xl_engage.inputs.budget import start_budget
+
+    _, mapping = _mapping(folder, case["name"])
+    book, _ = start_budget("Client", folder / case["name"], dt.date(2026, 11, 22), 7, mapping=mapping)
+    out = write_workbook("budget", book, tmp_path / "b.xlsx")
+    back = model_from_workbook(out, "budget")
+    assert len(back.assets) == case["assets"]
+    assert back.assets == book.assets and back.lines == book.lines
+
+
+@pytest.fixture(scope="module")
+def acme_budget() -> Any:
+    from xl_engage.inputs.budget import load_budget
+
+    book, _ = load_budget(Path(__file__).parent / "data" / "budget" / "acme" / "client.toml")
+    return book
+
+
+@pytest.mark.parametrize(("folder", "case"), _cases("ledger"))
+def test_ledger_exports_reconcile_into_a_workbook_that_ties_out(
+    tmp_path: Path, folder: Path, case: dict[str, Any], acme_budget: Any
+) -> None:
+    """ledger lines = transactions + skipped lines; the workbook's transactions and control
+    total are the export's, to the cent."""
+    from xl_engage.build import model_from_workbook, write_workbook
+    from xl_engage.calc import reconcile as recon_calc
+    from xl_engage.inputs.reconcile import new_reconciliation
+
+    settings, mapping = _mapping(folder, case["name"])
+    sides = with_extras(LedgerSides(), mapping.ledger) if mapping else LedgerSides()
+    currency = _currency(folder, case["name"])
+    ledger = load_ledger(
+        folder / case["name"],
+        currency,
+        case.get("spend_negative", False),
+        dt.date(2026, 11, 22),
+        sides,
+        settings,
+    )
+    book, _ = new_reconciliation(acme_budget, ledger, dt.date(2026, 11, 22))
+    book = book.model_copy(update={"settings": book.settings.model_copy(update={"currency": currency})})
+    back = model_from_workbook(write_workbook("reconcile", book, tmp_path / "r.xlsx"), "reconcile")
+    assert len(back.transactions) == case["transactions"]
+    assert back.settings.control_total == Decimal(case["total"])
+    tie = recon_calc.calculate(back).tie_out
+    assert tie.total == Decimal(case["total"]) and tie.ties
+
+
+def test_every_export_goes_through_the_cli_without_a_traceback(tmp_path: Path) -> None:
+    """Each fixture through `inspect` and the command that takes it: exit 0, 1 or 2 and
+    lines a user reads, never a traceback."""
+    import subprocess
+    import sys
+
+    cli = str(Path(sys.executable).parent / "xl-engage")
+    for expected in sorted(EXPORTS.glob("*/expected*.toml")):
+        for case in tomllib.loads(expected.read_text())["file"]:
+            path = expected.parent / case["name"]
+            runs = [[cli, "inspect", str(path), "--as", case["as"]]]
+            if case["as"] == "inventory":
+                runs.append(
+                    [cli, "budget", "--assets", str(path), "--name", "X", "--out", str(tmp_path / "b.xlsx")]
+                )
+            for args in runs:
+                done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+                assert done.returncode in (0, 1, 2), (args, done.stderr)
+                assert "Traceback" not in done.stderr + done.stdout, (args, done.stderr)
+                if case.get("refused"):
+                    assert done.returncode != 0
+
+
+def test_the_users_own_columns_keep_their_types_through_a_workbook(tmp_path: Path, acme_budget: Any) -> None:
+    """A date-time, a date and TRUE in the user's own columns come back as they went in, not
+    as a serial number and "Yes" (and a column named like an alias, "ID", keeps its name)."""
+    from xl_engage.build import model_from_workbook, write_workbook
+
+    extras = {
+        "Last seen": dt.datetime(2026, 11, 22, 2, 27, 13),
+        "Installed": dt.date(2024, 3, 15),
+        "Managed": True,
+    }
+    first = acme_budget.assets[0].model_copy(update={"extras": {**extras, "ID": "8807405"}})
+    book = acme_budget.model_copy(update={"assets": (first, *acme_budget.assets[1:])})
+    back = model_from_workbook(write_workbook("budget", book, tmp_path / "b.xlsx"), "budget")
+    assert back.assets[0].extras == {**extras, "ID": "8807405"}

@@ -38,8 +38,8 @@ from xl_engage.layout import (
     Title,
     ValueKind,
     constant,
-    header_key,
 )
+from xl_engage.tabular import compact_header
 
 METADATA_SHEET = "_xle"
 MAX_FORMULA = 8192
@@ -53,6 +53,7 @@ NUMBER_FORMATS: dict[str, str] = {
     "percent": "0.0%",
     "ratio": '0.00"×"',
     "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm:ss",
     "month": "mmm yyyy",
     "text": "@",
     "bool": "@",
@@ -169,6 +170,17 @@ def write_value(
 
 
 class _SheetWriter:
+    def _user_value(self, r: int, j: int, value: Any, col: Column, role: str, fmt: Format) -> None:
+        """A value of the user's own column keeps its type: a date stays a date (not its
+        serial number), TRUE stays TRUE (not "Yes"), whatever the column's default kind."""
+        if col.kind == "text" and isinstance(value, dt.date | bool):
+            if isinstance(value, bool):
+                self.ws.write_boolean(r, j, value, fmt)
+                return
+            timed = isinstance(value, dt.datetime) and value.time() != dt.time()
+            fmt = self.r.fmt.get("datetime" if timed else "date", role)
+        write_value(self.ws, r, j, value, col.kind, fmt)
+
     def __init__(self, renderer: _Renderer, sheet: Sheet, ws: Worksheet):
         self.r = renderer
         self.sheet = sheet
@@ -259,7 +271,7 @@ class _SheetWriter:
                 r = header_row + 1 + i
                 if col.key.startswith("__extra__:"):
                     value = row.get("__extra__", {}).get(col.key[len("__extra__:") :])
-                    write_value(self.ws, r, j, value, col.kind, fmt)
+                    self._user_value(r, j, value, col, role, fmt)
                 elif col.formula:
                     formula = row.get("__formulas__", {}).get(col.key, col.formula)
                     self.ws.write_formula(r, j, "=" + formula, fmt, _cached(row.get(col.key)))
@@ -419,14 +431,16 @@ def _unique_headers(spec: TableSpec, extra: Sequence[str]) -> list[str]:
     """Headers for the user's own columns that no other column of the table has (Excel
     refuses a table with two equal headers, whatever their case, and the reader would take
     a column named like one of the table's for it): "Month" beside the table's own Month
-    becomes "Month (2)"."""
-    taken = {header_key(name) for c in spec.columns for name in (c.header, c.key, *c.aliases)}
+    becomes "Month (2)". A name that is only one of a column's aliases ("ID" beside "Asset
+    ID") is kept: the reader prefers the column's own header and keeps the alias as the
+    user's."""
+    taken = {compact_header(name) for c in spec.columns for name in (c.header, c.key)}
     out = []
     for h in extra:
         header, n = h, 2
-        while header_key(header) in taken:
+        while compact_header(header) in taken:
             header, n = f"{h} ({n})", n + 1
-        taken.add(header_key(header))
+        taken.add(compact_header(header))
         out.append(header)
     return out
 

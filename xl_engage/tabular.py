@@ -240,6 +240,12 @@ def _compact(name: str) -> str:
     return _NOT_ALNUM.sub("", name)
 
 
+def compact_header(text: Any) -> str:
+    """A header as the reader last compares it: letters and digits only (``Asset ID`` =
+    ``AssetID`` = ``asset_id``)."""
+    return _compact(normalise_header(text))
+
+
 def unknown_targets(spec: TableSpec, settings: ImportSettings) -> list[str]:
     """Mapping targets that name no column of ``spec``."""
     names = HeaderNames(spec)
