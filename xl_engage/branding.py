@@ -20,7 +20,10 @@ class Branding:
 
 
 def load_branding(templates: Path | str | None = None) -> Branding:
-    data = load_toml(templates_dir(templates) / "branding.toml")
+    data = load_toml(
+        templates_dir(templates) / "branding.toml",
+        ("firm_name", "primary_color", "input_fill", "font", "chart_colors"),
+    )
     colors = data.get("chart_colors")
     return Branding(
         firm_name=str(data.get("firm_name", Branding.firm_name)),

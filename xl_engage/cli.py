@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from xl_engage import __version__
 from xl_engage.build import model_from_workbook, write_workbook
-from xl_engage.issues import InputError, Issue, NotAWorkbookError, XleError
+from xl_engage.issues import InputError, Issue, NotAWorkbookError, RefusedError, XleError
 from xl_engage.templates import SAMPLE_MSP
 
 if TYPE_CHECKING:
@@ -60,6 +60,13 @@ def _mapping(path: Path | None) -> object:
     return load_mapping(path)
 
 
+def _guard(out: Path, *inputs: Path | None, allowed: Path | None = None) -> None:
+    """Refuse, before anything is read, an output that is one of the inputs or a folder."""
+    from xl_engage.atomic import refuse_overwriting
+
+    refuse_overwriting(out, inputs, allowed)
+
+
 def _run(action: Callable[[], object]) -> None:
     """Turn expected failures into one clear message and an exit code; never a traceback."""
     try:
@@ -69,12 +76,29 @@ def _run(action: Callable[[], object]) -> None:
             err.print(str(issue), markup=False, highlight=False)
         err.print(f"[red]{len(exc.issues)} problem(s); nothing was written.[/red]")
         raise typer.Exit(1) from None
-    except NotAWorkbookError as exc:
+    except (NotAWorkbookError, RefusedError) as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(2) from None
     except XleError as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(1) from None
+    except OSError as exc:  # a full disk, a read-only folder, a file that vanished
+        where = exc.filename or "the output"
+        err.print(f"{where}: {exc.strerror or exc}; nothing was written", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except RecursionError:
+        err.print("an input is nested too deeply to be read (a TOML or JSON file?); nothing was written")
+        raise typer.Exit(2) from None
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # never a traceback: one line, and the run stops cleanly
+        err.print(
+            f"unexpected error ({type(exc).__name__}: {exc}); nothing was written. Please report it "
+            "with the input that caused it.",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(2) from None
 
 
 def _version(value: bool) -> None:
@@ -122,6 +146,7 @@ def pricing(
     from xl_engage.inputs.pricing import load_pricing
 
     def act() -> None:
+        _guard(out_path, *(clients or []), agreements, from_workbook, allowed=from_workbook)
         if from_workbook is not None:
             model = model_from_workbook(from_workbook, "pricing")
         else:
@@ -160,6 +185,7 @@ def roi(
     from xl_engage.inputs.roi import load_roi
 
     def act() -> None:
+        _guard(out_path, inputs, from_workbook, allowed=from_workbook)
         if from_workbook is not None:
             model = model_from_workbook(from_workbook, "roi")
             if owner_does_am is not None:
@@ -260,6 +286,9 @@ def budget(
         return
 
     def act() -> None:
+        _guard(
+            out_path or Path("out/budget.xlsx"), client, assets, mapping, from_workbook, allowed=from_workbook
+        )
         from xl_engage.calc import budget as calc
         from xl_engage.models.budget import BudgetBook
 
@@ -370,6 +399,7 @@ def raci(
     from xl_engage.inputs.raci import start_matrix
 
     def act() -> None:
+        _guard(out_path, from_template, from_workbook, allowed=from_workbook)
         if from_workbook is not None:
             model = model_from_workbook(from_workbook, "raci")
         else:
@@ -388,7 +418,7 @@ def playbook(
         typer.Option(help="Client portfolio (CSV/XLSX): client, MRR, AISP, users, complexity, vCIO."),
     ] = None,
     year: Annotated[
-        int | None, typer.Option(help="The year tracked, e.g. 2027 (default: this year).")
+        int | None, typer.Option(min=1901, max=2199, help="The year tracked, e.g. 2027 (default: this year).")
     ] = None,
     first_month: Annotated[
         int, typer.Option(min=1, max=12, help="Month the tracked year starts (1 = January).")
@@ -416,6 +446,7 @@ def playbook(
     from xl_engage.models.playbook import PlaybookBook
 
     def act() -> None:
+        _guard(out_path, portfolio, actuals, from_workbook, allowed=from_workbook)
         notes: list[Issue] = []
         when = _date_option("--as-of", as_of)
         if from_workbook is not None:
@@ -512,6 +543,7 @@ def reconcile(
     from xl_engage.models.reconcile import ReconBook
 
     def act() -> None:
+        _guard(out_path, budget, actuals, rules, mapping, from_workbook, allowed=from_workbook)
         when = _date_option("--as-of", as_of)
         printed: list[Issue] = []
         if from_workbook is not None:

@@ -764,7 +764,9 @@ def lifecycle_replace_date(
     if purchase is None and warranty is None:
         raise ArgumentError("purchase_date is required (or give warranty_end)")
     row = _policy_row(kind)
-    asset = Asset(
+    # the arguments are checked above, for any date Excel holds (to 9999-12-31); an imported
+    # inventory's narrower range is not the function's
+    asset = Asset.model_construct(
         asset_id="LIFECYCLE_REPLACE_DATE",
         asset_type=row.asset_type,
         purchase_date=purchase,

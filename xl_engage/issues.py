@@ -47,6 +47,11 @@ class NotAWorkbookError(XleError):
     """The file is not a readable xl_engage workbook (not xlsx, wrong kind, newer schema)."""
 
 
+class RefusedError(XleError):
+    """The run is refused before anything is read or written (an output that is an input, a
+    folder given as a file): exit 2."""
+
+
 class InputError(XleError):
     """An input file could not be loaded; carries every issue found."""
 

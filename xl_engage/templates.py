@@ -7,8 +7,10 @@ in code.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +21,37 @@ DEFAULT_TEMPLATES = PACKAGE_ROOT / "templates"
 SAMPLE_MSP = PACKAGE_ROOT / "workbooks" / "sample_msp"
 
 
+def check_keys(table: Any, keys: Iterable[str], where: str) -> None:
+    """Refuse keys of a TOML table that are not ``keys``, naming the nearest valid one."""
+    if not isinstance(table, dict):
+        return
+    valid = sorted(keys)
+    issues = []
+    for name in table:
+        if name not in valid:
+            near = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
+            hint = f"; did you mean '{near[0]}'?" if near else f"; the keys are {', '.join(valid)}"
+            issues.append(Issue(f"{where} {name}", f"is not a known key{hint}"))
+    if issues:
+        raise InputError(issues)
+
+
 def templates_dir(override: Path | str | None = None) -> Path:
     """The templates folder: an explicit one, ``$XL_ENGAGE_TEMPLATES``, or the bundled one."""
     chosen = override or os.environ.get("XL_ENGAGE_TEMPLATES") or DEFAULT_TEMPLATES
     return Path(chosen)
 
 
-def load_toml(path: Path) -> dict[str, Any]:
-    """Read a TOML file; a missing or malformed file is a located InputError."""
+def load_toml(path: Path, keys: Iterable[str] | None = None) -> dict[str, Any]:
+    """Read a TOML file; a missing or malformed file is a located InputError, and so is a
+    top-level key not among ``keys`` (when given), with the valid key it is nearest to: a
+    typo never silently does nothing."""
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            doc = tomllib.load(fh)
+        if keys is not None:
+            check_keys(doc, keys, str(path))
+        return doc
     except FileNotFoundError:
         raise InputError([Issue(str(path), "file not found")]) from None
     except tomllib.TOMLDecodeError as exc:

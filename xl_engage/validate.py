@@ -16,7 +16,9 @@ M = TypeVar("M", bound=BaseModel)
 
 def _show(value: Any) -> str:
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+        if value.is_finite() and value == value.to_integral() and value.adjusted() < 28:
+            return format(value.normalize(), "f")
+        return format(value, "f") if value.is_finite() else str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, str):

@@ -35,7 +35,7 @@ from xl_engage.kinds.budget import ASSETS
 from xl_engage.models.base import Frozen, key
 from xl_engage.models.budget import Asset, BudgetBook, Contract, Initiative, Line, PolicyRow, Profile
 from xl_engage.tabular import ImportSettings, TableRead
-from xl_engage.templates import load_toml, templates_dir
+from xl_engage.templates import check_keys, load_toml, templates_dir
 from xl_engage.validate import explain, locate_problems
 
 TYPE_AS_EXPORTED = "Type (as exported)"
@@ -278,8 +278,9 @@ def load_budget(
     """A client file (+ its inventory, default ``assets.csv``/``.xlsx`` beside it) → budget.
 
     ``strict``: assets of a type the policy does not know are an error, not a warning."""
-    doc = exact_numbers(load_toml(client_toml))
+    doc = exact_numbers(load_toml(client_toml, ("profile", "planning", "contracts", "initiatives", "import")))
     source = str(client_toml)
+    check_keys(doc.get("planning", {}), ("reserve_monthly",), f"{source} planning")
     profile = validate_document(Profile, doc.get("profile", {}), f"{source} profile")
     contracts = [
         validate_document(Contract, c, f"{source} contracts[{i + 1}]")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+import typing
 import zipfile
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -243,8 +245,42 @@ def validate_document(model: type[M], data: Any, source: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        issues = [Issue(f"{source} {located(tuple(e['loc']))}".strip(), explain(e)) for e in exc.errors()]
+        issues = [
+            Issue(f"{source} {located(tuple(e['loc']))}".strip(), explain(e) + _nearest(model, e))
+            for e in exc.errors()
+        ]
         raise InputError(issues) from None
+
+
+def _nearest(model: type[BaseModel], error: Any) -> str:
+    """For an unknown key (a typo such as ``remvoe``), the valid key it is nearest to."""
+    if error.get("type") != "extra_forbidden" or not error.get("loc"):
+        return ""
+    typed = str(error["loc"][-1])
+    found = difflib.get_close_matches(typed, sorted(_field_names(model)), n=1, cutoff=0.6)
+    return f"; did you mean '{found[0]}'?" if found else ""
+
+
+def _field_names(model: type[BaseModel], seen: set[type] | None = None) -> set[str]:
+    """Every field name (and alias) of a model and the models inside it."""
+    seen = seen if seen is not None else set()
+    if model in seen:
+        return set()
+    seen.add(model)
+    names: set[str] = set()
+    for name, info in model.model_fields.items():
+        names.add(info.alias or name)
+        for arg in _types_in(info.annotation):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                names |= _field_names(arg, seen)
+    return names
+
+
+def _types_in(annotation: Any) -> list[Any]:
+    out = [annotation]
+    for arg in typing.get_args(annotation):
+        out += _types_in(arg)
+    return out
 
 
 def exact_numbers(value: Any) -> Any:

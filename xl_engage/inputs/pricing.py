@@ -11,7 +11,7 @@ from xl_engage.calc.pricing import agreement_from_template, check, recommend
 from xl_engage.inputs.files import exact_numbers, read_table_file, validate_document, validate_rows
 from xl_engage.issues import InputError, Issue, errors
 from xl_engage.kinds.pricing import CLIENTS
-from xl_engage.models.base import key
+from xl_engage.models.base import Frozen, key
 from xl_engage.models.pricing import Client, PricingBook
 from xl_engage.money import round_money
 from xl_engage.tabular import Places, TableRead
@@ -22,7 +22,7 @@ from xl_engage.validate import locate_problems
 def load_templates(templates: Path | str | None = None) -> PricingBook:
     """The firm's settings, cycles, packages with their lines, and projects."""
     path = templates_dir(templates) / "pricing.toml"
-    doc = load_toml(path)
+    doc = load_toml(path, ("settings", "cycles", "packages", "projects"))
     lines: list[dict[str, Any]] = []
     packages = []
     for pkg in doc.get("packages", []):
@@ -205,6 +205,36 @@ def customise(
     return validate_document(PricingBook, data, source)
 
 
+class LineChange(Frozen):
+    """A template line changed for one client (``name`` says which)."""
+
+    name: str
+    hours: Decimal | None = None
+    rate: Decimal | None = None
+    cycle: str | None = None
+    included: bool | None = None
+
+
+class LineAdded(Frozen):
+    name: str
+    cycle: str
+    hours: Decimal
+    rate: Decimal | None = None
+
+
+class ClientChanges(Frozen):
+    client: str
+    remove: tuple[str, ...] = ()
+    change: tuple[LineChange, ...] = ()
+    add: tuple[LineAdded, ...] = ()
+
+
+class AgreementChanges(Frozen):
+    """The shape of ``agreements.toml``: one ``[[agreement]]`` per customised client."""
+
+    agreement: tuple[ClientChanges, ...] = ()
+
+
 def load_pricing(
     clients_csv: Path | list[Path],
     agreements: Path | None = None,
@@ -217,6 +247,8 @@ def load_pricing(
     book = load_templates(templates)
     clients, where = read_clients(paths, book, notes)
     changes = load_toml(agreements) if agreements else {}
+    if agreements:  # every key checked: a typo (``remvoe``) never silently does nothing
+        validate_document(AgreementChanges, exact_numbers(changes), str(agreements))
     book = customise(book, clients, changes, str(agreements or paths[0]))
     problems = locate_problems(check(book), where, str(paths[0]))
     if problems:

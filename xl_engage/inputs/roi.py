@@ -17,12 +17,12 @@ def load_roi(
     owner_does_am: bool | None = None,
 ) -> RoiBook:
     """Template defaults (``templates/roi.toml``), then the firm's file on top, by segment."""
-    doc = load_toml(templates_dir(templates) / "roi.toml")
+    doc = load_toml(templates_dir(templates) / "roi.toml", ("settings", "segments"))
     settings: dict[str, Any] = dict(doc.get("settings", {}))
     segments: list[dict[str, Any]] = [dict(s) for s in doc.get("segments", [])]
     source = str(templates_dir(templates) / "roi.toml")
     if inputs is not None:
-        mine = load_toml(inputs)
+        mine = load_toml(inputs, ("settings", "segments"))
         source = str(inputs)
         settings.update(mine.get("settings", {}))
         index = {key(str(s.get("name", ""))): s for s in segments}

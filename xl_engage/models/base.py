@@ -10,8 +10,12 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 _SPACES = re.compile(r" {2,}")
-Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-Hours = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+MAX_AMOUNT = Decimal(10) ** 12
+"""A trillion: beyond any budget an MSP's client has; a longer number is a typo or an attack
+(and 40 digits would overflow the cent rounding)."""
+Money = Annotated[Decimal, Field(ge=0, lt=MAX_AMOUNT, allow_inf_nan=False)]
+Hours = Annotated[Decimal, Field(ge=0, lt=MAX_AMOUNT, allow_inf_nan=False)]
+Signed = Annotated[Decimal, Field(gt=-MAX_AMOUNT, lt=MAX_AMOUNT, allow_inf_nan=False)]
 Fraction = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=0)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
@@ -22,7 +26,28 @@ def first_of_month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-Month = Annotated[dt.date, AfterValidator(first_of_month)]
+FIRST_DAY = dt.date(1900, 3, 1)
+"""Excel's serial 61: Excel and LibreOffice count days alike only from here (Excel's 1900 is
+a leap year), and Excel shows no date before 1900 at all."""
+LAST_DAY = dt.date(2199, 12, 31)
+"""Far beyond any plan, and short of Excel's last date (9999-12-31) however many life spans
+are added: a later date is a typo."""
+
+
+def excel_day(day: dt.date) -> dt.date:
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(
+            f"must be between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()} (Excel shows no earlier "
+            f"date; a later one is a typo), got {day.isoformat()}"
+        )
+    return day
+
+
+Day = Annotated[dt.date, AfterValidator(excel_day)]
+"""A date a workbook can hold and plan from."""
+Month = Annotated[dt.date, AfterValidator(excel_day), AfterValidator(first_of_month)]
 """A month, held as its first day (any day of it is accepted)."""
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from xl_engage.models.base import Count, Fraction, Frozen, Hours, Money, Name, Record, first_of_month
+from xl_engage.models.base import Count, Day, Fraction, Frozen, Hours, Money, Name, Record, first_of_month
 
 Expense = Literal["Capex", "Opex"]
 PricingBasis = Literal["Markup", "Margin"]
@@ -31,9 +31,9 @@ class Profile(Frozen):
 
     client: Name
     fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
-    start: dt.date
+    start: Day
     horizon_years: int = Field(default=3, ge=1, le=10)
-    as_of: dt.date
+    as_of: Day
     granularity: Literal["Month", "Quarter"] = "Quarter"
 
     @field_validator("start")
@@ -90,8 +90,8 @@ class Asset(Record):
     name: str = ""
     serial: str = ""
     asset_type: TypeText = ""
-    purchase_date: dt.date | None = None
-    warranty_end: dt.date | None = None
+    purchase_date: Day | None = None
+    warranty_end: Day | None = None
     replacement_cost: Money | None = None
     location: str = ""
 
@@ -120,8 +120,8 @@ class Contract(Frozen):
     category: Name = "Contracts"
     amount: Money
     period: Literal["Monthly", "Annual"] = "Monthly"
-    start: dt.date
-    end: dt.date | None = None
+    start: Day
+    end: Day | None = None
     annual_increase: Fraction = Decimal(0)
     expense: Expense = "Opex"
 
@@ -133,7 +133,7 @@ class Line(Record):
     category: Name
     kind: LineKind = "One-time"
     expense: Expense = "Capex"
-    month: dt.date
+    month: Day
     quantity: Count = 1
     unit_cost: Money | None = None
     pricing: PricingBasis = "Markup"

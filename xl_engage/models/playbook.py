@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from xl_engage.models.base import Count, Fraction, Frozen, Money, Month, Name, Record
+from xl_engage.models.base import Count, Day, Fraction, Frozen, Money, Month, Name, Record
 
 ACTIVITIES = (
     ("touches", "Unique Client Touches"),
@@ -35,7 +35,7 @@ class PlaybookYear(Frozen):
     """The twelve months tracked and the date progress is measured at."""
 
     first_month: Month
-    as_of: dt.date
+    as_of: Day
 
     @property
     def months(self) -> tuple[dt.date, ...]:

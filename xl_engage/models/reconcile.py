@@ -7,20 +7,18 @@ actual − budget; for costs, over budget (a positive variance) is unfavourable.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from xl_engage.models.base import Fraction, Frozen, Money, Month, Name, Record
+from xl_engage.models.base import Day, Fraction, Frozen, Money, Month, Name, Record, Signed
 
 MATCH_FIELDS = ("GL account", "Vendor", "Description")
 MatchField = Literal["GL account", "Vendor", "Description"]
 LINE, CATEGORY_ONLY, UNMATCHED = "Matched to line", "Category only", "Unmatched"
 OUTCOMES = (LINE, CATEGORY_ONLY, UNMATCHED)
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
-Signed = Annotated[Decimal, Field(allow_inf_nan=False)]
 
 
 class ReconSettings(Frozen):
@@ -29,7 +27,7 @@ class ReconSettings(Frozen):
     client: Name
     currency: Name = "USD"
     fiscal_year_start: Month
-    as_of: dt.date
+    as_of: Day
     tolerance_amount: Money = Decimal(500)
     tolerance_pct: Fraction = Decimal("0.10")
     control_total: Signed = Decimal(0)
@@ -66,7 +64,7 @@ class Rule(Record):
 class Transaction(Record):
     """One ledger row; ``assigned_*`` are the finance clerk's decisions, which beat rules."""
 
-    date: dt.date
+    date: Day
     vendor: Text = ""
     description: Text = ""
     amount: Signed

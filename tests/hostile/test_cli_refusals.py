@@ -1,0 +1,197 @@
+"""Hostile and broken inputs through the real command: each case asserts the exit code, one
+line a user reads (never a traceback), and that every input is byte-identical afterwards."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xl_engage.templates import SAMPLE_MSP
+
+CLI = str(Path(sys.executable).parent / "xl-engage")
+CLIENTS = "Client,Users,Price per user,Employees,Package\n"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=300)
+
+
+def _one_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in result.stderr + result.stdout, result.stderr
+    lines = [
+        line for line in result.stderr.splitlines() if line.strip() and "nothing was written" not in line
+    ]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def _snapshot(*paths: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in paths}
+
+
+def test_an_output_that_is_an_input_is_refused_by_inode(tmp_path: Path) -> None:
+    clients = tmp_path / "clients.csv"
+    clients.write_text((SAMPLE_MSP / "clients.csv").read_text())
+    link = tmp_path / "other-name.csv"
+    os.link(clients, link)  # the same file under another name
+    before = _snapshot(clients)
+    for out in (clients, link):
+        result = run("pricing", "--clients", str(clients), "--out", str(out))
+        assert result.returncode == 2
+        assert "is an input of this run" in _one_line(result)
+    assert _snapshot(clients) == before
+
+
+def test_reconcile_never_overwrites_its_budget(tmp_path: Path) -> None:
+    budget = tmp_path / "b.xlsx"
+    assert (
+        run(
+            "budget",
+            "--client",
+            str(SAMPLE_MSP / "budgets" / "contoso-dental" / "client.toml"),
+            "--out",
+            str(budget),
+        ).returncode
+        == 0
+    )
+    before = _snapshot(budget)
+    ledger = SAMPLE_MSP / "reconcile" / "harbor-logistics-ledger.csv"
+    result = run("reconcile", "--budget", str(budget), "--actuals", str(ledger), "--out", str(budget))
+    assert result.returncode == 2 and "is an input of this run (b.xlsx)" in _one_line(result)
+    assert _snapshot(budget) == before
+
+
+def test_from_x_out_x_rebuilds_in_place(tmp_path: Path) -> None:
+    book = tmp_path / "p.xlsx"
+    assert run("pricing", "--out", str(book)).returncode == 0
+    result = run("pricing", "--from", str(book), "--out", str(book))
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_output_folder_is_refused(tmp_path: Path) -> None:
+    result = run("pricing", "--out", str(tmp_path))
+    assert result.returncode == 2 and "is a folder: give a file name" in _one_line(result)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "says"),
+    [
+        ("deep.toml", "a = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+        ("typo.toml", "[[segments]]\nname = 'A'\nclientz = 3\n", "clientz"),
+    ],
+)
+def test_hostile_toml(tmp_path: Path, name: str, text: str, says: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    result = run("roi", "--inputs", str(path), "--out", str(tmp_path / "r.xlsx"))
+    assert result.returncode in (1, 2)
+    assert says in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+@pytest.mark.parametrize(
+    ("row", "says"),
+    [
+        (
+            "A,10,1234567890123456789012345678901234567890,10,vCIO Light",
+            "Price per user must be < 1000000000000",
+        ),
+        ("A,10,1e12,10,vCIO Light", "Price per user must be a number"),
+        ("A,10,nan,10,vCIO Light", "Price per user must be a number"),
+        ("A,10,12,5,10,vCIO Light", "clients.csv:2"),  # a decimal comma unquoted: one field too many
+    ],
+)
+def test_implausible_amounts_are_refused_at_their_cell(tmp_path: Path, row: str, says: str) -> None:
+    path = tmp_path / "clients.csv"
+    path.write_text(CLIENTS + row + "\n")
+    result = run("pricing", "--clients", str(path), "--out", str(tmp_path / "p.xlsx"))
+    assert result.returncode == 1 and says in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("purchase", "says"),
+    [
+        ("9999-12-31", "Purchase date must be between 1900-03-01 and 2199-12-31"),
+        ("1899-12-31", "Purchase date must be between 1900-03-01 and 2199-12-31"),
+    ],
+)
+def test_dates_near_the_calendars_ends_are_refused_at_their_cell(
+    tmp_path: Path, purchase: str, says: str
+) -> None:
+    path = tmp_path / "inv.csv"
+    path.write_text(f"Asset ID,Type,Purchase Date\nA1,Laptop,{purchase}\n")
+    result = run("budget", "--assets", str(path), "--name", "X", "--out", str(tmp_path / "b.xlsx"))
+    assert result.returncode == 1 and f"inv.csv:2 (Purchase Date): {says}" in result.stderr
+    result = run(
+        "budget",
+        "--assets",
+        str(path),
+        "--name",
+        "X",
+        "--as-of",
+        "0001-01-01",
+        "--out",
+        str(tmp_path / "b.xlsx"),
+    )
+    assert result.returncode == 1 and "got 0001-01-01" in result.stderr and "Traceback" not in result.stderr
+    result = run(
+        "playbook",
+        "--portfolio",
+        str(SAMPLE_MSP / "portfolio.csv"),
+        "--year",
+        "9999",
+        "--out",
+        str(tmp_path / "p.xlsx"),
+    )
+    assert result.returncode == 2 and "--year" in result.stderr
+
+
+def test_a_killed_runs_temporary_files_are_cleaned_on_the_next_write(tmp_path: Path) -> None:
+    out = tmp_path / "p.xlsx"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    stale = tmp_path / f".p.xlsx.{dead.stdout.strip()}.abc123.tmp"
+    stale.write_bytes(b"half a workbook")
+    mine = tmp_path / f".p.xlsx.{os.getpid()}.live.tmp"  # a running process's: left alone
+    mine.write_bytes(b"in progress")
+    assert run("pricing", "--out", str(out)).returncode == 0
+    assert not stale.exists() and mine.exists() and out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "name", "text", "says"),
+    [
+        (
+            ["pricing", "--agreements"],
+            "ag.toml",
+            '[[agreement]]\nclient = "Contoso Dental"\nremvoe = ["x"]\n',
+            "agreement[1].remvoe: is not a known field; did you mean 'remove'?",
+        ),
+        (
+            ["budget", "--client"],
+            "client.toml",
+            '[profil]\nclient = "A"\n',
+            "profil: is not a known key; did you mean 'profile'?",
+        ),
+        (
+            ["budget", "--client"],
+            "client.toml",
+            '[profile]\nclient = "A"\nstart = 2026-01-01\nas_of = 2026-11-22\n'
+            "[planning]\nreserve_montly = 50\n",
+            "planning reserve_montly: is not a known key; did you mean 'reserve_monthly'?",
+        ),
+    ],
+)
+def test_an_unknown_toml_key_is_refused_with_the_nearest_valid_one(
+    tmp_path: Path, args: list[str], name: str, text: str, says: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    result = run(*args, str(path), "--out", str(tmp_path / "o.xlsx"))
+    assert result.returncode == 1 and says in result.stderr, result.stderr
+    assert not (tmp_path / "o.xlsx").exists()
