@@ -186,8 +186,9 @@ def test_unknown_types_are_one_warning_with_counts_and_the_line_to_add(tmp_path:
     assert [str(i) for i in unknown] == [
         "assets.csv:5 (Device Type): warning: 4 assets have a type the policy does not know: "
         "'Hyperconverged Node' (2), 'iPhone' (1), no type (1); to plan them, add e.g. "
-        '"Hyperconverged Node" = "Workstation" under [import.types] in the client file, or to that '
-        "type's aliases in templates/lifecycle.toml (the policy has Workstation, Laptop, Server, "
+        '"Hyperconverged Node" = "<a policy type>" under [import.types] in the client file, or to that '
+        "type's aliases in templates/lifecycle.toml; a device with nothing to replace (a virtual "
+        "machine, a phone) may stay unknown (the policy has Workstation, Laptop, Server, "
         "Storage, Switch, Firewall, Wireless AP, UPS battery, Printer)"
     ]
     results = calc.calculate(book)
@@ -212,8 +213,18 @@ def test_the_suggested_line_guesses_the_type_from_its_words() -> None:
     assert problem.message == (
         "3 assets have a type the policy does not know: 'Blade Server' (2), 'iPhone' (1); to plan "
         'them, add e.g. "Blade Server" = "Server" under [import.types] in the client file, or to '
-        "that type's aliases in templates/lifecycle.toml"
+        "that type's aliases in templates/lifecycle.toml; a device with nothing to replace (a virtual "
+        "machine, a phone) may stay unknown"
     )
+    # started from an export alone, the fix goes in a mapping file; a management interface or
+    # a virtual server is never suggested as the hardware its name contains
+    assert (
+        "[import.types] in a mapping file (--mapping)" in calc.unknown_type_problem(book, "mapping").message
+    )
+    odd = book.model_copy(
+        update={"assets": (Asset(asset_id="4", asset_type="Servers - Management Interface"),)}
+    )
+    assert '"Servers - Management Interface" = "<a policy type>"' in calc.unknown_type_problem(odd).message
     workbook = calc.unknown_type_problem(book, "workbook")
     assert workbook is not None and workbook.message.endswith(
         "to plan them, type a policy type in their Type cell (e.g. Server for 'Blade Server'), or add "

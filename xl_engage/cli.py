@@ -74,7 +74,8 @@ def _run(action: Callable[[], object]) -> None:
     except InputError as exc:
         for issue in exc.issues:
             err.print(str(issue), markup=False, highlight=False)
-        err.print(f"[red]{len(exc.issues)} problem(s); nothing was written.[/red]")
+        count = sum(1 for i in exc.issues if i.severity == "error") or len(exc.issues)
+        err.print(f"[red]{count} problem(s); nothing was written.[/red]")
         raise typer.Exit(1) from None
     except (NotAWorkbookError, RefusedError) as exc:
         err.print(str(exc), markup=False, highlight=False)
@@ -278,6 +279,11 @@ def budget(
     if name is None and profile_options:
         err.print(f"{', '.join(profile_options)} go with --name; a client file sets them in [profile]")
         raise typer.Exit(1)
+    if mapping is not None and (from_workbook is not None or portfolio is not None):
+        err.print(
+            "--mapping reads an export (--assets): with --from or --portfolio it would do nothing; drop it"
+        )
+        raise typer.Exit(2)
     if portfolio is not None:
         if name is not None:
             err.print("--portfolio builds each client from its client file: drop --name")
@@ -323,7 +329,7 @@ def budget(
         elif client is not None:
             from xl_engage.inputs.budget import load_budget
 
-            model, warnings = load_budget(client, assets, templates, strict)
+            model, warnings = load_budget(client, assets, templates, strict, _mapping(mapping))  # type: ignore[arg-type]
             for w in warnings:
                 err.print(str(w), markup=False, highlight=False)
         else:

@@ -314,16 +314,28 @@ def decisions(
     """Per date and number column read: the date order or decimal mark decided, from the
     same data rows the reader decided it on (or as the mapping settled it)."""
     assert read.shape is not None
+    # decided as the reader decides: one date order and one decimal mark for the whole file
+    dated = [j for j, c in match.known.items() if c.is_input and c.kind in ("date", "month")]
+    counted = [
+        j
+        for j, c in match.known.items()
+        if c.is_input
+        and (c.kind in _NUMBER_KINDS or (spec.field == "transactions" and c.key in _LEDGER_AMOUNTS))
+    ]
+
+    def pooled(columns: list[int]) -> list[Any]:
+        return [grid[r][j] for r in read.shape.rows for j in columns if j < len(grid[r])]  # type: ignore[union-attr]
+
+    hint = "," if read.separator == "semicolon" else "."
+    date_said = _date_decision(pooled(dated), settings) if dated else ""
+    number_said = _number_decision(pooled(counted), settings, hint) if counted else ""
     out = []
     for j, col in match.known.items():
-        if not col.is_input:
-            continue
-        values = [grid[r][j] for r in read.shape.rows if j < len(grid[r])]
         label = f"{to_text(header[j])} → {col.header}"
-        if col.kind in ("date", "month"):
-            out.append((label, _date_decision(values, settings)))
-        elif col.kind in _NUMBER_KINDS or (spec.field == "transactions" and col.key in _LEDGER_AMOUNTS):
-            out.append((label, _number_decision(values, settings)))
+        if j in dated:
+            out.append((label, date_said))
+        elif j in counted:
+            out.append((label, number_said))
     return out
 
 
@@ -334,6 +346,8 @@ def _date_decision(values: Iterable[Any], settings: ImportSettings | None) -> st
     order = date_order(values)
     if order == "either":
         return "either: every date reads both ways; read month-first"
+    if order == "mixed":
+        return "both day-first and month-first dates: refused (say which in a mapping file)"
     if order:
         return order
     if any(isinstance(v, dt.date) for v in values):
@@ -341,12 +355,12 @@ def _date_decision(values: Iterable[Any], settings: ImportSettings | None) -> st
     return "no slash dates (nothing to decide)"
 
 
-def _number_decision(values: Iterable[Any], settings: ImportSettings | None) -> str:
+def _number_decision(values: Iterable[Any], settings: ImportSettings | None, hint: str = ".") -> str:
     if settings and settings.decimal_mark:
         name = "decimal comma" if settings.decimal_mark == "," else "decimal point"
         return f"{name} (your mapping)"
     texts = [v for v in values if isinstance(v, str) and v.strip()]
-    mark, a, b = decimal_mark(texts)
+    mark, a, b = decimal_mark(texts, hint)
     if mark == "mixed":
         return f"mixed decimal marks ({a!r} and {b!r}): refused"
     if mark == ",":
@@ -355,6 +369,8 @@ def _number_decision(values: Iterable[Any], settings: ImportSettings | None) -> 
     if "." in evidence:
         return "decimal point"
     if "?" in evidence:
+        if hint == ",":
+            return "decimal comma (1.500 could be either: a semicolon file writes decimal commas)"
         return "decimal point (1,250 could be either: read as a thousands comma)"
     if texts:
         return "no decimal mark written (nothing to decide)"

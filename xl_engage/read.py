@@ -73,10 +73,25 @@ def read_workbook(path: Path | str) -> Loaded:
             f"{xlsx.path}: made by a newer xl_engage ({kind.name} schema {version}); "
             f"this version reads schema {kind.schema_version} or older. Upgrade xl_engage."
         )
-    return read_kind(xlsx, kind)
+    return read_kind(xlsx, kind, meta)
 
 
-def read_kind(xlsx: XlsxFile, kind: Kind) -> Loaded:
+def _restore_names(rows: list[dict[str, Any]], spec: Any, table: str, meta: dict[str, str]) -> None:
+    """The user's own columns under the names they gave them: the renderer shows a column
+    that clashed with the table's own ("Status" beside the calculated Status) as "Status (2)"
+    and records its name in the metadata."""
+    prefix = f"column:{table}:"
+    renamed = {k[len(prefix) :]: v for k, v in meta.items() if k.startswith(prefix)}
+    if not renamed:
+        return
+    for row in rows:
+        extras = row.get(spec.extras_field)
+        if isinstance(extras, dict) and renamed.keys() & extras.keys():
+            row[spec.extras_field] = {renamed.get(k, k): v for k, v in extras.items()}
+
+
+def read_kind(xlsx: XlsxFile, kind: Kind, meta: dict[str, str] | None = None) -> Loaded:
+    meta = meta or {}
     data: dict[str, Any] = {}
     cells: dict[Loc, str] = {}
     where: ChainMap[Loc, str] = ChainMap(cells)
@@ -110,6 +125,7 @@ def read_kind(xlsx: XlsxFile, kind: Kind) -> Loaded:
                 keep_going=not ref.has_totals,  # below a totals row nothing belongs to the table
                 spreadsheet=True,
             )
+            _restore_names(got.rows, spec, ref.name, meta)
             offset = len(data[spec.field])
             places = got.where
             if offset:  # a family's later tables continue the numbering of the list

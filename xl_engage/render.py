@@ -234,9 +234,13 @@ class _SheetWriter:
                 if header not in extra_headers:
                     extra_headers.append(header)
         template = spec.extra_column or Column(header="", key="", required=False)
+        shown = _unique_headers(spec, extra_headers)
+        for h, header in zip(extra_headers, shown, strict=True):
+            if header != h:  # the reader gives the user's column its own name back
+                self.r.renamed[f"column:{spec.name}:{header}"] = h
         columns: list[Column] = list(spec.columns) + [
             dataclasses.replace(template, header=header, key=f"__extra__:{h}")
-            for h, header in zip(extra_headers, _unique_headers(spec, extra_headers), strict=True)
+            for h, header in zip(extra_headers, shown, strict=True)
         ]
         if block.extra_groups:
             self._group_labels(len(spec.columns), block.extra_groups)
@@ -490,6 +494,8 @@ class _Renderer:
         self.fmt = _Formats(wb, branding)
         self.tables: dict[str, _PlacedTable] = {}
         self.pending_charts: list[tuple[Worksheet, int, Chart]] = []
+        self.renamed: dict[str, str] = {}
+        """A user's column shown under another name (it clashed with the table's own) -> its name."""
 
     def run(self) -> None:
         for sheet in self.book.sheets:
@@ -560,6 +566,7 @@ class _Renderer:
             ("schema_version", self.book.schema_version),
             ("generator", "xl_engage"),
             ("generator_version", __version__),
+            *sorted(self.renamed.items()),
         ]
         for i, (key, value) in enumerate(rows):
             ws.write_string(i, 0, key)

@@ -202,9 +202,13 @@ class HeaderNames:
     up as written (case, spacing, underscores forgiven), then compacted to its letters and
     digits, so ``AssetID``, ``asset_id`` and ``Asset ID`` are one name."""
 
-    def __init__(self, spec: TableSpec, settings: ImportSettings | None = None) -> None:
+    def __init__(
+        self, spec: TableSpec, settings: ImportSettings | None = None, inputs_only: bool = False
+    ) -> None:
         names: dict[str, tuple[Column | None, int]] = {}
         for col in spec.columns:
+            if inputs_only and not col.is_input:
+                continue  # an export's "Status" is its own, not the workbook's calculated one
             ranked = [(col.header, 0)] + [(a, 1 + i) for i, a in enumerate(col.aliases)]
             ranked.append((col.key, 1 + len(col.aliases)))
             for name, rank in ranked:
@@ -248,7 +252,7 @@ def compact_header(text: Any) -> str:
 
 def unknown_targets(spec: TableSpec, settings: ImportSettings) -> list[str]:
     """Mapping targets that name no column of ``spec``."""
-    names = HeaderNames(spec)
+    names = HeaderNames(spec, inputs_only=True)  # a calculated column is never read from a file
     return [t for t in settings.columns.values() if normalise_header(t) and names.get(t) is None]
 
 
@@ -271,6 +275,7 @@ def match_columns(
     settings: ImportSettings | None = None,
     notes: list[Issue] | None = None,
     alternates: dict[int, list[int]] | None = None,
+    inputs_only: bool = False,
 ) -> tuple[dict[int, Column], dict[int, str]]:
     """Map header positions to spec columns; the rest are the user's own columns.
 
@@ -280,7 +285,7 @@ def match_columns(
     at the second with how to settle it. A header that is not read but looks like a date
     column the table wants (``Warranty Expires On``) is a warning, never silence.
     """
-    names = HeaderNames(spec, settings)
+    names = HeaderNames(spec, settings, inputs_only)
     candidates: dict[str, list[tuple[int, int]]] = {}
     extra: dict[int, str] = {}
     extra_seen: dict[str, int] = {}
@@ -316,6 +321,15 @@ def match_columns(
                         locate(header_row, other),
                         f"column '{to_text(headers[other])}' appears twice (also at "
                         f"{locate(header_row, j)}); keep one",
+                    )
+                )
+                continue
+            if other_rank == rank == -1:
+                issues.append(
+                    Issue(
+                        locate(header_row, other),
+                        f"the mapping file maps both '{to_text(headers[j])}' and '{to_text(headers[other])}' "
+                        f"to '{col.header}': keep one of the two lines",
                     )
                 )
                 continue
@@ -408,6 +422,7 @@ def read_table(
         settings,
         out.notes,
         alternates,
+        inputs_only=not spreadsheet,
     )
     present = out.present = {c.key for c in known.values()}
     out.labels = Labels(spec.field, {c.key: c.header for c in known.values()}, spec.extras_field)
@@ -682,6 +697,8 @@ def _read_row(
             out.where.alias((field_, index, col.key), (field_, index, source))
             if stand_ins is not None:
                 stand_ins[(col.key, source)] = stand_ins.get((col.key, source), 0) + 1
+        elif col.required and not sources:  # a workbook's own column: it must be filled
+            out.issues.append(Issue(out.where[(field_, index, col.key)], f"{col.header} is required"))
         elif col.required:
             names = " or ".join(spec.column(f).header for f in col.fallbacks)
             loc = (field_, index, col.key)

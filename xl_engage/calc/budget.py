@@ -486,7 +486,13 @@ def calculate(book: BudgetBook) -> BudgetResults:
 # --- rules ------------------------------------------------------------------------------------
 
 
-Advice = Literal["import", "workbook"]
+Advice = Literal["import", "mapping", "workbook"]
+"""Where the user fixes an unknown type: the client file, a mapping file (a budget started
+from an export alone), or the workbook's cells."""
+NOT_HARDWARE = frozenset(
+    {"virtual", "vm", "guest", "interface", "idrac", "ilo", "ipmi", "cloud", "phone", "mobile"}
+)
+"""Words that say a device is not hardware to replace (or not the policy type it names)."""
 
 
 def unknown_types(book: BudgetBook) -> list[tuple[str, int, int]]:
@@ -536,6 +542,8 @@ def suggest_type(text: str, policy: Sequence[PolicyRow]) -> str | None:
     """The policy type whose name or an alias shares the most telling words with ``text``
     ("Blade Server" → Server), if any."""
     words = _words(text)
+    if words & NOT_HARDWARE:
+        return None  # a management interface or a virtual server is not a server to buy
     best, score = None, 0
     for row in policy:
         for name in (row.asset_type, *row.aliases):
@@ -573,17 +581,19 @@ def unknown_type_problem(
         fix = "give each a type" + (" in its Type cell" if advice == "workbook" else "")
     else:
         guess = suggest_type(named, policy if policy is not None else book.policy)
-        target = guess or (book.policy[0].asset_type if book.policy else "Workstation")
+        target = guess or "<a policy type>"
         if advice == "workbook":
             fix = (
                 f"type a policy type in their Type cell (e.g. {target} for {named!r}), or add a row "
                 "for their type on the Policy sheet"
             )
         else:
+            where = "the client file" if advice == "import" else "a mapping file (--mapping)"
             fix = (
                 f"add e.g. {_toml_string(named)} = {_toml_string(target)} "
-                "under [import.types] in the client file, or to that type's aliases in "
-                "templates/lifecycle.toml"
+                f"under [import.types] in {where}, or to that type's aliases in "
+                "templates/lifecycle.toml; a device with nothing to replace (a virtual machine, "
+                "a phone) may stay unknown"
             )
         if guess is None:
             fix += f" (the policy has {types})"

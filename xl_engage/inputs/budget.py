@@ -138,6 +138,16 @@ PLACEHOLDER_SERIALS = frozenset(
 """What BIOSes and agents report when a device has no serial: never an identity."""
 
 
+def _no_placeholder_ids(read: TableRead) -> None:
+    """A serial that stood in for a missing tag but is a placeholder ("To be filled by
+    O.E.M.") identifies nothing: the device is known by its name instead, or, with none, by
+    its row."""
+    for i, row in enumerate(read.rows):
+        serial = key(str(row.get("serial") or ""))
+        if serial and serial in PLACEHOLDER_SERIALS and key(str(row.get("asset_id") or "")) == serial:
+            row["asset_id"] = row.get("name") or f"device on row {read.where.get(('assets', i), str(i + 1))}"
+
+
 def _own_tag(row: dict[str, Any]) -> bool:
     """The row's asset id is its own tag, not its serial or name standing in."""
     ident = key(str(row.get("asset_id") or ""))
@@ -153,6 +163,7 @@ def merge_duplicates(read: TableRead, source: str) -> list[Issue]:
     first: dict[str, dict[str, Any]] = {}
     kept: list[dict[str, Any]] = []
     new_index: dict[int, int] = {}
+    _no_placeholder_ids(read)
     for i, row in enumerate(read.rows):
         ident = key(str(row.get("asset_id", ""))) or f"\x00{i}"
         serial = key(str(row.get("serial") or ""))
@@ -176,6 +187,10 @@ def merge_duplicates(read: TableRead, source: str) -> list[Issue]:
             dates = [d for d in (target.get(field), row.get(field)) if d is not None]
             if dates:
                 target[field] = pick(dates)
+        if _own_tag(row) and not _own_tag(target):  # the tagged row names the device
+            for field in ("asset_id", "name"):
+                if row.get(field) not in (None, ""):
+                    target[field] = row[field]
         for field, value in row.items():
             if target.get(field) in (None, "") and value not in (None, ""):
                 target[field] = value
@@ -274,10 +289,13 @@ def load_budget(
     assets_path: Path | None = None,
     templates: Path | str | None = None,
     strict: bool = False,
+    mapping: MappingFile | None = None,
 ) -> tuple[BudgetBook, list[Issue]]:
     """A client file (+ its inventory, default ``assets.csv``/``.xlsx`` beside it) → budget.
 
-    ``strict``: assets of a type the policy does not know are an error, not a warning."""
+    ``strict``: assets of a type the policy does not know are an error, not a warning.
+    ``mapping``: a saved mapping for the export; the client file's own ``[import]`` wins
+    where both say something."""
     doc = exact_numbers(load_toml(client_toml, ("profile", "planning", "contracts", "initiatives", "import")))
     source = str(client_toml)
     check_keys(doc.get("planning", {}), ("reserve_monthly",), f"{source} planning")
@@ -292,8 +310,22 @@ def load_budget(
         costs = raw.pop("costs", [])
         initiatives.append((validate_document(Initiative, raw, f"{source} initiatives[{i + 1}]"), costs))
     policy = load_policy(templates)
-    names = calc.type_names(policy, load_client_types(doc, policy, source))
-    settings = client_import_settings(doc, source)
+    own = client_import_settings(doc, source)
+    client_types = load_client_types(doc, policy, source)
+    if mapping is not None:
+        extra = dict(mapping.import_.types)
+        problems = calc.client_type_problems(policy, extra)
+        if problems:
+            raise InputError([Issue(f"mapping import.types.{p.loc[-1]!r}", p.message) for p in problems])
+        client_types = {**extra, **client_types}
+        theirs = import_settings(mapping.import_)
+        own = ImportSettings(
+            {**theirs.columns, **own.columns},
+            own.date_order or theirs.date_order,
+            own.decimal_mark or theirs.decimal_mark,
+        )
+    names = calc.type_names(policy, client_types)
+    settings = own
     if assets_path is None:
         found = [
             p
@@ -356,7 +388,7 @@ def start_budget(
     settings = import_settings(mapping.import_) if mapping else None
     assets, warnings, where = load_located_assets(assets_path, calc.type_names(policy, types), settings)
     book = plan(profile, policy, assets, [], [], 0, source)
-    return _checked(book, policy, where, source, warnings, strict)
+    return _checked(book, policy, where, source, warnings, strict, "mapping")
 
 
 _PROFILE_LABELS = {
@@ -374,9 +406,10 @@ def _checked(
     source: str,
     warnings: list[Issue],
     strict: bool,
+    advice: calc.Advice = "import",
 ) -> tuple[BudgetBook, list[Issue]]:
     """The budget and every note and warning, or InputError when the rules find errors."""
-    problems = locate_problems(calc.check(book, "import", policy, strict), where, source)
+    problems = locate_problems(calc.check(book, advice, policy, strict), where, source)
     if errors(problems):
         raise InputError(problems + warnings)
     return book, warnings + problems

@@ -21,7 +21,7 @@ from xl_engage.inputs.report import HEADER_SEARCH_ROWS, Shape, find_header, shap
 from xl_engage.issues import InputError, Issue
 from xl_engage.layout import Column, TableSpec
 from xl_engage.models.base import Frozen
-from xl_engage.tabular import ImportSettings, Places, TableRead, match_columns, read_table
+from xl_engage.tabular import ImportSettings, Places, TableRead, compact_header, match_columns, read_table
 from xl_engage.validate import explain, validate
 from xl_engage.xlsx import _R_ID, _rels
 
@@ -191,8 +191,14 @@ def read_table_file(
         )
         info.where = Places(place)
         return info
+    if settings is not None:
+        absent = _mapped_but_absent(settings, header)
+        if absent:
+            info.issues += [Issue(place(header_row, 0), message) for message in absent]
+            info.where = Places(place)
+            return info
     scratch: list[Issue] = []
-    known, _ = match_columns(spec, header, place, header_row, scratch, settings)
+    known, _ = match_columns(spec, header, place, header_row, scratch, settings, inputs_only=True)
     shp = shape(grid, spec, known, header_row)
     rows = [grid[header_row]] + [grid[r] for r in shp.rows]
     origin = [header_row, *shp.rows]
@@ -212,6 +218,18 @@ def read_table_file(
     if summary:
         out.notes.insert(0, Issue(path.name, f"header row at line {header_row + 1}; {summary}", "note"))
     return out
+
+
+def _mapped_but_absent(settings: ImportSettings, header: list[str]) -> list[str]:
+    """A mapping that names a heading the file does not have would silently read nothing
+    (a warranty column lost to a typo): each such heading is an error, with the file's own."""
+    have = {compact_header(h) for h in header if h}
+    shown = ", ".join(f"'{h}'" for h in header if h)
+    return [
+        f"the mapping names the column '{name}', which this file does not have (its columns: {shown})"
+        for name in settings.columns
+        if compact_header(name) not in have
+    ]
 
 
 def _with_sections(

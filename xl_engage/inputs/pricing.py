@@ -73,28 +73,38 @@ def read_clients(
     )
     for other in paths[1:]:  # a later file need not repeat what the first one has
         more = read_table_file(other, optional, "a client list")
+        _join(got, more, other.name)
         got.issues += more.issues
         got.notes += more.notes
         present |= more.present
-        _join(got, more)
     path = paths[0]
     if not errors(got.issues) and "msp_mrr" not in present and not {"users", "price_per_user"} <= present:
         raise InputError([Issue(" + ".join(p.name for p in paths), NO_MRR)])
     if book is not None:
         given = 0
+        small: list[str] = []
         for row in got.rows:
             if row.get("package") in (None, "") and isinstance(row.get("employees"), int):
                 found = recommend(row["employees"], book.packages, book.settings.advisory_name)
                 names = {key(p.name) for p in book.packages}
                 if key(found) not in names and book.packages:  # below every package: the smallest
                     found = min(book.packages, key=lambda p: p.min_employees).name
+                    small.append(str(row.get("name", "")))
                 row["package"] = found
                 given += 1
         if given and notes is not None:
+            below = (
+                f"; {len(small):,} of them ({', '.join(small[:3])}{', …' if len(small) > 3 else ''}) are "
+                f"below every package: they got the smallest, and the workbook recommends "
+                f"{book.settings.advisory_name} for them"
+                if small
+                else ""
+            )
             notes.append(
                 Issue(
                     path.name,
-                    f"{given:,} client(s) had no package: each got the one recommended for its head count",
+                    f"{given:,} client(s) had no package: each got the one recommended for its head count"
+                    + below,
                     "note",
                 )
             )
@@ -106,32 +116,56 @@ def read_clients(
     return clients, got.where
 
 
-_PER_MONTH = {
-    "monthly": 1,
-    "month": 1,
-    "quarterly": 3,
-    "quarter": 3,
-    "semi-annual": 6,
-    "semiannual": 6,
-    "half-yearly": 6,
-    "annual": 12,
-    "annually": 12,
-    "yearly": 12,
-    "year": 12,
+_PER_MONTH: dict[str, Decimal] = {
+    "monthly": Decimal(1),
+    "month": Decimal(1),
+    "weekly": Decimal(12) / Decimal(52),
+    "bi-weekly": Decimal(12) / Decimal(26),
+    "biweekly": Decimal(12) / Decimal(26),
+    "bi-monthly": Decimal(2),
+    "bimonthly": Decimal(2),
+    "quarterly": Decimal(3),
+    "quarter": Decimal(3),
+    "semi-annual": Decimal(6),
+    "semiannual": Decimal(6),
+    "semi-annually": Decimal(6),
+    "half-yearly": Decimal(6),
+    "annual": Decimal(12),
+    "annually": Decimal(12),
+    "yearly": Decimal(12),
+    "year": Decimal(12),
 }
+"""Months one bill covers, by a PSA's billing cycle (ConnectWise's recurrences): an amount
+billed weekly is 52/12 of it a month."""
+_ENDED = {"cancelled", "canceled", "inactive", "expired", "closed", "terminated", "ended", "lost"}
 
 
-def _join(into: TableRead, more: TableRead) -> None:
+def _join(into: TableRead, more: TableRead, source: str) -> None:
     """``more``'s rows joined into ``into`` by client name (Excel's comparison). A client's
     several rows in one later file (several agreements) add their MRR, each brought to a
     month by its billing cycle when the file says it ("Annual": a twelfth)."""
     index = {key(str(r.get("name", ""))): i for i, r in enumerate(into.rows)}
     summed: set[int] = set()
+    ended = 0
     for j, row in enumerate(more.rows):
         name = key(str(row.get("name", "")))
-        cycle = next((str(v) for k, v in row.get("extras", {}).items() if "cycle" in k.casefold()), "")
-        months = _PER_MONTH.get(key(cycle).replace(" ", "-"), 1)
-        if months != 1 and isinstance(row.get("msp_mrr"), Decimal):
+        extras = row.get("extras", {})
+        status = next((str(v) for k, v in extras.items() if key(k) in ("status", "agreement status")), "")
+        if key(status) in _ENDED:
+            ended += 1
+            continue  # a cancelled agreement bills nothing
+        cycle = next((str(v) for k, v in extras.items() if "cycle" in k.casefold()), "")
+        if cycle and isinstance(row.get("msp_mrr"), Decimal):
+            months = _PER_MONTH.get(key(cycle).replace(" ", "-"))
+            if months is None:
+                more.issues.append(
+                    Issue(
+                        more.where[("clients", j)],
+                        f"billing cycle {cycle!r} is not one the MRR can be worked out from "
+                        f"(the cycles: {', '.join(sorted(_PER_MONTH))})",
+                    )
+                )
+                continue
             row["msp_mrr"] = round_money(row["msp_mrr"] / months)
         i = index.get(name)
         if i is None:
@@ -152,6 +186,10 @@ def _join(into: TableRead, more: TableRead) -> None:
                     summed.add(i)
                 if ("clients", j, field) in more.where:
                     into.where[("clients", i, field)] = more.where[("clients", j, field)]
+    if ended:
+        more.notes.append(
+            Issue(source, f"{ended:,} cancelled or inactive agreement(s) left out of the MRR", "note")
+        )
 
 
 def customise(

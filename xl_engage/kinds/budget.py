@@ -124,7 +124,6 @@ ASSETS = TableSpec(
                 "Asset Number",
                 "Asset No",
                 "Machine ID",
-                "ID",
                 "Asset",
             ),
             fallbacks=("serial", "name"),
