@@ -42,6 +42,10 @@ from xl_engage.layout import (
 from xl_engage.tabular import compact_header
 
 METADATA_SHEET = "_xle"
+_LOOKS_LIKE_A_REFERENCE = re.compile(r"^=?[^!]+!\$?[A-Z]+\$?\d+")
+"""What XlsxWriter takes for a reference in a chart name (its own test, chart.py)."""
+CHART_TEXT_COLUMN = 4
+"""Where on the metadata sheet such chart names are written (the metadata uses columns A:B)."""
 MAX_FORMULA = 8192
 """Excel refuses to open a workbook with a longer formula; better to fail at write time."""
 
@@ -495,6 +499,8 @@ class _Renderer:
         self.tables: dict[str, _PlacedTable] = {}
         self.pending_charts: list[tuple[Worksheet, int, Chart]] = []
         self.renamed: dict[str, str] = {}
+        self.chart_texts: list[str] = []
+        """Chart names that look like references, written as text on the metadata sheet."""
         """A user's column shown under another name (it clashed with the table's own) -> its name."""
 
     def run(self) -> None:
@@ -541,7 +547,7 @@ class _Renderer:
         for i, s in enumerate(block.series):
             chart.add_series(
                 {
-                    "name": s.name,
+                    "name": self._chart_text(s.name),
                     "categories": list(self._column_range(s.table, s.categories)),
                     "values": list(self._column_range(s.table, s.values)),
                     **(
@@ -551,13 +557,24 @@ class _Renderer:
                     ),
                 }
             )
-        chart.set_title({"name": block.title})
+        chart.set_title({"name": self._chart_text(block.title)})
         if block.y_title:
             y_format = block.y_format or ("$#,##0" if block.money else "General")
-            chart.set_y_axis({"name": block.y_title, "num_format": y_format})
+            chart.set_y_axis({"name": self._chart_text(block.y_title), "num_format": y_format})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 760, "height": 380})
         ws.insert_chart(row, 0, chart)
+
+    def _chart_text(self, text: str) -> str | list[Any]:
+        """A chart's series name or title as literal text. XlsxWriter takes any name shaped
+        like a cell reference (``+cmd|' /C notepad'!A0``, ``Sheet!A1``) for a formula, so such
+        a name (it may come from a category or client name) is written as text in a hidden cell
+        and the chart refers to that cell: the chart shows the text, and no input text ever
+        becomes a reference."""
+        if not _LOOKS_LIKE_A_REFERENCE.match(text):
+            return text
+        self.chart_texts.append(text)
+        return [METADATA_SHEET, len(self.chart_texts) - 1, CHART_TEXT_COLUMN]
 
     def _metadata(self) -> None:
         ws = self.book_wb.add_worksheet(METADATA_SHEET)
@@ -571,6 +588,8 @@ class _Renderer:
         for i, (key, value) in enumerate(rows):
             ws.write_string(i, 0, key)
             write_value(ws, i, 1, value, "text", None)
+        for i, text in enumerate(self.chart_texts):
+            ws.write_string(i, CHART_TEXT_COLUMN, text)
         ws.hide()
 
 

@@ -390,11 +390,16 @@ def _progress_chart(grid: Grid) -> Chart:
 
 
 def sheet_names(team: Sequence[str]) -> list[str]:
-    """A valid, unique worksheet name per vCIO (Excel: ≤ 31 characters, none of []:*?/\\)."""
+    """A valid, unique worksheet name per vCIO (Excel: ≤ 31 characters, none of []:*?/\\).
+
+    Only letters, digits, spaces and ``.,&()'-_`` are kept, and no sign starts it: a sheet's
+    name appears in references (print titles, formulas), and a vCIO named like a DDE payload
+    (``+cmd|' /C notepad'!A0``) must not put ``|`` or ``!`` there."""
     taken = {s.casefold() for s in FIXED_SHEETS}
     out = []
     for name in team:
-        base = re.sub(r"[\[\]:*?/\\]", "-", name)[:31].strip("' ") or "vCIO"  # no ' at either end
+        plain = re.sub(r"[^\w .,&()'-]", "-", name).lstrip("=+-@ ")
+        base = plain[:31].strip("' ") or "vCIO"  # no ' at either end
         candidate, n = base, 2
         while candidate.casefold() in taken:
             suffix = f" ({n})"
