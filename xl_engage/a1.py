@@ -19,6 +19,15 @@ def col_letters(col: int) -> str:
     return letters
 
 
+@functools.lru_cache(maxsize=4096)
+def col_index(letters: str) -> int:
+    """Letters to a 0-based column index: A → 0, AB → 27."""
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + (ord(ch) - 64)
+    return col - 1
+
+
 def cell(row: int, col: int, absolute: bool = False, *, row_abs: bool = False, col_abs: bool = False) -> str:
     """0-based (row, col) to ``B7``; ``$B$7`` when absolute, ``$B7`` / ``B$7`` for one part."""
     c = "$" if absolute or col_abs else ""
@@ -32,10 +41,7 @@ def parse_cell(ref: str) -> tuple[int, int]:
     if not m:
         raise ValueError(f"not a cell reference: {ref!r}")
     letters, digits = m.groups()
-    col = 0
-    for ch in letters.upper():
-        col = col * 26 + (ord(ch) - 64)
-    return int(digits) - 1, col - 1
+    return int(digits) - 1, col_index(letters)
 
 
 def quote_sheet(sheet: str) -> str:

@@ -76,6 +76,37 @@ def read_workbook(path: Path | str) -> Loaded:
     return read_kind(xlsx, kind, meta)
 
 
+def _errors_and_formulas(xlsx: XlsxFile, sheet: str, spec: Any, got: Any) -> list[Issue]:
+    """An input cell holding an error value (``#N/A``, ``#REF!``) is an error at that cell:
+    read as blank it would be rebuilt blank, silently. One holding the user's formula is read
+    as its value, with a warning that a rebuild writes the value."""
+    rows, cols = got.where.table_cells(spec.field)
+    special = xlsx.special_cells(sheet, cols.values())
+    if not special:
+        return []
+    row_of = {r: i for i, r in enumerate(rows)}
+    key_of = {c: k for k, c in cols.items()}
+    out = []
+    for (r, c), (what, text) in sorted(special.items()):
+        if r not in row_of or c not in key_of:
+            continue
+        label = spec.column(key_of[c]).header
+        if what == "error":
+            out.append(
+                Issue(cell_where(sheet, r, c), f"{label} holds the error {text}: type a value, or clear it")
+            )
+        else:
+            out.append(
+                Issue(
+                    cell_where(sheet, r, c),
+                    f"{label} is a formula (={text}): its value is read, and a rebuild writes that value, "
+                    "not the formula",
+                    "warning",
+                )
+            )
+    return out
+
+
 def _restore_names(rows: list[dict[str, Any]], spec: Any, table: str, meta: dict[str, str]) -> None:
     """The user's own columns under the names they gave them: the renderer shows a column
     that clashed with the table's own ("Status" beside the calculated Status) as "Status (2)"
@@ -126,6 +157,7 @@ def read_kind(xlsx: XlsxFile, kind: Kind, meta: dict[str, str] | None = None) ->
                 spreadsheet=True,
             )
             _restore_names(got.rows, spec, ref.name, meta)
+            got.issues += _errors_and_formulas(xlsx, ref.sheet, spec, got)
             offset = len(data[spec.field])
             places = got.where
             if offset:  # a family's later tables continue the numbering of the list
@@ -146,6 +178,21 @@ def read_kind(xlsx: XlsxFile, kind: Kind, meta: dict[str, str] | None = None) ->
         sheet, row, col = found
         where[loc] = cell_where(sheet, row, col)
         labels[loc] = cell.label
+        odd = xlsx.special_cells(sheet, [col]).get((row, col))
+        if odd is not None and odd[0] == "error":
+            issues.append(
+                Issue(where[loc], f"{cell.label} holds the error {odd[1]}: type a value, or clear it")
+            )
+            continue
+        if odd is not None:
+            issues.append(
+                Issue(
+                    where[loc],
+                    f"{cell.label} is a formula (={odd[1]}): its value is read, and a rebuild writes that "
+                    "value, not the formula",
+                    "warning",
+                )
+            )
         raw = xlsx.value(sheet, row, col)
         if is_blank(raw):
             if cell.required:

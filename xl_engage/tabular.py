@@ -65,6 +65,10 @@ class Places(Mapping[Loc, str]):
         self._first[field] = first_col
         return self._rows.setdefault(field, [])
 
+    def table_cells(self, field: str) -> tuple[list[int], dict[str, int]]:
+        """A table's sheet row per record and sheet column per input field."""
+        return list(self._rows.get(field, [])), dict(self._cols.get(field, {}))
+
     def put(self, loc: Loc, row: int, col: int) -> None:
         self._cells[loc] = (row, col)
 

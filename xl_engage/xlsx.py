@@ -7,7 +7,11 @@ expose them. Anything that is not a sane xlsx package is refused with one clear 
 
 from __future__ import annotations
 
+import functools
+import html
+import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +19,7 @@ from typing import Any
 import python_calamine
 from defusedxml import ElementTree
 
-from xl_engage.a1 import parse_cell
+from xl_engage.a1 import col_index, col_letters, parse_cell
 from xl_engage.issues import NotAWorkbookError
 
 MAX_UNCOMPRESSED = 1 << 31  # 2 GiB: a zip bomb dressed as a workbook is refused
@@ -45,6 +49,7 @@ class XlsxFile:
     names: dict[str, tuple[str, int, int]]
     tables: dict[str, TableRef]
     _grids: dict[str, list[list[Any]]] = field(default_factory=dict)
+    _xml: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def sheet_names(self) -> list[str]:
@@ -62,6 +67,64 @@ class XlsxFile:
         if row < len(grid) and col < len(grid[row]):
             return grid[row][col]
         return None
+
+    @functools.cached_property
+    def edited(self) -> bool:
+        """Saved since xl_engage wrote it? Every spreadsheet program rewrites the package's
+        properties when it saves: its own application version (XlsxWriter's is 12.0000;
+        Excel's 16.x, openpyxl's 3.1, LibreOffice's its own) and the time (``modified``,
+        which xl_engage writes equal to ``created``). Only an edited file can hold an error
+        or a formula the user typed into an input cell, so only then is that search (costly
+        on a million-formula sheet) made."""
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                core, app = zf.read("docProps/core.xml"), zf.read("docProps/app.xml")
+        except (KeyError, OSError, zipfile.BadZipFile):
+            return True
+        created = re.search(rb"<dcterms:created[^>]*>([^<]*)<", core)
+        modified = re.search(rb"<dcterms:modified[^>]*>([^<]*)<", core)
+        same_time = bool(created and modified and created.group(1) == modified.group(1))
+        return not (same_time and b"<AppVersion>12.0000</AppVersion>" in app)
+
+    def sheet_xml(self, sheet: str) -> bytes:
+        """The sheet's part, read once (for what calamine does not say: formulas, errors)."""
+        if sheet not in self._xml:
+            self._xml[sheet] = _sheet_part(self.path, sheet)
+        return self._xml[sheet]
+
+    def special_cells(self, sheet: str, cols: Iterable[int]) -> dict[tuple[int, int], tuple[str, str]]:
+        """Cells of ``cols`` that hold an error value (``#N/A``) or a formula, as
+        ``(row, col) -> ("error", "#N/A")`` or ``("formula", "B3*2")``. Calamine reads both as
+        blank (an error) or as the cached value (a formula, perhaps circular): an input cell
+        holding either must be said, not read silently. Only the columns asked for are looked
+        at, so a sheet of a million formulas in other columns costs one scan of its text."""
+        letters = sorted({col_letters(c) for c in cols})
+        if not letters or not self.edited:  # as xl_engage wrote it: values, never errors or formulas
+            return {}
+        data = self.sheet_xml(sheet)
+        if b"<f" not in data and b't="e"' not in data:
+            return {}
+        out: dict[tuple[int, int], tuple[str, str]] = {}
+        wanted = {col_index(x) for x in letters}
+        if b't="e"' in data:  # errors are rare: one scan of the cells marked as errors
+            for m in re.finditer(
+                rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*?(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>)?',
+                data,
+            ):
+                col = col_index(m.group(1).decode())
+                if col in wanted:
+                    out[(int(m.group(2)) - 1, col)] = (
+                        "error",
+                        (m.group(3) or b"").decode("utf-8", "replace") or "#VALUE!",
+                    )
+        for letter in letters:  # a literal prefix per column, and only formula cells match
+            col = col_index(letter)
+            rx = re.compile(rb'<c r="' + letter.encode() + rb'(\d+)"[^>]*><f[^>]*?(?:/>|>([^<]*)</f>)')
+            for m in rx.finditer(data):
+                where = (int(m.group(1)) - 1, col)
+                if where not in out:
+                    out[where] = ("formula", html.unescape((m.group(2) or b"").decode("utf-8", "replace")))
+        return out
 
     def table(self, name: str) -> TableRef | None:
         """Find a table by name (case-insensitive, as Excel treats table names)."""
@@ -165,6 +228,17 @@ def _tables(path: Path) -> dict[str, TableRef]:
                     name, sheet.get("name", ""), r0, c0, r1 - totals, c1, totals > 0
                 )
     return out
+
+
+def _sheet_part(path: Path, sheet: str) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        book_rels = _rels(zf, "xl/workbook.xml")
+        root = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        for node in root.iterfind(".//m:sheets/m:sheet", _NS):
+            if node.get("name") == sheet:
+                part = book_rels.get(node.get(_R_ID, ""), "")
+                return zf.read(part) if part in zf.namelist() else b""
+    return b""
 
 
 def open_xlsx(path: Path | str) -> XlsxFile:
