@@ -592,6 +592,9 @@ def _coalesce(cells: list[Any], second: list[tuple[int, str, list[int]]]) -> lis
     return moved
 
 
+EXCEL_MAX_TEXT = 32_767
+"""Characters in one cell: Excel (and XlsxWriter) would cut a longer text short, silently."""
+
 _NUMBER_KINDS = ("number", "hours", "money", "percent", "ratio", "int")
 
 
@@ -723,6 +726,14 @@ def _read_row(
             continue
         loc = (spec.field, index, spec.extras_field, header)
         out.where.put(loc, r, j + first_col)
+        if type(raw) is str and len(raw) > EXCEL_MAX_TEXT:
+            out.issues.append(
+                Issue(
+                    out.where[loc],
+                    f"{header} is {len(raw):,} characters long; Excel holds at most {EXCEL_MAX_TEXT:,}",
+                )
+            )
+            continue
         if typed is None:
             extras[header] = raw
             continue

@@ -195,3 +195,21 @@ def test_an_unknown_toml_key_is_refused_with_the_nearest_valid_one(
     result = run(*args, str(path), "--out", str(tmp_path / "o.xlsx"))
     assert result.returncode == 1 and says in result.stderr, result.stderr
     assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_text_longer_than_a_cell_holds_is_refused_at_its_source(tmp_path: Path) -> None:
+    """Excel keeps 32,767 characters in a cell and would cut the rest silently."""
+    clients = tmp_path / "clients.csv"
+    clients.write_text(CLIENTS.rstrip("\n") + ",Notes\nA,10,100,10,vCIO Light," + "x" * 40_000 + "\n")
+    result = run("pricing", "--clients", str(clients), "--out", str(tmp_path / "p.xlsx"))
+    assert result.returncode == 1
+    assert (
+        "clients.csv:2 (Notes): Notes is 40,000 characters long; Excel holds at most 32,767" in result.stderr
+    )
+    inventory = tmp_path / "inv.csv"
+    inventory.write_text("Asset ID,Type,Purchase Date,Location\nA1,Laptop,2024-01-01," + "y" * 33_000 + "\n")
+    result = run("budget", "--assets", str(inventory), "--name", "X", "--out", str(tmp_path / "b.xlsx"))
+    assert (
+        result.returncode == 1
+        and "inv.csv:2 (Location): Location must be at most 32767 characters" in result.stderr
+    )

@@ -19,6 +19,8 @@ Signed = Annotated[Decimal, Field(gt=-MAX_AMOUNT, lt=MAX_AMOUNT, allow_inf_nan=F
 Fraction = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=0)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+CellText = Annotated[str, StringConstraints(max_length=32_767)]
+"""Free text a cell holds: Excel holds at most 32,767 characters, and cuts a longer one short."""
 ExtraValue = str | float | int | bool | dt.date | dt.datetime | Decimal | None
 
 

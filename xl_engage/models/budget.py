@@ -14,7 +14,18 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from xl_engage.models.base import Count, Day, Fraction, Frozen, Hours, Money, Name, Record, first_of_month
+from xl_engage.models.base import (
+    CellText,
+    Count,
+    Day,
+    Fraction,
+    Frozen,
+    Hours,
+    Money,
+    Name,
+    Record,
+    first_of_month,
+)
 
 Expense = Literal["Capex", "Opex"]
 PricingBasis = Literal["Markup", "Margin"]
@@ -87,13 +98,13 @@ class Asset(Record):
     """
 
     asset_id: Name
-    name: str = ""
-    serial: str = ""
+    name: CellText = ""
+    serial: CellText = ""
     asset_type: TypeText = ""
     purchase_date: Day | None = None
     warranty_end: Day | None = None
     replacement_cost: Money | None = None
-    location: str = ""
+    location: CellText = ""
 
 
 QuarterLabel = Annotated[
@@ -108,15 +119,15 @@ class Initiative(Record):
     name: Name
     target_quarter: QuarterLabel
     priority: Priority = "Medium"
-    compliance: str = ""
-    time_frame: str = ""
+    compliance: CellText = ""
+    time_frame: CellText = ""
 
 
 class Contract(Frozen):
     """A recurring contract or subscription: a planning source for recurring lines."""
 
     vendor: Name
-    description: str = ""
+    description: CellText = ""
     category: Name = "Contracts"
     amount: Money
     period: Literal["Monthly", "Annual"] = "Monthly"
@@ -138,7 +149,7 @@ class Line(Record):
     unit_cost: Money | None = None
     pricing: PricingBasis = "Markup"
     markup: MarginFraction = Decimal(0)
-    source: str = ""
+    source: CellText = ""
 
     @field_validator("month")
     @classmethod

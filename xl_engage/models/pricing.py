@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from xl_engage.models.base import Count, Fraction, Frozen, Hours, Money, Name, Record
+from xl_engage.models.base import CellText, Count, Fraction, Frozen, Hours, Money, Name, Record
 
 
 class PricingSettings(Frozen):
@@ -36,7 +36,7 @@ class Package(Record):
 
     name: Name
     min_employees: Count
-    description: str = ""
+    description: CellText = ""
 
 
 class ServiceLine(Record):

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from xl_engage.models.base import Fraction, Frozen, Name, Record, key
+from xl_engage.models.base import CellText, Fraction, Frozen, Name, Record, key
 
 CODES = ("R", "A", "C", "I", "A/R")
 _CANONICAL = frozenset(CODES)
@@ -34,7 +34,7 @@ def normalise_code(value: object) -> object:
 class Party(Record):
     name: Name
     side: Side = "Other"
-    description: str = ""
+    description: CellText = ""
 
 
 class Area(Record):
@@ -42,7 +42,7 @@ class Area(Record):
 
     category: Name
     name: Name
-    description: str = ""
+    description: CellText = ""
     criticality: Criticality = "medium"
     codes: dict[str, Code] = Field(default_factory=dict)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from xl_engage.models.base import Count, Fraction, Frozen, Hours, Money, Name, Record
+from xl_engage.models.base import CellText, Count, Fraction, Frozen, Hours, Money, Name, Record
 
 
 class RoiSettings(Frozen):
@@ -24,7 +24,7 @@ class Segment(Record):
     """A client segment (A–D by size) and what account management adds per adopting client."""
 
     name: Name
-    description: str = ""
+    description: CellText = ""
     clients: Count
     adoption: Fraction
     added_project_revenue: Money
