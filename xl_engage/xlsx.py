@@ -143,6 +143,13 @@ def _check_package(path: Path) -> None:
         raise NotAWorkbookError(f"{path}: the file is empty (0 bytes), not an .xlsx workbook")
     if not zipfile.is_zipfile(path):
         raise NotAWorkbookError(f"{path}: not an .xlsx workbook (it is not a zip package)")
+    check_parts(path, need_workbook=True)
+
+
+def check_parts(path: Path, need_workbook: bool = False) -> None:
+    """A zip package (.xlsx, .ods) checked before any library reads it: a sane number of
+    parts, a bounded size unpacked, and no part declaring entities (a DOCTYPE: billion
+    laughs, external files), which no spreadsheet program writes."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -151,8 +158,17 @@ def _check_package(path: Path) -> None:
             total = sum(i.file_size for i in infos)
             if total > MAX_UNCOMPRESSED:
                 raise NotAWorkbookError(f"{path}: refused: it unpacks to {total:,} bytes")
-            if "xl/workbook.xml" not in zf.namelist():
+            if need_workbook and "xl/workbook.xml" not in zf.namelist():
                 raise NotAWorkbookError(f"{path}: not an .xlsx workbook (no xl/workbook.xml)")
+            for info in infos:  # entities live in a DOCTYPE, before the root element
+                if info.filename.endswith((".xml", ".rels", ".vml")):
+                    with zf.open(info) as part:
+                        head = part.read(4096)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise NotAWorkbookError(
+                            f"{path}: refused: its part {info.filename} declares entities (a DOCTYPE), "
+                            "which no spreadsheet program writes"
+                        )
     except zipfile.BadZipFile as exc:
         raise NotAWorkbookError(f"{path}: damaged .xlsx package ({exc})") from None
 

@@ -213,3 +213,23 @@ def test_text_longer_than_a_cell_holds_is_refused_at_its_source(tmp_path: Path) 
         result.returncode == 1
         and "inv.csv:2 (Location): Location must be at most 32767 characters" in result.stderr
     )
+
+
+def test_a_part_declaring_entities_is_refused_as_a_workbook_and_as_an_export(tmp_path: Path) -> None:
+    import zipfile
+
+    good = tmp_path / "p.xlsx"
+    assert run("pricing", "--out", str(good)).returncode == 0
+    bad = tmp_path / "ent.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet', 1)
+            zout.writestr(info, data)
+    result = run("check", str(bad))
+    assert result.returncode == 2 and "declares entities" in _one_line(result)
+    result = run("budget", "--assets", str(bad), "--name", "X", "--out", str(tmp_path / "b.xlsx"))
+    assert (
+        result.returncode == 1 and "declares entities" in result.stderr and "Traceback" not in result.stderr
+    )

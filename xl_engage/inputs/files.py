@@ -18,12 +18,12 @@ from xl_engage.a1 import col_letters, parse_cell
 from xl_engage.coerce import is_blank, to_text
 from xl_engage.inputs.csvtext import read_csv_text
 from xl_engage.inputs.report import HEADER_SEARCH_ROWS, Shape, find_header, shape
-from xl_engage.issues import InputError, Issue
+from xl_engage.issues import InputError, Issue, NotAWorkbookError
 from xl_engage.layout import Column, TableSpec
 from xl_engage.models.base import Frozen
 from xl_engage.tabular import ImportSettings, Places, TableRead, compact_header, match_columns, read_table
 from xl_engage.validate import explain, validate
-from xl_engage.xlsx import _R_ID, _rels
+from xl_engage.xlsx import _R_ID, _rels, check_parts
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R", bound=BaseModel)
@@ -91,6 +91,11 @@ def _workbook_grid(path: Path, named_as_text: bool = False) -> tuple[list[list[A
     try:
         if path.stat().st_size == 0:
             raise InputError([Issue(str(path), "the file is empty")])
+        if zipfile.is_zipfile(path):
+            try:
+                check_parts(path)
+            except NotAWorkbookError as exc:
+                raise InputError([Issue(str(path), str(exc).removeprefix(f"{path}: "))]) from None
         book = python_calamine.load_workbook(str(path))
         sheet = book.sheet_names[0]
         grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
