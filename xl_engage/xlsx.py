@@ -146,6 +146,28 @@ def _check_package(path: Path) -> None:
     check_parts(path, need_workbook=True)
 
 
+MAX_GRID = 20_000_000
+"""Cells a sheet's grid may span (calamine allocates every cell from A1 to the farthest)."""
+EXTENT_SCAN_BYTES = 32 * 1024 * 1024
+"""Sheets up to this size are scanned for a far cell before they are read."""
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+
+
+def _check_extent(path: Path, part: str, data: bytes) -> None:
+    """A sheet holding a cell far from the others (``XFD1048576`` in a 36 KB file) would make
+    the reader allocate the whole grid up to it (512 GB): refused, before anything is read,
+    when the grid is far larger than the cells the sheet holds."""
+    cells = data.count(b"<c ")
+    rows = cols = 0
+    for letters, digits in _CELL_REF.findall(data):
+        rows, cols = max(rows, int(digits)), max(cols, col_index(letters.decode()) + 1)
+    if rows * cols > MAX_GRID and rows * cols > 50 * max(cells, 1):
+        raise NotAWorkbookError(
+            f"{path}: refused: {part} holds a cell at {col_letters(cols - 1)}{rows}, far beyond its "
+            f"{cells:,} cells (a grid of {rows * cols:,} cells would be allocated)"
+        )
+
+
 def check_parts(path: Path, need_workbook: bool = False) -> None:
     """A zip package (.xlsx, .ods) checked before any library reads it: a sane number of
     parts, a bounded size unpacked, and no part declaring entities (a DOCTYPE: billion
@@ -160,6 +182,9 @@ def check_parts(path: Path, need_workbook: bool = False) -> None:
                 raise NotAWorkbookError(f"{path}: refused: it unpacks to {total:,} bytes")
             if need_workbook and "xl/workbook.xml" not in zf.namelist():
                 raise NotAWorkbookError(f"{path}: not an .xlsx workbook (no xl/workbook.xml)")
+            for info in infos:
+                if info.filename.startswith("xl/worksheets/") and info.file_size <= EXTENT_SCAN_BYTES:
+                    _check_extent(path, info.filename, zf.read(info))
             for info in infos:  # entities live in a DOCTYPE, before the root element
                 if info.filename.endswith((".xml", ".rels", ".vml")):
                     with zf.open(info) as part:

@@ -233,3 +233,36 @@ def test_a_part_declaring_entities_is_refused_as_a_workbook_and_as_an_export(tmp
     assert (
         result.returncode == 1 and "declares entities" in result.stderr and "Traceback" not in result.stderr
     )
+
+
+@pytest.mark.parametrize("far", ["XFD1048576", "CV1048576"])
+def test_a_cell_far_from_the_others_is_refused_before_anything_is_allocated(tmp_path: Path, far: str) -> None:
+    """A 36 KB workbook with one cell at XFD1048576 made the workbook library allocate the
+    whole grid (512 GB) and abort the process; now it is refused in one line, quickly."""
+    import re
+    import resource
+    import zipfile
+
+    good = tmp_path / "p.xlsx"
+    assert run("pricing", "--out", str(good)).returncode == 0
+    bad = tmp_path / "far.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                row = re.sub(r"[A-Z]", "", far)
+                data = data.replace(
+                    b"</sheetData>", f'<row r="{row}"><c r="{far}"><v>1</v></c></row></sheetData>'.encode()
+                )
+            zout.writestr(info, data)
+    for args in (
+        ["check", str(bad)],
+        ["budget", "--assets", str(bad), "--name", "X", "--out", str(tmp_path / "b.xlsx")],
+    ):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        result = run(*args)
+        assert result.returncode in (1, 2) and f"holds a cell at {far}" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+        assert (
+            max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) < 1024 * 1024
+        )  # KiB: < 1 GiB
