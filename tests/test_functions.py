@@ -710,8 +710,20 @@ def test_built_in_defaults_mirror_the_shipped_templates(monkeypatch: pytest.Monk
     assert loaded.advisory_name == built_in.advisory_name == "Client Advisory"
 
 
+def test_a_firms_folder_lacking_a_file_uses_the_bundled_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XL_ENGAGE_TEMPLATES", str(tmp_path))  # an empty folder of the firm's
+    F.pricing_defaults.cache_clear()
+    loaded = F.pricing_defaults()
+    assert loaded is not F.BUILT_IN_DEFAULTS and loaded.source.endswith("pricing.toml")
+    F.pricing_defaults.cache_clear()
+
+
 def test_missing_templates_fall_back_to_built_in(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XL_ENGAGE_TEMPLATES", str(tmp_path / "nowhere"))
+    # a firm's folder that lacks a file uses the bundled one; only without both, the built-in
+    monkeypatch.setattr("xl_engage.templates.DEFAULT_TEMPLATES", tmp_path / "no-bundle")
     assert F.pricing_defaults() is F.BUILT_IN_DEFAULTS
     assert F.vcio_package(25) == "vCIO Light"
     # 10 h × 3 × $200 / 12 = $500, from the built-in cycles
@@ -763,6 +775,8 @@ def test_missing_lifecycle_policy_falls_back_to_built_in(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("XL_ENGAGE_TEMPLATES", str(tmp_path / "nowhere"))
+    # a firm's folder that lacks a file uses the bundled one; only without both, the built-in
+    monkeypatch.setattr("xl_engage.templates.DEFAULT_TEMPLATES", tmp_path / "no-bundle")
     assert F.lifecycle_defaults() is F.BUILT_IN_LIFECYCLE
     # Workstation, life 4 from the built-in policy: 2022-01-02 → 2026-01-02 = 46024
     assert F.lifecycle_replace_date("2022-01-02", "Workstation") == 46024.0
@@ -978,6 +992,8 @@ def test_built_in_playbook_mirrors_the_shipped_template(
     assert loaded.settings == F.BUILT_IN_PLAYBOOK.settings
     F.playbook_defaults.cache_clear()
     monkeypatch.setenv("XL_ENGAGE_TEMPLATES", str(tmp_path / "nowhere"))
+    # a firm's folder that lacks a file uses the bundled one; only without both, the built-in
+    monkeypatch.setattr("xl_engage.templates.DEFAULT_TEMPLATES", tmp_path / "no-bundle")
     assert F.playbook_defaults() is F.BUILT_IN_PLAYBOOK
     assert F.meeting_cadence(1500, 12, 8, "meetings") == 6
 

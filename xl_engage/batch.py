@@ -75,7 +75,7 @@ def build_one(job: Job | Path, out_dir: Path, templates: str | None, strict: boo
     client_file = job.client_file
     try:
         book, warnings = load_budget(client_file, job.assets, templates=templates, strict=strict)
-        out = write_workbook("budget", book, out_dir / out_name(client_file))
+        out = write_workbook("budget", book, out_dir / out_name(client_file), templates=templates)
         said = tuple(str(w) for w in warnings if w.severity == "warning")
         return Outcome(client_file, out, None, len(warnings), said)
     except InputError as exc:

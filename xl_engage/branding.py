@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xl_engage.templates import load_toml, templates_dir
+from xl_engage.templates import load_toml, template_path
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Branding:
 
 def load_branding(templates: Path | str | None = None) -> Branding:
     data = load_toml(
-        templates_dir(templates) / "branding.toml",
+        template_path("branding.toml", templates),
         ("firm_name", "primary_color", "input_fill", "font", "chart_colors"),
     )
     colors = data.get("chart_colors")

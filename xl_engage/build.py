@@ -14,13 +14,21 @@ from xl_engage.read import read_workbook
 from xl_engage.render import render
 
 
-def write_workbook(kind_name: str, model: BaseModel, out: Path, branding: Branding | None = None) -> Path:
+def write_workbook(
+    kind_name: str,
+    model: BaseModel,
+    out: Path,
+    branding: Branding | None = None,
+    templates: Path | str | None = None,
+) -> Path:
+    """Build and render a workbook of ``kind_name``; its branding from ``templates`` (the
+    firm's folder, or the bundled default), unless ``branding`` is given."""
     kind = get_kind(kind_name)
     if kind is None:  # pragma: no cover - callers pass registered names
         raise ValueError(f"unknown kind {kind_name!r}")
     with gc_paused():  # the layout's rows all live until the file is written
         layout = kind.build(model)
-    return render(layout, out, branding or load_branding())
+    return render(layout, out, branding or load_branding(templates))
 
 
 def model_from_workbook(path: Path, expected_kind: str) -> BaseModel:

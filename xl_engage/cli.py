@@ -156,7 +156,7 @@ def pricing(
             model = load_pricing(clients or [SAMPLE_MSP / "clients.csv"], changes, templates, notes)
             for note in notes:
                 err.print(str(note), markup=False, highlight=False)
-        write_workbook("pricing", model, out_path)
+        write_workbook("pricing", model, out_path, templates=templates)
         out.print(f"wrote {out_path}")
 
     _run(act)
@@ -194,7 +194,7 @@ def roi(
                 model = model.model_copy(update={"settings": settings})
         else:
             model = load_roi(inputs, templates, owner_does_am)
-        write_workbook("roi", model, out_path)
+        write_workbook("roi", model, out_path, templates=templates)
         out.print(f"wrote {out_path}")
 
     _run(act)
@@ -337,7 +337,7 @@ def budget(
                 "give --client FILE, --name CLIENT with --assets EXPORT, --portfolio DIR or --from WORKBOOK"
             )
         target = out_path or Path("out/budget.xlsx")
-        write_workbook("budget", model, target)
+        write_workbook("budget", model, target, templates=templates)
         out.print(f"wrote {target}")
 
     _run(act)
@@ -410,7 +410,7 @@ def raci(
             model = model_from_workbook(from_workbook, "raci")
         else:
             model = start_matrix(client, "template" if from_template else "blank", maturity, templates)
-        write_workbook("raci", model, out_path)
+        write_workbook("raci", model, out_path, templates=templates)
         out.print(f"wrote {out_path}")
 
     _run(act)
@@ -492,7 +492,7 @@ def playbook(
         for note in notes:
             err.print(str(note), markup=False, highlight=False)
         source = (portfolio or from_workbook or out_path).name
-        _write_checked("playbook", model, out_path, source)
+        _write_checked("playbook", model, out_path, source, templates=templates)
 
     _run(act)
 
@@ -580,7 +580,9 @@ def reconcile(
         for note in notes:
             err.print(note, markup=False, highlight=False)
         source = (actuals or from_workbook or out_path).name
-        _write_checked("reconcile", model, out_path, source, frozenset(i.message for i in printed))
+        _write_checked(
+            "reconcile", model, out_path, source, frozenset(i.message for i in printed), templates=templates
+        )
 
     _run(act)
 
@@ -625,7 +627,12 @@ def _date_option(name: str, text: str | None) -> dt.date | None:
 
 
 def _write_checked(
-    kind_name: str, model: object, path: Path, source: str, already: frozenset[str] = frozenset()
+    kind_name: str,
+    model: object,
+    path: Path,
+    source: str,
+    already: frozenset[str] = frozenset(),
+    templates: Path | None = None,
 ) -> None:
     """Write the workbook unless the kind's checks find errors; print the warnings not
     ``already`` printed."""
@@ -643,7 +650,7 @@ def _write_checked(
     for issue in located:
         if issue.message not in already:  # said once, where the input file located it
             err.print(str(issue), markup=False, highlight=False)
-    write_workbook(kind_name, model, path)
+    write_workbook(kind_name, model, path, templates=templates)
     out.print(f"wrote {path}")
 
 
@@ -696,12 +703,16 @@ def demo(
                 "pricing",
                 load_pricing(SAMPLE_MSP / "clients.csv", SAMPLE_MSP / "agreements.toml", templates),
                 out_dir / "vcio-pricing.xlsx",
+                templates=templates,
             ),
         ),
         (
             "am-roi.xlsx",
             lambda: write_workbook(
-                "roi", load_roi(SAMPLE_MSP / "roi.toml", templates), out_dir / "am-roi.xlsx"
+                "roi",
+                load_roi(SAMPLE_MSP / "roi.toml", templates),
+                out_dir / "am-roi.xlsx",
+                templates=templates,
             ),
         ),
         (
@@ -710,6 +721,7 @@ def demo(
                 "roi",
                 load_roi(SAMPLE_MSP / "roi.toml", templates, owner_does_am=True),
                 out_dir / "am-roi-owner-does-am.xlsx",
+                templates=templates,
             ),
         ),
     ]
@@ -729,7 +741,7 @@ def demo(
     def raci_jobs() -> None:
         for book in load_sample(SAMPLE_MSP / "raci.toml", templates):
             slug = "-".join(book.client.lower().split())
-            write_workbook("raci", book, out_dir / f"raci-{slug}.xlsx")
+            write_workbook("raci", book, out_dir / f"raci-{slug}.xlsx", templates=templates)
 
     jobs.append(("raci-*.xlsx", raci_jobs))
 
@@ -743,7 +755,7 @@ def demo(
             templates=templates,
             actuals=SAMPLE_MSP / "playbook_actuals.csv",
         )
-        write_workbook("playbook", book, out_dir / "vcio-playbook.xlsx")
+        write_workbook("playbook", book, out_dir / "vcio-playbook.xlsx", templates=templates)
 
     jobs.append(("vcio-playbook.xlsx", playbook_job))
 
@@ -757,7 +769,7 @@ def demo(
         )
         rules = load_rules_file(folder / "harbor-logistics-rules.csv")
         book, _ = new_reconciliation(budget, ledger, dt.date(2026, 11, 22), templates, None, rules)  # type: ignore[arg-type]
-        write_workbook("reconcile", book, out_dir / "reconcile-harbor-logistics.xlsx")
+        write_workbook("reconcile", book, out_dir / "reconcile-harbor-logistics.xlsx", templates=templates)
 
     jobs.append(("reconcile-harbor-logistics.xlsx", reconcile_job))
     failures = 0
@@ -812,3 +824,42 @@ def inspect(
         raise typer.Exit(2) from None
     render(found, out)
     raise typer.Exit(found.exit_code)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="The firm's own folder of templates (created if need be).")],
+    sample: Annotated[
+        bool, typer.Option("--sample", help="Also copy the sample MSP's inputs (into FOLDER/sample_msp).")
+    ] = False,
+) -> None:
+    """Copy the editable templates into a folder the firm owns; then give it to every command
+    with --templates FOLDER (or XL_ENGAGE_TEMPLATES). A file already there is kept, never
+    overwritten."""
+    import shutil
+
+    from xl_engage.templates import DEFAULT_TEMPLATES
+
+    def act() -> None:
+        if folder.exists() and not folder.is_dir():
+            raise RefusedError(f"{folder} is a file: give a folder")
+        folder.mkdir(parents=True, exist_ok=True)
+        copied, kept = [], []
+        for source in sorted(DEFAULT_TEMPLATES.glob("*.toml")):
+            target = folder / source.name
+            (kept if target.exists() else copied).append(source.name)
+            if not target.exists():
+                shutil.copyfile(source, target)
+        if sample:
+            target = folder / "sample_msp"
+            if target.exists():
+                kept.append("sample_msp/")
+            else:
+                shutil.copytree(SAMPLE_MSP, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+                copied.append("sample_msp/")
+        out.print(f"{folder}: copied {', '.join(copied) or 'nothing'}", markup=False, highlight=False)
+        if kept:
+            out.print(f"kept your own {', '.join(kept)}", markup=False, highlight=False)
+        out.print(f"edit them, then run any command with --templates {folder}", markup=False, highlight=False)
+
+    _run(act)

@@ -394,13 +394,13 @@ def _from_template(
 ) -> Any:
     """Defaults read from a template file (``$XL_ENGAGE_TEMPLATES`` honoured), or the
     built-in copy when the file is missing or invalid: a function in a cell must still work."""
-    from xl_engage.templates import templates_dir
+    from xl_engage.templates import template_path
 
     try:
         loaded = load()
     except (XleError, OSError, ValueError):
         return built_in
-    return convert(loaded, str(templates_dir() / file))
+    return convert(loaded, str(template_path(file)))
 
 
 @functools.lru_cache(maxsize=1)

@@ -8,7 +8,9 @@ in code.
 from __future__ import annotations
 
 import difflib
+import importlib.resources
 import os
+import sys
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,8 +19,18 @@ from typing import Any
 from xl_engage.issues import InputError, Issue
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_TEMPLATES = PACKAGE_ROOT / "templates"
-SAMPLE_MSP = PACKAGE_ROOT / "workbooks" / "sample_msp"
+
+
+def _bundled(installed: str, checkout: Path) -> Path:
+    """A bundled folder: in a checkout, the design card's top-level folder itself; in an
+    installed package, its copy inside the package (the build copies the top-level folder
+    there: one source of truth)."""
+    inside = Path(str(importlib.resources.files("xl_engage"))) / installed
+    return inside if inside.is_dir() else checkout
+
+
+DEFAULT_TEMPLATES = _bundled("bundled_templates", PACKAGE_ROOT / "templates")
+SAMPLE_MSP = _bundled("sample_msp", PACKAGE_ROOT / "workbooks" / "sample_msp")
 
 
 def check_keys(table: Any, keys: Iterable[str], where: str) -> None:
@@ -40,6 +52,25 @@ def templates_dir(override: Path | str | None = None) -> Path:
     """The templates folder: an explicit one, ``$XL_ENGAGE_TEMPLATES``, or the bundled one."""
     chosen = override or os.environ.get("XL_ENGAGE_TEMPLATES") or DEFAULT_TEMPLATES
     return Path(chosen)
+
+
+_SAID: set[Path] = set()
+
+
+def template_path(name: str, override: Path | str | None = None) -> Path:
+    """A template file: the firm's (``--templates DIR`` or ``$XL_ENGAGE_TEMPLATES``), or,
+    where the firm's folder lacks it, the bundled default, which is said once (to stderr):
+    a firm may keep only the files it changed."""
+    folder = templates_dir(override)
+    path = folder / name
+    if path.exists() or folder == DEFAULT_TEMPLATES:
+        return path
+    if folder not in _SAID:
+        _SAID.add(folder)
+        sys.stderr.write(
+            f"note: {folder} has no {name}: the bundled default is used (and for any other file it lacks)\n"
+        )
+    return DEFAULT_TEMPLATES / name
 
 
 def load_toml(path: Path, keys: Iterable[str] | None = None) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from xl_engage.kinds.budget import ASSETS
 from xl_engage.models.base import Frozen, key
 from xl_engage.models.budget import Asset, BudgetBook, Contract, Initiative, Line, PolicyRow, Profile
 from xl_engage.tabular import ImportSettings, TableRead
-from xl_engage.templates import check_keys, load_toml, templates_dir
+from xl_engage.templates import check_keys, load_toml, template_path
 from xl_engage.validate import explain, locate_problems
 
 TYPE_AS_EXPORTED = "Type (as exported)"
@@ -45,7 +45,7 @@ TYPE_AS_EXPORTED = "Type (as exported)"
 def load_policy(templates: Path | str | None = None) -> tuple[PolicyRow, ...]:
     """The firm's life-cycle policy, each type with the names exports give it (aliases);
     an alias that could never apply, or that two types claim, is an error here."""
-    path = templates_dir(templates) / "lifecycle.toml"
+    path = template_path("lifecycle.toml", templates)
 
     class _Policy(Frozen):
         policy: tuple[PolicyRow, ...]

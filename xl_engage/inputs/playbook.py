@@ -24,7 +24,7 @@ from xl_engage.models.playbook import (
     Vcio,
     Yearly,
 )
-from xl_engage.templates import load_toml, templates_dir
+from xl_engage.templates import load_toml, template_path
 
 
 class Rules(Frozen):
@@ -34,7 +34,7 @@ class Rules(Frozen):
 
 
 def load_rules(templates: Path | str | None = None) -> Rules:
-    path = templates_dir(templates) / "playbook.toml"
+    path = template_path("playbook.toml", templates)
     return validate_document(Rules, exact_numbers(load_toml(path)), str(path))
 
 

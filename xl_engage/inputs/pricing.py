@@ -15,13 +15,13 @@ from xl_engage.models.base import Frozen, key
 from xl_engage.models.pricing import Client, PricingBook
 from xl_engage.money import round_money
 from xl_engage.tabular import Places, TableRead
-from xl_engage.templates import load_toml, templates_dir
+from xl_engage.templates import load_toml, template_path
 from xl_engage.validate import locate_problems
 
 
 def load_templates(templates: Path | str | None = None) -> PricingBook:
     """The firm's settings, cycles, packages with their lines, and projects."""
-    path = templates_dir(templates) / "pricing.toml"
+    path = template_path("pricing.toml", templates)
     doc = load_toml(path, ("settings", "cycles", "packages", "projects"))
     lines: list[dict[str, Any]] = []
     packages = []

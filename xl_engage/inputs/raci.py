@@ -12,7 +12,7 @@ from xl_engage.inputs.files import validate_document
 from xl_engage.issues import InputError, Issue
 from xl_engage.models.base import Frozen, Name, key
 from xl_engage.models.raci import Area, Code, Party, RaciBook, RaciSettings
-from xl_engage.templates import load_toml, templates_dir
+from xl_engage.templates import load_toml, template_path
 
 
 class Assignment(Frozen):
@@ -30,7 +30,7 @@ class Library(Frozen):
 
 
 def load_library(templates: Path | str | None = None) -> Library:
-    path = templates_dir(templates) / "raci.toml"
+    path = template_path("raci.toml", templates)
     return validate_document(Library, load_toml(path), str(path))
 
 

@@ -33,7 +33,7 @@ from xl_engage.models.budget import BudgetBook
 from xl_engage.models.reconcile import BudgetRow, LedgerEntry, ReconBook, ReconSettings, Rule, Transaction
 from xl_engage.money import currency_code, parse_amount, to_decimal
 from xl_engage.tabular import ImportSettings, Places, TableRead
-from xl_engage.templates import load_toml, templates_dir
+from xl_engage.templates import load_toml, template_path
 from xl_engage.validate import locate_problems
 
 LEDGER = TableSpec(
@@ -286,7 +286,7 @@ class Template(Frozen):
 
 
 def load_template(templates: Path | str | None = None) -> Template:
-    path = templates_dir(templates) / "reconcile.toml"
+    path = template_path("reconcile.toml", templates)
     return validate_document(Template, exact_numbers(load_toml(path)), str(path))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from xl_engage.inputs.files import exact_numbers, validate_document
 from xl_engage.models.base import key
 from xl_engage.models.roi import RoiBook
-from xl_engage.templates import load_toml, templates_dir
+from xl_engage.templates import load_toml, template_path
 
 
 def load_roi(
@@ -17,10 +17,10 @@ def load_roi(
     owner_does_am: bool | None = None,
 ) -> RoiBook:
     """Template defaults (``templates/roi.toml``), then the firm's file on top, by segment."""
-    doc = load_toml(templates_dir(templates) / "roi.toml", ("settings", "segments"))
+    doc = load_toml(template_path("roi.toml", templates), ("settings", "segments"))
     settings: dict[str, Any] = dict(doc.get("settings", {}))
     segments: list[dict[str, Any]] = [dict(s) for s in doc.get("segments", [])]
-    source = str(templates_dir(templates) / "roi.toml")
+    source = str(template_path("roi.toml", templates))
     if inputs is not None:
         mine = load_toml(inputs, ("settings", "segments"))
         source = str(inputs)

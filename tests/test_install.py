@@ -1,0 +1,90 @@
+"""A user's `pip install`: the built wheel (not editable), installed into a fresh venv outside
+the checkout, does everything a checkout does (issue 12). Slow-ish (a venv and an install),
+and never skipped: this is what a user meets first."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(the wheel, the venv's bin folder)."""
+    base = tmp_path_factory.mktemp("install")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(base / "dist"), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = (base / "dist").glob("xl_engage-*.whl")
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    done = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return wheel, venv / "bin"
+
+
+def test_the_wheel_carries_the_templates_the_sample_msp_and_the_functions(
+    installed: tuple[Path, Path],
+) -> None:
+    names = zipfile.ZipFile(installed[0]).namelist()
+    templates = {p.name for p in (ROOT / "templates").glob("*.toml")}
+    assert {n.rsplit("/", 1)[-1] for n in names if n.startswith("xl_engage/bundled_templates/")} >= templates
+    assert "xl_engage/sample_msp/budgets/tailspin-manufacturing/assets.xlsx" in names
+    assert "xle_udfs.py" in names
+    assert any(n.endswith("licenses/LICENSE") for n in names)
+
+
+def test_installed_it_does_what_a_checkout_does(installed: tuple[Path, Path], tmp_path: Path) -> None:
+    _, bin_ = installed
+    cli = str(bin_ / "xl-engage")
+    work = tmp_path / "empty"
+    work.mkdir()
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([cli, *args], cwd=work, capture_output=True, text=True, timeout=600)
+
+    demo = run("demo", "--out", "x")
+    assert demo.returncode == 0, demo.stderr
+    built = sorted((work / "x").rglob("*.xlsx"))
+    checkout = subprocess.run(
+        [str(Path(sys.executable).parent / "xl-engage"), "demo", "--out", str(tmp_path / "checkout")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert checkout.returncode == 0, checkout.stderr
+    assert len(built) == len(list((tmp_path / "checkout").rglob("*.xlsx"))) >= 9
+    for book in built:
+        assert run("check", str(book)).returncode == 0, book
+    assert run("init", "firm", "--sample").returncode == 0
+    branding = work / "firm" / "branding.toml"
+    branding.write_text(branding.read_text().replace("Northwind IT Partners", "Contoso Cyber Partners"))
+    assert run("roi", "--templates", "firm", "--out", "r.xlsx").returncode == 0
+    with zipfile.ZipFile(work / "r.xlsx") as zf:
+        assert any(
+            b"Contoso Cyber Partners" in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/")
+        )
+    budget = run(
+        "budget", "--client", "firm/sample_msp/budgets/contoso-dental/client.toml", "--out", "b.xlsx"
+    )
+    assert budget.returncode == 0, budget.stderr
+
+
+def test_pip_install_pulls_no_library_the_package_does_not_import(installed: tuple[Path, Path]) -> None:
+    listed = subprocess.run(
+        [str(installed[1] / "python"), "-m", "pip", "list"], capture_output=True, text=True
+    )
+    names = {line.split()[0].lower() for line in listed.stdout.splitlines()[2:] if line.strip()}
+    assert not names & {"pandas", "numpy", "openpyxl", "xlwings"}, names
