@@ -28,7 +28,7 @@ memory
     the kernel's peak-RSS mark (``/proc/self/clear_refs``) and reports how far the peak
     rose above what was already resident while its side ran.
 read
-    ``xl_engage.read.read_workbook(path)`` against ``python_calamine.load_workbook`` plus
+    ``xl_engage.reader.read_workbook(path)`` against ``python_calamine.load_workbook`` plus
     ``to_python()`` of every sheet of the same file.
 
 Targets: build ≤ 1.2× raw, build peak memory ≤ 1.5× (raw + model), read ≤ 1.3× raw.
@@ -68,7 +68,7 @@ from xl_engage.calc import budget as calc
 from xl_engage.inputs.budget import load_policy, plan
 from xl_engage.kinds import get_kind
 from xl_engage.models.budget import Asset, BudgetBook, Contract, Initiative, Profile
-from xl_engage.read import read_workbook
+from xl_engage.reader import read_workbook
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS = BENCH_DIR / "results" / "budget.json"

@@ -50,7 +50,10 @@ elif task == "inventory":
     from xl_engage.inputs.budget import load_assets
     n = len(load_assets(path)[0])
 else:
-    from xl_engage.read import read_workbook
+    try:  # the module was read.py before it was reader.py
+        from xl_engage.reader import read_workbook
+    except ImportError:
+        from xl_engage.read import read_workbook
     n = len(read_workbook(path).model.assets)
 print(json.dumps({"n": n, "cpu": time.process_time() - start_cpu, "wall": time.perf_counter() - start_wall}))
 """

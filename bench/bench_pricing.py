@@ -16,7 +16,7 @@ build
     raw side's content is captured once, untimed, by recording the calls the renderer makes
     on a stand-in workbook; the script checks that both files hold identical parts.
 read
-    ``xl_engage.read.read_workbook(path)`` against ``python_calamine.load_workbook`` plus
+    ``xl_engage.reader.read_workbook(path)`` against ``python_calamine.load_workbook`` plus
     ``to_python()`` of every sheet of the same file.
 
 Ratios are mechanism / raw; targets are build ≤ 1.2× and read ≤ 1.3×. Timings are
@@ -56,7 +56,7 @@ from xl_engage.calc import pricing as calc
 from xl_engage.inputs.pricing import customise, load_templates
 from xl_engage.kinds import get_kind
 from xl_engage.models.pricing import Client, PricingBook
-from xl_engage.read import read_workbook
+from xl_engage.reader import read_workbook
 from xl_engage.render import render
 
 BENCH_DIR = Path(__file__).resolve().parent

@@ -17,7 +17,7 @@ build
     ratio: the same replay with the renderer's formula cache (``CachingWorksheet``) in place
     of stock xlsxwriter's worksheet, which the mechanism has and the raw side has not.
 read
-    ``xl_engage.read.read_workbook(path)`` against ``python_calamine.load_workbook`` plus
+    ``xl_engage.reader.read_workbook(path)`` against ``python_calamine.load_workbook`` plus
     ``to_python()`` of every sheet of the same file.
 
 Ratios are mechanism / raw; targets are build ≤ 1.2× and read ≤ 1.3×. Timings are
@@ -46,7 +46,7 @@ from xl_engage.build import write_workbook
 from xl_engage.calc import raci as calc
 from xl_engage.kinds import get_kind
 from xl_engage.models.raci import Area, Party, RaciBook
-from xl_engage.read import read_workbook
+from xl_engage.reader import read_workbook
 from xl_engage.render import CachingWorksheet, render
 
 BENCH_DIR = Path(__file__).resolve().parent

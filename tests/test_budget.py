@@ -15,7 +15,7 @@ from xl_engage.calc.fiscal import add_months, quarter_label
 from xl_engage.inputs.budget import load_assets, load_budget
 from xl_engage.issues import InputError
 from xl_engage.models.budget import Asset, BudgetBook, Contract, PolicyRow, Profile
-from xl_engage.read import read_workbook
+from xl_engage.reader import read_workbook
 
 DATA = Path(__file__).parent / "data" / "budget" / "acme"
 

@@ -18,7 +18,7 @@ from xl_engage.cli import app
 from xl_engage.inputs.budget import TYPE_AS_EXPORTED, load_assets, load_budget, load_policy, start_budget
 from xl_engage.issues import InputError
 from xl_engage.models.budget import Asset, BudgetBook, PolicyRow, Profile
-from xl_engage.read import read_workbook
+from xl_engage.reader import read_workbook
 
 AS_OF = dt.date(2026, 11, 22)
 

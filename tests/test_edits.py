@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.helpers import build
 from xl_engage.models.pricing import PricingBook
-from xl_engage.read import Loaded, read_workbook
+from xl_engage.reader import Loaded, read_workbook
 
 # Agreements: header row 2, first data row 3. Columns: A Client, B Service line, C Cycle,
 # D Hours per occurrence, E Rate, F Included. Service lines: A Package, B Service line, …

@@ -17,7 +17,7 @@ from xl_engage.calc import playbook as calc
 from xl_engage.inputs.playbook import carry_over, load_portfolio, load_rules, new_playbook, year_of
 from xl_engage.issues import InputError
 from xl_engage.models.playbook import ACTIVITIES, MonthActuals, PlaybookBook, PortfolioClient, Vcio
-from xl_engage.read import read_workbook
+from xl_engage.reader import read_workbook
 from xl_engage.templates import SAMPLE_MSP
 
 

@@ -12,7 +12,7 @@ from tests.helpers import build
 from xl_engage.calc import raci as calc
 from xl_engage.inputs.raci import load_library, start_matrix
 from xl_engage.models.raci import Area, Party, RaciBook
-from xl_engage.read import read_workbook
+from xl_engage.reader import read_workbook
 
 PARTIES = (
     Party(name="TAM", side="MSP"),

@@ -27,7 +27,7 @@ from xl_engage.models.reconcile import (
     Rule,
     Transaction,
 )
-from xl_engage.read import read_workbook
+from xl_engage.reader import read_workbook
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -26,7 +26,7 @@ from xl_engage.models.pricing import (
     ServiceLine,
 )
 from xl_engage.models.roi import RoiBook, RoiSettings, Segment
-from xl_engage.read import read_workbook
+from xl_engage.reader import read_workbook
 
 # Names users type: letters, digits, punctuation, symbols, spaces inside; formula look-alikes.
 _chars = st.characters(categories=("L", "N", "P", "S", "Zs"), exclude_characters="\x00")

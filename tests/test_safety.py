@@ -13,7 +13,7 @@ from tests.helpers import build
 from xl_engage.issues import NotAWorkbookError
 from xl_engage.layout import Book, Chart, Series, Sheet
 from xl_engage.models.pricing import PricingBook
-from xl_engage.read import read_workbook
+from xl_engage.reader import read_workbook
 from xl_engage.render import render
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-1+2", "@SUM(A1:A2)", "=1+1"]

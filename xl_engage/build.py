@@ -10,7 +10,7 @@ from xl_engage.branding import Branding, load_branding
 from xl_engage.gcpause import gc_paused
 from xl_engage.issues import InputError, NotAWorkbookError
 from xl_engage.kinds import get_kind
-from xl_engage.read import read_workbook
+from xl_engage.reader import read_workbook
 from xl_engage.render import render
 
 

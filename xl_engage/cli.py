@@ -663,7 +663,7 @@ def check(
 
     Exit 0 when valid, 1 when it has issues, 2 when it is not a readable xl_engage workbook.
     """
-    from xl_engage.read import read_workbook
+    from xl_engage.reader import read_workbook
 
     try:
         loaded = read_workbook(path)

@@ -10,7 +10,7 @@ import pytest
 
 from tests.helpers import build
 from xl_engage.models.pricing import PricingBook
-from xl_engage.read import read_workbook
+from xl_engage.reader import read_workbook
 
 # Agreements: header row 2, first data row 3; D = Hours per occurrence. Overview!B5: the vCIO
 # share (a named input cell).
