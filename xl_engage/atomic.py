@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -40,15 +42,28 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def clean_stale(target: Path) -> None:
-    """Remove the temporary files that killed runs left beside ``target`` (their process is
-    gone), so they never accumulate."""
-    for tmp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
-        pid = tmp.name[len(target.name) + 2 :].split(".", 1)[0]
-        if pid.isdigit() and _alive(int(pid)):
+def clean_stale(target: Path, older_than: float = 24 * 3600) -> None:
+    """Remove the temporary files that killed runs left beside ``target``, so they never
+    accumulate: exactly ``.NAME.PID.RANDOM.tmp`` (another target's are not ours), whose
+    process is gone, or that is a day old whatever its number says (in a container, the
+    dead run's number may be alive again: PID 1)."""
+    prefix = f".{target.name}."
+    now = time.time()
+    for tmp in target.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+        m = _TMP.fullmatch(tmp.name[len(prefix) :])
+        if m is None:
+            continue
+        try:
+            age = now - tmp.stat().st_mtime
+        except OSError:
+            continue
+        if _alive(int(m.group(1))) and age < older_than:
             continue
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+_TMP = re.compile(r"(\d+)\.[A-Za-z0-9_]+\.tmp")
 
 
 def _alive(pid: int) -> bool:

@@ -10,13 +10,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from xlsxwriter.exceptions import FileCreateError
 
 from xl_engage import __version__
 from xl_engage.build import model_from_workbook, write_workbook
 from xl_engage.issues import InputError, Issue, NotAWorkbookError, RefusedError, XleError
 from xl_engage.templates import SAMPLE_MSP
+from xl_engage.validate import explain
 
 if TYPE_CHECKING:
     from xl_engage.inputs.reconcile import Ledger
@@ -60,11 +63,19 @@ def _mapping(path: Path | None) -> object:
     return load_mapping(path)
 
 
-def _guard(out: Path, *inputs: Path | None, allowed: Path | None = None) -> None:
-    """Refuse, before anything is read, an output that is one of the inputs or a folder."""
+def _guard(
+    out: Path, *inputs: Path | None, allowed: Path | None = None, templates: Path | None = None
+) -> None:
+    """Refuse, before anything is read, an output that is one of the inputs or a folder, or
+    that would land among the firm's templates or the bundled samples (inputs every run reads)."""
     from xl_engage.atomic import refuse_overwriting
+    from xl_engage.templates import DEFAULT_TEMPLATES, templates_dir
 
     refuse_overwriting(out, inputs, allowed)
+    target = Path(out).resolve()
+    for folder in {templates_dir(templates), DEFAULT_TEMPLATES, SAMPLE_MSP}:
+        if folder.exists() and target.is_relative_to(folder.resolve()):
+            raise RefusedError(f"--out {out} is inside {folder}, whose files are inputs: write elsewhere")
 
 
 def _run(action: Callable[[], object]) -> None:
@@ -89,6 +100,14 @@ def _run(action: Callable[[], object]) -> None:
         raise typer.Exit(2) from None
     except RecursionError:
         err.print("an input is nested too deeply to be read (a TOML or JSON file?); nothing was written")
+        raise typer.Exit(2) from None
+    except ValidationError as exc:  # a value the command line built (an option out of range)
+        for e in exc.errors():
+            where = ".".join(str(p) for p in e["loc"]) or "input"
+            err.print(f"{where}: {explain(e)}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    except FileCreateError as exc:  # XlsxWriter's word for a full disk or a vanished folder
+        err.print(f"cannot write the workbook: {exc}; nothing was written", markup=False, highlight=False)
         raise typer.Exit(2) from None
     except (typer.Exit, KeyboardInterrupt):
         raise
@@ -147,7 +166,9 @@ def pricing(
     from xl_engage.inputs.pricing import load_pricing
 
     def act() -> None:
-        _guard(out_path, *(clients or []), agreements, from_workbook, allowed=from_workbook)
+        _guard(
+            out_path, *(clients or []), agreements, from_workbook, allowed=from_workbook, templates=templates
+        )
         if from_workbook is not None:
             model = model_from_workbook(from_workbook, "pricing")
         else:
@@ -186,7 +207,7 @@ def roi(
     from xl_engage.inputs.roi import load_roi
 
     def act() -> None:
-        _guard(out_path, inputs, from_workbook, allowed=from_workbook)
+        _guard(out_path, inputs, from_workbook, allowed=from_workbook, templates=templates)
         if from_workbook is not None:
             model = model_from_workbook(from_workbook, "roi")
             if owner_does_am is not None:
@@ -293,7 +314,14 @@ def budget(
 
     def act() -> None:
         _guard(
-            out_path or Path("out/budget.xlsx"), client, assets, mapping, from_workbook, allowed=from_workbook
+            out_path or Path("out/budget.xlsx"),
+            client,
+            assets,
+            *((client.with_name("assets.csv"), client.with_name("assets.xlsx")) if client else ()),
+            mapping,
+            from_workbook,
+            allowed=from_workbook,
+            templates=templates,
         )
         from xl_engage.calc import budget as calc
         from xl_engage.models.budget import BudgetBook
@@ -355,6 +383,11 @@ def _portfolio(folder: Path, out_dir: Path, templates: Path | None, strict: bool
     if not files:
         err.print(f"{folder}: no client files (expected */client.toml, or a CSV with a 'Client file' column)")
         raise typer.Exit(1)
+    try:
+        _guard_portfolio(files, out_dir)
+    except RefusedError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from None
     failures = []
     with _progress() as bar:
         task = bar.add_task(f"{len(files)} client budgets", total=len(files))
@@ -370,6 +403,27 @@ def _portfolio(folder: Path, out_dir: Path, templates: Path | None, strict: bool
     out.print(f"{len(files) - len(failures)} of {len(files)} budget(s) in {out_dir}/")
     if failures:
         raise typer.Exit(1)
+
+
+def _guard_portfolio(jobs: list, out_dir: Path) -> None:  # type: ignore[type-arg]
+    """Two clients never write one workbook, and no workbook is written over an input."""
+    from xl_engage.atomic import refuse_overwriting
+    from xl_engage.batch import Job, out_name
+
+    seen: dict[str, Path] = {}
+    inputs = []
+    for job in jobs:
+        job = job if isinstance(job, Job) else Job(job)
+        name = out_name(job.client_file)
+        if name in seen:
+            raise RefusedError(
+                f"{seen[name]} and {job.client_file} would both be written as {out_dir / name}: "
+                "give their folders different names"
+            )
+        seen[name] = job.client_file
+        inputs += [job.client_file, job.assets]
+    for name in seen:
+        refuse_overwriting(out_dir / name, inputs)
 
 
 def _progress() -> Progress:
@@ -405,7 +459,7 @@ def raci(
     from xl_engage.inputs.raci import start_matrix
 
     def act() -> None:
-        _guard(out_path, from_template, from_workbook, allowed=from_workbook)
+        _guard(out_path, from_workbook, allowed=from_workbook, templates=templates)
         if from_workbook is not None:
             model = model_from_workbook(from_workbook, "raci")
         else:
@@ -452,7 +506,7 @@ def playbook(
     from xl_engage.models.playbook import PlaybookBook
 
     def act() -> None:
-        _guard(out_path, portfolio, actuals, from_workbook, allowed=from_workbook)
+        _guard(out_path, portfolio, actuals, from_workbook, allowed=from_workbook, templates=templates)
         notes: list[Issue] = []
         when = _date_option("--as-of", as_of)
         if from_workbook is not None:
@@ -549,7 +603,16 @@ def reconcile(
     from xl_engage.models.reconcile import ReconBook
 
     def act() -> None:
-        _guard(out_path, budget, actuals, rules, mapping, from_workbook, allowed=from_workbook)
+        _guard(
+            out_path,
+            budget,
+            actuals,
+            rules,
+            mapping,
+            from_workbook,
+            allowed=from_workbook,
+            templates=templates,
+        )
         when = _date_option("--as-of", as_of)
         printed: list[Issue] = []
         if from_workbook is not None:
@@ -621,9 +684,15 @@ def _date_option(name: str, text: str | None) -> dt.date | None:
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise XleError(f"{name}: expected a date like 2027-03-31, got {text!r}") from None
+    from xl_engage.models.base import excel_day
+
+    try:
+        return excel_day(day)
+    except ValueError as exc:
+        raise XleError(f"{name}: {exc}") from None
 
 
 def _write_checked(
@@ -782,6 +851,9 @@ def demo(
             except XleError as exc:
                 failures += 1
                 err.print(f"{name}: {exc}", markup=False, highlight=False)
+            except (OSError, FileCreateError) as exc:  # the folder cannot take the workbooks
+                err.print(f"{out_dir}: cannot write there ({exc}); nothing more was written", markup=False)
+                raise typer.Exit(2) from None
             bar.advance(task)
     out.print(f"{len(jobs) - failures} workbook(s) in {out_dir}/")
     if failures:
@@ -815,6 +887,9 @@ def inspect(
         raise typer.Exit(2)
     try:
         found = inspect_file(path, kind, mapping, templates, spend_negative)
+    except RecursionError:
+        err.print("an input is nested too deeply to be read (a TOML file?)")
+        raise typer.Exit(2) from None
     except InputError as exc:  # the file (or the mapping) cannot be read at all
         for issue in exc.issues:
             err.print(str(issue), markup=False, highlight=False)

@@ -698,7 +698,7 @@ def am_roi(
     the investment (labour + tool × 12); 0 when nothing is invested.
     ``=AM_ROI(10, 0.5, 2000, 100, 250)`` → 31000 / 5238 ≈ 5.92.
     """
-    segment = Segment(
+    segment = Segment.model_construct(  # the arguments are checked above; any size Excel holds
         name="Portfolio",
         clients=_count("clients", clients),
         adoption=_fraction("adoption", adoption),
@@ -817,7 +817,7 @@ def budget_recurring(
     money = _at_least_zero("amount", amount)
     first = _date("start", start)
     when = _date("month", month)
-    contract = Contract(
+    contract = Contract.model_construct(  # the arguments are checked above; any date Excel holds
         vendor="BUDGET_RECURRING", amount=money, start=first, annual_increase=_fraction("increase", increase)
     )
     if when.replace(day=1) < contract.start.replace(day=1):

@@ -81,14 +81,36 @@ def _errors_and_formulas(xlsx: XlsxFile, sheet: str, spec: Any, got: Any) -> lis
     read as blank it would be rebuilt blank, silently. One holding the user's formula is read
     as its value, with a warning that a rebuild writes the value."""
     rows, cols = got.where.table_cells(spec.field)
-    special = xlsx.special_cells(sheet, cols.values())
+    special = xlsx.special_cells(sheet, [*cols.values(), *got.extra_columns])
     if not special:
         return []
     row_of = {r: i for i, r in enumerate(rows)}
     key_of = {c: k for k, c in cols.items()}
     out = []
+    formulas_said: set[int] = set()
     for (r, c), (what, text) in sorted(special.items()):
-        if r not in row_of or c not in key_of:
+        if r not in row_of:
+            continue
+        if c in got.extra_columns:  # the user's own column
+            header = got.extra_columns[c]
+            if what == "error":
+                out.append(
+                    Issue(
+                        cell_where(sheet, r, c), f"{header} holds the error {text}: type a value, or clear it"
+                    )
+                )
+            elif c not in formulas_said:
+                formulas_said.add(c)
+                out.append(
+                    Issue(
+                        cell_where(sheet, r, c),
+                        f"your column '{header}' holds formulas (={text}…): their values are kept, and a "
+                        "rebuild writes the values, not the formulas",
+                        "warning",
+                    )
+                )
+            continue
+        if c not in key_of:
             continue
         label = spec.column(key_of[c]).header
         if what == "error":

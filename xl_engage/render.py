@@ -483,9 +483,13 @@ def _grid_refs(
     return _GRID_REF.sub(cell_of, template)
 
 
-def _escape_hf(text: str) -> str:
-    """Header/footer text: '&' starts a control code in Excel, so double it."""
-    return text.replace("&", "&&")
+def _escape_hf(text: str, limit: int = 70) -> str:
+    """Header/footer text: ``&`` starts a control code in Excel (``&G`` a picture, ``&P`` the
+    page), and XlsxWriter counts ``&G`` even in an escaped ``&&G`` ("P&G"): so an ampersand
+    is shown as the full-width "＆", never as a code. Each part is cut to ``limit`` characters
+    (Excel holds 255 for the whole header)."""
+    text = text.replace("&", "\uff06")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _Renderer:

@@ -180,6 +180,8 @@ class TableRead:
     missing: set[str] = field(default_factory=set)
     present: set[str] = field(default_factory=set)
     """The spec's columns found in the header row (by key)."""
+    extra_columns: dict[int, str] = field(default_factory=dict)
+    """The user's own columns: sheet column -> header."""
     decisions: dict[str, str] = field(default_factory=dict)
     """What the reader decided per column (its header -> "day-first", "decimal comma")."""
     notes: list[Issue] = field(default_factory=list)
@@ -429,6 +431,7 @@ def read_table(
         inputs_only=not spreadsheet,
     )
     present = out.present = {c.key for c in known.values()}
+    out.extra_columns = {j + first_col: header for j, header in extra.items()}
     out.labels = Labels(spec.field, {c.key: c.header for c in known.values()}, spec.extras_field)
     out.missing = {c.key for c in spec.input_columns if c.required and c.key not in present}
     end = len(grid) - 1 if last_data_row is None else last_data_row

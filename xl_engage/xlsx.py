@@ -150,17 +150,23 @@ MAX_GRID = 20_000_000
 """Cells a sheet's grid may span (calamine allocates every cell from A1 to the farthest)."""
 EXTENT_SCAN_BYTES = 32 * 1024 * 1024
 """Sheets up to this size are scanned for a far cell before they are read."""
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+_CELL_REF = re.compile(rb"<c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]{1,3})(\d{1,7})[\"']")
+_ROW_REF = re.compile(rb"<row\b[^>]*?\sr\s*=\s*[\"'](\d{1,7})[\"']")
 
 
 def _check_extent(path: Path, part: str, data: bytes) -> None:
     """A sheet holding a cell far from the others (``XFD1048576`` in a 36 KB file) would make
     the reader allocate the whole grid up to it (512 GB): refused, before anything is read,
     when the grid is far larger than the cells the sheet holds."""
-    cells = data.count(b"<c ")
+    cells = data.count(b"<c ") + data.count(b"<c>")
     rows = cols = 0
-    for letters, digits in _CELL_REF.findall(data):
+    refs = _CELL_REF.findall(data)
+    for letters, digits in refs:  # any attribute order, either quote
         rows, cols = max(rows, int(digits)), max(cols, col_index(letters.decode()) + 1)
+    cols += cells - len(refs)  # cells that name no place are placed one after another
+    for digits in _ROW_REF.findall(data):  # a far row whose cells name no place of their own
+        rows = max(rows, int(digits))
+    cols = max(cols, 1)
     if rows * cols > MAX_GRID and rows * cols > 50 * max(cells, 1):
         raise NotAWorkbookError(
             f"{path}: refused: {part} holds a cell at {col_letters(cols - 1)}{rows}, far beyond its "
@@ -269,6 +275,24 @@ def _tables(path: Path) -> dict[str, TableRef]:
                     name, sheet.get("name", ""), r0, c0, r1 - totals, c1, totals > 0
                 )
     return out
+
+
+_ERROR_CELL = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*?(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>)?'
+)
+
+
+def error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """A sheet's cells holding an error value (``#N/A``): a reader of values sees blanks."""
+    data = _sheet_part(path, sheet)
+    if b't="e"' not in data:
+        return {}
+    return {
+        (int(m.group(2)) - 1, col_index(m.group(1).decode())): (m.group(3) or b"#VALUE!").decode(
+            "utf-8", "replace"
+        )
+        for m in _ERROR_CELL.finditer(data)
+    }
 
 
 def _sheet_part(path: Path, sheet: str) -> bytes:

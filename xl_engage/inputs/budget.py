@@ -32,7 +32,7 @@ from xl_engage.inputs.files import (
 from xl_engage.inputs.mapping import MappingFile, check_targets, import_settings, parse_mapping
 from xl_engage.issues import InputError, Issue, errors
 from xl_engage.kinds.budget import ASSETS
-from xl_engage.models.base import Frozen, key
+from xl_engage.models.base import Frozen, Money, key
 from xl_engage.models.budget import Asset, BudgetBook, Contract, Initiative, Line, PolicyRow, Profile
 from xl_engage.tabular import ImportSettings, TableRead
 from xl_engage.templates import check_keys, load_toml, template_path
@@ -284,6 +284,12 @@ def plan(
     )
 
 
+class Planning(Frozen):
+    """A client file's ``[planning]``: the monthly peripherals reserve (exact money)."""
+
+    reserve_monthly: Money = Decimal(0)
+
+
 def load_budget(
     client_toml: Path,
     assets_path: Path | None = None,
@@ -299,6 +305,7 @@ def load_budget(
     doc = exact_numbers(load_toml(client_toml, ("profile", "planning", "contracts", "initiatives", "import")))
     source = str(client_toml)
     check_keys(doc.get("planning", {}), ("reserve_monthly",), f"{source} planning")
+    planning = validate_document(Planning, doc.get("planning", {}), f"{source} planning")
     profile = validate_document(Profile, doc.get("profile", {}), f"{source} profile")
     contracts = [
         validate_document(Contract, c, f"{source} contracts[{i + 1}]")
@@ -342,7 +349,7 @@ def load_budget(
         assets,
         contracts,
         initiatives,
-        doc.get("planning", {}).get("reserve_monthly", 0),
+        planning.reserve_monthly,
         source,
     )
     return _checked(book, policy, where, source, warnings, strict)

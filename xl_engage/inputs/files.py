@@ -23,7 +23,7 @@ from xl_engage.layout import Column, TableSpec
 from xl_engage.models.base import Frozen
 from xl_engage.tabular import ImportSettings, Places, TableRead, compact_header, match_columns, read_table
 from xl_engage.validate import explain, validate
-from xl_engage.xlsx import _R_ID, _rels, check_parts
+from xl_engage.xlsx import _R_ID, _rels, check_parts, error_cells
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R", bound=BaseModel)
@@ -59,7 +59,7 @@ def _read_bytes(path: Path) -> bytes:
     return raw
 
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".tab")
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 
@@ -75,6 +75,8 @@ def _grid(path: Path, what: str) -> tuple[list[list[Any]], FileRead]:
         raise InputError([Issue(str(path), f"cannot be read: {exc.strerror or exc}")]) from None
     suffix = path.suffix.lower()
     looks_workbook = raw_head.startswith((_ZIP, _OLE))
+    if suffix == ".ods":  # its repeated-row compression can ask a reader for a billion cells
+        raise InputError([Issue(str(path), f"{what} as .ods is not read: save it as .xlsx or .csv")])
     if suffix and suffix not in WORKBOOK_SUFFIXES + TEXT_SUFFIXES and not looks_workbook:
         raise InputError([Issue(str(path), f"{what} must be a .csv or .xlsx file")])
     if looks_workbook:
@@ -114,6 +116,9 @@ def _workbook_grid(path: Path, named_as_text: bool = False) -> tuple[list[list[A
     if not grid:
         raise InputError([Issue(str(path), "the first sheet is empty")])
     rows = [list(r) for r in grid]
+    for (r, c), error in (error_cells(path, sheet) if zipfile.is_zipfile(path) else {}).items():
+        if r < len(rows) and c < len(rows[r]):  # an error value is said at its cell, never blank
+            rows[r][c] = error
     for (r, c), number in constant_formulas(path).items():
         if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
             rows[r][c] = number

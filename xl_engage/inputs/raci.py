@@ -12,7 +12,7 @@ from xl_engage.inputs.files import validate_document
 from xl_engage.issues import InputError, Issue
 from xl_engage.models.base import Frozen, Name, key
 from xl_engage.models.raci import Area, Code, Party, RaciBook, RaciSettings
-from xl_engage.templates import load_toml, template_path
+from xl_engage.templates import check_keys, load_toml, template_path
 
 
 class Assignment(Frozen):
@@ -64,9 +64,10 @@ def start_matrix(
 
 def load_sample(path: Path, templates: Path | str | None = None) -> list[RaciBook]:
     """The sample MSP's clients: each a maturity level plus its own changes to the template."""
-    doc = load_toml(path)
+    doc = load_toml(path, ("clients",))
     books = []
     for i, client in enumerate(doc.get("clients", [])):
+        check_keys(client, ("name", "maturity", "parties", "changes"), f"{path} clients[{i + 1}]")
         book = start_matrix(client["name"], "template", int(client.get("maturity", 2)), templates)
         data = book.model_dump()
         extra_parties = client.get("parties", [])

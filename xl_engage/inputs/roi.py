@@ -17,10 +17,17 @@ def load_roi(
     owner_does_am: bool | None = None,
 ) -> RoiBook:
     """Template defaults (``templates/roi.toml``), then the firm's file on top, by segment."""
-    doc = load_toml(template_path("roi.toml", templates), ("settings", "segments"))
+    template = template_path("roi.toml", templates)
+    doc = load_toml(template, ("settings", "segments"))
+    # the template alone first, so a typo in it is named in it, not in the firm's file
+    validate_document(
+        RoiBook,
+        exact_numbers({"settings": doc.get("settings", {}), "segments": doc.get("segments", [])}),
+        str(template),
+    )
     settings: dict[str, Any] = dict(doc.get("settings", {}))
     segments: list[dict[str, Any]] = [dict(s) for s in doc.get("segments", [])]
-    source = str(template_path("roi.toml", templates))
+    source = str(template)
     if inputs is not None:
         mine = load_toml(inputs, ("settings", "segments"))
         source = str(inputs)

@@ -52,7 +52,8 @@ KIND_NAME = "playbook"
 SCHEMA_VERSION = 1
 ON_TRACK_COLORS = ((calc.ON_TRACK, "#E2EFDA"), (calc.BEHIND, "#F8CBAD"))
 CAPACITY_COLORS = ((calc.OK, "#E2EFDA"), (calc.OVER, "#F8CBAD"), (calc.UNDER, "#FFF2CC"))
-FIXED_SHEETS = ("Summary", "Portfolio", "Cadence", "Schedule", "Settings", "History")
+FIXED_SHEETS = ("Summary", "Portfolio", "Cadence", "Schedule", "Settings", "History", "_xle")
+"""Sheet names a vCIO's sheet may not take (the last is the hidden metadata sheet)."""
 
 CADENCE = TableSpec(
     "Cadence",

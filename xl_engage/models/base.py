@@ -16,8 +16,13 @@ MAX_AMOUNT = Decimal(10) ** 12
 Money = Annotated[Decimal, Field(ge=0, lt=MAX_AMOUNT, allow_inf_nan=False)]
 Hours = Annotated[Decimal, Field(ge=0, lt=MAX_AMOUNT, allow_inf_nan=False)]
 Signed = Annotated[Decimal, Field(gt=-MAX_AMOUNT, lt=MAX_AMOUNT, allow_inf_nan=False)]
+MAX_TOTAL = Decimal(10) ** 18
+"""A sum of amounts (a ledger's control total): a million of the largest amounts."""
+Total = Annotated[Decimal, Field(gt=-MAX_TOTAL, lt=MAX_TOTAL, allow_inf_nan=False)]
 Fraction = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
-Count = Annotated[int, Field(ge=0)]
+MAX_COUNT = 10**9
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+"""A head count, a quantity, a number of users: a billion at most (more is a typo)."""
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 CellText = Annotated[str, StringConstraints(max_length=32_767)]
 """Free text a cell holds: Excel holds at most 32,767 characters, and cuts a longer one short."""

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from xl_engage.models.base import Day, Fraction, Frozen, Money, Month, Name, Record, Signed
+from xl_engage.models.base import Day, Fraction, Frozen, Money, Month, Name, Record, Signed, Total
 
 MATCH_FIELDS = ("GL account", "Vendor", "Description")
 MatchField = Literal["GL account", "Vendor", "Description"]
@@ -30,7 +30,7 @@ class ReconSettings(Frozen):
     as_of: Day
     tolerance_amount: Money = Decimal(500)
     tolerance_pct: Fraction = Decimal("0.10")
-    control_total: Signed = Decimal(0)
+    control_total: Total = Decimal(0)
     control_count: int = Field(default=0, ge=0)
 
 
