@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,19 @@ def _one_line(result: subprocess.CompletedProcess[str]) -> str:
     ]
     assert len(lines) == 1, result.stderr
     return lines[0]
+
+
+def tampered(tmp_path: Path, name: str, edit: Callable[[bytes], bytes]) -> Path:
+    """A real workbook (a pricing workbook from the CLI) whose first sheet's XML is edited."""
+    good = tmp_path / "good.xlsx"
+    if not good.exists():
+        assert run("pricing", "--out", str(good)).returncode == 0
+    bad = tmp_path / name
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info, edit(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    return bad
 
 
 def _snapshot(*paths: Path) -> dict[Path, bytes]:
@@ -216,17 +231,11 @@ def test_text_longer_than_a_cell_holds_is_refused_at_its_source(tmp_path: Path) 
 
 
 def test_a_part_declaring_entities_is_refused_as_a_workbook_and_as_an_export(tmp_path: Path) -> None:
-    import zipfile
-
-    good = tmp_path / "p.xlsx"
-    assert run("pricing", "--out", str(good)).returncode == 0
-    bad = tmp_path / "ent.xlsx"
-    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w") as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet', 1)
-            zout.writestr(info, data)
+    bad = tampered(
+        tmp_path,
+        "ent.xlsx",
+        lambda d: d.replace(b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet', 1),
+    )
     result = run("check", str(bad))
     assert result.returncode == 2 and "declares entities" in _one_line(result)
     result = run("budget", "--assets", str(bad), "--name", "X", "--out", str(tmp_path / "b.xlsx"))
@@ -241,20 +250,10 @@ def test_a_cell_far_from_the_others_is_refused_before_anything_is_allocated(tmp_
     whole grid (512 GB) and abort the process; now it is refused in one line, quickly."""
     import re
     import resource
-    import zipfile
 
-    good = tmp_path / "p.xlsx"
-    assert run("pricing", "--out", str(good)).returncode == 0
-    bad = tmp_path / "far.xlsx"
-    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                row = re.sub(r"[A-Z]", "", far)
-                data = data.replace(
-                    b"</sheetData>", f'<row r="{row}"><c r="{far}"><v>1</v></c></row></sheetData>'.encode()
-                )
-            zout.writestr(info, data)
+    row = re.sub(r"[A-Z]", "", far)
+    far_row = f'<row r="{row}"><c r="{far}"><v>1</v></c></row></sheetData>'.encode()
+    bad = tampered(tmp_path, "far.xlsx", lambda d: d.replace(b"</sheetData>", far_row))
     for args in (
         ["check", str(bad)],
         ["budget", "--assets", str(bad), "--name", "X", "--out", str(tmp_path / "b.xlsx")],

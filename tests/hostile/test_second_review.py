@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.hostile.test_cli_refusals import _one_line, run
+from tests.hostile.test_cli_refusals import _one_line, run, tampered
 from xl_engage import functions as F
 from xl_engage.templates import SAMPLE_MSP
 
@@ -74,18 +74,12 @@ def test_two_clients_of_one_name_in_a_portfolio_are_refused(tmp_path: Path) -> N
     "cell", [b'<c s="0" r="XFD1048576">', b"<c r='XFD1048576'>", b"<c>"], ids=["order", "quote", "no-ref"]
 )
 def test_a_far_cell_is_found_however_it_is_written(tmp_path: Path, cell: bytes) -> None:
-    good = tmp_path / "p.xlsx"
-    assert run("pricing", "--out", str(good)).returncode == 0
-    bad = tmp_path / "far.xlsx"
-    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                cells = cell + b"<v>1</v></c>"
-                if cell == b"<c>":  # a far row of many cells that name no place
-                    cells = (b"<c><v>1</v></c>") * 40
-                data = data.replace(b"</sheetData>", b'<row r="1048576">' + cells + b"</row></sheetData>")
-            zout.writestr(info, data)
+    cells = (b"<c><v>1</v></c>") * 40 if cell == b"<c>" else cell + b"<v>1</v></c>"  # no-ref: many
+    bad = tampered(
+        tmp_path,
+        "far.xlsx",
+        lambda d: d.replace(b"</sheetData>", b'<row r="1048576">' + cells + b"</row></sheetData>"),
+    )
     result = run("check", str(bad))
     assert result.returncode == 2 and "far beyond its" in _one_line(result)
 
