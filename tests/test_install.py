@@ -88,3 +88,35 @@ def test_pip_install_pulls_no_library_the_package_does_not_import(installed: tup
     )
     names = {line.split()[0].lower() for line in listed.stdout.splitlines()[2:] if line.strip()}
     assert not names & {"pandas", "numpy", "openpyxl", "xlwings"}, names
+
+
+def _pythons() -> list[str]:
+    """This interpreter, and the other supported ones this machine has (3.12, 3.13)."""
+    import shutil
+
+    found = [str(Path(sys.base_prefix) / "bin" / "python3")]
+    for version in ("3.12", "3.13"):
+        path = shutil.which(f"python{version}")
+        if path and subprocess.run([path, "-c", "import venv"], capture_output=True).returncode == 0:
+            found.append(path)
+    return found
+
+
+def test_the_wheel_runs_on_every_supported_python_here(installed: tuple[Path, Path], tmp_path: Path) -> None:
+    """requires-python says 3.11+: the wheel installs and builds the sample on each."""
+    for python in _pythons():
+        venv = tmp_path / Path(python).name
+        subprocess.run([python, "-m", "venv", str(venv)], check=True)
+        done = subprocess.run(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(installed[0])],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, (python, done.stderr)
+        demo = subprocess.run(
+            [str(venv / "bin" / "xl-engage"), "demo", "--out", str(tmp_path / f"demo-{venv.name}")],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert demo.returncode == 0 and "9 workbook(s)" in demo.stdout, (python, demo.stderr)
