@@ -195,3 +195,28 @@ def test_no_traceback_from_demo_into_a_file_or_a_deep_mapping(tmp_path: Path) ->
         text=True,
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_a_zip_that_lies_about_a_parts_size_is_refused(tmp_path: Path) -> None:
+    """The sizes the package declares are checked against what its parts inflate to (CRC),
+    before any library reads them: one line, exit 2."""
+    import struct
+
+    good = tmp_path / "p.xlsx"
+    assert run("pricing", "--out", str(good)).returncode == 0
+    raw = bytearray(good.read_bytes())
+    name = b"xl/worksheets/sheet2.xml"
+    for signature, name_len_at, name_at, size_at in (
+        (b"PK\x01\x02", 28, 46, 24),
+        (b"PK\x03\x04", 26, 30, 22),
+    ):
+        i = raw.find(signature)
+        while i >= 0:
+            (n,) = struct.unpack("<H", raw[i + name_len_at : i + name_len_at + 2])
+            if bytes(raw[i + name_at : i + name_at + n]) == name:
+                struct.pack_into("<I", raw, i + size_at, 100)  # "100 bytes", it says
+            i = raw.find(signature, i + 4)
+    lie = tmp_path / "lie.xlsx"
+    lie.write_bytes(bytes(raw))
+    result = run("check", str(lie))
+    assert result.returncode == 2 and "damaged .xlsx package" in _one_line(result)
