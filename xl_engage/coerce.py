@@ -19,7 +19,7 @@ from xl_engage.money import to_decimal
 _TRUE = {"yes", "y", "true"}
 _FALSE = {"no", "n", "false"}
 # Slash dates are read month first (US exports) unless the column is day-first throughout;
-# see date_formats_for. A time part (``06/29/2022 12:00 AM``, ``2024-03-15 14:22:10.0000000``,
+# see date_order. A time part (``06/29/2022 12:00 AM``, ``2024-03-15 14:22:10.0000000``,
 # ``2023-05-01T00:00:00Z``) is dropped before the date is read.
 DATE_FORMATS = (
     "%Y-%m-%d",
@@ -151,12 +151,6 @@ def formats_for_order(order: str) -> tuple[str, ...]:
     if order in ("month-first", "either"):
         return tuple(f for f in DATE_FORMATS if f not in _DAY_FIRST)
     return DATE_FORMATS
-
-
-def date_formats_for(values: Any, order: str = "") -> tuple[str, ...]:
-    """The format order for one column: a file is day-first or month-first throughout
-    (``order`` says which when the user settled it)."""
-    return formats_for_order(order or date_order(values))
 
 
 ZERO_DATES = frozenset({"0000-00-00", "00/00/0000", "00/00/00", "00.00.0000", "0"})

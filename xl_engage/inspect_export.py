@@ -23,7 +23,7 @@ from rich.text import Text
 
 from xl_engage.a1 import col_letters
 from xl_engage.coerce import date_order, decimal_mark, is_blank, mark_evidence, to_text
-from xl_engage.inputs.files import FileRead, _grid, read_table_file
+from xl_engage.inputs.files import FileRead, read_table_file
 from xl_engage.inputs.mapping import MappingFile, check_targets, import_settings, load_mapping
 from xl_engage.inputs.report import HEADER_SEARCH_ROWS, REASONS
 from xl_engage.issues import InputError, Issue, XleError
@@ -165,7 +165,7 @@ def inspect_file(
     settings = _settings(spec, kind, mapping, str(mapping_path))
     read = read_table_file(path, spec, _WHAT[kind], settings)
     found = Inspection(path, kind, read)
-    grid, _ = _grid(path, _WHAT[kind])  # the file's own cells (the read keeps only ours)
+    grid = read.grid
     if read.shape is None:
         found.first_lines = first_lines(grid)
     else:

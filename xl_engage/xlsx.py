@@ -89,7 +89,7 @@ class XlsxFile:
     def sheet_xml(self, sheet: str) -> bytes:
         """The sheet's part, read once (for what calamine does not say: formulas, errors)."""
         if sheet not in self._xml:
-            self._xml[sheet] = _sheet_part(self.path, sheet)
+            self._xml[sheet] = sheet_part(self.path, sheet)
         return self._xml[sheet]
 
     def special_cells(self, sheet: str, cols: Iterable[int]) -> dict[tuple[int, int], tuple[str, str]]:
@@ -106,17 +106,9 @@ class XlsxFile:
             return {}
         out: dict[tuple[int, int], tuple[str, str]] = {}
         wanted = {col_index(x) for x in letters}
-        if b't="e"' in data:  # errors are rare: one scan of the cells marked as errors
-            for m in re.finditer(
-                rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*?(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>)?',
-                data,
-            ):
-                col = col_index(m.group(1).decode())
-                if col in wanted:
-                    out[(int(m.group(2)) - 1, col)] = (
-                        "error",
-                        (m.group(3) or b"").decode("utf-8", "replace") or "#VALUE!",
-                    )
+        for where, error in error_values(data).items():  # errors are rare: one scan for them
+            if where[1] in wanted:
+                out[where] = ("error", error)
         for letter in letters:  # a literal prefix per column, and only formula cells match
             col = col_index(letter)
             rx = re.compile(rb'<c r="' + letter.encode() + rb'(\d+)"[^>]*><f[^>]*?(?:/>|>([^<]*)</f>)')
@@ -282,9 +274,8 @@ _ERROR_CELL = re.compile(
 )
 
 
-def error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
-    """A sheet's cells holding an error value (``#N/A``): a reader of values sees blanks."""
-    data = _sheet_part(path, sheet)
+def error_values(data: bytes) -> dict[tuple[int, int], str]:
+    """A sheet part's cells holding an error value (``#N/A``): a reader of values sees blanks."""
     if b't="e"' not in data:
         return {}
     return {
@@ -295,7 +286,8 @@ def error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
     }
 
 
-def _sheet_part(path: Path, sheet: str) -> bytes:
+def sheet_part(path: Path, sheet: str) -> bytes:
+    """The XML of the sheet named ``sheet`` (empty when the package has none)."""
     with zipfile.ZipFile(path) as zf:
         book_rels = _rels(zf, "xl/workbook.xml")
         root = ElementTree.fromstring(zf.read("xl/workbook.xml"))

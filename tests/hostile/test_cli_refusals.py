@@ -44,6 +44,13 @@ def tampered(tmp_path: Path, name: str, edit: Callable[[bytes], bytes]) -> Path:
     return bad
 
 
+def sample_budget(out: Path) -> Path:
+    """The sample MSP's Contoso Dental budget, built by the CLI."""
+    client = SAMPLE_MSP / "budgets" / "contoso-dental" / "client.toml"
+    assert run("budget", "--client", str(client), "--out", str(out)).returncode == 0
+    return out
+
+
 def _snapshot(*paths: Path) -> dict[Path, bytes]:
     return {p: p.read_bytes() for p in paths}
 
@@ -63,16 +70,7 @@ def test_an_output_that_is_an_input_is_refused_by_inode(tmp_path: Path) -> None:
 
 def test_reconcile_never_overwrites_its_budget(tmp_path: Path) -> None:
     budget = tmp_path / "b.xlsx"
-    assert (
-        run(
-            "budget",
-            "--client",
-            str(SAMPLE_MSP / "budgets" / "contoso-dental" / "client.toml"),
-            "--out",
-            str(budget),
-        ).returncode
-        == 0
-    )
+    sample_budget(budget)
     before = _snapshot(budget)
     ledger = SAMPLE_MSP / "reconcile" / "harbor-logistics-ledger.csv"
     result = run("reconcile", "--budget", str(budget), "--actuals", str(ledger), "--out", str(budget))

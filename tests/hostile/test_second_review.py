@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.hostile.test_cli_refusals import _one_line, run, tampered
+from tests.hostile.test_cli_refusals import _one_line, run, sample_budget, tampered
 from xl_engage import functions as F
 from xl_engage.templates import SAMPLE_MSP
 
@@ -93,16 +93,7 @@ def test_an_ods_export_is_refused_with_what_to_do(tmp_path: Path) -> None:
 
 def test_errors_and_formulas_in_the_users_own_column_are_said(tmp_path: Path) -> None:
     book = tmp_path / "b.xlsx"
-    assert (
-        run(
-            "budget",
-            "--client",
-            str(SAMPLE_MSP / "budgets" / "contoso-dental" / "client.toml"),
-            "--out",
-            str(book),
-        ).returncode
-        == 0
-    )
+    sample_budget(book)
     wb = openpyxl.load_workbook(book)
     ws = wb["Assets"]
     col = ws.max_column + 1

@@ -70,7 +70,11 @@ def load_client_types(doc: Mapping[str, Any], policy: tuple[PolicyRow, ...], sou
                 )
             ]
         )
-    types = {str(k): v for k, v in raw.items()}
+    return checked_types(policy, {str(k): v for k, v in raw.items()}, source)
+
+
+def checked_types(policy: tuple[PolicyRow, ...], types: dict[str, str], source: str) -> dict[str, str]:
+    """``[import.types]`` (of a client file or a mapping) whose targets are all policy types."""
     problems = calc.client_type_problems(policy, types)
     if problems:
         raise InputError([Issue(f"{source} import.types.{p.loc[-1]!r}", p.message) for p in problems])
@@ -320,11 +324,7 @@ def load_budget(
     own = client_import_settings(doc, source)
     client_types = load_client_types(doc, policy, source)
     if mapping is not None:
-        extra = dict(mapping.import_.types)
-        problems = calc.client_type_problems(policy, extra)
-        if problems:
-            raise InputError([Issue(f"mapping import.types.{p.loc[-1]!r}", p.message) for p in problems])
-        client_types = {**extra, **client_types}
+        client_types = {**checked_types(policy, dict(mapping.import_.types), "mapping"), **client_types}
         theirs = import_settings(mapping.import_)
         own = ImportSettings(
             {**theirs.columns, **own.columns},
@@ -387,11 +387,7 @@ def start_budget(
             ]
         ) from None
     policy = load_policy(templates)
-    types = dict(mapping.import_.types) if mapping else {}
-    if types:
-        problems = calc.client_type_problems(policy, types)
-        if problems:
-            raise InputError([Issue(f"mapping import.types.{p.loc[-1]!r}", p.message) for p in problems])
+    types = checked_types(policy, dict(mapping.import_.types), "mapping") if mapping else {}
     settings = import_settings(mapping.import_) if mapping else None
     assets, warnings, where = load_located_assets(assets_path, calc.type_names(policy, types), settings)
     book = plan(profile, policy, assets, [], [], 0, source)

@@ -6,7 +6,7 @@ import difflib
 import re
 import typing
 import zipfile
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,7 +23,7 @@ from xl_engage.layout import Column, TableSpec
 from xl_engage.models.base import Frozen
 from xl_engage.tabular import ImportSettings, Places, TableRead, compact_header, match_columns, read_table
 from xl_engage.validate import explain, validate
-from xl_engage.xlsx import _R_ID, _rels, check_parts, error_cells
+from xl_engage.xlsx import check_parts, error_values, sheet_part
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R", bound=BaseModel)
@@ -35,14 +35,11 @@ class FileRead(TableRead):
     """A table read from an export, with how the file was read and what was skipped."""
 
     shape: Shape | None = None
+    grid: list[list[Any]] = field(default_factory=list)
+    """The file's own cells, as read (``inspect`` shows them; the rows keep only ours)."""
     encoding: str = ""
     separator: str = ""
     sheet: str = ""
-
-
-def read_csv_table(path: Path, spec: TableSpec, settings: ImportSettings | None = None) -> FileRead:
-    """Read a CSV export against ``spec``; issues name the file, line and column."""
-    return read_table_file(path, spec, "a CSV export", settings)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -116,10 +113,11 @@ def _workbook_grid(path: Path, named_as_text: bool = False) -> tuple[list[list[A
     if not grid:
         raise InputError([Issue(str(path), "the first sheet is empty")])
     rows = [list(r) for r in grid]
-    for (r, c), error in (error_cells(path, sheet) if zipfile.is_zipfile(path) else {}).items():
+    part = sheet_part(path, sheet) if zipfile.is_zipfile(path) else b""
+    for (r, c), error in error_values(part).items():
         if r < len(rows) and c < len(rows[r]):  # an error value is said at its cell, never blank
             rows[r][c] = error
-    for (r, c), number in constant_formulas(path).items():
+    for (r, c), number in constant_formulas(part).items():
         if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
             rows[r][c] = number
     return rows, FileRead(sheet=sheet)
@@ -129,25 +127,18 @@ _CONSTANT = re.compile(r"^\s*=?\s*([+-]?\d+(?:\.\d+)?)\s*$")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
-def constant_formulas(path: Path) -> dict[tuple[int, int], str]:
-    """Cells of the first sheet holding a formula that is only a number (``=2716.58``) and no
+def constant_formulas(data: bytes) -> dict[tuple[int, int], str]:
+    """Cells of a sheet part holding a formula that is only a number (``=2716.58``) and no
     cached value: QuickBooks Online writes its report amounts so, and a reader of cached values
     sees nothing. The number is the value; any other formula is left alone (never evaluated)."""
     out: dict[tuple[int, int], str] = {}
+    if len(data) > 64 * 1024 * 1024 or (b"<f>" not in data and b"<f " not in data):
+        return out
     try:
-        with zipfile.ZipFile(path) as zf:
-            book_rels = _rels(zf, "xl/workbook.xml")
-            root = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-            first = root.find(f"{_MAIN}sheets/{_MAIN}sheet")
-            part = book_rels.get(first.get(_R_ID, "")) if first is not None else None
-            if not part or part not in zf.namelist() or zf.getinfo(part).file_size > 64 * 1024 * 1024:
-                return out
-            data = zf.read(part)
-    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError):
+        cells = list(ElementTree.fromstring(data).iter(f"{_MAIN}c"))
+    except ElementTree.ParseError:
         return out
-    if b"<f>" not in data and b"<f " not in data:
-        return out
-    for cell in ElementTree.fromstring(data).iter(f"{_MAIN}c"):
+    for cell in cells:
         formula, value = cell.find(f"{_MAIN}f"), cell.find(f"{_MAIN}v")
         if formula is None or (value is not None and (value.text or "").strip()):
             continue
@@ -173,6 +164,7 @@ def read_table_file(
     have none in ``spec.section_field`` (a ledger's account).
     """
     grid, info = _grid(path, what)
+    info.grid = grid
     found = find_header(grid, spec, settings)
     header_row = 0 if found is None else found
     header = [to_text(c) for c in grid[header_row]] if grid else []
@@ -223,7 +215,8 @@ def read_table_file(
         decimal_hint="," if info.separator == "semicolon" else ".",
     )
     out = FileRead(**{f.name: getattr(got, f.name) for f in fields(TableRead)})
-    out.shape, out.encoding, out.separator, out.sheet = shp, info.encoding, info.separator, info.sheet
+    out.shape, out.grid = shp, grid
+    out.encoding, out.separator, out.sheet = info.encoding, info.separator, info.sheet
     summary = shp.summary()
     if summary:
         out.notes.insert(0, Issue(path.name, f"header row at line {header_row + 1}; {summary}", "note"))
