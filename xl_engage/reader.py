@@ -18,7 +18,9 @@ from xl_engage.a1 import where as cell_where
 from xl_engage.coerce import coerce, is_blank, to_text
 from xl_engage.issues import Issue, NotAWorkbookError, errors
 from xl_engage.kinds import Kind, get_kind
-from xl_engage.render import METADATA_SHEET
+from xl_engage.formula_refs import portable
+from xl_engage.models.base import UserFormula
+from xl_engage.render import METADATA_SHEET, USER_FORMULAS
 from xl_engage.tabular import Loc, read_table
 from xl_engage.validate import locate_problems, validate
 from xl_engage.xlsx import XlsxFile, open_xlsx
@@ -76,16 +78,40 @@ def read_workbook(path: Path | str) -> Loaded:
     return read_kind(xlsx, kind, meta)
 
 
-def _errors_and_formulas(xlsx: XlsxFile, sheet: str, spec: Any, got: Any) -> list[Issue]:
+def _keep_formula(
+    row: dict[str, Any], spec: Any, header: str, text: str, r: int, headers: dict[int, str], table: str
+) -> bool:
+    """A formula in the user's own column, referring only to cells of its row, is kept (as
+    a ``UserFormula`` in place of its value); False when it cannot be kept."""
+    extras = row.setdefault(spec.extras_field, {}) if spec.extras_field == "extras" else None
+    if not isinstance(extras, dict):
+        return False
+    clashing = {h.casefold() for h in headers.values()}
+    if len(clashing) < len(headers):  # two columns of one name: a reference could not tell them apart
+        return False
+    formula = portable(text, r, headers, table)
+    if formula is None:
+        return False
+    value = extras.get(header)  # blank when no program has computed it yet
+    extras[header] = UserFormula(formula=formula, value=None if isinstance(value, UserFormula) else value)
+    return True
+
+
+def _errors_and_formulas(
+    xlsx: XlsxFile, sheet: str, spec: Any, got: Any, table: str, meta: dict[str, str]
+) -> list[Issue]:
     """An input cell holding an error value (``#N/A``, ``#REF!``) is an error at that cell:
     read as blank it would be rebuilt blank, silently. One holding the user's formula is read
-    as its value, with a warning that a rebuild writes the value."""
+    as its value, with a warning that a rebuild writes the value. A formula in the user's own
+    column that refers only to its own row is kept (see ``formula_refs``)."""
     rows, cols = got.where.table_cells(spec.field)
-    special = xlsx.special_cells(sheet, [*cols.values(), *got.extra_columns])
+    kept = meta.get(f"{USER_FORMULAS}{table}") == "yes"  # a rebuilt file: its kept formulas
+    special = xlsx.special_cells(sheet, [*cols.values(), *got.extra_columns], always=kept)
     if not special:
         return []
     row_of = {r: i for i, r in enumerate(rows)}
     key_of = {c: k for k, c in cols.items()}
+    headers = {c: spec.column(k).header for k, c in cols.items()} | dict(got.extra_columns)
     out = []
     formulas_said: set[int] = set()
     for (r, c), (what, text) in sorted(special.items()):
@@ -99,16 +125,18 @@ def _errors_and_formulas(xlsx: XlsxFile, sheet: str, spec: Any, got: Any) -> lis
                         cell_where(sheet, r, c), f"{header} holds the error {text}: type a value, or clear it"
                     )
                 )
-            elif c not in formulas_said:
-                formulas_said.add(c)
-                out.append(
-                    Issue(
-                        cell_where(sheet, r, c),
-                        f"your column '{header}' holds formulas (={text}…): their values are kept, and a "
-                        "rebuild writes the values, not the formulas",
-                        "warning",
+            elif not _keep_formula(got.rows[row_of[r]], spec, header, text, r, headers, table):
+                if c not in formulas_said:
+                    formulas_said.add(c)
+                    out.append(
+                        Issue(
+                            cell_where(sheet, r, c),
+                            f"your column '{header}' holds formulas (={text}…) that refer to cells outside "
+                            "their row: their values are kept, and a rebuild writes the values. To keep a "
+                            "formula, refer only to cells of its own row",
+                            "warning",
+                        )
                     )
-                )
             continue
         if c not in key_of:
             continue
@@ -178,8 +206,8 @@ def read_kind(xlsx: XlsxFile, kind: Kind, meta: dict[str, str] | None = None) ->
                 keep_going=not ref.has_totals,  # below a totals row nothing belongs to the table
                 spreadsheet=True,
             )
+            got.issues += _errors_and_formulas(xlsx, ref.sheet, spec, got, ref.name, meta)
             _restore_names(got.rows, spec, ref.name, meta)
-            got.issues += _errors_and_formulas(xlsx, ref.sheet, spec, got)
             offset = len(data[spec.field])
             places = got.where
             if offset:  # a family's later tables continue the numbering of the list

@@ -39,9 +39,12 @@ from xl_engage.layout import (
     ValueKind,
     constant,
 )
+from xl_engage.models.base import UserFormula
 from xl_engage.tabular import compact_header
 
 METADATA_SHEET = "_xle"
+USER_FORMULAS = "user-formulas:"
+"""Metadata key prefix (+ table name): the table's user columns hold kept formulas."""
 _LOOKS_LIKE_A_REFERENCE = re.compile(r"^=?[^!]+!\$?[A-Z]+\$?\d+")
 """What XlsxWriter takes for a reference in a chart name (its own test, chart.py)."""
 CHART_TEXT_COLUMN = 4
@@ -174,9 +177,15 @@ def write_value(
 
 
 class _SheetWriter:
-    def _user_value(self, r: int, j: int, value: Any, col: Column, role: str, fmt: Format) -> None:
+    def _user_value(
+        self, r: int, j: int, value: Any, col: Column, role: str, fmt: Format, table: str
+    ) -> None:
         """A value of the user's own column keeps its type: a date stays a date (not its
         serial number), TRUE stays TRUE (not "Yes"), whatever the column's default kind."""
+        if isinstance(value, UserFormula):  # kept from the user's workbook, by column name
+            self.r.renamed[f"{USER_FORMULAS}{table}"] = "yes"
+            self.ws.write_formula(r, j, "=" + value.formula, fmt, _cached(value.value))
+            return
         if col.kind == "text" and isinstance(value, dt.date | bool):
             if isinstance(value, bool):
                 self.ws.write_boolean(r, j, value, fmt)
@@ -279,7 +288,7 @@ class _SheetWriter:
                 r = header_row + 1 + i
                 if col.key.startswith("__extra__:"):
                     value = row.get("__extra__", {}).get(col.key[len("__extra__:") :])
-                    self._user_value(r, j, value, col, role, fmt)
+                    self._user_value(r, j, value, col, role, fmt, spec.name)
                 elif col.formula:
                     formula = row.get("__formulas__", {}).get(col.key, col.formula)
                     self.ws.write_formula(r, j, "=" + formula, fmt, _cached(row.get(col.key)))

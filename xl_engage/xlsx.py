@@ -20,6 +20,7 @@ import python_calamine
 from defusedxml import ElementTree
 
 from xl_engage.a1 import col_index, col_letters, parse_cell
+from xl_engage.formula_refs import shift
 from xl_engage.issues import NotAWorkbookError
 
 MAX_UNCOMPRESSED = 1 << 31  # 2 GiB: a zip bomb dressed as a workbook is refused
@@ -92,14 +93,18 @@ class XlsxFile:
             self._xml[sheet] = sheet_part(self.path, sheet)
         return self._xml[sheet]
 
-    def special_cells(self, sheet: str, cols: Iterable[int]) -> dict[tuple[int, int], tuple[str, str]]:
+    def special_cells(
+        self, sheet: str, cols: Iterable[int], always: bool = False
+    ) -> dict[tuple[int, int], tuple[str, str]]:
         """Cells of ``cols`` that hold an error value (``#N/A``) or a formula, as
         ``(row, col) -> ("error", "#N/A")`` or ``("formula", "B3*2")``. Calamine reads both as
         blank (an error) or as the cached value (a formula, perhaps circular): an input cell
         holding either must be said, not read silently. Only the columns asked for are looked
-        at, so a sheet of a million formulas in other columns costs one scan of its text."""
+        at, so a sheet of a million formulas in other columns costs one scan of its text.
+        ``always``: look even in a file as xl_engage wrote it (one that carries the user's
+        kept formulas)."""
         letters = sorted({col_letters(c) for c in cols})
-        if not letters or not self.edited:  # as xl_engage wrote it: values, never errors or formulas
+        if not letters or not (always or self.edited):  # as xl_engage wrote it: values, never errors or formulas
             return {}
         data = self.sheet_xml(sheet)
         if b"<f" not in data and b't="e"' not in data:
@@ -109,13 +114,20 @@ class XlsxFile:
         for where, error in error_values(data).items():  # errors are rare: one scan for them
             if where[1] in wanted:
                 out[where] = ("error", error)
+        masters = _shared_masters(data)
         for letter in letters:  # a literal prefix per column, and only formula cells match
             col = col_index(letter)
-            rx = re.compile(rb'<c r="' + letter.encode() + rb'(\d+)"[^>]*><f[^>]*?(?:/>|>([^<]*)</f>)')
+            rx = re.compile(rb'<c r="' + letter.encode() + rb'(\d+)"[^>]*><f([^>]*?)(?:/>|>([^<]*)</f>)')
             for m in rx.finditer(data):
                 where = (int(m.group(1)) - 1, col)
-                if where not in out:
-                    out[where] = ("formula", html.unescape((m.group(2) or b"").decode("utf-8", "replace")))
+                if where in out:
+                    continue
+                text = html.unescape((m.group(3) or b"").decode("utf-8", "replace"))
+                shared = _SHARED_INDEX.search(m.group(2)) if b"shared" in m.group(2) else None
+                if not text and shared and shared.group(1) in masters:  # a follower: the master, moved
+                    (r0, c0), master = masters[shared.group(1)]
+                    text = shift(master, where[0] - r0, col - c0)
+                out[where] = ("formula", text)
         return out
 
     def table(self, name: str) -> TableRef | None:
@@ -272,6 +284,24 @@ def _tables(path: Path) -> dict[str, TableRef]:
 _ERROR_CELL = re.compile(
     rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*?(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>)?'
 )
+
+
+_SHARED_INDEX = re.compile(rb'\bsi\s*=\s*"(\d+)"')
+_SHARED_MASTER = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*><f([^>]*\bref\s*=[^>]*)>([^<]+)</f>')
+
+
+def _shared_masters(data: bytes) -> dict[bytes, tuple[tuple[int, int], str]]:
+    """A shared formula (Excel's fill-down) is written once, in its first cell (the master,
+    with ``ref``); the others say only ``si``. Master index → (its cell, its formula)."""
+    if b'"shared"' not in data:
+        return {}
+    out = {}
+    for m in _SHARED_MASTER.finditer(data):
+        index = _SHARED_INDEX.search(m.group(3))
+        if index and b"shared" in m.group(3):
+            cell = (int(m.group(2)) - 1, col_index(m.group(1).decode()))
+            out[index.group(1)] = (cell, html.unescape(m.group(4).decode("utf-8", "replace")))
+    return out
 
 
 def error_values(data: bytes) -> dict[tuple[int, int], str]:

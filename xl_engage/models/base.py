@@ -26,7 +26,22 @@ Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 CellText = Annotated[str, StringConstraints(max_length=32_767)]
 """Free text a cell holds: Excel holds at most 32,767 characters, and cuts a longer one short."""
-ExtraValue = str | float | int | bool | dt.date | dt.datetime | Decimal | None
+ExtraScalar = str | float | int | bool | dt.date | dt.datetime | Decimal | None
+
+
+class UserFormula(BaseModel):
+    """A formula the user wrote in a column of their own, kept on a rebuild: its text refers
+    to cells of its row by column name (``Assets[[#This Row],[Cost]]``), never by position,
+    so it stays right wherever the rebuild puts the column; ``value`` is what it last
+    showed (the cached value a rebuilt file carries)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    formula: Annotated[str, StringConstraints(min_length=1, max_length=8_192)]
+    value: ExtraScalar = None
+
+
+ExtraValue = ExtraScalar | UserFormula
 
 
 def first_of_month(day: dt.date) -> dt.date:

@@ -1,0 +1,98 @@
+"""A user's own column keeps its formulas through ``--from``, wherever the rebuild puts it.
+
+The edit is made as a person would: openpyxl adds the column and its formulas, then
+LibreOffice opens and saves the file (so every formula carries a cached value and the
+package is one a spreadsheet program wrote). LibreOffice then recalculates the rebuilt
+workbooks, and every kept formula must show what it showed in the user's file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.hostile.test_cli_refusals import run, sample_budget
+from xl_engage.formula_refs import portable, shift
+from xl_engage.recalc import recalculate
+
+
+def _header_row(ws: openpyxl.worksheet.worksheet.Worksheet) -> int:
+    for row in ws.iter_rows(min_row=1, max_row=10):
+        if any(c.value == "Asset ID" for c in row):
+            return row[0].row
+    raise AssertionError("no Assets header")
+
+
+def _column(ws: openpyxl.worksheet.worksheet.Worksheet, header_row: int, name: str) -> int:
+    return next(c.column for c in ws[header_row] if c.value == name)
+
+
+@pytest.fixture(scope="module")
+def edited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """Contoso's budget with two columns of the user's own, saved by LibreOffice."""
+    folder = tmp_path_factory.mktemp("formulas")
+    book = sample_budget(folder / "b.xlsx")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Assets"]
+    top = _header_row(ws)
+    ident, cost = (openpyxl.utils.get_column_letter(_column(ws, top, h)) for h in ("Asset ID", "Replacement cost"))
+    rows = range(top + 1, ws.max_row + 1)
+    last = ws.max_column
+    ws.cell(top, last + 1, "Tag")
+    ws.cell(top, last + 2, "Summed")
+    for r in rows:
+        ws.cell(r, last + 1, f'={ident}{r}&"-"&{cost}{r}*2')  # its own row: kept
+        ws.cell(r, last + 2, f"=SUM({cost}${top + 1}:{cost}{r})")  # a running sum: other rows
+    table = ws.tables["Assets"]
+    first, _, end = table.ref.partition(":")
+    table.ref = f"{first}:{openpyxl.utils.get_column_letter(last + 2)}{end.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
+    table._initialise_columns()
+    for col, name in zip(table.tableColumns, [c.value for c in ws[top][: last + 2]], strict=False):
+        col.name = str(name)
+    wb.save(book)
+    saved = recalculate([book], folder / "saved")[0]
+    return saved, len(rows)
+
+
+def test_a_formula_of_its_own_row_is_kept_and_one_reaching_other_rows_is_said(
+    edited: tuple[Path, int], tmp_path: Path
+) -> None:
+    saved, count = edited
+    result = run("check", str(saved))
+    said = result.stdout + result.stderr
+    assert "'Tag' holds formulas" not in said
+    assert "your column 'Summed' holds formulas" in said and "refer to cells outside their row" in said
+    again = tmp_path / "again.xlsx"
+    result = run("budget", "--from", str(saved), "--out", str(again))
+    assert result.returncode == 0, result.stderr
+    twice = tmp_path / "twice.xlsx"
+    assert run("budget", "--from", str(again), "--out", str(twice)).returncode == 0
+    before = openpyxl.load_workbook(saved, data_only=True)["Assets"]
+    for path in (again, twice):
+        ws = openpyxl.load_workbook(path)["Assets"]
+        top = _header_row(ws)
+        tag = _column(ws, top, "Tag")
+        formulas = [ws.cell(r, tag).value for r in range(top + 1, top + 1 + count)]
+        assert all(
+            isinstance(f, str) and f.startswith("=Assets[[#This Row],[Asset ID]]&") for f in formulas
+        ), formulas[:3]
+        assert isinstance(ws.cell(top + 1, _column(ws, top, "Summed")).value, int | float)  # a value
+        recalculated = openpyxl.load_workbook(recalculate([path], tmp_path / path.stem)[0], data_only=True)
+        shown = [recalculated["Assets"].cell(r, tag).value for r in range(top + 1, top + 1 + count)]
+        btop = _header_row(before)
+        expected = [before.cell(r, _column(before, btop, "Tag")).value for r in range(btop + 1, btop + 1 + count)]
+        assert shown == expected and all(isinstance(v, str) and "-" in v for v in shown)
+
+
+def test_shared_formulas_and_references_are_moved_as_excel_moves_them() -> None:
+    assert shift('B3*2+$C$1+"A1"+SUM(D3:D9)', 2, 1) == 'C5*2+$C$1+"A1"+SUM(E5:E11)'
+    columns = {1: "Cost", 2: "Qty [x]"}
+    assert (
+        portable('B3*2+LOG10(C3)&"B4"', 2, columns, "Assets")
+        == "Assets[[#This Row],[Cost]]*2+LOG10(Assets[[#This Row],[Qty '[x']]])&\"B4\""
+    )
+    for other in ("B4*2", "SUM(B3:B9)", "Other!B3", "B$3", "D3", "[1]Sheet1!A1"):
+        assert portable(other, 2, columns, "Assets") is None, other
+    assert portable("Assets[[#This Row],[Cost A1]]*2", 2, columns, "Assets") == "Assets[[#This Row],[Cost A1]]*2"

@@ -1,0 +1,90 @@
+"""The user's own formulas, made independent of where their cells sit.
+
+A user who adds a column to a table and fills it with ``=B3*2`` expects the rebuilt
+workbook to keep that formula. A rebuild may put the column elsewhere (the product's
+columns first, the user's after) and rows elsewhere (a family of tables renumbered), so an
+A1 reference kept as typed could silently point at another cell. A reference to a cell of
+the same row of the same table is rewritten as the structured reference Excel itself uses
+in tables (``Assets[[#This Row],[Cost]]``), which follows the column wherever it goes;
+a formula referring to anything else by position (another row, a range, another sheet) is
+not portable, and the reader keeps its value instead and says so.
+
+Pure text work: no spreadsheet library.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from xl_engage.a1 import col_index, col_letters
+
+_LITERAL = re.compile(  # a string, or a structured reference's brackets (whose names are not cells)
+    r'"(?:[^"]|"")*"'
+    r"|\[(?:[^\[\]']|'.|\[(?:[^\[\]']|'.)*\])*\]"
+)
+_REF = re.compile(
+    r"(?<![A-Za-z0-9_.\]\[!$'])(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})(?![A-Za-z0-9_(\[!])"
+)
+_SHEET_REF = re.compile(r"!|\[\d+\]")  # another sheet, or an external book
+_RANGE = re.compile(r"\d\s*:\s*\$?[A-Za-z]|[A-Za-z]\s*:\s*\$?[A-Za-z]|\d\s*:\s*\$?\d")
+
+
+def _outside_strings(formula: str) -> list[tuple[bool, str]]:
+    """The formula cut into (is_literal, text) pieces: strings and bracketed table names are
+    literal, the rest is code where cell references live."""
+    out: list[tuple[bool, str]] = []
+    at = 0
+    for m in _LITERAL.finditer(formula):
+        out.append((False, formula[at : m.start()]))
+        out.append((True, m.group(0)))
+        at = m.end()
+    out.append((False, formula[at:]))
+    return out
+
+
+def shift(formula: str, rows: int, cols: int = 0) -> str:
+    """``formula`` as Excel would write it ``rows`` rows and ``cols`` columns further on
+    (relative references move, ``$`` ones stay): how a shared formula's followers read."""
+
+    def moved(m: re.Match[str]) -> str:
+        col_abs, letters, row_abs, digits = m.groups()
+        col = col_index(letters.upper()) + (0 if col_abs else cols)
+        row = int(digits) + (0 if row_abs else rows)
+        if col < 0 or row < 1:
+            return "#REF!"
+        return f"{col_abs}{col_letters(col)}{row_abs}{row}"
+
+    return "".join(
+        text if literal else _REF.sub(moved, text) for literal, text in _outside_strings(formula)
+    )
+
+
+def _column_ref(table: str, header: str) -> str:
+    escaped = re.sub(r"(['#\[\]])", r"'\1", header)
+    return f"{table}[[#This Row],[{escaped}]]"
+
+
+def portable(formula: str, row: int, columns: Mapping[int, str], table: str) -> str | None:
+    """``formula`` (typed in 0-based ``row``) with every reference to a cell of the same
+    row inside ``columns`` (0-based column → header) of ``table`` made a structured
+    reference; None when it refers to anything else by position."""
+    if not formula.strip():
+        return None
+    pieces = _outside_strings(formula)
+    code = "".join(text for literal, text in pieces if not literal)
+    if _SHEET_REF.search(code) or _RANGE.search(code):
+        return None
+    unportable = False
+
+    def structured(m: re.Match[str]) -> str:
+        nonlocal unportable
+        _, letters, row_abs, digits = m.groups()
+        col = col_index(letters.upper())
+        if row_abs or int(digits) - 1 != row or col not in columns:
+            unportable = True
+            return m.group(0)
+        return _column_ref(table, columns[col])
+
+    out = "".join(text if literal else _REF.sub(structured, text) for literal, text in pieces)
+    return None if unportable else out
