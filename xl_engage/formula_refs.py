@@ -23,9 +23,7 @@ _LITERAL = re.compile(  # a string, or a structured reference's brackets (whose 
     r'"(?:[^"]|"")*"'
     r"|\[(?:[^\[\]']|'.|\[(?:[^\[\]']|'.)*\])*\]"
 )
-_REF = re.compile(
-    r"(?<![A-Za-z0-9_.\]\[!$'])(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})(?![A-Za-z0-9_(\[!])"
-)
+_REF = re.compile(r"(?<![A-Za-z0-9_.\]\[!$'])(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})(?![A-Za-z0-9_(\[!])")
 _SHEET_REF = re.compile(r"!|\[\d+\]")  # another sheet, or an external book
 _RANGE = re.compile(r"\d\s*:\s*\$?[A-Za-z]|[A-Za-z]\s*:\s*\$?[A-Za-z]|\d\s*:\s*\$?\d")
 
@@ -55,9 +53,7 @@ def shift(formula: str, rows: int, cols: int = 0) -> str:
             return "#REF!"
         return f"{col_abs}{col_letters(col)}{row_abs}{row}"
 
-    return "".join(
-        text if literal else _REF.sub(moved, text) for literal, text in _outside_strings(formula)
-    )
+    return "".join(text if literal else _REF.sub(moved, text) for literal, text in _outside_strings(formula))
 
 
 def _column_ref(table: str, header: str) -> str:

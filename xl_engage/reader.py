@@ -16,9 +16,9 @@ from pydantic import BaseModel
 
 from xl_engage.a1 import where as cell_where
 from xl_engage.coerce import coerce, is_blank, to_text
+from xl_engage.formula_refs import portable
 from xl_engage.issues import Issue, NotAWorkbookError, errors
 from xl_engage.kinds import Kind, get_kind
-from xl_engage.formula_refs import portable
 from xl_engage.models.base import UserFormula
 from xl_engage.render import METADATA_SHEET, USER_FORMULAS
 from xl_engage.tabular import Loc, read_table
@@ -125,18 +125,20 @@ def _errors_and_formulas(
                         cell_where(sheet, r, c), f"{header} holds the error {text}: type a value, or clear it"
                     )
                 )
-            elif not _keep_formula(got.rows[row_of[r]], spec, header, text, r, headers, table):
-                if c not in formulas_said:
-                    formulas_said.add(c)
-                    out.append(
-                        Issue(
-                            cell_where(sheet, r, c),
-                            f"your column '{header}' holds formulas (={text}…) that refer to cells outside "
-                            "their row: their values are kept, and a rebuild writes the values. To keep a "
-                            "formula, refer only to cells of its own row",
-                            "warning",
-                        )
+            elif (
+                not _keep_formula(got.rows[row_of[r]], spec, header, text, r, headers, table)
+                and c not in formulas_said
+            ):
+                formulas_said.add(c)
+                out.append(
+                    Issue(
+                        cell_where(sheet, r, c),
+                        f"your column '{header}' holds formulas (={text}…) that refer to cells outside "
+                        "their row: their values are kept, and a rebuild writes the values. To keep a "
+                        "formula, refer only to cells of its own row",
+                        "warning",
                     )
+                )
             continue
         if c not in key_of:
             continue

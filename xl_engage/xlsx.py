@@ -11,7 +11,8 @@ import functools
 import html
 import re
 import zipfile
-from collections.abc import Iterable
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,9 @@ class XlsxFile:
         ``always``: look even in a file as xl_engage wrote it (one that carries the user's
         kept formulas)."""
         letters = sorted({col_letters(c) for c in cols})
-        if not letters or not (always or self.edited):  # as xl_engage wrote it: values, never errors or formulas
+        if not letters or not (
+            always or self.edited
+        ):  # as xl_engage wrote it: values, never errors or formulas
             return {}
         data = self.sheet_xml(sheet)
         if b"<f" not in data and b't="e"' not in data:
@@ -152,36 +155,123 @@ def _check_package(path: Path) -> None:
 
 MAX_GRID = 20_000_000
 """Cells a sheet's grid may span (calamine allocates every cell from A1 to the farthest)."""
-EXTENT_SCAN_BYTES = 32 * 1024 * 1024
-"""Sheets up to this size are scanned for a far cell before they are read."""
-_CELL_REF = re.compile(rb"<c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]{1,3})(\d{1,7})[\"']")
+FREE_CELLS = 4_000_000
+"""Cells (or shared strings) any workbook may hold, however well they compress: about 300 MB
+read. Beyond it, a part may hold at most ``CELLS_PER_PACKED_BYTE`` per byte it takes in the
+file: xl_engage's formula-heavy sheets hold 0.15-0.21, dense numbers 0.4, while a bomb of
+``<c><v>1</v></c>`` repeated holds 15 (20 million cells in a 1.3 MB file, 1.5 GB read)."""
+CELLS_PER_PACKED_BYTE = 2
+_CHUNK = 8 * 1024 * 1024
+_MAX_TAG = 1024 * 1024
+_CELL_ROW = re.compile(rb"\sr\s*=\s*[\"'][A-Za-z]{1,3}(\d{1,7})[\"']")  # only a cell's r names a column
+_WIDE_COL = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]{2,3})\d")  # beyond Z: rare, so cheap to collect
+_PLAIN_ROW = re.compile(rb'r="[A-Za-z]{1,3}(\d{1,7})"')  # as every program writes it: twice as fast
+_PLAIN_WIDE = re.compile(rb'r="([A-Za-z]{2,3})\d')
 _ROW_REF = re.compile(rb"<row\b[^>]*?\sr\s*=\s*[\"'](\d{1,7})[\"']")
 
 
-def _check_extent(path: Path, part: str, data: bytes) -> None:
-    """A sheet holding a cell far from the others (``XFD1048576`` in a 36 KB file) would make
-    the reader allocate the whole grid up to it (512 GB): refused, before anything is read,
-    when the grid is far larger than the cells the sheet holds."""
-    cells = data.count(b"<c ") + data.count(b"<c>")
-    rows = cols = 0
-    refs = _CELL_REF.findall(data)
-    for letters, digits in refs:  # any attribute order, either quote
-        rows, cols = max(rows, int(digits)), max(cols, col_index(letters.decode()) + 1)
-    cols += cells - len(refs)  # cells that name no place are placed one after another
-    for digits in _ROW_REF.findall(data):  # a far row whose cells name no place of their own
-        rows = max(rows, int(digits))
-    cols = max(cols, 1)
-    if rows * cols > MAX_GRID and rows * cols > 50 * max(cells, 1):
+@dataclass
+class _Extent:
+    """What a sheet part holds, counted without building anything: its cells, the cells
+    naming their place, and the farthest row and column named."""
+
+    cells: int = 0
+    placed: int = 0
+    rows: int = 0
+    cols: int = 0
+
+    def add_strings(self, text: bytes) -> None:
+        """For the shared strings: each is held in memory like a cell."""
+        self.cells += text.count(b"<si")
+
+    def add(self, text: bytes) -> None:
+        cells = text.count(b"<c ") + text.count(b"<c>")
+        self.cells += cells
+        wide_col, rows = _PLAIN_WIDE, _PLAIN_ROW.findall(text)
+        if len(rows) < cells:  # some written otherwise (another quote, spaces around "="), or placeless
+            wide_col, rows = _WIDE_COL, _CELL_ROW.findall(text)
+        self.placed += len(rows)
+        if rows:  # a column A-Z: 26 at most (a bound is enough for the one-letter columns)
+            self.cols = max(self.cols, 26)
+        wide = set(wide_col.findall(text))
+        if wide:
+            self.cols = max(self.cols, *(col_index(x.decode().upper()) + 1 for x in wide))
+        rows += _ROW_REF.findall(text)  # a far row whose cells name no place of their own
+        if rows:  # few distinct row numbers: the max of a set is cheap
+            self.rows = max(self.rows, *map(int, set(rows)))
+
+
+def _scan(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, see: Callable[[bytes], None]) -> None:
+    """Read a part a chunk at a time (a part of any size costs a few MB), giving ``see`` its
+    text cut before the last ``<`` of each chunk, so no tag is cut in two (a tag of over a
+    megabyte is cut with an overlap, so a reference is still seen whole). Reading every part
+    to its end is also what checks the sizes and CRCs the package declares: a lying part
+    ends in BadZipFile before any library trusts it. Entities live in a DOCTYPE before the
+    root element, so an XML part's first chunk is searched for one."""
+    carry = b""
+    markup = info.filename.endswith((".xml", ".rels", ".vml"))
+    with zf.open(info) as part:
+        first = True
+        while chunk := part.read(_CHUNK):
+            if markup and first and (b"<!DOCTYPE" in chunk[:65536] or b"<!ENTITY" in chunk[:65536]):
+                raise NotAWorkbookError(
+                    f"{path}: refused: its part {info.filename} declares entities (a DOCTYPE), "
+                    "which no spreadsheet program writes"
+                )
+            first = False
+            if not markup:
+                continue
+            text = carry + chunk
+            cut = text.rfind(b"<")
+            if cut < 0 or len(text) - cut > _MAX_TAG:
+                see(text)
+                carry = text[-64:]
+                continue
+            see(text[:cut])
+            carry = text[cut:]
+    if carry:
+        see(carry)
+
+
+def _check_parts_content(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Every part read once, before any library reads the package: sizes and CRCs as
+    declared, no entities; every sheet and the shared strings counted. A sheet holding a
+    cell far from the others (``XFD1048576`` in a 36 KB file) would make the reader
+    allocate the whole grid up to it (512 GB); cells or strings packed beyond any real
+    workbook (a zip bomb) would fill memory as they are read. Both are refused. The scan
+    costs about 1 s per 100 MB unpacked (a 100,000-asset budget: 0.8 s)."""
+    held, packed = 0, 0
+    for info in infos:
+        name = info.filename
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            extent = _Extent()
+            _scan(path, zf, info, extent.add)
+            cols = max(extent.cols + extent.cells - extent.placed, 1)  # unplaced cells follow each other
+            if extent.rows * cols > MAX_GRID and extent.rows * cols > 50 * max(extent.cells, 1):
+                raise NotAWorkbookError(
+                    f"{path}: refused: {name} holds a cell at {col_letters(cols - 1)}{extent.rows}, far "
+                    f"beyond its {extent.cells:,} cells (a grid of {extent.rows * cols:,} cells would be "
+                    "allocated)"
+                )
+            held, packed = held + extent.cells, packed + info.compress_size
+        elif name == "xl/sharedStrings.xml":
+            strings = _Extent()
+            _scan(path, zf, info, strings.add_strings)
+            held, packed = held + strings.cells, packed + info.compress_size
+        else:
+            _scan(path, zf, info, lambda text: None)
+    if held > max(FREE_CELLS, CELLS_PER_PACKED_BYTE * packed):
         raise NotAWorkbookError(
-            f"{path}: refused: {part} holds a cell at {col_letters(cols - 1)}{rows}, far beyond its "
-            f"{cells:,} cells (a grid of {rows * cols:,} cells would be allocated)"
+            f"{path}: refused: its sheets hold {held:,} cells and strings packed into {packed:,} bytes, "
+            "far denser than any real workbook (a zip bomb)"
         )
 
 
 def check_parts(path: Path, need_workbook: bool = False) -> None:
     """A zip package (.xlsx, .ods) checked before any library reads it: a sane number of
-    parts, a bounded size unpacked, and no part declaring entities (a DOCTYPE: billion
-    laughs, external files), which no spreadsheet program writes."""
+    parts, a bounded size unpacked, every part what it says it is, no part declaring
+    entities (a DOCTYPE: billion laughs, external files), which no spreadsheet program
+    writes, and no sheet that would fill memory (``_check_parts_content``)."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -192,19 +282,10 @@ def check_parts(path: Path, need_workbook: bool = False) -> None:
                 raise NotAWorkbookError(f"{path}: refused: it unpacks to {total:,} bytes")
             if need_workbook and "xl/workbook.xml" not in zf.namelist():
                 raise NotAWorkbookError(f"{path}: not an .xlsx workbook (no xl/workbook.xml)")
-            for info in infos:
-                if info.filename.startswith("xl/worksheets/") and info.file_size <= EXTENT_SCAN_BYTES:
-                    _check_extent(path, info.filename, zf.read(info))
-            for info in infos:  # entities live in a DOCTYPE, before the root element
-                if info.filename.endswith((".xml", ".rels", ".vml")):
-                    with zf.open(info) as part:
-                        head = part.read(4096)
-                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        raise NotAWorkbookError(
-                            f"{path}: refused: its part {info.filename} declares entities (a DOCTYPE), "
-                            "which no spreadsheet program writes"
-                        )
+            _check_parts_content(path, zf, infos)
     except zipfile.BadZipFile as exc:
+        raise NotAWorkbookError(f"{path}: damaged .xlsx package ({exc})") from None
+    except (zlib.error, EOFError) as exc:  # a deflate stream that is not one
         raise NotAWorkbookError(f"{path}: damaged .xlsx package ({exc})") from None
 
 

@@ -188,15 +188,16 @@ def test_no_traceback_from_demo_into_a_file_or_a_deep_mapping(tmp_path: Path) ->
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
-def test_a_zip_that_lies_about_a_parts_size_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet2.xml", "xl/styles.xml", "xl/workbook.xml"])
+def test_a_zip_that_lies_about_a_parts_size_is_refused(tmp_path: Path, part: str) -> None:
     """The sizes the package declares are checked against what its parts inflate to (CRC),
-    before any library reads them: one line, exit 2."""
+    before any library reads them, whatever the part: one line, exit 2."""
     import struct
 
     good = tmp_path / "p.xlsx"
     assert run("pricing", "--out", str(good)).returncode == 0
     raw = bytearray(good.read_bytes())
-    name = b"xl/worksheets/sheet2.xml"
+    name = part.encode()
     for signature, name_len_at, name_at, size_at in (
         (b"PK\x01\x02", 28, 46, 24),
         (b"PK\x03\x04", 26, 30, 22),

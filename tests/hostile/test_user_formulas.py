@@ -37,7 +37,9 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     wb = openpyxl.load_workbook(book)
     ws = wb["Assets"]
     top = _header_row(ws)
-    ident, cost = (openpyxl.utils.get_column_letter(_column(ws, top, h)) for h in ("Asset ID", "Replacement cost"))
+    ident, cost = (
+        openpyxl.utils.get_column_letter(_column(ws, top, h)) for h in ("Asset ID", "Replacement cost")
+    )
     rows = range(top + 1, ws.max_row + 1)
     last = ws.max_column
     ws.cell(top, last + 1, "Tag")
@@ -47,7 +49,9 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
         ws.cell(r, last + 2, f"=SUM({cost}${top + 1}:{cost}{r})")  # a running sum: other rows
     table = ws.tables["Assets"]
     first, _, end = table.ref.partition(":")
-    table.ref = f"{first}:{openpyxl.utils.get_column_letter(last + 2)}{end.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
+    table.ref = (
+        f"{first}:{openpyxl.utils.get_column_letter(last + 2)}{end.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
+    )
     table._initialise_columns()
     for col, name in zip(table.tableColumns, [c.value for c in ws[top][: last + 2]], strict=False):
         col.name = str(name)
@@ -82,7 +86,9 @@ def test_a_formula_of_its_own_row_is_kept_and_one_reaching_other_rows_is_said(
         recalculated = openpyxl.load_workbook(recalculate([path], tmp_path / path.stem)[0], data_only=True)
         shown = [recalculated["Assets"].cell(r, tag).value for r in range(top + 1, top + 1 + count)]
         btop = _header_row(before)
-        expected = [before.cell(r, _column(before, btop, "Tag")).value for r in range(btop + 1, btop + 1 + count)]
+        expected = [
+            before.cell(r, _column(before, btop, "Tag")).value for r in range(btop + 1, btop + 1 + count)
+        ]
         assert shown == expected and all(isinstance(v, str) and "-" in v for v in shown)
 
 
@@ -95,4 +101,6 @@ def test_shared_formulas_and_references_are_moved_as_excel_moves_them() -> None:
     )
     for other in ("B4*2", "SUM(B3:B9)", "Other!B3", "B$3", "D3", "[1]Sheet1!A1"):
         assert portable(other, 2, columns, "Assets") is None, other
-    assert portable("Assets[[#This Row],[Cost A1]]*2", 2, columns, "Assets") == "Assets[[#This Row],[Cost A1]]*2"
+    assert (
+        portable("Assets[[#This Row],[Cost A1]]*2", 2, columns, "Assets") == "Assets[[#This Row],[Cost A1]]*2"
+    )

@@ -1,0 +1,133 @@
+"""Workbooks built to fill memory: each is refused in one line, quickly, in bounded memory.
+
+Issue 11's bar: ``check`` of any workbook under 10 MB stays under 1 GiB. Each case is a real
+pricing workbook whose first sheet (or shared strings) is rewritten, streamed through zlib
+so the test itself stays small; ``check`` runs in a child process whose peak RSS is read
+from the kernel (ru_maxrss of that child alone, via ``os.wait4``).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.test_cli_refusals import CLI, run
+
+GiB_KIB = 1024 * 1024
+
+
+def _rewritten(tmp_path: Path, name: str, part: str, body: Callable[[bytes], Iterator[bytes]]) -> Path:
+    """A pricing workbook whose ``part`` is replaced by what ``body`` yields (given the old part)."""
+    good = tmp_path / "good.xlsx"
+    if not good.exists():
+        assert run("pricing", "--out", str(good)).returncode == 0
+    bad = tmp_path / name
+    with (
+        zipfile.ZipFile(good) as zin,
+        zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zout,
+    ):
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename != part:
+                zout.writestr(info, data)
+                continue
+            with zout.open(info.filename, "w", force_zip64=True) as out:
+                for piece in body(data):
+                    out.write(piece)
+    return bad
+
+
+def _check_in_child(path: Path, tmp_path: Path) -> tuple[int, str, int]:
+    """``xl-engage check path``: its exit code, its stderr, and its own peak RSS in KiB."""
+    err_path = tmp_path / "stderr.txt"
+    with err_path.open("w") as err:
+        child = subprocess.Popen([CLI, "check", str(path)], stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+    return os.waitstatus_to_exitcode(status), err_path.read_text(), usage.ru_maxrss
+
+
+def _sheet_of(rows: Callable[[], Iterator[bytes]]) -> Callable[[bytes], Iterator[bytes]]:
+    def body(old: bytes) -> Iterator[bytes]:
+        head, _, rest = old.partition(b"<sheetData>")
+        yield head + b"<sheetData>"
+        yield from rows()
+        yield b"</sheetData>" + rest.partition(b"</sheetData>")[2]
+
+    return body
+
+
+def _placeless_cells() -> Iterator[bytes]:
+    """Six million cells that name no place: 16 bytes each unpacked, a few KB packed."""
+    row = b"<row>" + b"<c><v>1</v></c>" * 20 + b"</row>"
+    for _ in range(300):
+        yield row * 1000
+
+
+def _real_cells_then_a_far_one() -> Iterator[bytes]:
+    """40 MB of ordinary cells (a sheet past any "small sheet" shortcut), then one far cell."""
+    for r in range(1, 100_001):
+        n = str(r).encode()
+        yield (
+            b'<row r="'
+            + n
+            + b'">'
+            + b"".join(
+                b'<c r="' + c + n + b'"><v>1</v></c>'
+                for c in (
+                    b"A",
+                    b"B",
+                    b"C",
+                    b"D",
+                    b"E",
+                    b"F",
+                    b"G",
+                    b"H",
+                    b"I",
+                    b"J",
+                    b"K",
+                    b"L",
+                    b"M",
+                    b"N",
+                    b"O",
+                    b"P",
+                    b"Q",
+                    b"R",
+                    b"S",
+                    b"T",
+                )
+            )
+            + b"</row>"
+        )
+    yield b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+
+
+def _strings(old: bytes) -> Iterator[bytes]:
+    yield b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    for _ in range(600):
+        yield b"<si><t>a</t></si>" * 10_000
+    yield b"</sst>"
+
+
+@pytest.mark.parametrize(
+    ("part", "body", "said"),
+    [
+        ("xl/worksheets/sheet1.xml", _sheet_of(_placeless_cells), "far denser than any real workbook"),
+        ("xl/worksheets/sheet1.xml", _sheet_of(_real_cells_then_a_far_one), "holds a cell at XFD1048576"),
+        ("xl/sharedStrings.xml", _strings, "far denser than any real workbook"),
+    ],
+    ids=["cell-bomb", "far-cell-after-40MB", "string-bomb"],
+)
+def test_a_workbook_built_to_fill_memory_is_refused_in_bounded_memory(
+    tmp_path: Path, part: str, body: Callable[[bytes], Iterator[bytes]], said: str
+) -> None:
+    bad = _rewritten(tmp_path, "bomb.xlsx", part, body)
+    assert bad.stat().st_size < 10 * 1024 * 1024
+    code, stderr, peak_kib = _check_in_child(bad, tmp_path)
+    assert code == 2 and said in stderr, stderr
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
+    assert peak_kib < GiB_KIB, f"peak {peak_kib / 1024:.0f} MiB"
