@@ -159,8 +159,9 @@ FREE_CELLS = 4_000_000
 """Cells (or shared strings) any workbook may hold, however well they compress: about 300 MB
 read. Beyond it, a part may hold at most ``CELLS_PER_PACKED_BYTE`` per byte it takes in the
 file: xl_engage's formula-heavy sheets hold 0.15-0.21, dense numbers 0.4, while a bomb of
-``<c><v>1</v></c>`` repeated holds 15 (20 million cells in a 1.3 MB file, 1.5 GB read)."""
-CELLS_PER_PACKED_BYTE = 2
+``<c><v>1</v></c>`` repeated holds 15 (20 million cells in a 1.3 MB file, 1.5 GB read). At
+one per byte, a 10 MB file holds at most 10 million cells: about 860 MB read."""
+CELLS_PER_PACKED_BYTE = 1
 _CHUNK = 8 * 1024 * 1024
 _MAX_TAG = 1024 * 1024
 _CELL_ROW = re.compile(rb"\sr\s*=\s*[\"'][A-Za-z]{1,3}(\d{1,7})[\"']")  # only a cell's r names a column
