@@ -4,6 +4,9 @@ and never skipped: this is what a user meets first."""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,17 +15,32 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+_NOT_SOURCE = (
+    ".venv",
+    "build",
+    "dist",
+    "out",
+    "*.egg-info",
+    ".git",
+    "__pycache__",
+    ".*_cache",
+    ".hypothesis",
+)
 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(the wheel, the venv's bin folder)."""
     base = tmp_path_factory.mktemp("install")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(base / "dist"), str(ROOT)],
-        check=True,
+    source = base / "source"  # a copy: a build leaves no build/ in the checkout, and no stale module gets in
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*_NOT_SOURCE))
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "-w", str(base / "dist"), str(source)],
         capture_output=True,
+        text=True,
     )
+    assert built.returncode == 0, built.stderr[-2000:]
+    (base / "build.log").write_text(built.stdout + built.stderr)
     (wheel,) = (base / "dist").glob("xl_engage-*.whl")
     venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -44,6 +62,19 @@ def test_the_wheel_carries_the_templates_the_sample_msp_and_the_functions(
     assert "xl_engage/sample_msp/budgets/tailspin-manufacturing/assets.xlsx" in names
     assert "xle_udfs.py" in names
     assert any(n.endswith("licenses/LICENSE") for n in names)
+
+
+def test_the_build_warns_of_nothing(installed: tuple[Path, Path]) -> None:
+    """Packaging hygiene: setuptools says nothing is deprecated, missing or guessed. The
+    only warnings allowed are the environment's own (byte-compiling switched off by
+    PYTHONDONTWRITEBYTECODE), which say nothing about the package."""
+    log = (installed[0].parents[1] / "build.log").read_text()
+    warnings = [
+        line
+        for line in log.splitlines()
+        if re.search(r"(?i)warning|deprecat", line) and "byte-compiling is disabled" not in line
+    ]
+    assert warnings == []
 
 
 def test_installed_it_does_what_a_checkout_does(installed: tuple[Path, Path], tmp_path: Path) -> None:
@@ -80,6 +111,43 @@ def test_installed_it_does_what_a_checkout_does(installed: tuple[Path, Path], tm
         "budget", "--client", "firm/sample_msp/budgets/contoso-dental/client.toml", "--out", "b.xlsx"
     )
     assert budget.returncode == 0, budget.stderr
+    (work / "firm" / "roi.toml").unlink()  # a firm folder missing a file: the packaged one, said once
+    by_env = subprocess.run(
+        [cli, "roi", "--out", "r2.xlsx"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "XL_ENGAGE_TEMPLATES": "firm"},
+    )
+    assert by_env.returncode == 0, by_env.stderr
+    assert by_env.stderr.count("roi.toml") == 1 and "bundled default is used" in by_env.stderr
+    with zipfile.ZipFile(work / "r2.xlsx") as zf:
+        assert any(
+            b"Contoso Cyber Partners" in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/")
+        )
+
+
+def test_every_required_library_is_imported_by_the_package() -> None:
+    """Dependencies earn their place: each one pyproject requires is imported somewhere in
+    xl_engage (and nothing the package imports is missing from the list)."""
+    import ast
+    import tomllib
+
+    required = {
+        re.split(r"[<>=\[; ]", d, maxsplit=1)[0].lower().replace("-", "_")
+        for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    }
+    imported: set[str] = set()
+    for path in (ROOT / "xl_engage").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0].lower() for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0].lower())
+    assert required <= imported, required - imported
+    third_party = imported - set(sys.stdlib_module_names) - {"xl_engage"}
+    optional = {"pandas", "openpyxl", "xlwings"}  # the extras: imported lazily, said when missing
+    assert third_party - optional == required, third_party - optional ^ required
 
 
 def test_pip_install_pulls_no_library_the_package_does_not_import(installed: tuple[Path, Path]) -> None:
