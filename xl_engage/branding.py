@@ -1,11 +1,16 @@
-"""A firm's look: name, colours, font. Loaded from ``templates/branding.toml``."""
+"""A firm's look: name, colours, font, currency sign and logo. Loaded from ``templates/branding.toml``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xl_engage.issues import InputError
+from xl_engage.style import CHART_PALETTE
 from xl_engage.templates import load_toml, template_path
+
+_PNG, _JPEG = b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"
+MAX_LOGO_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -14,15 +19,63 @@ class Branding:
     primary: str = "#1F4E79"
     input_fill: str = "#FFF2CC"
     font: str = "Calibri"
-    chart_colors: tuple[str, ...] = field(
-        default=("#1F4E79", "#2E75B6", "#9DC3E6", "#F4B183", "#A9D18E", "#FFD966")
-    )
+    chart_colors: tuple[str, ...] = field(default=CHART_PALETTE)
+    currency_symbol: str = "$"
+    logo: Path | None = None
+    """A PNG or JPEG shown at the top of the first sheet (and so in the PDF)."""
+    paper: str = "letter"
+    """"letter" or "a4": what the firm's clients print on."""
+
+
+def image_size(path: Path) -> tuple[int, int]:
+    """(width, height) in pixels of a PNG or JPEG, read from its header."""
+    data = path.read_bytes()
+    if data.startswith(_PNG):
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    i = 2
+    while i + 9 < len(data):  # JPEG: walk the segments to a start-of-frame
+        if data[i] != 0xFF:
+            i += 1
+            continue
+        marker, length = data[i + 1], int.from_bytes(data[i + 2 : i + 4], "big")
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            return int.from_bytes(data[i + 7 : i + 9], "big"), int.from_bytes(data[i + 5 : i + 7], "big")
+        i += 2 + length
+    return 200, 64
+
+
+def _logo(value: object, folder: Path) -> Path | None:
+    """The logo file, checked now: a missing, unreadable or non-image logo is one line."""
+    if not value:
+        return None
+    path = Path(str(value)).expanduser()
+    if not path.is_absolute():
+        path = folder / path
+    try:
+        head = path.read_bytes()[:8] if path.stat().st_size <= MAX_LOGO_BYTES else None
+    except OSError as exc:
+        raise InputError(f"branding.toml: logo {path}: {exc.strerror or exc}") from None
+    if head is None:
+        raise InputError(f"branding.toml: logo {path} is over 5 MB; use a smaller PNG or JPEG")
+    if not (head.startswith(_PNG) or head.startswith(_JPEG)):
+        raise InputError(f"branding.toml: logo {path} is not a PNG or JPEG image")
+    return path
 
 
 def load_branding(templates: Path | str | None = None) -> Branding:
+    source = template_path("branding.toml", templates)
     data = load_toml(
-        template_path("branding.toml", templates),
-        ("firm_name", "primary_color", "input_fill", "font", "chart_colors"),
+        source,
+        (
+            "firm_name",
+            "primary_color",
+            "input_fill",
+            "font",
+            "chart_colors",
+            "currency_symbol",
+            "logo",
+            "paper",
+        ),
     )
     colors = data.get("chart_colors")
     return Branding(
@@ -30,5 +83,15 @@ def load_branding(templates: Path | str | None = None) -> Branding:
         primary=str(data.get("primary_color", Branding.primary)),
         input_fill=str(data.get("input_fill", Branding.input_fill)),
         font=str(data.get("font", Branding.font)),
-        chart_colors=tuple(colors) if colors else Branding().chart_colors,
+        chart_colors=tuple(str(c) for c in colors) if colors else CHART_PALETTE,
+        currency_symbol=str(data.get("currency_symbol", Branding.currency_symbol))[:4],
+        logo=_logo(data.get("logo"), source.parent),
+        paper=_paper(data.get("paper", "letter")),
     )
+
+
+def _paper(value: object) -> str:
+    paper = str(value).strip().casefold()
+    if paper not in ("letter", "a4"):
+        raise InputError(f'branding.toml: paper must be "letter" or "a4", got {value!r}')
+    return paper

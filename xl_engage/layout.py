@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from xl_engage.style import Audience
+
 ValueKind = Literal["text", "int", "number", "hours", "money", "percent", "bool", "date", "month", "ratio"]
 
 
@@ -77,6 +79,8 @@ class TableSpec:
     section_field: str | None = None
     """In a report-shaped export, the field a section heading gives to the rows below it
     that have none (a ledger's account sections)."""
+    page_break_key: str | None = None
+    """Printed, each run of rows with one value of this column starts a new page."""
     family: bool = False
     """One table per group (one per vCIO, each on its own sheet), named ``<name>_<suffix>``;
     the reader reads every such table, in sheet order, into the one list field."""
@@ -245,6 +249,11 @@ class Sheet:
     tab_color: str | None = None
     hidden: bool = False
     """Bookkeeping the user need not see (what ledger rows were read), still read back."""
+    audience: Audience = "detail"
+    """"summary": read by a decision maker (whole amounts with the currency sign);
+    "detail": worked in (cents)."""
+    deliver: bool = False
+    """Part of the decision-maker PDF (``xl-engage pdf``), not a data sheet."""
 
 
 @dataclass(frozen=True)

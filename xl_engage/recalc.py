@@ -38,9 +38,23 @@ def find_soffice() -> str | None:
 
 def recalculate(paths: list[Path], out_dir: Path, timeout: float = 600) -> list[Path]:
     """Open each workbook in LibreOffice, recalculate everything, save a copy in out_dir."""
+    return convert(paths, out_dir, "xlsx", timeout)
+
+
+NO_LIBREOFFICE = (
+    "LibreOffice is not installed, and it writes the PDF: install it (Debian/Ubuntu: "
+    "sudo apt install libreoffice-calc; macOS: brew install --cask libreoffice; Windows: "
+    "libreoffice.org) and run again, or open the workbook in Excel and print to PDF"
+)
+
+
+def convert(paths: list[Path], out_dir: Path, to: str, timeout: float = 600) -> list[Path]:
+    """Have headless LibreOffice open each file (recalculating everything) and save it as
+    ``to`` ("xlsx", "pdf") in out_dir. A private profile per run: it works beside a
+    LibreOffice the user has open, and never touches their settings."""
     soffice = find_soffice()
     if soffice is None:
-        raise RecalcError("LibreOffice (soffice) is not installed; ./run test installs it")
+        raise RecalcError(NO_LIBREOFFICE)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="xle-lo-profile-") as profile:
         user = Path(profile) / "user"
@@ -52,13 +66,13 @@ def recalculate(paths: list[Path], out_dir: Path, timeout: float = 600) -> list[
             "--headless",
             "--norestore",
             "--convert-to",
-            "xlsx",
+            to,
             "--outdir",
             str(out_dir),
             *[str(p) for p in paths],
         ]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-    results = [out_dir / p.name for p in paths]
+    results = [out_dir / f"{p.stem}.{to}" for p in paths]
     missing = [str(p) for p in results if not p.exists()]
     if missing:  # soffice may exit 0 when a conversion failed: trust only the files
         raise RecalcError(

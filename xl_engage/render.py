@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,12 +22,13 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from xl_engage import __version__
+from xl_engage import __version__, pages
 from xl_engage.a1 import cell, quote_sheet
 from xl_engage.atomic import atomic_path
-from xl_engage.branding import Branding
+from xl_engage.branding import Branding, image_size
 from xl_engage.gcpause import gc_paused
 from xl_engage.layout import (
+    Block,
     Book,
     Cells,
     Chart,
@@ -40,31 +42,24 @@ from xl_engage.layout import (
     constant,
 )
 from xl_engage.models.base import UserFormula
+from xl_engage.style import CHART_PALETTE, INPUT_LEGEND, STATUS_FILLS, Audience, number_format
 from xl_engage.tabular import compact_header
 
 METADATA_SHEET = "_xle"
+DELIVER_KEY = "deliver:"
+"""Metadata key prefix (+ its place): a sheet of the decision-maker PDF, in order."""
 USER_FORMULAS = "user-formulas:"
 """Metadata key prefix (+ table name): the table's user columns hold kept formulas."""
 _LOOKS_LIKE_A_REFERENCE = re.compile(r"^=?[^!]+!\$?[A-Z]+\$?\d+")
 """What XlsxWriter takes for a reference in a chart name (its own test, chart.py)."""
+CHART_WIDTH_PX, CHART_HEIGHT_PX = 720, 340
+"""A chart fits a landscape page at 100 % (720 pt printable = 960 px) beside nothing else."""
+CHART_ROWS = 18
+"""Rows a chart takes (340 px = 255 pt: 17 rows of 15 pt) with a blank row below it."""
 CHART_TEXT_COLUMN = 4
 """Where on the metadata sheet such chart names are written (the metadata uses columns A:B)."""
 MAX_FORMULA = 8192
 """Excel refuses to open a workbook with a longer formula; better to fail at write time."""
-
-NUMBER_FORMATS: dict[str, str] = {
-    "money": "#,##0.00_);[Red](#,##0.00)",
-    "number": "#,##0.##",
-    "hours": "#,##0.0#",
-    "int": "#,##0",
-    "percent": "0.0%",
-    "ratio": '0.00"×"',
-    "date": "yyyy-mm-dd",
-    "datetime": "yyyy-mm-dd hh:mm:ss",
-    "month": "mmm yyyy",
-    "text": "@",
-    "bool": "@",
-}
 
 
 @dataclass
@@ -99,21 +94,42 @@ class _Formats:
     def __init__(self, wb: xlsxwriter.Workbook, branding: Branding):
         self._wb = wb
         self._b = branding
-        self._cache: dict[tuple[str, str], Format] = {}
+        self._cache: dict[tuple[str, str, str], Format] = {}
 
     def fill(self, color: str) -> Format:
-        """A background fill for conditional formats (status colours)."""
-        key = ("fill", color)
+        """A background fill for conditional formats (status colours); never the input
+        fill, so a calculated status cannot look like a cell to edit."""
+        if color.casefold() == self._b.input_fill.casefold():
+            color = STATUS_FILLS["watch"]
+        key = ("fill", color, "")
         if key not in self._cache:
             self._cache[key] = self._wb.add_format({"bg_color": color})
         return self._cache[key]
 
-    def get(self, kind: str, role: str) -> Format:
-        key = (kind, role)
+    def wrapped_note(self) -> Format:
+        key = ("text", "note", "wrapped")
+        if key not in self._cache:
+            self._cache[key] = self._wb.add_format(
+                {
+                    "font_name": self._b.font,
+                    "font_size": 10,
+                    "italic": True,
+                    "font_color": "#595959",
+                    "text_wrap": True,
+                    "valign": "top",
+                }
+            )
+        return self._cache[key]
+
+    def get(self, kind: str, role: str, audience: Audience = "detail", wrap: bool = False) -> Format:
+        key = (kind, role, audience + (":wrap" if wrap else ""))
         if key not in self._cache:
             props: dict[str, Any] = {"font_name": self._b.font, "font_size": 10}
-            if kind in NUMBER_FORMATS and kind != "text":
-                props["num_format"] = NUMBER_FORMATS[kind]
+            if wrap:
+                props.update(text_wrap=True, valign="top")
+            num_format = number_format(kind, audience, self._b.currency_symbol)
+            if num_format:
+                props["num_format"] = num_format
             if role == "input":
                 props.update(bg_color=self._b.input_fill, border=1, border_color="#BFBFBF")
             elif role == "output":
@@ -176,6 +192,13 @@ def write_value(
         ws.write_string(row, col, str(value), fmt)
 
 
+WHOLE_TABLE_ROWS = 25
+"""A table this short is kept on one page; a longer one runs over pages, header repeated."""
+FREEZE_WITHIN = 6
+"""A sheet whose first table's header is this near the top is a table sheet: its header row
+and key column are frozen. (A summary whose table sits below other blocks is not.)"""
+
+
 class _SheetWriter:
     def _user_value(
         self, r: int, j: int, value: Any, col: Column, role: str, fmt: Format, table: str
@@ -191,7 +214,7 @@ class _SheetWriter:
                 self.ws.write_boolean(r, j, value, fmt)
                 return
             timed = isinstance(value, dt.datetime) and value.time() != dt.time()
-            fmt = self.r.fmt.get("datetime" if timed else "date", role)
+            fmt = self._fmt("datetime" if timed else "date", role)
         write_value(self.ws, r, j, value, col.kind, fmt)
 
     def __init__(self, renderer: _Renderer, sheet: Sheet, ws: Worksheet):
@@ -201,24 +224,78 @@ class _SheetWriter:
         self.row = 0
         self.widths: dict[int, float] = {}
         self.first_table_header: int | None = None
+        self.heights: dict[int, float] = {}
+        """Rows not of the default height (points), for the print plan."""
+        self.blocks: list[pages.Block] = []
+        self.flowing_header: int | None = None
+        """The header row of a long table that ends the sheet (repeated on each page)."""
+        self.breaks_inside: tuple[int, ...] = ()
+        self.notes: list[tuple[int, str]] = []
+        self.charts = 0
+        self.wrapped: set[int] = set()
+        self.legend_pending = False
+
+    @property
+    def _currency(self) -> str:
+        return self.r.branding.currency_symbol
+
+    def _table_width(self, col: Column, block: Table, j: int) -> float:
+        """Wide enough for the header's words and the widest value as shown (text within
+        reason: 50 characters, the rest is cut on screen and the cell keeps it)."""
+        if col.key.startswith("__extra__:"):
+            name = col.key[len("__extra__:") :]
+            values: Iterable[Any] = (row.get("__extra__", {}).get(name) for row in block.rows)
+        else:
+            values = (row.get(col.key) for row in block.rows)
+        shown = shown_width(values, col.kind, self.sheet.audience, self._currency) + 2
+        cap = 50.0 if col.kind == "text" else 24.0
+        return max(header_width(col.header), min(shown, cap), col.width or 0.0, 8.0)
+
+    def _wrap_rows(self, block: Table, columns: list[Column], widths: list[float], header_row: int) -> None:
+        """Text longer than its column (a finding, a description) wraps on screen and on
+        paper instead of being cut or printed past the page: its row is made as tall as its
+        lines (set, so Excel and LibreOffice agree and the print plan knows it)."""
+        self.wrapped = set()
+        for j, col in enumerate(columns):
+            if col.kind == "text" and not col.key.startswith("__extra__:"):
+                longest = max(
+                    (len(v) for row in block.rows if isinstance(v := row.get(col.key), str)), default=0
+                )
+                if longest + 2 > widths[j]:
+                    self.wrapped.add(j)
+        if not self.wrapped:
+            return
+        for i, row in enumerate(block.rows):
+            lines = max(
+                math.ceil(len(str(row.get(columns[j].key) or "")) * 1.1 / max(widths[j] - 1, 1))
+                for j in self.wrapped
+            )
+            if lines > 1:
+                r = header_row + 1 + i
+                self.heights[r] = 13.0 * lines + 2
+                self.ws.set_row(r, self.heights[r])
+
+    def _fmt(self, kind: str, role: str) -> Format:
+        return self.r.fmt.get(kind, role, self.sheet.audience)
 
     def _width(self, col: int, width: float) -> None:
         self.widths[col] = max(self.widths.get(col, 8.0), min(width, 60.0))
 
     def title(self, block: Title) -> None:
-        fmt = self.r.fmt.get("text", block.style)
+        fmt = self._fmt("text", block.style)
+        if block.style == "note":  # wrapped across the sheet's width in finish(): never past it
+            self.notes.append((self.row, block.text))
         self.ws.write_string(self.row, 0, block.text, fmt)
+        self.heights[self.row] = {"title": 22.0, "subtitle": 17.0}.get(block.style, pages.DEFAULT_ROW)
         self.row += 2 if block.style == "title" else 1
 
     def cells(self, block: Cells) -> None:
-        if block.title:
-            self.ws.write_string(self.row, 0, block.title, self.r.fmt.get("text", "subtitle"))
-            self.row += 1
+        self.block_title(block.title)
         for spec, value in block.cells:
-            self.ws.write_string(self.row, 0, spec.label, self.r.fmt.get("text", "label"))
+            self.ws.write_string(self.row, 0, spec.label, self._fmt("text", "label"))
             self._width(0, len(spec.label) + 2)
             role = "input" if spec.is_input else "output"
-            fmt = self.r.fmt.get(spec.kind, role)
+            fmt = self._fmt(spec.kind, role)
             if spec.formula:
                 self.ws.write_formula(self.row, 1, "=" + spec.formula, fmt, _cached(value))
             else:
@@ -227,9 +304,11 @@ class _SheetWriter:
                     self.ws.data_validation(
                         self.row, 1, self.row, 1, {"validate": "list", "source": list(spec.choices)}
                     )
-            self._width(1, 16)
+            self._width(
+                1, max(12.0, shown_width([value], spec.kind, self.sheet.audience, self._currency) + 2)
+            )
             if spec.help:
-                self.ws.write_string(self.row, 2, spec.help, self.r.fmt.get("text", "note"))
+                self.ws.write_string(self.row, 2, spec.help, self._fmt("text", "note"))
             self.r.book_wb.define_name(
                 spec.name, f"={quote_sheet(self.sheet.name)}!{cell(self.row, 1, True)}"
             )
@@ -238,9 +317,7 @@ class _SheetWriter:
 
     def table(self, block: Table) -> None:
         spec = block.spec
-        if spec.title:
-            self.ws.write_string(self.row, 0, spec.title, self.r.fmt.get("text", "subtitle"))
-            self.row += 1
+        self.block_title(spec.title)
         extra_headers: list[str] = list(block.extra_headers or [])
         for row in block.rows:
             for header in row.get("__extra__", {}):
@@ -259,7 +336,15 @@ class _SheetWriter:
             self._group_labels(len(spec.columns), block.extra_groups)
         header_row = self.row
         self.ws.set_row(header_row, 30)
+        self.heights[header_row] = 30.0
         n = max(len(block.rows), 1)
+        if spec.page_break_key:  # each group (a party) starts a page
+            key = spec.page_break_key
+            self.breaks_inside = tuple(
+                header_row + 1 + i
+                for i, row in enumerate(block.rows)
+                if i and row.get(key) != block.rows[i - 1].get(key)
+            )
         self.ws.add_table(
             header_row,
             0,
@@ -273,7 +358,7 @@ class _SheetWriter:
                         "header": c.header,
                         # an empty table keeps its one blank row blank: no formula to compute
                         **({"formula": "=" + c.formula} if c.formula and block.rows else {}),
-                        "header_format": self.r.fmt.get("text", "header"),
+                        "header_format": self._fmt("text", "header"),
                     }
                     for c in columns
                 ],
@@ -281,9 +366,11 @@ class _SheetWriter:
         )
         if spec.outline_key:
             self._outline(block, header_row)
+        widths = [self._table_width(col, block, j) for j, col in enumerate(columns)]
+        self._wrap_rows(block, columns, widths, header_row)
         for j, col in enumerate(columns):
             role = "input" if col.is_input and not spec.readonly else "output"
-            fmt = self.r.fmt.get(col.kind, role)
+            fmt = self.r.fmt.get(col.kind, role, self.sheet.audience, wrap=j in self.wrapped)
             for i, row in enumerate(block.rows):
                 r = header_row + 1 + i
                 if col.key.startswith("__extra__:"):
@@ -326,7 +413,7 @@ class _SheetWriter:
                         "format": self.r.fmt.fill(color),
                     },
                 )
-            self._width(j, col.width or _default_width(col))
+            self._width(j, widths[j])
         self.r.tables[spec.name] = _PlacedTable(
             self.sheet.name, header_row, 0, len(block.rows), [c.key for c in columns]
         )
@@ -337,7 +424,7 @@ class _SheetWriter:
     def _group_labels(self, first: int, groups: Sequence[str]) -> None:
         """Label each run of columns of one group in the row above the header; outline the
         columns after the first of each run, so a group folds to its first column."""
-        label = self.r.fmt.get("text", "subtitle")
+        label = self._fmt("text", "subtitle")
         previous = None
         for i, group in enumerate(groups):
             if group != previous:
@@ -361,19 +448,20 @@ class _SheetWriter:
     def grid(self, block: Grid) -> None:
         """Label column, then formula columns. Row keys are fixed when the grid is made, so
         they go into the formulas as constants rather than into a helper column."""
-        if block.title:
-            self.ws.write_string(self.row, 0, block.title, self.r.fmt.get("text", "subtitle"))
-            self.row += 1
+        self.block_title(block.title)
         header_row = self.row
-        head = self.r.fmt.get("text", "header")
+        head = self._fmt("text", "header")
         self.ws.set_row(header_row, 30)
+        self.heights[header_row] = 30.0
+        if self.first_table_header is None:
+            self.first_table_header = header_row
         for j, text in enumerate([block.label_header, *(c.header for c in block.columns)]):
             self.ws.write_string(header_row, j, text, head)
         row_of = {str(key): header_row + 1 + i for i, (key, _, _) in enumerate(block.rows)}
         col_of = {c.header: j for j, c in enumerate(block.columns, start=1)}
         for i, (key, label, values) in enumerate(block.rows):
             r = header_row + 1 + i
-            write_value(self.ws, r, 0, label, "text", self.r.fmt.get("text", "label"))
+            write_value(self.ws, r, 0, label, "text", self._fmt("text", "label"))
             own = block.row_formulas.get(key)
             for j, (col, value) in enumerate(zip(block.columns, values, strict=True), start=1):
                 template = own[j - 1] if own is not None else col.formula
@@ -383,7 +471,7 @@ class _SheetWriter:
                     .replace("{label}", cell(r, 0, col_abs=True))
                     .replace("{header}", cell(header_row, j, row_abs=True))
                 )
-                fmt = self.r.fmt.get(block.row_kinds.get(key, col.kind), "output")
+                fmt = self._fmt(block.row_kinds.get(key, col.kind), "output")
                 self.ws.write_formula(r, j, "=" + formula, fmt, _cached(value))
         last = header_row + len(block.rows)
         for text, color in block.colors:
@@ -401,7 +489,7 @@ class _SheetWriter:
             )
         if block.total_label and block.rows:
             r = last + 1
-            self.ws.write_string(r, 0, block.total_label, self.r.fmt.get("text", "label"))
+            self.ws.write_string(r, 0, block.total_label, self._fmt("text", "label"))
             for j, col in enumerate(block.columns, start=1):
                 if col.kind in ("text", "date", "month"):  # no total of names or dates
                     continue
@@ -412,21 +500,88 @@ class _SheetWriter:
                     r,
                     j,
                     f"=SUM({cell(header_row + 1, j)}:{cell(last, j)})",
-                    self.r.fmt.get(col.kind, "total"),
+                    self._fmt(col.kind, "total"),
                     _cached(total),
                 )
             last = r
-        self._width(0, max((len(lbl) for _, lbl, _ in block.rows), default=8) + 2)
+        self._width(0, max((len(str(lbl)) for _, lbl, _ in block.rows), default=8) * BOLD + 2)
         for j, col in enumerate(block.columns, start=1):
-            self._width(j, min(max(len(col.header) * 0.9, 11), 16))
+            kind = col.kind
+            values = [vs[j - 1] for _, _, vs in block.rows]
+            shown = shown_width(values, kind, self.sheet.audience, self._currency) * BOLD + 2
+            self._width(j, max(header_width(col.header), shown, 9.0))
         self.r.tables[block.name] = _PlacedTable(
             self.sheet.name, header_row, 0, len(block.rows), ["__label__", *(c.header for c in block.columns)]
         )
         self.row = last + 2
 
     def chart(self, block: Chart) -> None:
+        self.charts += 1
         self.r.pending_charts.append((self.ws, self.row, block))
-        self.row += 20
+        self.row += CHART_ROWS
+
+    def place(self, block: Block, first: int, previous: Block | None) -> None:
+        """Record where a block went, for the print plan: a chart stays with the table it
+        draws, and any block with the title above it."""
+        last = max(first, self.row - 2)  # the blank row after a block is not its own
+        whole = isinstance(block, Chart | Cells | Grid) or (
+            isinstance(block, Table) and len(block.rows) <= WHOLE_TABLE_ROWS
+        )
+        joins = isinstance(block, Chart) or isinstance(previous, Title)
+        self.blocks.append(pages.Block(first, last, whole, joins, self.breaks_inside))
+        self.breaks_inside = ()
+        if isinstance(block, Table | Grid):
+            self.flowing_header = None if whole else self.first_header_of(first, last)
+        elif not isinstance(block, Title):
+            self.flowing_header = None
+
+    def first_header_of(self, first: int, last: int) -> int | None:
+        return next((r for r in range(first, last + 1) if self.heights.get(r) == 30.0), None)
+
+    def legend(self) -> None:
+        """The input style, said on each sheet that has inputs: a yellow cell is the user's."""
+        self.notes.append((self.row, INPUT_LEGEND))
+        self.ws.write_string(self.row, 0, INPUT_LEGEND, self._fmt("text", "note"))
+        self.row += 1
+
+    def block_title(self, text: str | None) -> None:
+        """A block's subtitle; on a sheet's first block, followed in the same cell by the
+        input legend (so the sheet's rows stay where they were)."""
+        if text and self.legend_pending:
+            self.ws.write_rich_string(
+                self.row,
+                0,
+                self._fmt("text", "subtitle"),
+                text,
+                self._fmt("text", "note"),
+                f"    {INPUT_LEGEND}",
+            )
+        elif text:
+            self.ws.write_string(self.row, 0, text, self._fmt("text", "subtitle"))
+        elif self.legend_pending:  # no title to stand beside: a line of its own
+            self.legend_pending = False
+            self.legend()
+            return
+        else:
+            return
+        self.legend_pending = False
+        self.heights[self.row] = 17.0
+        self.row += 1
+
+    def _wrap_notes(self, widths: list[float]) -> None:
+        """A note printed past the sheet's last column would widen every printed page (a
+        spreadsheet prints the text that overflows): each note is merged across the
+        sheet's columns and wrapped, its row as tall as its lines."""
+        fmt = self.r.fmt.wrapped_note()
+        total = sum(widths)
+        for row, text in self.notes:
+            lines = max(1, math.ceil(len(text) * 1.05 / max(total, 1)))
+            if len(widths) > 1:
+                self.ws.merge_range(row, 0, row, len(widths) - 1, text, fmt)
+            else:
+                self.ws.write_string(row, 0, text, fmt)
+            self.heights[row] = 13.0 * lines + 2
+            self.ws.set_row(row, self.heights[row])
 
     def finish(self) -> None:
         for col, width in self.widths.items():
@@ -434,14 +589,49 @@ class _SheetWriter:
         ws, b = self.ws, self.r.branding
         if self.sheet.landscape:
             ws.set_landscape()
-        ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+        widths = [self.widths.get(c, 8.43) for c in range(max(self.widths, default=0) + 1)]
+        chart_cols = _columns_for(widths, CHART_WIDTH_PX) if self.charts else 0
+        widths += [8.43] * (chart_cols - len(widths))  # a chart wider than the tables: its columns
+        self._wrap_notes(widths)
+        layout = pages.plan(widths, self.blocks, self.heights, self.sheet.landscape, b.paper)
+        self.plan = layout
+        ws.set_paper(pages.PAPER_CODE[b.paper])
+        ws.set_print_scale(layout.scale)
+        ws.set_margins(
+            left=pages.SIDE_MARGIN, right=pages.SIDE_MARGIN, top=pages.TOP_MARGIN, bottom=pages.TOP_MARGIN
+        )
+        if layout.breaks:
+            ws.set_h_pagebreaks(list(layout.breaks))
         header = _escape_hf(self.r.book.header_text or b.firm_name)
-        ws.set_header(f"&L{header}&C{_escape_hf(self.r.book.title)}&R&A")
-        ws.set_footer(f"&L{_escape_hf(b.firm_name)}&RPage &P of &N")
-        if self.first_table_header is not None:
-            ws.repeat_rows(self.first_table_header)
+        ws.set_header(f"&L{header}&R&A")  # the sheet's first rows carry the title: no repeat
+        ws.set_footer(f"&L{_escape_hf(self.r.book.title)}&RPage &P of &N")
+        if self.flowing_header is not None:  # only the table that runs over pages: its header
+            ws.repeat_rows(self.flowing_header)
+        if layout.pages_across > 1:
+            ws.repeat_columns(0)
+        table_sheet = self.first_table_header is not None and self.first_table_header <= FREEZE_WITHIN
+        if table_sheet:
+            ws.freeze_panes(self.first_table_header + 1, 1)
         ws.set_tab_color(self.sheet.tab_color or b.primary)
+
+
+def _columns_for(widths: list[float], px: int) -> int:
+    """How many columns (the sheet's, then default ones) a drawing ``px`` wide spans."""
+    used, n = 0.0, 0
+    while used < px:
+        w = widths[n] if n < len(widths) else 8.43
+        used += math.trunc(w * 7 + 5)
+        n += 1
+    return n
+
+
+def _has_inputs(sheet: Sheet) -> bool:
+    for block in sheet.blocks:
+        if isinstance(block, Cells) and any(spec.is_input for spec, _ in block.cells):
+            return True
+        if isinstance(block, Table) and not block.spec.readonly and block.spec.input_columns:
+            return True
+    return False
 
 
 def _unique_headers(spec: TableSpec, extra: Sequence[str]) -> list[str]:
@@ -462,11 +652,47 @@ def _unique_headers(spec: TableSpec, extra: Sequence[str]) -> list[str]:
     return out
 
 
-def _default_width(col: Column) -> float:
-    """Headers wrap (the header row is tall), so numbers need no wider a column than ~14."""
-    if col.kind == "text":
-        return max(len(col.header) + 2, 12)
-    return min(max(len(col.header) * 0.9, 10), 14)
+BOLD = 1.12
+"""Bold digits are wider: a bold total sized like its column shows ``###``."""
+
+
+def shown_width(values: Iterable[Any], kind: str, audience: Audience, currency: str) -> float:
+    """The width (in Excel's character units) the widest of ``values`` needs as shown in
+    its number format: so no amount shows ``###`` and no name is cut off."""
+    longest, biggest, negative = 0, 0.0, False
+    for v in values:
+        if isinstance(v, UserFormula):
+            v = v.value
+        if isinstance(v, bool) or v is None:
+            continue
+        if isinstance(v, Decimal | int | float):
+            f = float(v)
+            biggest, negative = max(biggest, abs(f)), negative or f < 0
+        elif isinstance(v, dt.datetime):
+            longest = max(longest, 19)
+        elif isinstance(v, dt.date):
+            longest = max(longest, 10)
+        else:
+            longest = max(longest, len(str(v)))
+    if biggest or kind in ("money", "number", "hours", "int", "percent", "ratio"):
+        if kind == "money":
+            digits = f"{biggest:,.0f}" if audience == "summary" else f"{biggest:,.2f}"
+            number = len(digits) + (len(currency) if audience == "summary" else 0) + 2  # brackets' room
+        elif kind == "percent":
+            number = len(f"{biggest * 100:,.1f}") + 2
+        elif kind == "int":
+            number = len(f"{biggest:,.0f}") + 1
+        else:
+            number = len(f"{biggest:,.2f}") + 1
+        longest = max(longest, number + (1 if negative else 0))
+    return float(longest)
+
+
+def header_width(header: str) -> float:
+    """A header wraps on word boundaries, in at most two lines (the header row is tall):
+    never so narrow that a word breaks ("Profession al")."""
+    words = header.split() or [""]
+    return max(max(len(w) for w in words) * BOLD + 1.5, len(header) * BOLD / 2 + 1.5)
 
 
 _GRID_REF = re.compile(r"\{(row|col):([^}]+)\}")
@@ -512,6 +738,8 @@ class _Renderer:
         self.tables: dict[str, _PlacedTable] = {}
         self.pending_charts: list[tuple[Worksheet, int, Chart]] = []
         self.renamed: dict[str, str] = {}
+        self.series_colors: dict[str, str] = {}
+        self.logo_placed = False
         self.chart_texts: list[str] = []
         """Chart names that look like references, written as text on the metadata sheet."""
         """A user's column shown under another name (it clashed with the table's own) -> its name."""
@@ -522,7 +750,13 @@ class _Renderer:
             if sheet.hidden:
                 ws.hide()
             writer = _SheetWriter(self, sheet, ws)
+            previous: Block | None = None
+            legend = _has_inputs(sheet)
             for block in sheet.blocks:
+                if legend and not (isinstance(block, Title) and block.style == "title"):
+                    writer.legend_pending = True  # beside the first block's title, or above it
+                    legend = False
+                first = writer.row
                 if isinstance(block, Title):
                     writer.title(block)
                 elif isinstance(block, Cells):
@@ -533,7 +767,15 @@ class _Renderer:
                     writer.grid(block)
                 elif isinstance(block, Chart):
                     writer.chart(block)
+                if isinstance(block, Title) and block.style == "title" and legend:
+                    writer.row -= 1  # the blank row under the title holds the legend
+                    writer.legend()
+                    legend = False
+                writer.place(block, first, previous)
+                previous = block
             writer.finish()
+            if not self.logo_placed and not sheet.hidden:
+                self._logo(ws, writer)
         self._list_names(self.book.list_names)
         for ws, row, chart in self.pending_charts:
             self._chart(ws, row, chart)
@@ -556,17 +798,18 @@ class _Renderer:
         if block.stacked:
             options["subtype"] = "stacked"
         chart = self.book_wb.add_chart(options)
-        colors = self.branding.chart_colors
-        for i, s in enumerate(block.series):
+        used: set[str] = set()
+        for s in block.series:
+            color = self._series_color(s.name, used)
             chart.add_series(
                 {
                     "name": self._chart_text(s.name),
                     "categories": list(self._column_range(s.table, s.categories)),
                     "values": list(self._column_range(s.table, s.values)),
                     **(
-                        {"line": {"color": colors[i % len(colors)], "width": 2.25}}
+                        {"line": {"color": color, "width": 2.25}, "marker": {"type": "none"}}
                         if block.type == "line"
-                        else {"fill": {"color": colors[i % len(colors)]}}
+                        else {"fill": {"color": color}, "border": {"color": color}}
                     ),
                 }
             )
@@ -575,8 +818,38 @@ class _Renderer:
             y_format = block.y_format or ("$#,##0" if block.money else "General")
             chart.set_y_axis({"name": self._chart_text(block.y_title), "num_format": y_format})
         chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 760, "height": 380})
+        chart.set_size({"width": CHART_WIDTH_PX, "height": CHART_HEIGHT_PX})
         ws.insert_chart(row, 0, chart)
+
+    def _series_color(self, name: str, used: set[str]) -> str:
+        """One colour per category name across every chart of the workbook (Hardware is the
+        same blue on Summary and on Quarters), never two alike in one chart."""
+        palette = self.branding.chart_colors or CHART_PALETTE
+        color = self.series_colors.get(name)
+        if color is None or color in used:
+            free = [c for c in palette if c not in used and c not in self.series_colors.values()]
+            free = free or [c for c in palette if c not in used] or list(palette)
+            color = free[0]
+            self.series_colors.setdefault(name, color)
+        used.add(color)
+        return color
+
+    def _logo(self, ws: Worksheet, writer: _SheetWriter) -> None:
+        """The firm's logo at the top right of the first sheet (so on the PDF's first page),
+        about 48 points high, over the columns right of the title."""
+        self.logo_placed = True
+        logo = self.branding.logo
+        if logo is None:
+            return
+        width, height = image_size(logo)
+        scale = min(64 / max(height, 1), 220 / max(width, 1), 1.0)
+        cols = max(writer.widths, default=6)
+        ws.insert_image(
+            0,
+            max(cols - 1, 3),
+            str(logo),
+            {"x_scale": scale, "y_scale": scale, "object_position": 3, "description": "Logo"},
+        )
 
     def _chart_text(self, text: str) -> str | list[Any]:
         """A chart's series name or title as literal text. XlsxWriter takes any name shaped
@@ -597,6 +870,7 @@ class _Renderer:
             ("generator", "xl_engage"),
             ("generator_version", __version__),
             *sorted(self.renamed.items()),
+            *((f"{DELIVER_KEY}{i}", s.name) for i, s in enumerate(self.book.sheets, 1) if s.deliver),
         ]
         for i, (key, value) in enumerate(rows):
             ws.write_string(i, 0, key)

@@ -33,17 +33,18 @@ from xl_engage.layout import (
     Title,
 )
 from xl_engage.models.budget import BudgetBook
+from xl_engage.style import STATUS_FILLS
 
 KIND_NAME = "budget"
 SCHEMA_VERSION = 1
 STATUS_COLORS = (
-    (calc.OVERDUE, "#F8CBAD"),
-    (calc.due_label(90), "#FCE4D6"),
-    (calc.due_label(180), "#FFF2CC"),
-    (calc.due_label(365), "#FFF2CC"),
-    (calc.FINE, "#E2EFDA"),
-    (calc.UNKNOWN_DATE, "#D9D9D9"),
-    (calc.UNKNOWN_TYPE, "#E4DFEC"),
+    (calc.OVERDUE, STATUS_FILLS["bad"]),
+    (calc.due_label(90), STATUS_FILLS["warn"]),
+    (calc.due_label(180), STATUS_FILLS["watch"]),
+    (calc.due_label(365), STATUS_FILLS["watch"]),
+    (calc.FINE, STATUS_FILLS["good"]),
+    (calc.UNKNOWN_DATE, STATUS_FILLS["neutral"]),
+    (calc.UNKNOWN_TYPE, STATUS_FILLS["unknown"]),
 )
 
 POLICY = TableSpec(
@@ -479,7 +480,7 @@ def build(book: BudgetBook) -> Book:
     ]
     if book.initiatives:
         summary_blocks.append(top)
-    grids = (Sheet("Quarters", (quarters,)), Sheet("Months", (months,)))
+    grids = (Sheet("Quarters", (quarters,), audience="summary", deliver=True), Sheet("Months", (months,)))
     if prof.granularity == "Month":
         grids = grids[::-1]
     return Book(
@@ -488,11 +489,16 @@ def build(book: BudgetBook) -> Book:
         title=f"IT budget {first_fy}–{last_fy}",
         header_text=f"{prof.client}: IT budget {first_fy}–{last_fy}",
         sheets=(
-            Sheet("Summary", tuple(summary_blocks)),
+            Sheet("Summary", tuple(summary_blocks), audience="summary", deliver=True),
             *grids,
             Sheet("Lines", (Table(LINES, rows(book.lines, r.lines)),)),
             Sheet("Assets", (Table(ASSETS, rows(book.assets, r.assets)),)),
-            Sheet("Roadmap", (Table(INITIATIVES, rows(book.initiatives, r.initiatives)),)),
+            Sheet(
+                "Roadmap",
+                (Table(INITIATIVES, rows(book.initiatives, r.initiatives)),),
+                audience="summary",
+                deliver=True,
+            ),
             Sheet("Policy", (Table(POLICY, rows(book.policy, r.policy)),)),
         ),
     )

@@ -47,11 +47,16 @@ from xl_engage.layout import (
 )
 from xl_engage.models.base import key, trim
 from xl_engage.models.playbook import ACTIVITIES, ACTIVITY_KEYS, MonthActuals, PlaybookBook
+from xl_engage.style import STATUS_FILLS
 
 KIND_NAME = "playbook"
 SCHEMA_VERSION = 1
-ON_TRACK_COLORS = ((calc.ON_TRACK, "#E2EFDA"), (calc.BEHIND, "#F8CBAD"))
-CAPACITY_COLORS = ((calc.OK, "#E2EFDA"), (calc.OVER, "#F8CBAD"), (calc.UNDER, "#FFF2CC"))
+ON_TRACK_COLORS = ((calc.ON_TRACK, STATUS_FILLS["good"]), (calc.BEHIND, STATUS_FILLS["bad"]))
+CAPACITY_COLORS = (
+    (calc.OK, STATUS_FILLS["good"]),
+    (calc.OVER, STATUS_FILLS["bad"]),
+    (calc.UNDER, STATUS_FILLS["warn"]),
+)
 FIXED_SHEETS = ("Summary", "Portfolio", "Cadence", "Schedule", "Settings", "History", "_xle")
 """Sheet names a vCIO's sheet may not take (the last is the hidden metadata sheet)."""
 
@@ -500,6 +505,7 @@ def build(book: PlaybookBook) -> Book:
                     cumulative,
                 ),
                 landscape=True,
+                deliver=True,
             )
         )
 
@@ -530,7 +536,7 @@ def build(book: PlaybookBook) -> Book:
         schema_version=SCHEMA_VERSION,
         title="vCIO playbook",
         sheets=(
-            Sheet("Summary", tuple(summary_blocks)),
+            Sheet("Summary", tuple(summary_blocks), audience="summary", deliver=True),
             *vcio_sheets,
             Sheet("Portfolio", (Table(PORTFOLIO, rows(book.clients, r.clients)),)),
             Sheet(

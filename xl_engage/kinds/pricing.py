@@ -324,7 +324,7 @@ def build(book: PricingBook) -> Book:
         "Overview",
         (
             Title("vCIO pricing"),
-            Title("Yellow cells are yours to change; every other figure is a live formula.", "note"),
+            Title("Every figure not in yellow is a live formula: change an input and it follows.", "note"),
             Cells(tuple(zip(SETTINGS, settings_values, strict=True)), "Rules of thumb"),
             Cells(tuple(zip(TOTALS, totals, strict=True)), "Portfolio"),
             Chart(
@@ -336,6 +336,8 @@ def build(book: PricingBook) -> Book:
                 y_title="MRR",
             ),
         ),
+        audience="summary",
+        deliver=True,
     )
     return Book(
         kind=KIND_NAME,
@@ -343,7 +345,7 @@ def build(book: PricingBook) -> Book:
         title="vCIO pricing",
         sheets=(
             overview,
-            Sheet("Clients", (Table(CLIENTS, client_rows),)),
+            Sheet("Clients", (Table(CLIENTS, client_rows),), deliver=True),
             Sheet("Agreements", (Table(AGREEMENTS, rows(book.agreement_lines, r.agreement_lines)),)),
             Sheet("Packages", (Table(PACKAGES, rows(book.packages, r.packages)),)),
             Sheet("Service lines", (Table(SERVICE_LINES, rows(book.service_lines, r.lines)),)),

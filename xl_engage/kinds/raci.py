@@ -30,16 +30,17 @@ from xl_engage.layout import (
     escape_header,
 )
 from xl_engage.models.raci import CODES, RaciBook
+from xl_engage.style import STATUS_FILLS
 
 KIND_NAME = "raci"
 SCHEMA_VERSION = 1
 SIDES = ("MSP", "Client", "Vendor", "Other")
 CODE_COLORS = (("A", "#F4B183"), ("A/R", "#F8CBAD"), ("R", "#BDD7EE"), ("C", "#E2EFDA"), ("I", "#EDEDED"))
 STATUS_COLORS = (
-    (calc.OK, "#E2EFDA"),
-    (calc.NO_A, "#F8CBAD"),
-    (calc.SEVERAL_A, "#F8CBAD"),
-    (calc.NO_R, "#FCE4D6"),
+    (calc.OK, STATUS_FILLS["good"]),
+    (calc.NO_A, STATUS_FILLS["bad"]),
+    (calc.SEVERAL_A, STATUS_FILLS["bad"]),
+    (calc.NO_R, STATUS_FILLS["warn"]),
 )
 PLACEHOLDER = "0"  # calculated columns whose formula depends on the parties; set per workbook
 
@@ -90,10 +91,10 @@ _PARTIES = TableSpec(
             formula=PLACEHOLDER,
             width=20,
             colors=(
-                (calc.OVERLOADED, "#F8CBAD"),
-                (calc.IDLE, "#EDEDED"),
-                (calc.SPOF, "#FCE4D6"),
-                (calc.OK, "#E2EFDA"),
+                (calc.OVERLOADED, STATUS_FILLS["bad"]),
+                (calc.IDLE, STATUS_FILLS["neutral"]),
+                (calc.SPOF, STATUS_FILLS["warn"]),
+                (calc.OK, STATUS_FILLS["good"]),
             ),
         ),
     ),
@@ -162,6 +163,7 @@ BY_PARTY = TableSpec(
     ),
     title="Responsibilities by party (for the contract)",
     readonly=True,
+    page_break_key="party",
     keep_extra_columns=False,
     outline_key="party",
 )
@@ -283,8 +285,9 @@ def build(book: RaciBook) -> Book:
             Sheet(
                 "Findings",
                 (coverage, Table(FINDINGS, found or [{"about": "", "name": "", "finding": "No findings."}])),
+                deliver=True,
             ),
-            Sheet("By party", (Table(BY_PARTY, by_party),), landscape=False),
+            Sheet("By party", (Table(BY_PARTY, by_party),), deliver=True),
         ),
     )
 

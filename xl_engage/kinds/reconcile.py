@@ -45,11 +45,20 @@ from xl_engage.layout import (
 )
 from xl_engage.models.base import key
 from xl_engage.models.reconcile import CATEGORY_ONLY, LINE, MATCH_FIELDS, UNMATCHED, ReconBook
+from xl_engage.style import STATUS_FILLS
 
 KIND_NAME = "reconcile"
 SCHEMA_VERSION = 1
-FLAG_COLORS = ((calc.GREEN, "#E2EFDA"), (calc.AMBER, "#FFE699"), (calc.RED, "#F8CBAD"))
-OUTCOME_COLORS = ((LINE, "#E2EFDA"), (CATEGORY_ONLY, "#FFF2CC"), (UNMATCHED, "#F8CBAD"))
+FLAG_COLORS = (
+    (calc.GREEN, STATUS_FILLS["good"]),
+    (calc.AMBER, STATUS_FILLS["warn"]),
+    (calc.RED, STATUS_FILLS["bad"]),
+)
+OUTCOME_COLORS = (
+    (LINE, STATUS_FILLS["good"]),
+    (CATEGORY_ONLY, STATUS_FILLS["watch"]),
+    (UNMATCHED, STATUS_FILLS["bad"]),
+)
 
 BUDGET = TableSpec(
     "Budget",
@@ -550,6 +559,8 @@ def build(book: ReconBook) -> Book:
             quarters,
             Cells(tuple((c, clock[c.key]) for c in CLOCK), "Periods"),
         ),
+        audience="summary",
+        deliver=True,
     )
     return Book(
         kind=KIND_NAME,
@@ -557,7 +568,7 @@ def build(book: ReconBook) -> Book:
         title="Budget vs actual",
         sheets=(
             summary,
-            Sheet("By month", (_month_grid(r),)),
+            Sheet("By month", (_month_grid(r),), deliver=True),
             Sheet("Lines", (Table(LINES, line_rows),)),
             Sheet("Asset types", (Table(ASSET_TYPES, type_rows),)),
             Sheet("Transactions", (Table(TRANSACTIONS, tx_rows),)),

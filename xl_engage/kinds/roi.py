@@ -204,7 +204,7 @@ def build(book: RoiBook) -> Book:
         "ROI",
         (
             Title("Account-management ROI"),
-            Title("Yellow cells are yours to change; every other figure is a live formula.", "note"),
+            Title("Every figure not in yellow is a live formula: change an input and it follows.", "note"),
             Cells(assumptions, "Assumptions"),
             Cells(results, "Results"),
             Chart(
@@ -218,6 +218,8 @@ def build(book: RoiBook) -> Book:
                 y_title="Added revenue / year",
             ),
         ),
+        audience="summary",
+        deliver=True,
     )
     return Book(
         kind=KIND_NAME,

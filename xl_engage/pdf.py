@@ -1,0 +1,90 @@
+"""The decision-maker PDF: the sheets meant for the reader, printed by headless LibreOffice.
+
+A generated workbook says in its metadata which sheets a client's decision maker reads
+(budget: Summary, Quarters, Roadmap; not Lines or Assets). A copy of the workbook with
+every other sheet hidden is converted (LibreOffice prints no hidden sheet), so the PDF
+follows the print setup the renderer wrote: scale, page breaks, repeated headers, logo.
+A workbook with no such list (made by an older version, or not by xl_engage) prints every
+visible sheet.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from xl_engage.atomic import atomic_path
+from xl_engage.recalc import RecalcError, convert
+from xl_engage.render import DELIVER_KEY
+from xl_engage.xlsx import open_xlsx
+
+_SHEET = re.compile(rb"<sheet\b[^>]*?/>")
+_NAME = re.compile(rb'\bname="([^"]*)"')
+_STATE = re.compile(rb'\s+state="[^"]*"')
+_VIEW_TABS = re.compile(rb'\s(?:activeTab|firstSheet)="\d+"')
+
+
+class PdfError(RuntimeError):
+    """No PDF could be written (no LibreOffice, or it failed): one line for the user."""
+
+
+def delivered_sheets(path: Path) -> list[str]:
+    """The sheets of the decision-maker PDF, as the workbook's metadata lists them (those
+    still in the workbook), or every visible sheet when it lists none."""
+    from xl_engage.reader import read_metadata
+
+    book = open_xlsx(path)
+    meta = read_metadata(book)
+    listed = [v for k, v in sorted(meta.items(), key=lambda kv: _order(kv[0])) if k.startswith(DELIVER_KEY)]
+    present = [s for s in listed if s in book.sheet_names]
+    return present or [s for s in book.sheet_names if not s.startswith("_")]
+
+
+def _order(key: str) -> int:
+    tail = key[len(DELIVER_KEY) :]
+    return int(tail) if key.startswith(DELIVER_KEY) and tail.isdigit() else -1
+
+
+def _only(source: Path, target: Path, keep: list[str]) -> None:
+    """A copy of ``source`` in which every sheet not in ``keep`` is hidden, and the first
+    kept sheet is the active one (a hidden active sheet would be printed anyway)."""
+    wanted = set(keep)
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                sheets = _SHEET.findall(data)
+                names = [html.unescape(m.group(1).decode()) if (m := _NAME.search(s)) else "" for s in sheets]
+                for tag, name in zip(sheets, names, strict=True):
+                    plain = _STATE.sub(b"", tag)
+                    new = plain if name in wanted else plain[:-2].rstrip() + b' state="hidden"/>'
+                    data = data.replace(tag, new, 1)
+                first = next((i for i, n in enumerate(names) if n in wanted), 0)
+                active = f'activeTab="{first}" firstSheet="{first}"'.encode()
+                data = _VIEW_TABS.sub(b"", data)
+                data = data.replace(b"<workbookView", b"<workbookView " + active, 1)
+            elif info.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(b'tabSelected="1"', b'tabSelected="0"')
+            zout.writestr(info, data)
+
+
+def write_pdf(workbook: Path, out: Path) -> Path:
+    """Write the decision-maker PDF of ``workbook`` to ``out`` (atomically)."""
+    keep = delivered_sheets(workbook)
+    with tempfile.TemporaryDirectory(prefix="xle-pdf-") as tmp:
+        copy = Path(tmp) / "deliverable.xlsx"
+        _only(workbook, copy, keep)
+        try:
+            (pdf,) = convert([copy], Path(tmp) / "out", "pdf")
+        except RecalcError as exc:
+            raise PdfError(str(exc)) from None
+        except (OSError, subprocess.SubprocessError) as exc:  # cannot start, or timed out
+            raise PdfError(f"LibreOffice could not write the PDF: {exc}") from None
+        with atomic_path(out) as target:
+            shutil.copyfile(pdf, target)
+    return out

@@ -1,0 +1,69 @@
+"""How a deliverable looks, decided once for every workbook kind: colours and number formats.
+
+Kinds name a status ("bad", "good") or a value kind ("money"); this module says what that
+looks like, so a client's CEO sees one visual language across every workbook, and a
+status fill can never be mistaken for the yellow of a cell the user is meant to edit.
+Pure data: no spreadsheet library.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+CHART_PALETTE: tuple[str, ...] = (
+    "#1F4E79",  # navy
+    "#ED7D31",  # orange
+    "#70AD47",  # green
+    "#7030A0",  # purple
+    "#00A3AD",  # teal
+    "#C00000",  # dark red
+    "#FFC000",  # amber
+    "#5B9BD5",  # sky blue
+    "#843C0C",  # brown
+    "#A5A5A5",  # grey
+    "#FF66CC",  # pink
+    "#375623",  # forest
+    "#B4C7E7",  # pale blue
+    "#000000",  # black
+)
+"""Fourteen colours that stay apart on screen and on a grey-scale printer (alternating
+dark and light), assigned to categories by name across every chart of a workbook."""
+
+STATUS_FILLS: dict[str, str] = {
+    "good": "#E2EFDA",  # green: on track, fine, matched
+    "warn": "#FCE4D6",  # peach: due soon, amber flag, a gap to look at
+    "bad": "#F8CBAD",  # salmon: overdue, behind, red flag, unmatched
+    "watch": "#DDEBF7",  # blue: due within the year, not yet urgent
+    "neutral": "#EDEDED",  # grey: idle, informational
+    "unknown": "#E4DFEC",  # lavender: a value xl_engage could not judge
+}
+"""Status fills: never the input yellow (a formula must not look editable)."""
+
+INPUT_LEGEND = "Yellow cells are yours to edit; every other cell is calculated from them."
+
+Audience = Literal["summary", "detail"]
+
+
+def number_format(kind: str, audience: Audience, currency: str) -> str | None:
+    """The number format of a value kind for its audience. A summary a decision maker
+    reads shows whole amounts with the currency sign; a detail sheet shows cents. Both show
+    zero as a dash and negatives in brackets; no format leaves a trailing decimal point."""
+    sign = f'"{currency}"' if currency else ""
+    if kind == "money":
+        if audience == "summary":
+            return f'{sign}#,##0_);({sign}#,##0);"–"_)'
+        return '#,##0.00_);(#,##0.00);"–"_)'
+    return _PLAIN_FORMATS.get(kind)
+
+
+_PLAIN_FORMATS: dict[str, str] = {
+    "number": "#,##0.0#",
+    "hours": "#,##0.0#",
+    "int": "#,##0",
+    "percent": "0.0%",
+    "ratio": '0.00"×"',
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm:ss",
+    "month": "mmm yyyy",
+    "bool": "@",
+}
