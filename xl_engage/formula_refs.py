@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 
 from xl_engage.a1 import col_index, col_letters
+from xl_engage.layout import escape_header
 
 _LITERAL = re.compile(  # a string, or a structured reference's brackets (whose names are not cells)
     r'"(?:[^"]|"")*"'
@@ -25,6 +26,9 @@ _LITERAL = re.compile(  # a string, or a structured reference's brackets (whose 
 )
 _REF = re.compile(r"(?<![A-Za-z0-9_.\]\[!$'])(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})(?![A-Za-z0-9_(\[!])")
 _SHEET_REF = re.compile(r"!|\[\d+\]")  # another sheet, or an external book
+_POSITIONAL = re.compile(
+    r"\b(?:ROW|ROWS|COLUMN|COLUMNS|OFFSET|INDIRECT|INDEX|ADDRESS|CELL)\s*\(", re.IGNORECASE
+)
 _RANGE = re.compile(r"\d\s*:\s*\$?[A-Za-z]|[A-Za-z]\s*:\s*\$?[A-Za-z]|\d\s*:\s*\$?\d")
 
 
@@ -56,20 +60,36 @@ def shift(formula: str, rows: int, cols: int = 0) -> str:
     return "".join(text if literal else _REF.sub(moved, text) for literal, text in _outside_strings(formula))
 
 
-def _column_ref(table: str, header: str) -> str:
-    escaped = re.sub(r"(['#\[\]])", r"'\1", header)
-    return f"{table}[[#This Row],[{escaped}]]"
+THIS_TABLE = "\u27e6table\u27e7"
+"""Stands for the table a kept formula sits in: a family's table may be renamed by a
+rebuild (a vCIO's actuals table numbered anew), so the renderer writes the name it has then."""
+_USER_COLUMN = re.compile("\u27e6column:(.*?)\u27e7")
+
+
+def user_column(name: str) -> str:
+    """Stands for the user's column ``name``: the rebuild may show it under another name
+    ("Serial (2)" beside the table's own Serial number), which the renderer writes."""
+    return f"\u27e6column:{name}\u27e7"
+
+
+def resolve(formula: str, table: str, shown: Mapping[str, str]) -> str:
+    """A kept formula as it is written: ``THIS_TABLE`` and each user column replaced by the
+    names they have in this rebuild (``shown``: the user's name -> the header shown)."""
+    out = formula.replace(THIS_TABLE, table)
+    return _USER_COLUMN.sub(lambda m: escape_header(shown.get(m.group(1), m.group(1))), out)
 
 
 def portable(formula: str, row: int, columns: Mapping[int, str], table: str) -> str | None:
-    """``formula`` (typed in 0-based ``row``) with every reference to a cell of the same
-    row inside ``columns`` (0-based column → header) of ``table`` made a structured
-    reference; None when it refers to anything else by position."""
+    """``formula`` (typed in 0-based ``row``) with every reference to a cell of the same row
+    inside ``columns`` (0-based column -> the column's name in a structured reference:
+    escaped, or a ``user_column`` placeholder) made a structured reference to
+    ``THIS_TABLE``; None when it refers to anything else by position, or asks for a
+    position (``ROW()``, ``OFFSET``, ``INDIRECT``: they would answer otherwise after a rebuild)."""
     if not formula.strip():
         return None
     pieces = _outside_strings(formula)
     code = "".join(text for literal, text in pieces if not literal)
-    if _SHEET_REF.search(code) or _RANGE.search(code):
+    if _SHEET_REF.search(code) or _RANGE.search(code) or _POSITIONAL.search(code):
         return None
     unportable = False
 
@@ -80,7 +100,14 @@ def portable(formula: str, row: int, columns: Mapping[int, str], table: str) -> 
         if row_abs or int(digits) - 1 != row or col not in columns:
             unportable = True
             return m.group(0)
-        return _column_ref(table, columns[col])
+        return f"{THIS_TABLE}[[#This Row],[{columns[col]}]]"
 
-    out = "".join(text if literal else _REF.sub(structured, text) for literal, text in pieces)
-    return None if unportable else out
+    own_table = re.compile(rf"(?<![\w.]){re.escape(table)}$", re.IGNORECASE)  # before its [brackets]
+    out = []
+    for i, (literal, text) in enumerate(pieces):
+        if not literal:
+            text = _REF.sub(structured, text)
+            if i + 1 < len(pieces) and pieces[i + 1][1].startswith("["):
+                text = own_table.sub(THIS_TABLE, text)
+        out.append(text)
+    return None if unportable else "".join(out)

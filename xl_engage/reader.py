@@ -16,14 +16,15 @@ from pydantic import BaseModel
 
 from xl_engage.a1 import where as cell_where
 from xl_engage.coerce import coerce, is_blank, to_text
-from xl_engage.formula_refs import portable
+from xl_engage.formula_refs import portable, user_column
 from xl_engage.issues import Issue, NotAWorkbookError, errors
 from xl_engage.kinds import Kind, get_kind
+from xl_engage.layout import escape_header, header_key
 from xl_engage.models.base import UserFormula
 from xl_engage.render import METADATA_SHEET, USER_FORMULAS
 from xl_engage.tabular import Loc, read_table
 from xl_engage.validate import locate_problems, validate
-from xl_engage.xlsx import XlsxFile, open_xlsx
+from xl_engage.xlsx import TableRef, XlsxFile, open_xlsx
 
 
 @dataclass
@@ -79,39 +80,60 @@ def read_workbook(path: Path | str) -> Loaded:
 
 
 def _keep_formula(
-    row: dict[str, Any], spec: Any, header: str, text: str, r: int, headers: dict[int, str], table: str
+    row: dict[str, Any], spec: Any, header: str, text: str, r: int, names: dict[int, str], table: str
 ) -> bool:
     """A formula in the user's own column, referring only to cells of its row, is kept (as
     a ``UserFormula`` in place of its value); False when it cannot be kept."""
     extras = row.setdefault(spec.extras_field, {}) if spec.extras_field == "extras" else None
     if not isinstance(extras, dict):
         return False
-    clashing = {h.casefold() for h in headers.values()}
-    if len(clashing) < len(headers):  # two columns of one name: a reference could not tell them apart
-        return False
-    formula = portable(text, r, headers, table)
+    formula = portable(text, r, names, table)
     if formula is None:
         return False
-    value = extras.get(header)  # blank when no program has computed it yet
+    value = extras.get(header)  # blank when no program has computed it yet (or it shows an error)
     extras[header] = UserFormula(formula=formula, value=None if isinstance(value, UserFormula) else value)
     return True
 
 
+def _reference_names(
+    grid: list[list[Any]], ref: TableRef, spec: Any, got: Any, meta: dict[str, str]
+) -> dict[int, str]:
+    """Each column of the table as a kept formula names it: a column of the table's own
+    (calculated ones included) by its header, escaped; one of the user's by a placeholder
+    holding the name the user gave it (the renderer writes the name it is shown under)."""
+    renamed = {
+        k[len(f"column:{ref.name}:") :]: v for k, v in meta.items() if k.startswith(f"column:{ref.name}:")
+    }
+    own = {header_key(c.header): c.header for c in spec.columns}
+    for c in spec.columns:
+        own.update({header_key(a): c.header for a in c.aliases})
+    row = grid[ref.header_row] if ref.header_row < len(grid) else []
+    out: dict[int, str] = {}
+    for c in range(ref.first_col, min(ref.last_col + 1, len(row))):
+        shown = to_text(row[c])
+        if c in got.extra_columns:
+            out[c] = user_column(renamed.get(got.extra_columns[c], got.extra_columns[c]))
+        elif header_key(shown) in own:
+            out[c] = escape_header(own[header_key(shown)])
+    return out
+
+
 def _errors_and_formulas(
-    xlsx: XlsxFile, sheet: str, spec: Any, got: Any, table: str, meta: dict[str, str]
+    xlsx: XlsxFile, ref: TableRef, spec: Any, got: Any, meta: dict[str, str]
 ) -> list[Issue]:
     """An input cell holding an error value (``#N/A``, ``#REF!``) is an error at that cell:
     read as blank it would be rebuilt blank, silently. One holding the user's formula is read
     as its value, with a warning that a rebuild writes the value. A formula in the user's own
     column that refers only to its own row is kept (see ``formula_refs``)."""
+    sheet = ref.sheet
     rows, cols = got.where.table_cells(spec.field)
-    kept = meta.get(f"{USER_FORMULAS}{table}") == "yes"  # a rebuilt file: its kept formulas
+    kept = meta.get(f"{USER_FORMULAS}{ref.name}") == "yes"  # a rebuilt file: its kept formulas
     special = xlsx.special_cells(sheet, [*cols.values(), *got.extra_columns], always=kept)
     if not special:
         return []
     row_of = {r: i for i, r in enumerate(rows)}
     key_of = {c: k for k, c in cols.items()}
-    headers = {c: spec.column(k).header for k, c in cols.items()} | dict(got.extra_columns)
+    names = _reference_names(xlsx.grid(sheet), ref, spec, got, meta)
     out = []
     formulas_said: set[int] = set()
     for (r, c), (what, text) in sorted(special.items()):
@@ -126,7 +148,7 @@ def _errors_and_formulas(
                     )
                 )
             elif (
-                not _keep_formula(got.rows[row_of[r]], spec, header, text, r, headers, table)
+                not _keep_formula(got.rows[row_of[r]], spec, header, text, r, names, ref.name)
                 and c not in formulas_said
             ):
                 formulas_said.add(c)
@@ -134,8 +156,9 @@ def _errors_and_formulas(
                     Issue(
                         cell_where(sheet, r, c),
                         f"your column '{header}' holds formulas (={text}…) that refer to cells outside "
-                        "their row: their values are kept, and a rebuild writes the values. To keep a "
-                        "formula, refer only to cells of its own row",
+                        "their row (or ask for a position: ROW, OFFSET, INDIRECT): their values are kept, "
+                        "and a rebuild writes the values. To keep a formula, refer only to cells of its "
+                        "own row",
                         "warning",
                     )
                 )
@@ -146,6 +169,13 @@ def _errors_and_formulas(
         if what == "error":
             out.append(
                 Issue(cell_where(sheet, r, c), f"{label} holds the error {text}: type a value, or clear it")
+            )
+        elif what == "formula-error":
+            out.append(
+                Issue(
+                    cell_where(sheet, r, c),
+                    f"{label} is a formula (={text}) that shows an error: type a value, or fix the formula",
+                )
             )
         else:
             out.append(
@@ -208,7 +238,7 @@ def read_kind(xlsx: XlsxFile, kind: Kind, meta: dict[str, str] | None = None) ->
                 keep_going=not ref.has_totals,  # below a totals row nothing belongs to the table
                 spreadsheet=True,
             )
-            got.issues += _errors_and_formulas(xlsx, ref.sheet, spec, got, ref.name, meta)
+            got.issues += _errors_and_formulas(xlsx, ref, spec, got, meta)
             _restore_names(got.rows, spec, ref.name, meta)
             offset = len(data[spec.field])
             places = got.where

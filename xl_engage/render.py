@@ -26,6 +26,7 @@ from xl_engage import __version__, pages
 from xl_engage.a1 import cell, quote_sheet
 from xl_engage.atomic import atomic_path
 from xl_engage.branding import Branding, image_size
+from xl_engage.formula_refs import resolve
 from xl_engage.gcpause import gc_paused
 from xl_engage.layout import (
     Block,
@@ -207,7 +208,8 @@ class _SheetWriter:
         serial number), TRUE stays TRUE (not "Yes"), whatever the column's default kind."""
         if isinstance(value, UserFormula):  # kept from the user's workbook, by column name
             self.r.renamed[f"{USER_FORMULAS}{table}"] = "yes"
-            self.ws.write_formula(r, j, "=" + value.formula, fmt, _cached(value.value))
+            formula = resolve(value.formula, table, self.shown_names)
+            self.ws.write_formula(r, j, "=" + formula, fmt, _cached(value.value))
             return
         if col.kind == "text" and isinstance(value, dt.date | bool):
             if isinstance(value, bool):
@@ -234,6 +236,7 @@ class _SheetWriter:
         self.charts = 0
         self.wrapped: set[int] = set()
         self.legend_pending = False
+        self.shown_names: dict[str, str] = {}
 
     @property
     def _currency(self) -> str:
@@ -325,6 +328,7 @@ class _SheetWriter:
                     extra_headers.append(header)
         template = spec.extra_column or Column(header="", key="", required=False)
         shown = _unique_headers(spec, extra_headers)
+        self.shown_names = dict(zip(extra_headers, shown, strict=True))
         for h, header in zip(extra_headers, shown, strict=True):
             if header != h:  # the reader gives the user's column its own name back
                 self.r.renamed[f"column:{spec.name}:{header}"] = h

@@ -102,6 +102,7 @@ class XlsxFile:
         blank (an error) or as the cached value (a formula, perhaps circular): an input cell
         holding either must be said, not read silently. Only the columns asked for are looked
         at, so a sheet of a million formulas in other columns costs one scan of its text.
+        A formula whose value is an error is ``("formula-error", text)``.
         ``always``: look even in a file as xl_engage wrote it (one that carries the user's
         kept formulas)."""
         letters = sorted({col_letters(c) for c in cols})
@@ -123,14 +124,15 @@ class XlsxFile:
             rx = re.compile(rb'<c r="' + letter.encode() + rb'(\d+)"[^>]*><f([^>]*?)(?:/>|>([^<]*)</f>)')
             for m in rx.finditer(data):
                 where = (int(m.group(1)) - 1, col)
-                if where in out:
+                if where in out and out[where][0] != "error":
                     continue
+                shows_error = where in out  # a formula whose value is an error: said as its formula
                 text = html.unescape((m.group(3) or b"").decode("utf-8", "replace"))
                 shared = _SHARED_INDEX.search(m.group(2)) if b"shared" in m.group(2) else None
                 if not text and shared and shared.group(1) in masters:  # a follower: the master, moved
                     (r0, c0), master = masters[shared.group(1)]
                     text = shift(master, where[0] - r0, col - c0)
-                out[where] = ("formula", text)
+                out[where] = ("formula-error" if shows_error else "formula", text)
         return out
 
     def table(self, name: str) -> TableRef | None:
@@ -153,8 +155,10 @@ def _check_package(path: Path) -> None:
     check_parts(path, need_workbook=True)
 
 
-MAX_GRID = 20_000_000
-"""Cells a sheet's grid may span (calamine allocates every cell from A1 to the farthest)."""
+MAX_GRID = 10_000_000
+"""Cells a sheet's grid may span (calamine allocates every cell from A1 to the farthest,
+about 60 bytes each read) when they are more than ``GRID_PER_CELL`` times its cells."""
+GRID_PER_CELL = 4
 FREE_CELLS = 4_000_000
 """Cells (or shared strings) any workbook may hold, however well they compress: about 300 MB
 read. Beyond it, a part may hold at most ``CELLS_PER_PACKED_BYTE`` per byte it takes in the
@@ -171,67 +175,114 @@ _PLAIN_WIDE = re.compile(rb'r="([A-Za-z]{2,3})\d')
 _ROW_REF = re.compile(rb"<row\b[^>]*?\sr\s*=\s*[\"'](\d{1,7})[\"']")
 
 
+_WHITESPACE = bytes.maketrans(b"\t\r\n", b"   ")
+_PREFIX = re.compile(rb"<(/?)[A-Za-z_][\w.-]*:")
+
+
+def _plain(text: bytes) -> bytes:
+    """A chunk as every spreadsheet program writes it: tabs and line ends in tags read as
+    spaces, and element prefixes (``<x:c>``) dropped, since the workbook library matches
+    tags by local name whatever their prefix. The prefix pass costs a regular expression,
+    so it runs only on a chunk that has one."""
+    text = text.translate(_WHITESPACE)
+    if b":c" in text or b":row" in text or b":si" in text:
+        text = _PREFIX.sub(rb"<\1", text)
+    return text
+
+
 @dataclass
 class _Extent:
-    """What a sheet part holds, counted without building anything: its cells, the cells
-    naming their place, and the farthest row and column named."""
+    """What a sheet part holds, counted without building anything, placed the way the
+    workbook library places cells: a row or cell naming its place (``r``) is there, one
+    that does not follows the one before. So the counts bound the grid it would allocate."""
 
     cells: int = 0
     placed: int = 0
     rows: int = 0
     cols: int = 0
+    unplaced_rows: int = 0
+    unplaced_in_a_row: int = 0
 
     def add_strings(self, text: bytes) -> None:
         """For the shared strings: each is held in memory like a cell."""
-        self.cells += text.count(b"<si")
+        self.cells += _plain(text).count(b"<si")
 
     def add(self, text: bytes) -> None:
+        text = _plain(text)
         cells = text.count(b"<c ") + text.count(b"<c>")
         self.cells += cells
         wide_col, rows = _PLAIN_WIDE, _PLAIN_ROW.findall(text)
         if len(rows) < cells:  # some written otherwise (another quote, spaces around "="), or placeless
             wide_col, rows = _WIDE_COL, _CELL_ROW.findall(text)
         self.placed += len(rows)
+        if len(rows) < cells:  # cells with no place follow the one before, in their row
+            self.unplaced_in_a_row = max(
+                self.unplaced_in_a_row,
+                max(
+                    (piece.count(b"<c ") + piece.count(b"<c>") - len(_CELL_ROW.findall(piece)))
+                    for piece in text.split(b"<row")
+                ),
+            )
         if rows:  # a column A-Z: 26 at most (a bound is enough for the one-letter columns)
             self.cols = max(self.cols, 26)
         wide = set(wide_col.findall(text))
         if wide:
             self.cols = max(self.cols, *(col_index(x.decode().upper()) + 1 for x in wide))
-        rows += _ROW_REF.findall(text)  # a far row whose cells name no place of their own
+        row_refs = _ROW_REF.findall(text)
+        self.unplaced_rows += text.count(b"<row>") + text.count(b"<row ") - len(row_refs)
+        rows += row_refs
         if rows:  # few distinct row numbers: the max of a set is cheap
             self.rows = max(self.rows, *map(int, set(rows)))
+
+    @property
+    def grid(self) -> tuple[int, int]:
+        """(rows, columns) of the grid the library would allocate, at most."""
+        return self.rows + self.unplaced_rows, max(self.cols + self.unplaced_in_a_row, 1)
 
 
 def _scan(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, see: Callable[[bytes], None]) -> None:
     """Read a part a chunk at a time (a part of any size costs a few MB), giving ``see`` its
-    text cut before the last ``<`` of each chunk, so no tag is cut in two (a tag of over a
-    megabyte is cut with an overlap, so a reference is still seen whole). Reading every part
-    to its end is also what checks the sizes and CRCs the package declares: a lying part
-    ends in BadZipFile before any library trusts it. Entities live in a DOCTYPE before the
-    root element, so an XML part's first chunk is searched for one."""
+    text cut before the last ``<`` of each chunk, so no tag is cut in two (a tag, or text
+    between tags, of over a megabyte is refused: no program writes one). Reading every
+    part to its end is also what checks the sizes and CRCs the package declares: a lying
+    part ends in BadZipFile before any library trusts it. Entities live in a DOCTYPE before
+    the root element, so a markup part's first chunk is searched for one."""
     carry = b""
-    markup = info.filename.endswith((".xml", ".rels", ".vml"))
     with zf.open(info) as part:
         first = True
         while chunk := part.read(_CHUNK):
-            if markup and first and (b"<!DOCTYPE" in chunk[:65536] or b"<!ENTITY" in chunk[:65536]):
+            if first and (b"<!DOCTYPE" in chunk[:65536] or b"<!ENTITY" in chunk[:65536]):
                 raise NotAWorkbookError(
                     f"{path}: refused: its part {info.filename} declares entities (a DOCTYPE), "
                     "which no spreadsheet program writes"
                 )
             first = False
-            if not markup:
-                continue
             text = carry + chunk
             cut = text.rfind(b"<")
-            if cut < 0 or len(text) - cut > _MAX_TAG:
-                see(text)
-                carry = text[-64:]
-                continue
+            if cut < 0:
+                cut = len(text)
+            if len(text) - cut > _MAX_TAG:
+                raise NotAWorkbookError(
+                    f"{path}: refused: its part {info.filename} holds over a megabyte in one tag or one text"
+                )
             see(text[:cut])
             carry = text[cut:]
     if carry:
         see(carry)
+
+
+def _kind_of_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
+    """ "sheet", "strings" or "": by what the part holds, not by its name (the workbook
+    library finds sheets through the package's relationships, whatever their path or case)."""
+    if not info.filename.casefold().endswith(".xml"):
+        return ""
+    with zf.open(info) as part:
+        head = _plain(part.read(65536))
+    if b"<sheetData" in head or b"<worksheet" in head:
+        return "sheet"
+    if b"<sst" in head:
+        return "strings"
+    return ""
 
 
 def _check_parts_content(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
@@ -240,22 +291,22 @@ def _check_parts_content(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.Zi
     cell far from the others (``XFD1048576`` in a 36 KB file) would make the reader
     allocate the whole grid up to it (512 GB); cells or strings packed beyond any real
     workbook (a zip bomb) would fill memory as they are read. Both are refused. The scan
-    costs about 1 s per 100 MB unpacked (a 100,000-asset budget: 0.8 s)."""
+    costs about 1 s per 100 MB unpacked (a 30,000-asset budget: 0.9 s)."""
     held, packed = 0, 0
     for info in infos:
-        name = info.filename
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+        kind = _kind_of_part(zf, info)
+        if kind == "sheet":
             extent = _Extent()
             _scan(path, zf, info, extent.add)
-            cols = max(extent.cols + extent.cells - extent.placed, 1)  # unplaced cells follow each other
-            if extent.rows * cols > MAX_GRID and extent.rows * cols > 50 * max(extent.cells, 1):
+            rows, cols = extent.grid
+            if rows * cols > MAX_GRID and rows * cols > GRID_PER_CELL * max(extent.cells, 1):
                 raise NotAWorkbookError(
-                    f"{path}: refused: {name} holds a cell at {col_letters(cols - 1)}{extent.rows}, far "
-                    f"beyond its {extent.cells:,} cells (a grid of {extent.rows * cols:,} cells would be "
+                    f"{path}: refused: {info.filename} holds a cell at {col_letters(cols - 1)}{rows}, far "
+                    f"beyond its {extent.cells:,} cells (a grid of {rows * cols:,} cells would be "
                     "allocated)"
                 )
             held, packed = held + extent.cells, packed + info.compress_size
-        elif name == "xl/sharedStrings.xml":
+        elif kind == "strings":
             strings = _Extent()
             _scan(path, zf, info, strings.add_strings)
             held, packed = held + strings.cells, packed + info.compress_size
@@ -282,6 +333,10 @@ def check_parts(path: Path, need_workbook: bool = False) -> None:
             if total > MAX_UNCOMPRESSED:
                 raise NotAWorkbookError(f"{path}: refused: it unpacks to {total:,} bytes")
             if need_workbook and "xl/workbook.xml" not in zf.namelist():
+                if b"opendocument" in (zf.read("mimetype")[:200] if "mimetype" in zf.namelist() else b""):
+                    raise NotAWorkbookError(
+                        f"{path}: an OpenDocument spreadsheet (.ods) is not read: save it as .xlsx or .csv"
+                    )
                 raise NotAWorkbookError(f"{path}: not an .xlsx workbook (no xl/workbook.xml)")
             _check_parts_content(path, zf, infos)
     except zipfile.BadZipFile as exc:

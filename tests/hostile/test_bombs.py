@@ -131,3 +131,90 @@ def test_a_workbook_built_to_fill_memory_is_refused_in_bounded_memory(
     assert code == 2 and said in stderr, stderr
     assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
     assert peak_kib < GiB_KIB, f"peak {peak_kib / 1024:.0f} MiB"
+
+
+def _rows_without_places() -> Iterator[bytes]:
+    """A million rows that name no place (each follows the one before), then a wide row."""
+    yield b"<row></row>" * 1_048_000
+    yield b"<row>" + b"<c><v>1</v></c>" * 200 + b"</row>"
+
+
+def _prefixed_far_row() -> Iterator[bytes]:
+    yield b'<x:row r="1048576">' + b"<x:c><x:v>1</x:v></x:c>" * 200 + b"</x:row>"
+
+
+def _split_row_tag() -> Iterator[bytes]:
+    """A row tag padded past any chunk, its place at the far end."""
+    yield b"<row" + b" " * (9 * 1024 * 1024) + b' r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+
+
+def _odd_cell_tag() -> Iterator[bytes]:
+    yield b"<row r='1048576'><c\nr='XFD1048576'><v>1</v></c></row>"
+
+
+def _cells_with_line_ends() -> Iterator[bytes]:
+    row = b"<row>" + b"<c\n><v>1</v></c>" * 20 + b"</row>"
+    for _ in range(300):
+        yield row * 1000
+
+
+def _two_columns_and_one_far() -> Iterator[bytes]:
+    """Cells A and B in 300,000 rows and one at CV: a grid 50 times its cells."""
+    for r in range(1, 300_001):
+        n = str(r).encode()
+        yield b'<row r="' + n + b'"><c r="A' + n + b'"><v>1</v></c><c r="B' + n + b'"><v>2</v></c></row>'
+    yield b'<row r="300001"><c r="CV300001"><v>1</v></c></row>'
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (_rows_without_places, "far beyond its"),
+        (_prefixed_far_row, "far beyond its"),
+        (_split_row_tag, "over a megabyte"),
+        (_odd_cell_tag, "far beyond its"),
+        (_cells_with_line_ends, "far denser than any real workbook"),
+        (_two_columns_and_one_far, "far beyond its"),
+    ],
+    ids=["rows-without-r", "prefixed-tags", "split-tag", "odd-cell-tag", "cells-with-line-ends", "wide-grid"],
+)
+def test_a_sheet_written_unusually_is_measured_as_the_reader_would_place_it(
+    tmp_path: Path, body: Callable[[], Iterator[bytes]], said: str
+) -> None:
+    """Written as no program writes them, but as the workbook library reads them: rows and
+    cells that name no place, tag prefixes, line ends inside tags, a tag of megabytes."""
+    bad = _rewritten(tmp_path, "odd.xlsx", "xl/worksheets/sheet1.xml", _sheet_of(body))
+    code, stderr, peak_kib = _check_in_child(bad, tmp_path)
+    assert code == 2 and said in stderr, stderr
+    assert peak_kib < GiB_KIB, f"peak {peak_kib / 1024:.0f} MiB"
+
+
+def test_a_sheet_stored_under_another_name_is_still_measured(tmp_path: Path) -> None:
+    """The library finds sheets through the package's relationships, so a far cell in a sheet
+    stored at xl/s1.xml is found all the same."""
+    good = tmp_path / "good.xlsx"
+    assert run("pricing", "--out", str(good)).returncode == 0
+    bad = tmp_path / "moved.xlsx"
+    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                zout.writestr("xl/s1.xml", data.replace(b"</sheetData>", far))
+                continue
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b'Target="worksheets/sheet1.xml"', b'Target="s1.xml"')
+            zout.writestr(info, data)
+    code, stderr, _ = _check_in_child(bad, tmp_path)
+    assert code == 2 and "far beyond its" in stderr, stderr
+
+
+def test_an_opendocument_file_named_csv_is_refused(tmp_path: Path) -> None:
+    ods = tmp_path / "inventory.csv"
+    with zipfile.ZipFile(ods, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", "<office:document-content/>")
+    result = run("inspect", str(ods), "--as", "inventory")
+    assert (
+        result.returncode in (1, 2) and "OpenDocument" in result.stderr and "Traceback" not in result.stderr
+    )

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from tests.hostile.test_cli_refusals import run, sample_budget
-from xl_engage.formula_refs import portable, shift
+from xl_engage.formula_refs import portable, resolve, shift, user_column
 from xl_engage.recalc import recalculate
 
 
@@ -37,23 +37,29 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     wb = openpyxl.load_workbook(book)
     ws = wb["Assets"]
     top = _header_row(ws)
-    ident, cost = (
-        openpyxl.utils.get_column_letter(_column(ws, top, h)) for h in ("Asset ID", "Replacement cost")
+    ident, cost, life = (
+        openpyxl.utils.get_column_letter(_column(ws, top, h))
+        for h in ("Asset ID", "Replacement cost", "Life years")
     )
     rows = range(top + 1, ws.max_row + 1)
     last = ws.max_column
+    serial = openpyxl.utils.get_column_letter(last + 3)
     ws.cell(top, last + 1, "Tag")
     ws.cell(top, last + 2, "Summed")
+    ws.cell(top, last + 3, "Serial")  # like the table's "Serial number": rebuilt as "Serial (2)"
+    ws.cell(top, last + 4, "Combined")
     for r in rows:
         ws.cell(r, last + 1, f'={ident}{r}&"-"&{cost}{r}*2')  # its own row: kept
         ws.cell(r, last + 2, f"=SUM({cost}${top + 1}:{cost}{r})")  # a running sum: other rows
+        ws.cell(r, last + 3, f"SN-{r}")
+        ws.cell(r, last + 4, f'={serial}{r}&"/"&({life}{r}+1)')  # a user column and a calculated one
     table = ws.tables["Assets"]
     first, _, end = table.ref.partition(":")
     table.ref = (
-        f"{first}:{openpyxl.utils.get_column_letter(last + 2)}{end.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
+        f"{first}:{openpyxl.utils.get_column_letter(last + 4)}{end.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
     )
     table._initialise_columns()
-    for col, name in zip(table.tableColumns, [c.value for c in ws[top][: last + 2]], strict=False):
+    for col, name in zip(table.tableColumns, [c.value for c in ws[top][: last + 4]], strict=False):
         col.name = str(name)
     wb.save(book)
     saved = recalculate([book], folder / "saved")[0]
@@ -83,24 +89,32 @@ def test_a_formula_of_its_own_row_is_kept_and_one_reaching_other_rows_is_said(
             isinstance(f, str) and f.startswith("=Assets[[#This Row],[Asset ID]]&") for f in formulas
         ), formulas[:3]
         assert isinstance(ws.cell(top + 1, _column(ws, top, "Summed")).value, int | float)  # a value
+        combined = _column(ws, top, "Combined")
+        assert ws.cell(top + 1, combined).value.startswith("=Assets[[#This Row],[Serial (2)]]&")
         recalculated = openpyxl.load_workbook(recalculate([path], tmp_path / path.stem)[0], data_only=True)
-        shown = [recalculated["Assets"].cell(r, tag).value for r in range(top + 1, top + 1 + count)]
         btop = _header_row(before)
-        expected = [
-            before.cell(r, _column(before, btop, "Tag")).value for r in range(btop + 1, btop + 1 + count)
-        ]
-        assert shown == expected and all(isinstance(v, str) and "-" in v for v in shown)
+        for name in ("Tag", "Combined"):
+            col = _column(ws, top, name)
+            shown = [recalculated["Assets"].cell(r, col).value for r in range(top + 1, top + 1 + count)]
+            was = _column(before, btop, name)
+            expected = [before.cell(r, was).value for r in range(btop + 1, btop + 1 + count)]
+            assert shown == expected and all(isinstance(v, str) and v for v in shown), name
 
 
 def test_shared_formulas_and_references_are_moved_as_excel_moves_them() -> None:
     assert shift('B3*2+$C$1+"A1"+SUM(D3:D9)', 2, 1) == 'C5*2+$C$1+"A1"+SUM(E5:E11)'
-    columns = {1: "Cost", 2: "Qty [x]"}
-    assert (
-        portable('B3*2+LOG10(C3)&"B4"', 2, columns, "Assets")
-        == "Assets[[#This Row],[Cost]]*2+LOG10(Assets[[#This Row],[Qty '[x']]])&\"B4\""
+    columns = {1: "Cost", 2: "Qty '[x']", 3: user_column("Serial")}
+    kept = portable('B3*2+LOG10(C3)&"B4"&D3', 2, columns, "Assets")
+    assert kept is not None
+    assert resolve(kept, "Assets", {}) == (
+        "Assets[[#This Row],[Cost]]*2+LOG10(Assets[[#This Row],[Qty '[x']]])&\"B4\""
+        "&Assets[[#This Row],[Serial]]"
     )
-    for other in ("B4*2", "SUM(B3:B9)", "Other!B3", "B$3", "D3", "[1]Sheet1!A1"):
+    # a family's table renamed by the rebuild, a user column shown under another name
+    assert resolve(kept, "Actuals_2", {"Serial": "Serial (2)"}).endswith(
+        "&Actuals_2[[#This Row],[Serial (2)]]"
+    )
+    for other in ("B4*2", "SUM(B3:B9)", "Other!B3", "B$3", "E3", "[1]Sheet1!A1", "ROW()", "OFFSET(B3,0,1)"):
         assert portable(other, 2, columns, "Assets") is None, other
-    assert (
-        portable("Assets[[#This Row],[Cost A1]]*2", 2, columns, "Assets") == "Assets[[#This Row],[Cost A1]]*2"
-    )
+    typed = portable("Assets[[#This Row],[Cost A1]]*2", 2, columns, "Assets")  # Excel's own form
+    assert typed is not None and resolve(typed, "Assets_1", {}) == "Assets_1[[#This Row],[Cost A1]]*2"

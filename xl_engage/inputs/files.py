@@ -91,8 +91,8 @@ def _workbook_grid(path: Path, named_as_text: bool = False) -> tuple[list[list[A
         if path.stat().st_size == 0:
             raise InputError([Issue(str(path), "the file is empty")])
         if zipfile.is_zipfile(path):
-            try:
-                check_parts(path)
+            try:  # only an .xlsx package is read: an OpenDocument one renamed .csv is not
+                check_parts(path, need_workbook=True)
             except NotAWorkbookError as exc:
                 raise InputError([Issue(str(path), str(exc).removeprefix(f"{path}: "))]) from None
         book = python_calamine.load_workbook(str(path))
