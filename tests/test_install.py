@@ -28,12 +28,30 @@ _NOT_SOURCE = (
 )
 
 
+def _copy_sources(target: Path) -> None:
+    """The files git would commit (tracked, or new and not ignored); without git, the tree
+    less what a build or a run leaves behind."""
+    listed = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+        text=True,
+    )
+    if listed.returncode != 0:
+        shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(*_NOT_SOURCE))
+        return
+    for name in listed.stdout.splitlines():
+        src = ROOT / name
+        if src.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target / name)
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(the wheel, the venv's bin folder)."""
     base = tmp_path_factory.mktemp("install")
     source = base / "source"  # a copy: a build leaves no build/ in the checkout, and no stale module gets in
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*_NOT_SOURCE))
+    _copy_sources(source)
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "-w", str(base / "dist"), str(source)],
         capture_output=True,
