@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xl_engage.issues import InputError
+from xl_engage.issues import InputError, Issue
 from xl_engage.style import CHART_PALETTE
 from xl_engage.templates import load_toml, template_path
 
@@ -54,11 +54,11 @@ def _logo(value: object, folder: Path) -> Path | None:
     try:
         head = path.read_bytes()[:8] if path.stat().st_size <= MAX_LOGO_BYTES else None
     except OSError as exc:
-        raise InputError(f"branding.toml: logo {path}: {exc.strerror or exc}") from None
+        raise InputError([Issue("branding.toml", f"logo {path}: {exc.strerror or exc}")]) from None
     if head is None:
-        raise InputError(f"branding.toml: logo {path} is over 5 MB; use a smaller PNG or JPEG")
+        raise InputError([Issue("branding.toml", f"logo {path} is over 5 MB; use a smaller PNG or JPEG")])
     if not (head.startswith(_PNG) or head.startswith(_JPEG)):
-        raise InputError(f"branding.toml: logo {path} is not a PNG or JPEG image")
+        raise InputError([Issue("branding.toml", f"logo {path} is not a PNG or JPEG image")])
     return path
 
 
@@ -93,5 +93,5 @@ def load_branding(templates: Path | str | None = None) -> Branding:
 def _paper(value: object) -> str:
     paper = str(value).strip().casefold()
     if paper not in ("letter", "a4"):
-        raise InputError(f'branding.toml: paper must be "letter" or "a4", got {value!r}')
+        raise InputError([Issue("branding.toml", f'paper must be "letter" or "a4", got {value!r}')])
     return paper

@@ -53,6 +53,14 @@ MappingOpt = Annotated[
         dir_okay=False,
     ),
 ]
+PdfOpt = Annotated[
+    bool,
+    typer.Option(
+        "--pdf",
+        help="Also write the decision-maker PDF beside the workbook (same name, .pdf): the sheets "
+        "meant for the client, through LibreOffice.",
+    ),
+]
 
 
 def _mapping(path: Path | None) -> object:
@@ -161,6 +169,7 @@ def pricing(
         typer.Option("--from", help="Rebuild from an edited pricing workbook instead of the inputs."),
     ] = None,
     templates: TemplatesOpt = None,
+    pdf: PdfOpt = False,
 ) -> None:
     """Build the vCIO pricing workbook: 20 % rule, packages, customised agreements."""
     from xl_engage.inputs.pricing import load_pricing
@@ -178,7 +187,7 @@ def pricing(
             for note in notes:
                 err.print(str(note), markup=False, highlight=False)
         write_workbook("pricing", model, out_path, templates=templates)
-        out.print(f"wrote {out_path}")
+        _written(out_path, pdf)
 
     _run(act)
 
@@ -202,6 +211,7 @@ def roi(
         typer.Option("--from", help="Rebuild from an edited ROI workbook instead of the inputs."),
     ] = None,
     templates: TemplatesOpt = None,
+    pdf: PdfOpt = False,
 ) -> None:
     """Build the account-management ROI workbook by client segment."""
     from xl_engage.inputs.roi import load_roi
@@ -216,7 +226,7 @@ def roi(
         else:
             model = load_roi(inputs, templates, owner_does_am)
         write_workbook("roi", model, out_path, templates=templates)
-        out.print(f"wrote {out_path}")
+        _written(out_path, pdf)
 
     _run(act)
 
@@ -282,6 +292,7 @@ def budget(
         ),
     ] = False,
     templates: TemplatesOpt = None,
+    pdf: PdfOpt = False,
     mapping: MappingOpt = None,
 ) -> None:
     """Build a life-cycle IT budget: replacements, contracts, initiatives, by fiscal month and quarter."""
@@ -366,7 +377,7 @@ def budget(
             )
         target = out_path or Path("out/budget.xlsx")
         write_workbook("budget", model, target, templates=templates)
-        out.print(f"wrote {target}")
+        _written(target, pdf)
 
     _run(act)
 
@@ -454,6 +465,7 @@ def raci(
         Path | None, typer.Option("--from", help="Rebuild from an edited matrix workbook.")
     ] = None,
     templates: TemplatesOpt = None,
+    pdf: PdfOpt = False,
 ) -> None:
     """Build a responsibility (RACI) matrix of a client's virtual IT department."""
     from xl_engage.inputs.raci import start_matrix
@@ -465,7 +477,7 @@ def raci(
         else:
             model = start_matrix(client, "template" if from_template else "blank", maturity, templates)
         write_workbook("raci", model, out_path, templates=templates)
-        out.print(f"wrote {out_path}")
+        _written(out_path, pdf)
 
     _run(act)
 
@@ -500,6 +512,7 @@ def playbook(
         ),
     ] = None,
     templates: TemplatesOpt = None,
+    pdf: PdfOpt = False,
 ) -> None:
     """Build the vCIO playbook: annual objectives per vCIO from the portfolio, monthly tracking."""
     from xl_engage.inputs.playbook import carry_over, new_playbook
@@ -546,7 +559,7 @@ def playbook(
         for note in notes:
             err.print(str(note), markup=False, highlight=False)
         source = (portfolio or from_workbook or out_path).name
-        _write_checked("playbook", model, out_path, source, templates=templates)
+        _write_checked("playbook", model, out_path, source, templates=templates, pdf=pdf)
 
     _run(act)
 
@@ -590,6 +603,7 @@ def reconcile(
         ),
     ] = False,
     templates: TemplatesOpt = None,
+    pdf: PdfOpt = False,
     mapping: MappingOpt = None,
 ) -> None:
     """Reconcile a budget with actual spend: variance by category, month, quarter and line."""
@@ -644,7 +658,13 @@ def reconcile(
             err.print(note, markup=False, highlight=False)
         source = (actuals or from_workbook or out_path).name
         _write_checked(
-            "reconcile", model, out_path, source, frozenset(i.message for i in printed), templates=templates
+            "reconcile",
+            model,
+            out_path,
+            source,
+            frozenset(i.message for i in printed),
+            templates=templates,
+            pdf=pdf,
         )
 
     _run(act)
@@ -695,6 +715,17 @@ def _date_option(name: str, text: str | None) -> dt.date | None:
         raise XleError(f"{name}: {exc}") from None
 
 
+def _written(path: Path, pdf: bool) -> None:
+    """Say what was written; with ``--pdf``, write the decision-maker PDF beside it."""
+    out.print(f"wrote {path}")
+    if pdf:
+        from xl_engage.pdf import write_pdf
+
+        target = path.with_suffix(".pdf")
+        write_pdf(path, target)
+        out.print(f"wrote {target}")
+
+
 def _write_checked(
     kind_name: str,
     model: object,
@@ -702,6 +733,7 @@ def _write_checked(
     source: str,
     already: frozenset[str] = frozenset(),
     templates: Path | None = None,
+    pdf: bool = False,
 ) -> None:
     """Write the workbook unless the kind's checks find errors; print the warnings not
     ``already`` printed."""
@@ -720,7 +752,28 @@ def _write_checked(
         if issue.message not in already:  # said once, where the input file located it
             err.print(str(issue), markup=False, highlight=False)
     write_workbook(kind_name, model, path, templates=templates)
-    out.print(f"wrote {path}")
+    _written(path, pdf)
+
+
+@app.command()
+def pdf(
+    path: Annotated[Path, typer.Argument(help="An xl_engage workbook (as generated, or edited).")],
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="The PDF to write (default: beside the workbook, .pdf).")
+    ] = None,
+) -> None:
+    """Write the decision-maker PDF of a workbook: the sheets meant for the client (a budget's
+    Summary, Quarters and Roadmap; not its Lines), printed by headless LibreOffice as laid out
+    in the workbook. Needs LibreOffice; without it, says how to install it (exit 2)."""
+    from xl_engage.pdf import write_pdf
+
+    def act() -> None:
+        target = out_path or path.with_suffix(".pdf")
+        _guard(target, path)
+        write_pdf(path, target)
+        out.print(f"wrote {target}")
+
+    _run(act)
 
 
 @app.command()

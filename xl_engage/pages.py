@@ -22,7 +22,9 @@ PAPER_CODE = {"letter": 1, "a4": 9}
 """Excel's paper numbers."""
 SIDE_MARGIN, TOP_MARGIN = 0.5, 0.75
 MIN_SCALE = 80
-DEFAULT_ROW = 15.0
+DEFAULT_ROW = 15.75
+"""Every row not given a height: 21 pixels, set outright (Excel's default of 15 points is not
+written, and LibreOffice then sizes rows to their font: pages would break elsewhere)."""
 WIDTH_SAFETY = 0.98
 SAFETY = 0.93
 """Pages are filled to 93 %: an engine's row heights differ by a point here and there, and
@@ -50,6 +52,9 @@ class Block:
     """Kept on the page of the block before it (a chart with the table it draws)."""
     breaks_inside: tuple[int, ...] = ()
     """Rows inside the block that start a new page (each party of a view by party)."""
+    last_col: int = -1
+    """The block's last column (-1: the sheet's): a page down whose blocks end before the
+    columns printed on a page across prints no such page (no program prints a blank page)."""
 
 
 @dataclass(frozen=True)
@@ -60,10 +65,19 @@ class PrintPlan:
     pages_down: int
     page_of_row: Mapping[int, int]
     """The page (0-based, down) each block's first row prints on."""
+    pages: int
+    """Pages printed: each page down, across as many pages as its blocks are wide."""
+    room_w: float = 0.0
+    """Points of columns (at 100 %) one page holds."""
 
-    @property
-    def pages(self) -> int:
-        return self.pages_across * self.pages_down
+    def first_page_columns(self, widths: Sequence[float]) -> int:
+        """How many of the columns fit on the first page across."""
+        used = 0.0
+        for n, w in enumerate(widths):
+            used += column_points(w)
+            if used > self.room_w:
+                return max(n, 1)
+        return len(widths)
 
 
 def plan(
@@ -72,9 +86,11 @@ def plan(
     heights: Mapping[int, float],
     landscape: bool = True,
     paper: str = "letter",
+    repeated: float = 0.0,
 ) -> PrintPlan:
     """The print scale and page breaks of a sheet with these column ``widths`` (characters),
-    ``blocks`` in row order and row ``heights`` (points; others ``DEFAULT_ROW``)."""
+    ``blocks`` in row order and row ``heights`` (points; others ``DEFAULT_ROW``);
+    ``repeated``: the height of the header rows printed again at the top of each page."""
     long_side, short_side = PAPER_INCHES[paper]
     page_w, page_h = (long_side, short_side) if landscape else (short_side, long_side)
     printable_w = (page_w - 2 * SIDE_MARGIN) * 72 * WIDTH_SAFETY
@@ -83,10 +99,16 @@ def plan(
     scale = max(MIN_SCALE, min(100, math.floor(100 * printable_w / content_w)))
     room_w = printable_w * 100 / scale
     key_w = column_points(widths[0]) if widths else 0.0
-    # later pages repeat the key column, so each holds less
-    extra_pages = math.ceil(max(content_w - room_w, 0) / max(room_w - key_w, 1.0))
-    across = 1 + extra_pages
-    room_h = printable_h * 100 / scale * SAFETY
+
+    def across_for(last_col: int) -> int:
+        """Pages across for columns 0..last_col (later pages repeat the key column)."""
+        used_w = sum(column_points(w) for w in (widths if last_col < 0 else widths[: last_col + 1]))
+        return 1 + math.ceil(max(used_w - room_w, 0) / max(room_w - key_w, 1.0))
+
+    across = across_for(-1)
+    wide: dict[int, int] = {}  # page down -> the pages across it prints on
+    full_h = printable_h * 100 / scale
+    room_h = full_h * SAFETY  # what a planned page is filled to
 
     def height(first: int, last: int) -> float:
         return sum(heights.get(r, DEFAULT_ROW) for r in range(first, last + 1))
@@ -98,25 +120,33 @@ def plan(
     for unit in _units(blocks):  # a chart and its table too tall for one page: each alone
         joined = height(unit[0].first, unit[-1].last) > room_h and len(unit) > 1
         units.extend([[b] for b in unit] if joined else [unit])
+    cursor = -1  # the last row counted: blank rows between blocks take room too
     for unit in units:
         first, last = unit[0].first, unit[-1].last
         need = height(first, last)
         keep = any(b.whole for b in unit) and need <= room_h
         head = height(first, min(last, first + 3))  # a table's title, header and first rows
-        if used and ((keep and used + need > room_h) or (not keep and used + head > room_h)):
+        gap = height(cursor + 1, first - 1)
+        if used and ((keep and used + gap + need > room_h) or (not keep and used + gap + head > room_h)):
             breaks.append(first)
             used, page = 0.0, page + 1
+        elif used:
+            used += gap
+        inside = _inside(unit)
+        span_of = {r: across_for(b.last_col) for b in unit for r in range(b.first, b.last + 1)}
         for b in unit:
             page_of_row[b.first] = page
         for row in range(first, last + 1):
-            if row in _inside(unit) and row != first and used:
+            if row in inside and row != first and used:
                 breaks.append(row)
-                used, page = 0.0, page + 1
+                used, page = repeated, page + 1
             h = heights.get(row, DEFAULT_ROW)
-            if used + h > room_h:  # the engine breaks a long table here by itself
-                used, page = 0.0, page + 1
+            if used + h > full_h:  # the engine breaks a long table here by itself, its header repeated
+                used, page = repeated, page + 1
             used += h
-    return PrintPlan(scale, tuple(breaks), across, page + 1, page_of_row)
+            wide[page] = max(wide.get(page, 1), span_of.get(row, 1))
+        cursor = last
+    return PrintPlan(scale, tuple(breaks), across, page + 1, page_of_row, sum(wide.values()) or 1, room_w)
 
 
 def _inside(unit: Sequence[Block]) -> set[int]:

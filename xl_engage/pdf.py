@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 from xl_engage.atomic import atomic_path
+from xl_engage.issues import RefusedError
 from xl_engage.recalc import RecalcError, convert
 from xl_engage.render import DELIVER_KEY
 from xl_engage.xlsx import open_xlsx
@@ -29,8 +30,8 @@ _STATE = re.compile(rb'\s+state="[^"]*"')
 _VIEW_TABS = re.compile(rb'\s(?:activeTab|firstSheet)="\d+"')
 
 
-class PdfError(RuntimeError):
-    """No PDF could be written (no LibreOffice, or it failed): one line for the user."""
+class PdfError(RefusedError):
+    """No PDF could be written (no LibreOffice, or it failed): one line for the user, exit 2."""
 
 
 def delivered_sheets(path: Path) -> list[str]:

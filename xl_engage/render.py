@@ -49,6 +49,8 @@ from xl_engage.tabular import compact_header
 METADATA_SHEET = "_xle"
 DELIVER_KEY = "deliver:"
 """Metadata key prefix (+ its place): a sheet of the decision-maker PDF, in order."""
+PAGES_KEY = "pages:"
+"""Metadata key prefix (+ sheet name): the pages a delivered sheet prints on, as planned."""
 USER_FORMULAS = "user-formulas:"
 """Metadata key prefix (+ table name): the table's user columns hold kept formulas."""
 _LOOKS_LIKE_A_REFERENCE = re.compile(r"^=?[^!]+!\$?[A-Z]+\$?\d+")
@@ -207,7 +209,7 @@ class _SheetWriter:
         """A value of the user's own column keeps its type: a date stays a date (not its
         serial number), TRUE stays TRUE (not "Yes"), whatever the column's default kind."""
         if isinstance(value, UserFormula):  # kept from the user's workbook, by column name
-            self.r.renamed[f"{USER_FORMULAS}{table}"] = "yes"
+            self.r.meta[f"{USER_FORMULAS}{table}"] = "yes"
             formula = resolve(value.formula, table, self.shown_names)
             self.ws.write_formula(r, j, "=" + formula, fmt, _cached(value.value))
             return
@@ -331,7 +333,7 @@ class _SheetWriter:
         self.shown_names = dict(zip(extra_headers, shown, strict=True))
         for h, header in zip(extra_headers, shown, strict=True):
             if header != h:  # the reader gives the user's column its own name back
-                self.r.renamed[f"column:{spec.name}:{header}"] = h
+                self.r.meta[f"column:{spec.name}:{header}"] = h
         columns: list[Column] = list(spec.columns) + [
             dataclasses.replace(template, header=header, key=f"__extra__:{h}")
             for h, header in zip(extra_headers, shown, strict=True)
@@ -531,13 +533,30 @@ class _SheetWriter:
         whole = isinstance(block, Chart | Cells | Grid) or (
             isinstance(block, Table) and len(block.rows) <= WHOLE_TABLE_ROWS
         )
-        joins = isinstance(block, Chart) or isinstance(previous, Title)
-        self.blocks.append(pages.Block(first, last, whole, joins, self.breaks_inside))
+        joins = isinstance(previous, Title) or _draws(block, previous) or _draws(previous, block)
+        self.blocks.append(pages.Block(first, last, whole, joins, self.breaks_inside, self._last_col(block)))
         self.breaks_inside = ()
         if isinstance(block, Table | Grid):
             self.flowing_header = None if whole else self.first_header_of(first, last)
         elif not isinstance(block, Title):
             self.flowing_header = None
+
+    def _last_col(self, block: Block) -> int:
+        """The last column a block fills (-1: as wide as the sheet, e.g. a wrapped note)."""
+        if isinstance(block, Table):
+            return len(block.spec.columns) + len(self.shown_names) - 1
+        if isinstance(block, Grid):
+            return len(block.columns)
+        if isinstance(block, Cells):
+            return 2 if any(spec.help for spec, _ in block.cells) else 1
+        if isinstance(block, Chart):
+            return (
+                _columns_for(
+                    [self.widths.get(c, 8.43) for c in range(max(self.widths, default=0) + 1)], CHART_WIDTH_PX
+                )
+                - 1
+            )
+        return 0
 
     def first_header_of(self, first: int, last: int) -> int | None:
         return next((r for r in range(first, last + 1) if self.heights.get(r) == 30.0), None)
@@ -579,6 +598,8 @@ class _SheetWriter:
         fmt = self.r.fmt.wrapped_note()
         total = sum(widths)
         for row, text in self.notes:
+            if len(widths) > 1 and row in self.heights and self.heights[row] > pages.DEFAULT_ROW:
+                continue  # already merged (a second pass, fewer columns: see finish)
             lines = max(1, math.ceil(len(text) * 1.05 / max(total, 1)))
             if len(widths) > 1:
                 self.ws.merge_range(row, 0, row, len(widths) - 1, text, fmt)
@@ -596,9 +617,21 @@ class _SheetWriter:
         widths = [self.widths.get(c, 8.43) for c in range(max(self.widths, default=0) + 1)]
         chart_cols = _columns_for(widths, CHART_WIDTH_PX) if self.charts else 0
         widths += [8.43] * (chart_cols - len(widths))  # a chart wider than the tables: its columns
-        self._wrap_notes(widths)
-        layout = pages.plan(widths, self.blocks, self.heights, self.sheet.landscape, b.paper)
+        repeated = (
+            self.heights.get(self.flowing_header, pages.DEFAULT_ROW)
+            if self.flowing_header is not None
+            else 0.0
+        )
+        first = pages.plan(widths, self.blocks, self.heights, self.sheet.landscape, b.paper, repeated)
+        self._wrap_notes(widths[: first.first_page_columns(widths)])  # notes never widen a page
+        layout = pages.plan(widths, self.blocks, self.heights, self.sheet.landscape, b.paper, repeated)
         self.plan = layout
+        # every row's height said outright: an engine sizing rows to their font breaks pages elsewhere
+        ws.set_default_row(pages.DEFAULT_ROW)
+        if self.sheet.deliver:  # LibreOffice sizes a row with cells anyway unless told: tell it
+            for r in range(self.row):
+                if r not in self.heights:
+                    ws.set_row(r, pages.DEFAULT_ROW)
         ws.set_paper(pages.PAPER_CODE[b.paper])
         ws.set_print_scale(layout.scale)
         ws.set_margins(
@@ -617,6 +650,14 @@ class _SheetWriter:
         if table_sheet:
             ws.freeze_panes(self.first_table_header + 1, 1)
         ws.set_tab_color(self.sheet.tab_color or b.primary)
+
+
+def _draws(chart: Block | None, block: Block | None) -> bool:
+    """Does ``chart`` draw ``block`` (the table or grid it sits beside)? Then they share a page."""
+    if not isinstance(chart, Chart):
+        return False
+    name = block.spec.name if isinstance(block, Table) else block.name if isinstance(block, Grid) else None
+    return any(s.table == name for s in chart.series)
 
 
 def _columns_for(widths: list[float], px: int) -> int:
@@ -741,12 +782,13 @@ class _Renderer:
         self.fmt = _Formats(wb, branding)
         self.tables: dict[str, _PlacedTable] = {}
         self.pending_charts: list[tuple[Worksheet, int, Chart]] = []
-        self.renamed: dict[str, str] = {}
+        self.meta: dict[str, str] = {}
+        """Rows of the metadata sheet beyond kind and version: a user's column shown under
+        another name, tables holding kept formulas, the pages a delivered sheet prints on."""
         self.series_colors: dict[str, str] = {}
         self.logo_placed = False
         self.chart_texts: list[str] = []
         """Chart names that look like references, written as text on the metadata sheet."""
-        """A user's column shown under another name (it clashed with the table's own) -> its name."""
 
     def run(self) -> None:
         for sheet in self.book.sheets:
@@ -778,6 +820,8 @@ class _Renderer:
                 writer.place(block, first, previous)
                 previous = block
             writer.finish()
+            if sheet.deliver:  # the pages it prints on, as planned: tests hold the PDF to it
+                self.meta[f"{PAGES_KEY}{sheet.name}"] = str(writer.plan.pages)
             if not self.logo_placed and not sheet.hidden:
                 self._logo(ws, writer)
         self._list_names(self.book.list_names)
@@ -873,7 +917,7 @@ class _Renderer:
             ("schema_version", self.book.schema_version),
             ("generator", "xl_engage"),
             ("generator_version", __version__),
-            *sorted(self.renamed.items()),
+            *sorted(self.meta.items()),
             *((f"{DELIVER_KEY}{i}", s.name) for i, s in enumerate(self.book.sheets, 1) if s.deliver),
         ]
         for i, (key, value) in enumerate(rows):

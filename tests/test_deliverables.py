@@ -1,0 +1,244 @@
+"""What a decision maker sees (issue 13): on screen, on paper, in the PDF.
+
+Every demo workbook is walked for what makes it read as a consultant's work (frozen
+headers, distinct chart colours, status fills unlike the input yellow, formats without a
+dangling decimal point, readable print scales), and its decision-maker PDF is printed by
+LibreOffice and held to the print plan the renderer wrote: the page count LibreOffice
+produces must be the one planned, so no chart or table was cut by a break of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from xl_engage.pdf import delivered_sheets, write_pdf
+from xl_engage.reader import read_metadata
+from xl_engage.render import PAGES_KEY
+from xl_engage.xlsx import open_xlsx
+
+CLI = str(Path(sys.executable).parent / "xl-engage")
+INPUT_FILL = "FFF2CC"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    out = tmp_path_factory.mktemp("demo")
+    done = subprocess.run([CLI, "demo", "--out", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return sorted(out.glob("*.xlsx"))
+
+
+def _parts(path: Path, prefix: str) -> dict[str, str]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n).decode() for n in zf.namelist() if n.startswith(prefix)}
+
+
+def _sheet_parts(path: Path) -> dict[str, str]:
+    """Sheet name -> its XML."""
+    with zipfile.ZipFile(path) as zf:
+        book = zf.read("xl/workbook.xml").decode()
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode()
+        targets = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', rels))
+        targets |= {k: v for v, k in re.findall(r'Target="([^"]+)"[^>]*Id="(rId\d+)"', rels)}
+        out = {}
+        for name, rid in re.findall(r'<sheet name="([^"]+)"[^>]*r:id="(rId\d+)"', book):
+            out[name] = zf.read("xl/" + targets[rid]).decode()
+        return out
+
+
+def test_table_sheets_freeze_their_header_and_key_column(demo: list[Path]) -> None:
+    for path in demo:
+        for name, xml in _sheet_parts(path).items():
+            if name.startswith("_"):
+                continue
+            first_header = re.search(r'<row r="(\d+)"[^>]*ht="30"', xml)
+            if first_header and int(first_header.group(1)) <= 7:  # a table near the top: a table sheet
+                pane = re.search(r'<pane xSplit="1" ySplit="(\d+)"[^>]*state="frozen"', xml)
+                assert pane and pane.group(1) == first_header.group(1), (path.name, name)
+
+
+def test_no_chart_shows_two_series_in_one_colour(demo: list[Path]) -> None:
+    charts = 0
+    for path in demo:
+        for part, xml in _parts(path, "xl/charts/chart").items():
+            colours = [
+                re.search(r'<a:srgbClr val="([0-9A-F]{6})"', ser).group(1)  # type: ignore[union-attr]
+                for ser in re.findall(r"<c:ser>.*?</c:ser>", xml, re.S)
+            ]
+            assert len(colours) == len(set(colours)), (path.name, part, colours)
+            charts += 1
+    assert charts >= 9
+
+
+def test_a_category_has_one_colour_in_every_chart_of_a_workbook(demo: list[Path]) -> None:
+    """Hardware is the same colour on every chart of a budget."""
+    for path in demo:
+        seen: dict[str, str] = {}
+        for xml in _parts(path, "xl/charts/chart").values():
+            for ser in re.findall(r"<c:ser>.*?</c:ser>", xml, re.S):
+                name = re.search(r"<c:tx>.*?<c:v>([^<]*)</c:v>", ser, re.S)
+                colour = re.search(r'<a:srgbClr val="([0-9A-F]{6})"', ser)
+                if name and colour:
+                    assert seen.setdefault(name.group(1), colour.group(1)) == colour.group(1), path.name
+
+
+def test_no_status_fill_looks_like_an_input(demo: list[Path]) -> None:
+    statuses = 0
+    for path in demo:
+        styles = _parts(path, "xl/styles.xml")["xl/styles.xml"]
+        dxfs = re.search(r"<dxfs[^>]*>(.*?)</dxfs>", styles, re.S)
+        fills = re.findall(r'<bgColor rgb="FF([0-9A-F]{6})"', dxfs.group(1) if dxfs else "")
+        assert INPUT_FILL not in fills, path.name
+        statuses += bool(fills)
+    assert statuses >= 6  # budgets, RACI, playbook, reconciliation colour their statuses
+
+
+def test_no_number_format_leaves_a_trailing_decimal_point(demo: list[Path]) -> None:
+    for path in demo:
+        styles = _parts(path, "xl/styles.xml")["xl/styles.xml"]
+        for code in re.findall(r'formatCode="([^"]*)"', styles):
+            for section in code.split(";"):
+                decimals = re.search(r"\.([0#]+)", section)
+                assert not (decimals and decimals.group(1).startswith("#")), (path.name, code)
+
+
+def test_money_on_summaries_is_whole_with_the_currency_sign(demo: list[Path]) -> None:
+    styles = _parts(next(p for p in demo if "budget-contoso" in p.name), "xl/styles.xml")["xl/styles.xml"]
+    codes = re.findall(r'formatCode="([^"]*)"', styles)
+    assert any(c.startswith("&quot;$&quot;#,##0_)") for c in codes), codes  # Summary: $ and no cents
+    assert any(c.startswith("#,##0.00_)") for c in codes), codes  # Lines: cents
+    assert all("&quot;–&quot;" in c for c in codes if "#,##0" in c and "_)" in c)  # zero as a dash
+
+
+def test_every_sheet_prints_at_a_readable_scale(demo: list[Path]) -> None:
+    for path in demo:
+        for name, xml in _sheet_parts(path).items():
+            if name.startswith("_"):
+                continue
+            setup = re.search(r"<pageSetup[^>]*>", xml)
+            assert setup, (path.name, name)
+            scale = re.search(r'scale="(\d+)"', setup.group(0))
+            assert "fitToPage" not in xml and (scale is None or int(scale.group(1)) >= 70), (path.name, name)
+
+
+def test_every_input_sheet_says_what_yellow_means(demo: list[Path]) -> None:
+    budget = next(p for p in demo if "budget-contoso" in p.name)
+    with zipfile.ZipFile(budget) as zf:
+        strings = zf.read("xl/sharedStrings.xml").decode()
+    assert "Yellow cells are yours to edit" in strings
+
+
+@pytest.fixture(scope="module")
+def pdfs(demo: list[Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    out = tmp_path_factory.mktemp("pdf")
+    return {p.stem: (p, write_pdf(p, out / f"{p.stem}.pdf")) for p in demo}
+
+
+def test_each_pdf_prints_the_pages_planned_and_never_a_hash_mark(pdfs: dict[str, tuple[Path, Path]]) -> None:
+    """The renderer plans each delivered sheet's pages (scale, breaks between blocks, charts
+    kept whole); LibreOffice printing exactly that many pages shows no break of its own cut a
+    chart or a table, and no amount is too wide for its column."""
+    for stem, (book, pdf) in pdfs.items():
+        meta = read_metadata(open_xlsx(book))
+        planned = sum(int(meta[f"{PAGES_KEY}{s}"]) for s in delivered_sheets(book))
+        reader = pypdf.PdfReader(pdf)
+        text = "".join(page.extract_text() for page in reader.pages)
+        assert "###" not in text, stem
+        assert len(reader.pages) == planned, (stem, len(reader.pages), planned)
+
+
+def test_a_budgets_pdf_is_short(pdfs: dict[str, tuple[Path, Path]]) -> None:
+    """A decision maker reads a few pages: Contoso's budget in at most 4, Tailspin's in 8."""
+    assert len(pypdf.PdfReader(pdfs["budget-contoso-dental"][1]).pages) <= 4
+    assert len(pypdf.PdfReader(pdfs["budget-tailspin-manufacturing"][1]).pages) <= 8
+
+
+def test_the_pdf_holds_the_sheets_for_the_reader_only(pdfs: dict[str, tuple[Path, Path]]) -> None:
+    book, pdf = pdfs["budget-contoso-dental"]
+    assert delivered_sheets(book) == ["Summary", "Quarters", "Roadmap"]
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
+    assert "Roadmap" in text and "Spend by fiscal quarter" in text
+    assert "Replacement cost" not in text  # the Assets sheet is a data sheet
+
+
+def test_the_pdf_command_and_the_pdf_option(tmp_path: Path, demo: list[Path]) -> None:
+    roi = next(p for p in demo if p.name == "am-roi.xlsx")
+    done = subprocess.run(
+        [CLI, "pdf", str(roi), "--out", str(tmp_path / "r.pdf")], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF"), done.stderr
+    done = subprocess.run(
+        [CLI, "raci", "--client", "Acme", "--maturity", "3", "--out", str(tmp_path / "m.xlsx"), "--pdf"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "m.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_without_libreoffice_the_pdf_is_one_line_saying_how_to_get_it(
+    tmp_path: Path, demo: list[Path]
+) -> None:
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    env = {**os.environ, "PATH": str(bare)}  # no soffice anywhere on it
+    done = subprocess.run(
+        [CLI, "pdf", str(demo[0]), "--out", str(tmp_path / "x.pdf")], capture_output=True, text=True, env=env
+    )
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert (
+        done.returncode == 2 and len(lines) == 1 and "install" in lines[0] and "Traceback" not in done.stderr
+    )
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def _png(path: Path) -> None:
+    """A 1×1 PNG (the smallest real image)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0\0\0\0"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_the_firms_logo_goes_on_the_first_sheet_and_a_bad_one_is_one_line(tmp_path: Path) -> None:
+    firm = tmp_path / "firm"
+    assert subprocess.run([CLI, "init", str(firm)], capture_output=True).returncode == 0
+    branding = firm / "branding.toml"
+    text = branding.read_text().replace('currency_symbol = "$"', 'currency_symbol = "£"')
+    branding.write_text(text + '\nlogo = "logo.png"\n')
+    _png(firm / "logo.png")
+    done = subprocess.run(
+        [CLI, "roi", "--templates", str(firm), "--out", str(tmp_path / "r.xlsx")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(tmp_path / "r.xlsx") as zf:
+        assert any(n.startswith("xl/media/image") for n in zf.namelist())
+        assert "xl/drawings/drawing1.xml" in zf.namelist()
+        assert "&quot;£&quot;#,##0" in zf.read("xl/styles.xml").decode()
+    (firm / "logo.png").write_text("not an image")
+    done = subprocess.run(
+        [CLI, "roi", "--templates", str(firm), "--out", str(tmp_path / "r2.xlsx")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1 and "not a PNG or JPEG" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "r2.xlsx").exists()
