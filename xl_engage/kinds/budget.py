@@ -464,8 +464,8 @@ def build(book: BudgetBook) -> Book:
         Title(f"Life-cycle IT budget: {prof.client}"),
         Title(
             f"{first_fy}–{last_fy}, {add_months(prof.start, 0):%B %Y} to "
-            f"{add_months(prof.start, 12 * prof.horizon_years - 1):%B %Y}. Yellow cells are yours to "
-            "change; every figure is a live formula over the Lines sheet.",
+            f"{add_months(prof.start, 12 * prof.horizon_years - 1):%B %Y}. Every figure is a live formula "
+            "over the Lines sheet.",
             "note",
         ),
         Cells(tuple(zip(PROFILE, profile_values, strict=True)), "Client"),
