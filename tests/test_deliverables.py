@@ -242,3 +242,31 @@ def test_the_firms_logo_goes_on_the_first_sheet_and_a_bad_one_is_one_line(tmp_pa
     )
     assert done.returncode == 1 and "not a PNG or JPEG" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "r2.xlsx").exists()
+
+
+def test_periods_not_yet_reached_are_blank_and_the_year_to_date_is_like_with_like(demo: list[Path]) -> None:
+    """Harbor's reconciliation is as of November 2026 in a fiscal year from April: December
+    to March have no actuals yet (blank, not 0 and −100 %), and the year-to-date row sets the
+    budget of April–November against their actuals."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(next(p for p in demo if p.name.startswith("reconcile")), data_only=True)
+    ws = book["By month"]
+    rows = {ws.cell(r, 1).value: [ws.cell(r, c).value for c in range(2, 6)] for r in range(1, ws.max_row + 1)}
+    assert rows["Nov 2026"][1] not in (None, "") and rows["Dec 2026"][1:] == [None] * 3
+    assert rows["Mar 2027"][0] > 0  # the budget of a month to come is shown
+    reached = ["Apr 2026", "May 2026", "Jun 2026", "Jul 2026", "Aug 2026", "Sep 2026", "Oct 2026", "Nov 2026"]
+    ytd = rows["Year to date, through Nov 2026"]
+    assert ytd[0] == pytest.approx(sum(rows[m][0] for m in reached))
+    assert ytd[1] == pytest.approx(sum(rows[m][1] for m in reached))
+    months = [k for k in rows if isinstance(k, str) and re.fullmatch(r"[A-Z][a-z]{2} 20\d\d", k)]
+    assert len(months) == 12 and rows["Full-year budget"][0] == pytest.approx(sum(rows[m][0] for m in months))
+
+
+def test_each_actual_line_of_the_playbook_chart_stops_at_the_as_of_month(demo: list[Path]) -> None:
+    playbook = next(p for p in demo if p.name == "vcio-playbook.xlsx")
+    with zipfile.ZipFile(playbook) as zf:
+        chart = zf.read("xl/charts/chart1.xml").decode()
+    ranges = re.findall(r"<c:val><c:numRef><c:f>([^<]+)</c:f>", chart)
+    ends = [int(re.search(r"\$(\d+)$", r).group(1)) for r in ranges]  # type: ignore[union-attr]
+    assert ends[0] > max(ends[1:]) and len(set(ends[1:])) == 1  # expected: the year; actuals: months reached

@@ -216,6 +216,8 @@ class Grid:
     """A row's value kind where it differs from its columns' (a % row in a count grid)."""
     colors: tuple[tuple[str, str], ...] = ()
     """Conditional fills over the grid's cells: (cell text, #RRGGBB)."""
+    hide_errors: bool = False
+    """Cells showing #N/A (a value a chart should skip, a month not reached) show blank."""
 
 
 @dataclass(frozen=True)
@@ -224,6 +226,9 @@ class Series:
     table: str
     values: str
     categories: str
+    rows: int | None = None
+    """Only the first ``rows`` values (the months reached: a line stops where the data does,
+    in every engine; None: all)."""
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from xl_engage.layout import (
     Chart,
     Column,
     Grid,
+    Series,
     Sheet,
     Table,
     TableSpec,
@@ -107,6 +108,13 @@ class _Formats:
         key = ("fill", color, "")
         if key not in self._cache:
             self._cache[key] = self._wb.add_format({"bg_color": color})
+        return self._cache[key]
+
+    def hidden(self) -> Format:
+        """Text the colour of the page: an error value a chart needs but a reader does not."""
+        key = ("hidden", "", "")
+        if key not in self._cache:
+            self._cache[key] = self._wb.add_format({"font_color": "#FFFFFF"})
         return self._cache[key]
 
     def wrapped_note(self) -> Format:
@@ -493,6 +501,18 @@ class _SheetWriter:
                     "format": self.r.fmt.fill(color),
                 },
             )
+        if block.hide_errors:  # #N/A for a chart to skip: blank to the reader, on screen and paper
+            self.ws.conditional_format(
+                header_row + 1,
+                1,
+                last,
+                len(block.columns),
+                {
+                    "type": "formula",
+                    "criteria": f"=ISNA({cell(header_row + 1, 1)})",
+                    "format": self.r.fmt.hidden(),
+                },
+            )
         if block.total_label and block.rows:
             r = last + 1
             self.ws.write_string(r, 0, block.total_label, self._fmt("text", "label"))
@@ -853,7 +873,7 @@ class _Renderer:
                 {
                     "name": self._chart_text(s.name),
                     "categories": list(self._column_range(s.table, s.categories)),
-                    "values": list(self._column_range(s.table, s.values)),
+                    "values": self._values_range(s),
                     **(
                         {"line": {"color": color, "width": 2.25}, "marker": {"type": "none"}}
                         if block.type == "line"
@@ -866,8 +886,17 @@ class _Renderer:
             y_format = block.y_format or ("$#,##0" if block.money else "General")
             chart.set_y_axis({"name": self._chart_text(block.y_title), "num_format": y_format})
         chart.set_legend({"position": "bottom"})
+        if block.type == "line":  # a month not reached (#N/A, or blank) ends the line, never drops it to 0
+            chart.show_blanks_as("gap")
+            chart.show_na_as_empty_cell()
         chart.set_size({"width": CHART_WIDTH_PX, "height": CHART_HEIGHT_PX})
         ws.insert_chart(row, 0, chart)
+
+    def _values_range(self, series: Series) -> list[Any]:
+        sheet, first, col, last, _ = self._column_range(series.table, series.values)
+        if series.rows is not None:
+            last = max(first, min(last, first + series.rows - 1))
+        return [sheet, first, col, last, col]
 
     def _series_color(self, name: str, used: set[str]) -> str:
         """One colour per category name across every chart of the workbook (Hardware is the

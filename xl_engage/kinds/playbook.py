@@ -359,7 +359,12 @@ def _status_grid(name: str, src: _Sources, progress: calc.Progress) -> Grid:
     )
 
 
-def _cumulative_grid(name: str, src: _Sources, progress: calc.Progress, months: Sequence[dt.date]) -> Grid:
+def _cumulative_grid(
+    name: str, src: _Sources, progress: calc.Progress, months: Sequence[dt.date], as_of: dt.date
+) -> Grid:
+    """Expected and actual shares of the objective, month by month. A month after the as-of
+    month has no actual yet: #N/A (hidden in the grid), so each actual line of the chart
+    stops where the reporting does instead of running flat to December."""
     expected = GridColumn(
         "Expected",
         "((YEAR({key})-YEAR(FirstMonth))*12+MONTH({key})-MONTH(FirstMonth)+1)/12",
@@ -368,7 +373,11 @@ def _cumulative_grid(name: str, src: _Sources, progress: calc.Progress, months: 
     columns = (
         expected,
         *(
-            GridColumn(header, f"IF({src.objective(k)}=0,0,({src.up_to(k)})/({src.objective(k)}))", "percent")
+            GridColumn(
+                header,
+                f"IF({{key}}>AsOf,NA(),IF({src.objective(k)}=0,0,({src.up_to(k)})/({src.objective(k)})))",
+                "percent",
+            )
             for k, header in ACTIVITIES
         ),
     )
@@ -377,17 +386,33 @@ def _cumulative_grid(name: str, src: _Sources, progress: calc.Progress, months: 
         "Month",
         columns,
         [
-            (m, f"{m:%B %Y}", [Decimal(i + 1) / 12, *(progress.cumulative[m][k] for k in ACTIVITY_KEYS)])
+            (
+                m,
+                f"{m:%B %Y}",
+                [
+                    Decimal(i + 1) / 12,
+                    *(progress.cumulative[m][k] if m <= as_of else NOT_YET for k in ACTIVITY_KEYS),
+                ],
+            )
             for i, m in enumerate(months)
         ],
         title="Cumulative progress: share of the annual objective done by the end of each month",
+        hide_errors=True,
     )
 
 
-def _progress_chart(grid: Grid) -> Chart:
+NOT_YET = "#N/A"
+"""The cached value of a month not yet reported (Excel's own error value, as NA() gives)."""
+
+
+def _progress_chart(grid: Grid, reached: int) -> Chart:
+    """Expected over the whole year; each actual line only over the ``reached`` months."""
     return Chart(
         "Actual vs expected cumulative progress",
-        tuple(Series(c.header, grid.name, c.header, "__label__") for c in grid.columns),
+        tuple(
+            Series(c.header, grid.name, c.header, "__label__", None if i == 0 else max(reached, 1))
+            for i, c in enumerate(grid.columns)
+        ),
         type="line",
         y_title="% of annual objective",
         money=False,
@@ -462,13 +487,14 @@ def build(book: PlaybookBook) -> Book:
         ),
         _status_grid("RollupStatus", everyone, r.total),
     ]
-    rollup_progress = _cumulative_grid("RollupProgress", everyone, r.total, r.months)
-    summary_blocks += [_progress_chart(rollup_progress), rollup_progress]
+    rollup_progress = _cumulative_grid("RollupProgress", everyone, r.total, r.months, book.year.as_of)
+    reached = calc.months_elapsed(book.year)
+    summary_blocks += [_progress_chart(rollup_progress, reached), rollup_progress]
 
     vcio_sheets = []
     for v, sheet, member, progress in zip(book.team, sheets_of, members, r.vcios, strict=True):
         src = _Sources([member], v.name)
-        cumulative = _cumulative_grid(f"Progress_{member.name}", src, progress, r.months)
+        cumulative = _cumulative_grid(f"Progress_{member.name}", src, progress, r.months, book.year.as_of)
         load = r.team[names.index(v.name)]
         vcio_sheets.append(
             Sheet(
@@ -501,7 +527,7 @@ def build(book: PlaybookBook) -> Book:
                     _objective_grid(f"Objective_{member.name}", src, progress),
                     Table(member, _actual_rows(book, v.name)),
                     _status_grid(f"Status_{member.name}", src, progress),
-                    _progress_chart(cumulative),
+                    _progress_chart(cumulative, reached),
                     cumulative,
                 ),
                 landscape=True,

@@ -22,8 +22,11 @@ a transaction in the file moves every total at once.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+from decimal import Decimal
 
 from xl_engage.calc import reconcile as calc
+from xl_engage.calc.fiscal import add_months
 from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
 from xl_engage.kinds.common import col, first_match, rows, this, with_formulas
@@ -427,13 +430,19 @@ def _summary_grid(r: calc.ReconResult) -> Grid:
     )
 
 
+def _reached(formula: str, month: str = "{key}") -> str:
+    """Blank for a month not yet reached (after the month-to-date month): its actual is not
+    0 and its variance not −100 %, it has not happened."""
+    return f'IF({month}>AsOfMonth,"",{formula})'
+
+
 def _month_grid(r: calc.ReconResult) -> Grid:
     in_month_b, in_month_t = f"({col(_B, 'month')}={{key}})", f"({col(_T, 'month')}={{key}})"
     head = (
         GridColumn("Budget", _sum(_B, in_month_b)),
-        GridColumn("Actual", _sum(_T, in_month_t)),
-        GridColumn("Variance", "{col:Actual}-{col:Budget}"),
-        GridColumn("Variance %", _pct("{col:Variance}", "{col:Budget}"), "percent"),
+        GridColumn("Actual", _reached(_sum(_T, in_month_t))),
+        GridColumn("Variance", _reached("{col:Actual}-{col:Budget}")),
+        GridColumn("Variance %", _reached(_pct("{col:Variance}", "{col:Budget}")), "percent"),
     )
 
     def of(c: str, when_t: str, when_b: str) -> str:
@@ -442,64 +451,91 @@ def _month_grid(r: calc.ReconResult) -> Grid:
         budget = _sum(_B, when_b, f"({_trimmed(_B, 'category')}={cat})")
         return f"{actual}-{budget}"
 
-    per_category = tuple(GridColumn(f"{c} (variance)", of(c, in_month_t, in_month_b)) for c in r.categories)
-    fy = [
-        _sum(_B, _FY_B),
-        _sum(_T, _FY_T),
+    per_category = tuple(
+        GridColumn(f"{c} (variance)", _reached(of(c, in_month_t, in_month_b))) for c in r.categories
+    )
+    ytd = [  # like with like: the budget of the months reached against their actuals
+        _sum(_B, _YTD_B),
+        _sum(_T, _YTD_T),
         "{col:Actual}-{col:Budget}",
         _pct("{col:Variance}", "{col:Budget}"),
-        *(of(c, _FY_T, _FY_B) for c in r.categories),
+        *(of(c, _YTD_T, _YTD_B) for c in r.categories),
     ]
+    full_year = [_sum(_B, _FY_B), *(['""'] * (3 + len(r.categories)))]
+
+    def shown(m: dt.date) -> list[object]:
+        v = r.by_month[m]
+        if m > r.as_of_month:
+            return [v.budget, None, None, None, *(None for _ in r.categories)]
+        return [
+            v.budget,
+            v.actual,
+            v.variance,
+            v.pct,
+            *(r.by_month_category[(m, key(c))] for c in r.categories),
+        ]
+
+    total = r.ytd["total"]
+    ytd_category = {key(c): r.ytd[key(c)].variance if key(c) in r.ytd else Decimal(0) for c in r.categories}
     return Grid(
         "ByMonth",
         "Month",
         head + per_category,
         [
-            *(
-                (
-                    m,
-                    f"{m:%b %Y}",
-                    [
-                        r.by_month[m].budget,
-                        r.by_month[m].actual,
-                        r.by_month[m].variance,
-                        r.by_month[m].pct,
-                        *(r.by_month_category[(m, key(c))] for c in r.categories),
-                    ],
-                )
-                for m in r.months
+            *((m, f"{m:%b %Y}", shown(m)) for m in r.months),
+            (
+                "__ytd__",
+                f"Year to date, through {r.ytd_end:%b %Y}",
+                [
+                    total.budget,
+                    total.actual,
+                    total.variance,
+                    total.pct,
+                    *(ytd_category[key(c)] for c in r.categories),
+                ],
             ),
             (
                 "__fy__",
-                "Fiscal year",
-                [
-                    r.fy_total.budget,
-                    r.fy_total.actual,
-                    r.fy_total.variance,
-                    r.fy_total.pct,
-                    *(r.fy_category[key(c)] for c in r.categories),
-                ],
+                "Full-year budget",
+                [r.fy_total.budget, *(None for _ in range(3 + len(r.categories)))],
             ),
         ],
         title="Variance by month (actual − budget; over budget is positive)",
-        row_formulas={"__fy__": fy},
+        row_formulas={"__ytd__": ytd, "__fy__": full_year},
     )
 
 
 def _quarter_grid(r: calc.ReconResult) -> Grid:
+    """A quarter not yet begun shows its budget only; the quarter under way compares its
+    actuals with the budget of its months reached (like with like, as the year to date)."""
     end = "DATE(YEAR({key}),MONTH({key})+3,1)"
     in_q_b = f"({col(_B, 'month')}>={{key}})*({col(_B, 'month')}<{end})"
     in_q_t = f"({col(_T, 'month')}>={{key}})*({col(_T, 'month')}<{end})"
+    reached_b = f"{in_q_b}*({col(_B, 'month')}<=AsOfMonth)"
+
+    def shown(first: dt.date, v: calc.Variance) -> list[object]:
+        if first > r.as_of_month:
+            return [v.budget, None, None]
+        to_date = sum(
+            (
+                r.by_month[m].budget
+                for m in r.months
+                if first <= m <= r.as_of_month and m < add_months(first, 3)
+            ),
+            Decimal(0),
+        )
+        return [v.budget, v.actual, v.actual - to_date]
+
     return Grid(
         "ByQuarter",
         "Quarter",
         (
             GridColumn("Budget", _sum(_B, in_q_b)),
-            GridColumn("Actual", _sum(_T, in_q_t)),
-            GridColumn("Variance", "{col:Actual}-{col:Budget}"),
+            GridColumn("Actual", _reached(_sum(_T, in_q_t))),
+            GridColumn("Variance", _reached(f"{{col:Actual}}-{_sum(_B, reached_b)}")),
         ),
-        [(first, label, [v.budget, v.actual, v.variance]) for first, label, v in r.quarters],
-        title="Budget vs actual by fiscal quarter",
+        [(first, label, shown(first, v)) for first, label, v in r.quarters],
+        title="Budget vs actual by fiscal quarter (variance: against the budget of the months reached)",
     )
 
 
@@ -568,7 +604,18 @@ def build(book: ReconBook) -> Book:
         title="Budget vs actual",
         sheets=(
             summary,
-            Sheet("By month", (_month_grid(r),), deliver=True),
+            Sheet(
+                "By month",
+                (
+                    Title(
+                        "Months not yet reached are blank. The year to date compares the budget of the "
+                        "months reached with their actuals; the full-year budget is below it.",
+                        "note",
+                    ),
+                    _month_grid(r),
+                ),
+                deliver=True,
+            ),
             Sheet("Lines", (Table(LINES, line_rows),)),
             Sheet("Asset types", (Table(ASSET_TYPES, type_rows),)),
             Sheet("Transactions", (Table(TRANSACTIONS, tx_rows),)),
