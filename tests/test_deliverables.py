@@ -270,3 +270,49 @@ def test_each_actual_line_of_the_playbook_chart_stops_at_the_as_of_month(demo: l
     ranges = re.findall(r"<c:val><c:numRef><c:f>([^<]+)</c:f>", chart)
     ends = [int(re.search(r"\$(\d+)$", r).group(1)) for r in ranges]  # type: ignore[union-attr]
     assert ends[0] > max(ends[1:]) and len(set(ends[1:])) == 1  # expected: the year; actuals: months reached
+
+
+def test_a_portfolio_gets_one_pdf_per_client_budget(tmp_path: Path) -> None:
+    from xl_engage.templates import SAMPLE_MSP
+
+    for sample in ("contoso-dental", "harbor-logistics"):
+        folder = tmp_path / "clients" / sample
+        folder.mkdir(parents=True)
+        for name in ("client.toml", "assets.csv"):
+            (folder / name).write_bytes((SAMPLE_MSP / "budgets" / sample / name).read_bytes())
+    done = subprocess.run(
+        [CLI, "budget", "--portfolio", str(tmp_path / "clients"), "--out", str(tmp_path / "b"), "--pdf"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    books = sorted((tmp_path / "b").glob("*.xlsx"))
+    assert len(books) == 2 and all(b.with_suffix(".pdf").read_bytes().startswith(b"%PDF") for b in books)
+
+
+def test_no_page_break_falls_inside_a_chart(demo: list[Path]) -> None:
+    """Each chart's rows (from its drawing anchor) hold no manual break, and fit one page at
+    the sheet's scale: the print plan keeps every chart whole."""
+    checked = 0
+    for path in demo:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            for sheet_part in (n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)):
+                rels_name = sheet_part.replace("worksheets/", "worksheets/_rels/") + ".rels"
+                if rels_name not in names:
+                    continue
+                drawing = re.search(r'Target="../drawings/(drawing\d+\.xml)"', zf.read(rels_name).decode())
+                if not drawing:
+                    continue
+                xml = zf.read(sheet_part).decode()
+                breaks = [int(b) for b in re.findall(r'<brk id="(\d+)"', xml)]
+                anchors = re.findall(
+                    r"<xdr:from><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>"
+                    r".*?<xdr:to><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>",
+                    zf.read(f"xl/drawings/{drawing.group(1)}").decode(),
+                    re.S,
+                )
+                for first, last in anchors:
+                    assert not [b for b in breaks if int(first) < b <= int(last)], (path.name, sheet_part)
+                    checked += 1
+    assert checked >= 9

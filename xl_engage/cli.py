@@ -320,7 +320,7 @@ def budget(
         if name is not None:
             err.print("--portfolio builds each client from its client file: drop --name")
             raise typer.Exit(1)
-        _portfolio(portfolio, out_path or Path("out/budgets"), templates, strict)
+        _portfolio(portfolio, out_path or Path("out/budgets"), templates, strict, pdf)
         return
 
     def act() -> None:
@@ -382,7 +382,9 @@ def budget(
     _run(act)
 
 
-def _portfolio(folder: Path, out_dir: Path, templates: Path | None, strict: bool = False) -> None:
+def _portfolio(
+    folder: Path, out_dir: Path, templates: Path | None, strict: bool = False, pdf: bool = False
+) -> None:
     from xl_engage.batch import build_portfolio, portfolio_jobs
 
     try:
@@ -399,7 +401,7 @@ def _portfolio(folder: Path, out_dir: Path, templates: Path | None, strict: bool
     except RefusedError as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(2) from None
-    failures = []
+    failures, built = [], []
     with _progress() as bar:
         task = bar.add_task(f"{len(files)} client budgets", total=len(files))
         for outcome in build_portfolio(files, out_dir, str(templates) if templates else None, strict=strict):
@@ -408,10 +410,21 @@ def _portfolio(folder: Path, out_dir: Path, templates: Path | None, strict: bool
                 bar.console.print(f"{outcome.client_file}: {message}", markup=False, highlight=False)
             if outcome.error:
                 failures.append(outcome)
+            elif outcome.out is not None:
+                built.append(outcome.out)
                 bar.console.print(
                     f"FAILED {outcome.client_file}: {outcome.error}", markup=False, highlight=False
                 )
     out.print(f"{len(files) - len(failures)} of {len(files)} budget(s) in {out_dir}/")
+    if pdf and built:
+        from xl_engage.pdf import PdfError, write_pdfs
+
+        try:
+            write_pdfs([(book, book.with_suffix(".pdf")) for book in built])
+        except PdfError as exc:
+            err.print(str(exc), markup=False, highlight=False)
+            raise typer.Exit(2) from None
+        out.print(f"{len(built)} decision-maker PDF(s) beside them")
     if failures:
         raise typer.Exit(1)
 

@@ -76,16 +76,25 @@ def _only(source: Path, target: Path, keep: list[str]) -> None:
 
 def write_pdf(workbook: Path, out: Path) -> Path:
     """Write the decision-maker PDF of ``workbook`` to ``out`` (atomically)."""
-    keep = delivered_sheets(workbook)
+    write_pdfs([(workbook, out)])
+    return out
+
+
+def write_pdfs(pairs: list[tuple[Path, Path]]) -> None:
+    """Each (workbook, PDF) pair, printed by one LibreOffice run (a portfolio of budgets
+    starts LibreOffice once, not once per client)."""
     with tempfile.TemporaryDirectory(prefix="xle-pdf-") as tmp:
-        copy = Path(tmp) / "deliverable.xlsx"
-        _only(workbook, copy, keep)
+        copies = []
+        for i, (workbook, _) in enumerate(pairs):
+            copy = Path(tmp) / f"deliverable-{i}.xlsx"
+            _only(workbook, copy, delivered_sheets(workbook))
+            copies.append(copy)
         try:
-            (pdf,) = convert([copy], Path(tmp) / "out", "pdf")
+            printed = convert(copies, Path(tmp) / "out", "pdf", timeout=120 + 60 * len(copies))
         except RecalcError as exc:
             raise PdfError(str(exc)) from None
         except (OSError, subprocess.SubprocessError) as exc:  # cannot start, or timed out
             raise PdfError(f"LibreOffice could not write the PDF: {exc}") from None
-        with atomic_path(out) as target:
-            shutil.copyfile(pdf, target)
-    return out
+        for (_, out), pdf in zip(pairs, printed, strict=True):
+            with atomic_path(out) as target:
+                shutil.copyfile(pdf, target)
