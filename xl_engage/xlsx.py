@@ -177,6 +177,9 @@ _ROW_REF = re.compile(rb"<row\b[^>]*?\sr\s*=\s*[\"'](\d{1,7})[\"']")
 
 _WHITESPACE = bytes.maketrans(b"\t\r\n", b"   ")
 _PREFIX = re.compile(rb"<(/?)[A-Za-z_][\w.-]*:")
+_EMPTY_CELL = re.compile(rb"<c\b[^>]*/>")
+_EMPTY_PLACED_ROW = re.compile(rb"<row\b[^>]*\sr=\"\d+\"[^>]*(?:/>|>\s*</row>)")
+"""A row naming its place and holding no cell: no place of any other row depends on it."""
 
 
 def _plain(text: bytes) -> bytes:
@@ -202,6 +205,10 @@ class _Extent:
     cols: int = 0
     unplaced_rows: int = 0
     unplaced_in_a_row: int = 0
+    skip_empty: bool = False
+    """Leave out cells with no content (``<c r="XFD9" s="1"/>``, a formatted empty cell):
+    the workbook library places no such cell. Costly, so only for a second look at a sheet
+    the first scan would refuse."""
 
     def add_strings(self, text: bytes) -> None:
         """For the shared strings: each is held in memory like a cell."""
@@ -209,6 +216,8 @@ class _Extent:
 
     def add(self, text: bytes) -> None:
         text = _plain(text)
+        if self.skip_empty:
+            text = _EMPTY_PLACED_ROW.sub(b"", _EMPTY_CELL.sub(b"", text))
         cells = text.count(b"<c ") + text.count(b"<c>")
         self.cells += cells
         wide_col, rows = _PLAIN_WIDE, _PLAIN_ROW.findall(text)
@@ -285,6 +294,11 @@ def _kind_of_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
     return ""
 
 
+def _too_far(extent: _Extent) -> bool:
+    rows, cols = extent.grid
+    return rows * cols > MAX_GRID and rows * cols > GRID_PER_CELL * max(extent.cells, 1)
+
+
 def _check_parts_content(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
     """Every part read once, before any library reads the package: sizes and CRCs as
     declared, no entities; every sheet and the shared strings counted. A sheet holding a
@@ -299,7 +313,11 @@ def _check_parts_content(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.Zi
             extent = _Extent()
             _scan(path, zf, info, extent.add)
             rows, cols = extent.grid
-            if rows * cols > MAX_GRID and rows * cols > GRID_PER_CELL * max(extent.cells, 1):
+            if _too_far(extent):  # perhaps only formatted empty cells lie far: look again without them
+                extent = _Extent(skip_empty=True)
+                _scan(path, zf, info, extent.add)
+                rows, cols = extent.grid
+            if _too_far(extent):
                 raise NotAWorkbookError(
                     f"{path}: refused: {info.filename} holds a cell at {col_letters(cols - 1)}{rows}, far "
                     f"beyond its {extent.cells:,} cells (a grid of {rows * cols:,} cells would be "

@@ -218,3 +218,18 @@ def test_an_opendocument_file_named_csv_is_refused(tmp_path: Path) -> None:
     assert (
         result.returncode in (1, 2) and "OpenDocument" in result.stderr and "Traceback" not in result.stderr
     )
+
+
+def test_a_formatted_empty_cell_far_away_is_not_a_bomb(tmp_path: Path) -> None:
+    """openpyxl (and Excel) write a cell that has only a format as ``<c r="…" s="1"/>``;
+    the workbook library places no such cell, so it is no far cell either."""
+    far = b'<row r="1048576"><c r="XFD1048576" s="1"/></row></sheetData>'
+    book = _rewritten(
+        tmp_path,
+        "formatted.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda d: iter([d.replace(b"</sheetData>", far)]),
+    )
+    code, stderr, peak_kib = _check_in_child(book, tmp_path)
+    assert "far beyond" not in stderr and code in (0, 1), stderr
+    assert peak_kib < GiB_KIB
