@@ -51,3 +51,12 @@ def test_to_frames_says_what_it_needs_without_pandas(tmp_path: Path, monkeypatch
     monkeypatch.setattr(builtins, "__import__", no_pandas)
     with pytest.raises(ImportError, match=r"xl-engage\[pandas\]"):
         loaded.to_frames()
+
+
+def test_every_model_is_importable_from_one_place() -> None:
+    import xl_engage
+    import xl_engage.models as models
+
+    for name in models.__all__:
+        assert getattr(models, name) is getattr(xl_engage, name)
+        assert getattr(models, name).__module__.startswith("xl_engage.models.")
