@@ -21,7 +21,7 @@ import pytest
 
 from xl_engage.pdf import delivered_sheets, write_pdf
 from xl_engage.reader import read_metadata
-from xl_engage.render import PAGES_KEY
+from xl_engage.render import FLOWS_KEY, PAGES_KEY
 from xl_engage.xlsx import open_xlsx
 
 CLI = str(Path(sys.executable).parent / "xl-engage")
@@ -113,7 +113,7 @@ def test_no_number_format_leaves_a_trailing_decimal_point(demo: list[Path]) -> N
 def test_money_on_summaries_is_whole_with_the_currency_sign(demo: list[Path]) -> None:
     styles = _parts(next(p for p in demo if "budget-contoso" in p.name), "xl/styles.xml")["xl/styles.xml"]
     codes = re.findall(r'formatCode="([^"]*)"', styles)
-    assert any(c.startswith("&quot;$&quot;#,##0_)") for c in codes), codes  # Summary: $ and no cents
+    assert any(c.startswith("\\$#,##0_)") for c in codes), codes  # Summary: $ and no cents
     assert any(c.startswith("#,##0.00_)") for c in codes), codes  # Lines: cents
     assert all("&quot;–&quot;" in c for c in codes if "#,##0" in c and "_)" in c)  # zero as a dash
 
@@ -146,13 +146,19 @@ def test_each_pdf_prints_the_pages_planned_and_never_a_hash_mark(pdfs: dict[str,
     """The renderer plans each delivered sheet's pages (scale, breaks between blocks, charts
     kept whole); LibreOffice printing exactly that many pages shows no break of its own cut a
     chart or a table, and no amount is too wide for its column."""
+    exact = 0
     for stem, (book, pdf) in pdfs.items():
         meta = read_metadata(open_xlsx(book))
-        planned = sum(int(meta[f"{PAGES_KEY}{s}"]) for s in delivered_sheets(book))
+        sheets = delivered_sheets(book)
+        planned = sum(int(meta[f"{PAGES_KEY}{s}"]) for s in sheets)
+        flowing = sum(int(meta[f"{PAGES_KEY}{s}"]) for s in sheets if meta.get(f"{FLOWS_KEY}{s}") == "yes")
         reader = pypdf.PdfReader(pdf)
         text = "".join(page.extract_text() for page in reader.pages)
         assert "###" not in text, stem
-        assert len(reader.pages) == planned, (stem, len(reader.pages), planned)
+        # a long table the engine breaks by itself fits its rows by its own measure: within 10 %
+        assert planned - flowing // 10 <= len(reader.pages) <= planned, (stem, len(reader.pages), planned)
+        exact += flowing == 0
+    assert exact >= 6  # most deliverables print exactly the pages planned
 
 
 def test_a_budgets_pdf_is_short(pdfs: dict[str, tuple[Path, Path]]) -> None:
@@ -233,7 +239,8 @@ def test_the_firms_logo_goes_on_the_first_sheet_and_a_bad_one_is_one_line(tmp_pa
     with zipfile.ZipFile(tmp_path / "r.xlsx") as zf:
         assert any(n.startswith("xl/media/image") for n in zf.namelist())
         assert "xl/drawings/drawing1.xml" in zf.namelist()
-        assert "&quot;£&quot;#,##0" in zf.read("xl/styles.xml").decode()
+        assert "\\£#,##0" in zf.read("xl/styles.xml").decode()
+        assert "\\£#,##0" in zf.read("xl/charts/chart1.xml").decode()  # the chart's axis too
     (firm / "logo.png").write_text("not an image")
     done = subprocess.run(
         [CLI, "roi", "--templates", str(firm), "--out", str(tmp_path / "r2.xlsx")],
@@ -316,3 +323,96 @@ def test_no_page_break_falls_inside_a_chart(demo: list[Path]) -> None:
                     assert not [b for b in breaks if int(first) < b <= int(last)], (path.name, sheet_part)
                     checked += 1
     assert checked >= 9
+
+
+def test_a_sheet_the_user_hid_is_never_printed(tmp_path: Path, demo: list[Path]) -> None:
+    """A delivered sheet hidden by the user, or any hidden sheet of a workbook listing none."""
+    budget = next(p for p in demo if "budget-contoso" in p.name)
+    hid = tmp_path / "hid.xlsx"
+    with zipfile.ZipFile(budget) as zin, zipfile.ZipFile(hid, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b'<sheet name="Roadmap"', b'<sheet state="hidden" name="Roadmap"')
+                data = re.sub(
+                    rb'<row r="\d+"><c r="A\d+" t="s"><v>\d+</v></c><c r="B\d+" t="s"><v>\d+</v></c></row>',
+                    b"",
+                    data,
+                )
+            if info.filename == "xl/sharedStrings.xml":  # no deliver: list (an older version's workbook)
+                data = data.replace(b"deliver:", b"dlvr:")
+            zout.writestr(info, data)
+    shown = delivered_sheets(hid)
+    assert "Summary" in shown and "Lines" in shown and "Roadmap" not in shown
+    text = "".join(
+        page.extract_text() for page in pypdf.PdfReader(write_pdf(hid, tmp_path / "hid.pdf")).pages
+    )
+    assert "Roadmap: initiatives" not in text
+
+
+def test_hostile_branding_is_one_line_or_shown_as_itself(tmp_path: Path) -> None:
+    firm = tmp_path / "firm"
+    assert subprocess.run([CLI, "init", str(firm)], capture_output=True).returncode == 0
+    branding = firm / "branding.toml"
+    plain = branding.read_text()
+
+    def roi(extra: str) -> subprocess.CompletedProcess[str]:
+        branding.write_text(re.sub(r"(?m)^(currency_symbol|paper) = .*\n", "", plain) + extra)
+        return subprocess.run(
+            [CLI, "roi", "--templates", str(firm), "--out", str(tmp_path / "r.xlsx")],
+            capture_output=True,
+            text=True,
+        )
+
+    done = roi("currency_symbol = '\"0#;'\n")  # a quote and format codes: shown as themselves
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(tmp_path / "r.xlsx") as zf:
+        assert "\\&quot;\\0\\#\\;#,##0_)" in zf.read("xl/styles.xml").decode()
+    (firm / "folder.png").mkdir()
+    truncated = firm / "cut.png"
+    truncated.write_bytes(b"\x89PNG\r\n\x1a\n")  # a signature and nothing else
+    for extra, said in (
+        ('logo = "folder.png"\n', "is not a file"),
+        ('logo = "cut.png"\n', "is not a PNG or JPEG image"),
+        ('logo = "missing.png"\n', "cannot be read"),
+        ('currency_symbol = "\\u0007"\n', "printable"),
+        ('paper = "legal"\n', '"letter" or "a4"'),
+    ):
+        done = roi(extra)
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        assert done.returncode == 1 and said in done.stderr and "Traceback" not in done.stderr, (
+            extra,
+            done.stderr,
+        )
+        assert len(lines) == 2  # the located line and "nothing was written"
+
+
+def test_the_logo_is_on_the_first_page_of_the_pdf_and_long_grids_repeat_their_header(tmp_path: Path) -> None:
+    firm = tmp_path / "firm"
+    assert subprocess.run([CLI, "init", str(firm)], capture_output=True).returncode == 0
+    (firm / "branding.toml").write_text((firm / "branding.toml").read_text() + 'logo = "logo.png"\n')
+    _png(firm / "logo.png")
+    done = subprocess.run(
+        [
+            CLI,
+            "raci",
+            "--client",
+            "Acme",
+            "--maturity",
+            "3",
+            "--templates",
+            str(firm),
+            "--out",
+            str(tmp_path / "m.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    parts = _sheet_parts(tmp_path / "m.xlsx")
+    assert (
+        "<drawing " in parts["Findings"] and "<drawing " not in parts["Matrix"]
+    )  # the PDF starts at Findings
+    with zipfile.ZipFile(tmp_path / "m.xlsx") as zf:
+        book = zf.read("xl/workbook.xml").decode()
+    assert "'By party'!$" in book  # the long listing repeats its header on every page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,38 +28,51 @@ class Branding:
     """"letter" or "a4": what the firm's clients print on."""
 
 
-def image_size(path: Path) -> tuple[int, int]:
-    """(width, height) in pixels of a PNG or JPEG, read from its header."""
-    data = path.read_bytes()
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) in pixels of a PNG or JPEG, read from its header; None when the
+    bytes are not one (a truncated file, another format)."""
     if data.startswith(_PNG):
-        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        if len(data) < 24 or data[12:16] != b"IHDR":
+            return None
+        size = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        return size if all(size) else None
+    if not data.startswith(_JPEG):
+        return None
     i = 2
-    while i + 9 < len(data):  # JPEG: walk the segments to a start-of-frame
+    while i + 9 < len(data):  # walk the segments to a start-of-frame
         if data[i] != 0xFF:
-            i += 1
-            continue
+            return None
         marker, length = data[i + 1], int.from_bytes(data[i + 2 : i + 4], "big")
         if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
-            return int.from_bytes(data[i + 7 : i + 9], "big"), int.from_bytes(data[i + 5 : i + 7], "big")
+            size = int.from_bytes(data[i + 7 : i + 9], "big"), int.from_bytes(data[i + 5 : i + 7], "big")
+            return size if all(size) else None
         i += 2 + length
-    return 200, 64
+    return None
 
 
 def _logo(value: object, folder: Path) -> Path | None:
-    """The logo file, checked now: a missing, unreadable or non-image logo is one line."""
+    """The logo file, checked now: a missing, unreadable, oversized or non-image logo (a
+    folder, a device, a pipe) is one located line."""
     if not value:
         return None
     path = Path(str(value)).expanduser()
     if not path.is_absolute():
         path = folder / path
+
+    def refused(why: str) -> InputError:
+        return InputError([Issue("branding.toml", f"logo {path} {why}")])
+
     try:
-        head = path.read_bytes()[:8] if path.stat().st_size <= MAX_LOGO_BYTES else None
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise refused("is not a file: give a PNG or JPEG image")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_LOGO_BYTES + 1)
     except OSError as exc:
-        raise InputError([Issue("branding.toml", f"logo {path}: {exc.strerror or exc}")]) from None
-    if head is None:
-        raise InputError([Issue("branding.toml", f"logo {path} is over 5 MB; use a smaller PNG or JPEG")])
-    if not (head.startswith(_PNG) or head.startswith(_JPEG)):
-        raise InputError([Issue("branding.toml", f"logo {path} is not a PNG or JPEG image")])
+        raise refused(f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > MAX_LOGO_BYTES:
+        raise refused("is over 5 MB; use a smaller PNG or JPEG")
+    if image_size(data) is None:
+        raise refused("is not a PNG or JPEG image (or is damaged)")
     return path
 
 
@@ -84,10 +98,20 @@ def load_branding(templates: Path | str | None = None) -> Branding:
         input_fill=str(data.get("input_fill", Branding.input_fill)),
         font=str(data.get("font", Branding.font)),
         chart_colors=tuple(str(c) for c in colors) if colors else CHART_PALETTE,
-        currency_symbol=str(data.get("currency_symbol", Branding.currency_symbol))[:4],
+        currency_symbol=_currency(data.get("currency_symbol", Branding.currency_symbol)),
         logo=_logo(data.get("logo"), source.parent),
         paper=_paper(data.get("paper", "letter")),
     )
+
+
+def _currency(value: object) -> str:
+    """A sign of up to four printable characters ("$", "€", "CHF", "kr")."""
+    text = str(value).strip()
+    if len(text) > 4 or any(not ch.isprintable() for ch in text):
+        raise InputError(
+            [Issue("branding.toml", f"currency_symbol must be up to 4 printable characters, got {value!r}")]
+        )
+    return text
 
 
 def _paper(value: object) -> str:

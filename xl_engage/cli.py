@@ -410,11 +410,11 @@ def _portfolio(
                 bar.console.print(f"{outcome.client_file}: {message}", markup=False, highlight=False)
             if outcome.error:
                 failures.append(outcome)
-            elif outcome.out is not None:
-                built.append(outcome.out)
                 bar.console.print(
                     f"FAILED {outcome.client_file}: {outcome.error}", markup=False, highlight=False
                 )
+            elif outcome.out is not None:
+                built.append(outcome.out)
     out.print(f"{len(files) - len(failures)} of {len(files)} budget(s) in {out_dir}/")
     if pdf and built:
         from xl_engage.pdf import PdfError, write_pdfs

@@ -22,6 +22,10 @@ PAPER_CODE = {"letter": 1, "a4": 9}
 """Excel's paper numbers."""
 SIDE_MARGIN, TOP_MARGIN = 0.5, 0.75
 MIN_SCALE = 80
+"""A sheet too wide to fit prints at 80 % (10-point text at 8 points), across pages."""
+MIN_FIT = 75
+"""A sheet that fits its page's width at 75 % or more prints on one page across: better a
+slightly smaller print than one or two columns alone on pages of their own."""
 DEFAULT_ROW = 15.75
 """Every row not given a height: 21 pixels, set outright (Excel's default of 15 points is not
 written, and LibreOffice then sizes rows to their font: pages would break elsewhere)."""
@@ -70,14 +74,29 @@ class PrintPlan:
     room_w: float = 0.0
     """Points of columns (at 100 %) one page holds."""
 
-    def first_page_columns(self, widths: Sequence[float]) -> int:
-        """How many of the columns fit on the first page across."""
-        used = 0.0
-        for n, w in enumerate(widths):
-            used += column_points(w)
-            if used > self.room_w:
-                return max(n, 1)
-        return len(widths)
+
+def _scale(widths: Sequence[float], landscape: bool, paper: str) -> tuple[int, float, float]:
+    """(scale, points of columns a page holds at it, printable height at 100 %): the largest
+    scale that fits the width, down to ``MIN_FIT``; a wider sheet prints at ``MIN_SCALE``
+    across pages."""
+    long_side, short_side = PAPER_INCHES[paper]
+    page_w, page_h = (long_side, short_side) if landscape else (short_side, long_side)
+    printable_w = (page_w - 2 * SIDE_MARGIN) * 72 * WIDTH_SAFETY
+    content_w = sum(column_points(w) for w in widths) or 1.0
+    fit = math.floor(100 * printable_w / content_w)
+    scale = min(100, fit) if fit >= MIN_FIT else MIN_SCALE
+    return scale, printable_w * 100 / scale, (page_h - 2 * TOP_MARGIN) * 72
+
+
+def first_page_columns(widths: Sequence[float], landscape: bool = True, paper: str = "letter") -> int:
+    """How many of the columns fit on a sheet's first page across."""
+    _, room_w, _ = _scale(widths, landscape, paper)
+    used = 0.0
+    for n, w in enumerate(widths):
+        used += column_points(w)
+        if used > room_w:
+            return max(n, 1)
+    return len(widths)
 
 
 def plan(
@@ -91,13 +110,7 @@ def plan(
     """The print scale and page breaks of a sheet with these column ``widths`` (characters),
     ``blocks`` in row order and row ``heights`` (points; others ``DEFAULT_ROW``);
     ``repeated``: the height of the header rows printed again at the top of each page."""
-    long_side, short_side = PAPER_INCHES[paper]
-    page_w, page_h = (long_side, short_side) if landscape else (short_side, long_side)
-    printable_w = (page_w - 2 * SIDE_MARGIN) * 72 * WIDTH_SAFETY
-    printable_h = (page_h - 2 * TOP_MARGIN) * 72
-    content_w = sum(column_points(w) for w in widths) or 1.0
-    scale = max(MIN_SCALE, min(100, math.floor(100 * printable_w / content_w)))
-    room_w = printable_w * 100 / scale
+    scale, room_w, printable_h = _scale(widths, landscape, paper)
     key_w = column_points(widths[0]) if widths else 0.0
 
     def across_for(last_col: int) -> int:
@@ -133,18 +146,22 @@ def plan(
         elif used:
             used += gap
         inside = _inside(unit)
-        span_of = {r: across_for(b.last_col) for b in unit for r in range(b.first, b.last + 1)}
+        spans = [(b.first, b.last, across_for(b.last_col)) for b in unit]
         for b in unit:
             page_of_row[b.first] = page
         for row in range(first, last + 1):
             if row in inside and row != first and used:
                 breaks.append(row)
-                used, page = repeated, page + 1
+                used, page = 0.0, page + 1
             h = heights.get(row, DEFAULT_ROW)
             if used + h > full_h:  # the engine breaks a long table here by itself, its header repeated
                 used, page = repeated, page + 1
             used += h
-            wide[page] = max(wide.get(page, 1), span_of.get(row, 1))
+            span = next((n for lo, hi, n in spans if lo <= row <= hi), 1)
+            if span > wide.get(page, 1):
+                wide[page] = span
+            else:
+                wide.setdefault(page, 1)
         cursor = last
     return PrintPlan(scale, tuple(breaks), across, page + 1, page_of_row, sum(wide.values()) or 1, room_w)
 

@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 from xl_engage.atomic import atomic_path
-from xl_engage.issues import RefusedError
+from xl_engage.issues import NotAWorkbookError, RefusedError
 from xl_engage.recalc import RecalcError, convert
 from xl_engage.render import DELIVER_KEY
 from xl_engage.xlsx import open_xlsx
@@ -35,15 +35,30 @@ class PdfError(RefusedError):
 
 
 def delivered_sheets(path: Path) -> list[str]:
-    """The sheets of the decision-maker PDF, as the workbook's metadata lists them (those
-    still in the workbook), or every visible sheet when it lists none."""
+    """The sheets of the decision-maker PDF: those the workbook's metadata lists (and the
+    user has neither removed nor hidden), or, when it lists none (a workbook of an older
+    version, or not xl_engage's), every visible sheet. A sheet the user hid is never printed."""
     from xl_engage.reader import read_metadata
 
     book = open_xlsx(path)
-    meta = read_metadata(book)
+    try:
+        meta = read_metadata(book)
+    except NotAWorkbookError:  # no metadata sheet: not ours, still printable
+        meta = {}
+    visible = [s for s in book.sheet_names if s not in _hidden_sheets(path) and not s.startswith("_xle")]
     listed = [v for k, v in sorted(meta.items(), key=lambda kv: _order(kv[0])) if k.startswith(DELIVER_KEY)]
-    present = [s for s in listed if s in book.sheet_names]
-    return present or [s for s in book.sheet_names if not s.startswith("_")]
+    return [s for s in listed if s in visible] or visible
+
+
+def _hidden_sheets(path: Path) -> set[str]:
+    with zipfile.ZipFile(path) as zf:
+        book = zf.read("xl/workbook.xml")
+    hidden = set()
+    for tag in _SHEET.findall(book):
+        name = _NAME.search(tag)
+        if name and re.search(rb'\bstate="(?:hidden|veryHidden)"', tag):
+            hidden.add(html.unescape(name.group(1).decode("utf-8", "replace")))
+    return hidden
 
 
 def _order(key: str) -> int:

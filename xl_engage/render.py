@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,6 +29,7 @@ from xl_engage.atomic import atomic_path
 from xl_engage.branding import Branding, image_size
 from xl_engage.formula_refs import resolve
 from xl_engage.gcpause import gc_paused
+from xl_engage.issues import InputError, Issue
 from xl_engage.layout import (
     Block,
     Book,
@@ -44,7 +46,14 @@ from xl_engage.layout import (
     constant,
 )
 from xl_engage.models.base import UserFormula
-from xl_engage.style import CHART_PALETTE, INPUT_LEGEND, STATUS_FILLS, Audience, number_format
+from xl_engage.style import (
+    CHART_PALETTE,
+    INPUT_LEGEND,
+    STATUS_FILLS,
+    Audience,
+    axis_money_format,
+    number_format,
+)
 from xl_engage.tabular import compact_header
 
 METADATA_SHEET = "_xle"
@@ -52,6 +61,9 @@ DELIVER_KEY = "deliver:"
 """Metadata key prefix (+ its place): a sheet of the decision-maker PDF, in order."""
 PAGES_KEY = "pages:"
 """Metadata key prefix (+ sheet name): the pages a delivered sheet prints on, as planned."""
+FLOWS_KEY = "flows:"
+"""Metadata key prefix (+ sheet name): a delivered sheet holds a table running over pages,
+broken by the engine itself (where its own row heights and text fitting decide)."""
 USER_FORMULAS = "user-formulas:"
 """Metadata key prefix (+ table name): the table's user columns hold kept formulas."""
 _LOOKS_LIKE_A_REFERENCE = re.compile(r"^=?[^!]+!\$?[A-Z]+\$?\d+")
@@ -247,6 +259,7 @@ class _SheetWriter:
         self.wrapped: set[int] = set()
         self.legend_pending = False
         self.shown_names: dict[str, str] = {}
+        self.flows = False
 
     @property
     def _currency(self) -> str:
@@ -280,7 +293,7 @@ class _SheetWriter:
             return
         for i, row in enumerate(block.rows):
             lines = max(
-                math.ceil(len(str(row.get(columns[j].key) or "")) * 1.1 / max(widths[j] - 1, 1))
+                math.ceil(len(str(row.get(columns[j].key) or "")) / max(widths[j] - 2, 1))
                 for j in self.wrapped
             )
             if lines > 1:
@@ -550,14 +563,15 @@ class _SheetWriter:
         """Record where a block went, for the print plan: a chart stays with the table it
         draws, and any block with the title above it."""
         last = max(first, self.row - 2)  # the blank row after a block is not its own
-        whole = isinstance(block, Chart | Cells | Grid) or (
-            isinstance(block, Table) and len(block.rows) <= WHOLE_TABLE_ROWS
+        whole = isinstance(block, Chart | Cells) or (
+            isinstance(block, Table | Grid) and len(block.rows) <= WHOLE_TABLE_ROWS
         )
         joins = isinstance(previous, Title) or _draws(block, previous) or _draws(previous, block)
         self.blocks.append(pages.Block(first, last, whole, joins, self.breaks_inside, self._last_col(block)))
         self.breaks_inside = ()
         if isinstance(block, Table | Grid):
             self.flowing_header = None if whole else self.first_header_of(first, last)
+            self.flows = self.flows or not whole
         elif not isinstance(block, Title):
             self.flowing_header = None
 
@@ -642,8 +656,7 @@ class _SheetWriter:
             if self.flowing_header is not None
             else 0.0
         )
-        first = pages.plan(widths, self.blocks, self.heights, self.sheet.landscape, b.paper, repeated)
-        self._wrap_notes(widths[: first.first_page_columns(widths)])  # notes never widen a page
+        self._wrap_notes(widths[: pages.first_page_columns(widths, self.sheet.landscape, b.paper)])
         layout = pages.plan(widths, self.blocks, self.heights, self.sheet.landscape, b.paper, repeated)
         self.plan = layout
         # every row's height said outright: an engine sizing rows to their font breaks pages elsewhere
@@ -806,7 +819,6 @@ class _Renderer:
         """Rows of the metadata sheet beyond kind and version: a user's column shown under
         another name, tables holding kept formulas, the pages a delivered sheet prints on."""
         self.series_colors: dict[str, str] = {}
-        self.logo_placed = False
         self.chart_texts: list[str] = []
         """Chart names that look like references, written as text on the metadata sheet."""
 
@@ -842,7 +854,9 @@ class _Renderer:
             writer.finish()
             if sheet.deliver:  # the pages it prints on, as planned: tests hold the PDF to it
                 self.meta[f"{PAGES_KEY}{sheet.name}"] = str(writer.plan.pages)
-            if not self.logo_placed and not sheet.hidden:
+                if writer.flows:  # a table the engine breaks by itself: its page count is an estimate
+                    self.meta[f"{FLOWS_KEY}{sheet.name}"] = "yes"
+            if sheet is self._logo_sheet():
                 self._logo(ws, writer)
         self._list_names(self.book.list_names)
         for ws, row, chart in self.pending_charts:
@@ -883,7 +897,9 @@ class _Renderer:
             )
         chart.set_title({"name": self._chart_text(block.title)})
         if block.y_title:
-            y_format = block.y_format or ("$#,##0" if block.money else "General")
+            y_format = block.y_format or (
+                axis_money_format(self.branding.currency_symbol) if block.money else "General"
+            )
             chart.set_y_axis({"name": self._chart_text(block.y_title), "num_format": y_format})
         chart.set_legend({"position": "bottom"})
         if block.type == "line":  # a month not reached (#N/A, or blank) ends the line, never drops it to 0
@@ -911,22 +927,39 @@ class _Renderer:
         used.add(color)
         return color
 
+    def _logo_sheet(self) -> Sheet | None:
+        """Where the logo goes: the first sheet of the decision-maker PDF, else the first shown."""
+        return next((s for s in self.book.sheets if s.deliver), None) or next(
+            (s for s in self.book.sheets if not s.hidden), None
+        )
+
     def _logo(self, ws: Worksheet, writer: _SheetWriter) -> None:
-        """The firm's logo at the top right of the first sheet (so on the PDF's first page),
-        about 48 points high, over the columns right of the title."""
-        self.logo_placed = True
+        """The firm's logo at the top right of the first delivered sheet (so on the PDF's
+        first page), at most 64 pixels high, over the columns right of the title."""
         logo = self.branding.logo
         if logo is None:
             return
-        width, height = image_size(logo)
-        scale = min(64 / max(height, 1), 220 / max(width, 1), 1.0)
-        cols = max(writer.widths, default=6)
-        ws.insert_image(
-            0,
-            max(cols - 1, 3),
-            str(logo),
-            {"x_scale": scale, "y_scale": scale, "object_position": 3, "description": "Logo"},
-        )
+        try:
+            data = logo.read_bytes()
+            width, height = image_size(data) or (0, 0)
+            if not width:
+                raise ValueError("not a PNG or JPEG image")
+            scale = min(64 / height, 220 / width, 1.0)
+            cols = max(writer.widths, default=6)
+            ws.insert_image(
+                0,
+                max(cols - 1, 3),
+                str(logo),
+                {
+                    "image_data": io.BytesIO(data),
+                    "x_scale": scale,
+                    "y_scale": scale,
+                    "object_position": 3,
+                    "description": "Logo",
+                },
+            )
+        except Exception as exc:  # a file that changed since it was checked, XlsxWriter's own probe
+            raise InputError([Issue("branding.toml", f"logo {logo} cannot be used: {exc}")]) from None
 
     def _chart_text(self, text: str) -> str | list[Any]:
         """A chart's series name or title as literal text. XlsxWriter takes any name shaped

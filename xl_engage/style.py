@@ -48,12 +48,23 @@ def number_format(kind: str, audience: Audience, currency: str) -> str | None:
     """The number format of a value kind for its audience. A summary a decision maker
     reads shows whole amounts with the currency sign; a detail sheet shows cents. Both show
     zero as a dash and negatives in brackets; no format leaves a trailing decimal point."""
-    sign = f'"{currency}"' if currency else ""
+    sign = currency_literal(currency)
     if kind == "money":
         if audience == "summary":
             return f'{sign}#,##0_);({sign}#,##0);"–"_)'
         return '#,##0.00_);(#,##0.00);"–"_)'
     return _PLAIN_FORMATS.get(kind)
+
+
+def currency_literal(currency: str) -> str:
+    """The firm's currency sign inside a number format, every character escaped (``\\€``):
+    a quote, ``0``, ``#`` or ``;`` in it is shown as itself, never read as format code."""
+    return "".join("\\" + ch for ch in currency)
+
+
+def axis_money_format(currency: str) -> str:
+    """A chart's value axis in whole amounts with the firm's currency sign."""
+    return f"{currency_literal(currency)}#,##0"
 
 
 _PLAIN_FORMATS: dict[str, str] = {

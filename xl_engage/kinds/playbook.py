@@ -480,9 +480,16 @@ def build(book: PlaybookBook) -> Book:
         Grid(
             "RollupMonths",
             "Month",
-            tuple(GridColumn(h, everyone.in_month(k), "int") for k, h in ACTIVITIES),
-            [(m, f"{m:%B}", [r.total.by_month[m][k] for k in ACTIVITY_KEYS]) for m in r.months],
-            title="All vCIOs by month",
+            tuple(GridColumn(h, f'IF({{key}}>AsOf,"",{everyone.in_month(k)})', "int") for k, h in ACTIVITIES),
+            [
+                (
+                    m,
+                    f"{m:%B}",
+                    [r.total.by_month[m][k] if m <= book.year.as_of else None for k in ACTIVITY_KEYS],
+                )
+                for m in r.months
+            ],
+            title="All vCIOs by month (months after the as-of month are blank: not yet reported)",
             total_label="Totals",
         ),
         _status_grid("RollupStatus", everyone, r.total),
