@@ -416,3 +416,11 @@ def test_the_logo_is_on_the_first_page_of_the_pdf_and_long_grids_repeat_their_he
     with zipfile.ZipFile(tmp_path / "m.xlsx") as zf:
         book = zf.read("xl/workbook.xml").decode()
     assert "'By party'!$" in book  # the long listing repeats its header on every page
+
+
+def test_a_rate_keeps_its_cents_on_a_summary(tmp_path: Path) -> None:
+    """$62.50 an hour is not $63: rates and unit prices show cents where totals are whole."""
+    done = subprocess.run([CLI, "roi", "--out", str(tmp_path / "r.xlsx")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    styles = _parts(tmp_path / "r.xlsx", "xl/styles.xml")["xl/styles.xml"]
+    assert "\\$#,##0.00_)" in styles and "\\$#,##0_)" in styles

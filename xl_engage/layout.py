@@ -143,6 +143,9 @@ class CellSpec:
     required: bool = True
     choices: tuple[str, ...] = ()
     help: str | None = None
+    cents: bool = False
+    """A unit price or an hourly rate: shown with its cents even on a summary (where other
+    amounts are whole)."""
 
     @property
     def is_input(self) -> bool:

@@ -321,7 +321,7 @@ class _SheetWriter:
             self.ws.write_string(self.row, 0, spec.label, self._fmt("text", "label"))
             self._width(0, len(spec.label) + 2)
             role = "input" if spec.is_input else "output"
-            fmt = self._fmt(spec.kind, role)
+            fmt = self._fmt("price" if spec.cents else spec.kind, role)
             if spec.formula:
                 self.ws.write_formula(self.row, 1, "=" + spec.formula, fmt, _cached(value))
             else:

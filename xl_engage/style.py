@@ -49,6 +49,9 @@ def number_format(kind: str, audience: Audience, currency: str) -> str | None:
     reads shows whole amounts with the currency sign; a detail sheet shows cents. Both show
     zero as a dash and negatives in brackets; no format leaves a trailing decimal point."""
     sign = currency_literal(currency)
+    if kind == "price":  # a unit price or rate: cents wherever it is shown
+        money = f"{sign if audience == 'summary' else ''}#,##0.00"
+        return f'{money}_);({money});"–"_)'
     if kind == "money":
         if audience == "summary":
             return f'{sign}#,##0_);({sign}#,##0);"–"_)'

@@ -267,7 +267,9 @@ CLIENTS = with_formulas(
 
 SETTINGS = (
     CellSpec("VcioRatio", "vCIO share of MSP MRR (20 % rule)", "settings.vcio_ratio", "percent"),
-    CellSpec("PlanningRate", "Internal planning rate per hour", "settings.planning_rate", "money"),
+    CellSpec(
+        "PlanningRate", "Internal planning rate per hour", "settings.planning_rate", "money", cents=True
+    ),
     CellSpec(
         "ViabilityFloorHours",
         "Viability floor (vCIO hours a year)",

@@ -86,6 +86,7 @@ ASSUMPTIONS = (
         "settings.am_rate",
         "money",
         help="Salary + burden at 70 % utilisation: typically $35–60",
+        cents=True,
     ),
     CellSpec("ToolCostMonth", "AM tool cost per month", "settings.tool_cost_month", "money"),
     CellSpec(
@@ -96,7 +97,7 @@ ASSUMPTIONS = (
         choices=("Yes", "No"),
         help="Yes: the owner's hourly value is the rate",
     ),
-    CellSpec("OwnerRate", "Owner's hourly value", "settings.owner_rate", "money"),
+    CellSpec("OwnerRate", "Owner's hourly value", "settings.owner_rate", "money", cents=True),
     CellSpec("CurrentArr", "Current ARR", "settings.current_arr", "money"),
     CellSpec(
         "CurrentProjectRevenue",
@@ -118,12 +119,13 @@ def _total(name: str, label: str, key: str, kind: ValueKind, formula: str) -> Ce
 
 
 RESULTS = (
-    _total(
+    CellSpec(
         "EffectiveRate",
         "Rate used for AM labour",
         "rate",
         "money",
-        f"IF({is_yes('OwnerDoesAm')},OwnerRate,AmRate)",
+        formula=f"IF({is_yes('OwnerDoesAm')},OwnerRate,AmRate)",
+        cents=True,
     ),
     _total(
         "TotalAdopting",
