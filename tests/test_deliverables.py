@@ -424,3 +424,17 @@ def test_a_rate_keeps_its_cents_on_a_summary(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     styles = _parts(tmp_path / "r.xlsx", "xl/styles.xml")["xl/styles.xml"]
     assert "\\$#,##0.00_)" in styles and "\\$#,##0_)" in styles
+
+
+def test_a_reconciliation_shows_its_ledgers_currency(tmp_path: Path, demo: list[Path]) -> None:
+    """A ledger in pounds is shown in pounds, whatever the firm's own sign."""
+    import xl_engage as xle
+
+    loaded = xle.read(next(p for p in demo if p.name.startswith("reconcile")), xle.ReconBook)
+    assert loaded.model is not None
+    book = loaded.model.model_copy(
+        update={"settings": loaded.model.settings.model_copy(update={"currency": "GBP"})}
+    )
+    xle.write(book, tmp_path / "gbp.xlsx")
+    styles = _parts(tmp_path / "gbp.xlsx", "xl/styles.xml")["xl/styles.xml"]
+    assert "\\£#,##0_)" in styles and "\\$" not in styles

@@ -274,6 +274,9 @@ class Book:
     sheets: Sequence[Sheet]
     header_text: str = ""
     list_names: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    currency_sign: str | None = None
+    """The sign amounts are shown with, when the workbook's own data names its currency (a
+    ledger in GBP); None: the firm's (``branding.toml``)."""
 
 
 @dataclass(frozen=True)

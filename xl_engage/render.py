@@ -811,6 +811,8 @@ class _Renderer:
     def __init__(self, book: Book, wb: xlsxwriter.Workbook, branding: Branding):
         self.book = book
         self.book_wb = wb
+        if book.currency_sign is not None:  # the data's own currency before the firm's
+            branding = dataclasses.replace(branding, currency_symbol=book.currency_sign)
         self.branding = branding
         self.fmt = _Formats(wb, branding)
         self.tables: dict[str, _PlacedTable] = {}

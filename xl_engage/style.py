@@ -59,6 +59,19 @@ def number_format(kind: str, audience: Audience, currency: str) -> str | None:
     return _PLAIN_FORMATS.get(kind)
 
 
+CURRENCY_SIGNS = {
+    "USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "CAD": "C$", "AUD": "A$", "NZD": "NZ$",
+    "CHF": "CHF ", "ZAR": "R", "INR": "₹", "SEK": "kr ", "NOK": "kr ", "DKK": "kr ",
+}  # fmt: skip
+
+
+def currency_sign(code: str) -> str:
+    """The sign shown before an amount in ``code`` (an ISO currency): "£" for GBP; an
+    unknown code is shown as itself ("MXN ")."""
+    code = code.strip().upper()
+    return CURRENCY_SIGNS.get(code, f"{code[:4]} " if code else "")
+
+
 def currency_literal(currency: str) -> str:
     """The firm's currency sign inside a number format, every character escaped (``\\€``):
     a quote, ``0``, ``#`` or ``;`` in it is shown as itself, never read as format code."""

@@ -48,7 +48,7 @@ from xl_engage.layout import (
 )
 from xl_engage.models.base import key
 from xl_engage.models.reconcile import CATEGORY_ONLY, LINE, MATCH_FIELDS, UNMATCHED, ReconBook
-from xl_engage.style import STATUS_FILLS
+from xl_engage.style import STATUS_FILLS, currency_sign
 
 KIND_NAME = "reconcile"
 SCHEMA_VERSION = 1
@@ -602,6 +602,7 @@ def build(book: ReconBook) -> Book:
         kind=KIND_NAME,
         schema_version=SCHEMA_VERSION,
         title="Budget vs actual",
+        currency_sign=currency_sign(settings.currency),
         sheets=(
             summary,
             Sheet(
