@@ -61,11 +61,20 @@ def _sheet_of(rows: Callable[[], Iterator[bytes]]) -> Callable[[bytes], Iterator
     return body
 
 
-def _placeless_cells() -> Iterator[bytes]:
-    """Six million cells that name no place: 16 bytes each unpacked, a few KB packed."""
-    row = b"<row>" + b"<c><v>1</v></c>" * 20 + b"</row>"
-    for _ in range(300):
-        yield row * 1000
+def _many(cell: bytes) -> Callable[[], Iterator[bytes]]:
+    """Six million cells that name no place, each written as ``cell``: 16 bytes each
+    unpacked, a few KB packed."""
+
+    def rows() -> Iterator[bytes]:
+        row = b"<row>" + cell * 20 + b"</row>"
+        for _ in range(300):
+            yield row * 1000
+
+    return rows
+
+
+_placeless_cells = _many(b"<c><v>1</v></c>")
+_cells_with_line_ends = _many(b"<c\n><v>1</v></c>")
 
 
 def _real_cells_then_a_far_one() -> Iterator[bytes]:
@@ -150,12 +159,6 @@ def _split_row_tag() -> Iterator[bytes]:
 
 def _odd_cell_tag() -> Iterator[bytes]:
     yield b"<row r='1048576'><c\nr='XFD1048576'><v>1</v></c></row>"
-
-
-def _cells_with_line_ends() -> Iterator[bytes]:
-    row = b"<row>" + b"<c\n><v>1</v></c>" * 20 + b"</row>"
-    for _ in range(300):
-        yield row * 1000
 
 
 def _two_columns_and_one_far() -> Iterator[bytes]:
