@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
@@ -326,7 +327,7 @@ def test_no_page_break_falls_inside_a_chart(demo: list[Path]) -> None:
 
 
 def test_a_sheet_the_user_hid_is_never_printed(tmp_path: Path, demo: list[Path]) -> None:
-    """A delivered sheet hidden by the user, or any hidden sheet of a workbook listing none."""
+    """A delivered sheet hidden by the user is not printed, even without the metadata list."""
     budget = next(p for p in demo if "budget-contoso" in p.name)
     hid = tmp_path / "hid.xlsx"
     with zipfile.ZipFile(budget) as zin, zipfile.ZipFile(hid, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -342,8 +343,7 @@ def test_a_sheet_the_user_hid_is_never_printed(tmp_path: Path, demo: list[Path])
             if info.filename == "xl/sharedStrings.xml":  # no deliver: list (an older version's workbook)
                 data = data.replace(b"deliver:", b"dlvr:")
             zout.writestr(info, data)
-    shown = delivered_sheets(hid)
-    assert "Summary" in shown and "Lines" in shown and "Roadmap" not in shown
+    assert delivered_sheets(hid) == ["Summary", "Quarters"]  # marked on the sheets themselves
     text = "".join(
         page.extract_text() for page in pypdf.PdfReader(write_pdf(hid, tmp_path / "hid.pdf")).pages
     )
@@ -438,3 +438,88 @@ def test_a_reconciliation_shows_its_ledgers_currency(tmp_path: Path, demo: list[
     xle.write(book, tmp_path / "gbp.xlsx")
     styles = _parts(tmp_path / "gbp.xlsx", "xl/styles.xml")["xl/styles.xml"]
     assert "\\£#,##0_)" in styles and "\\$" not in styles
+
+
+def _edited_book(tmp_path: Path, source: Path, edit: Callable[[bytes], bytes]) -> Path:
+    target = tmp_path / "edited.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info, edit(data) if info.filename == "xl/workbook.xml" else data)
+    return target
+
+
+def test_a_renamed_sheet_is_still_delivered_and_none_left_is_refused(
+    tmp_path: Path, demo: list[Path]
+) -> None:
+    budget = next(p for p in demo if "budget-contoso" in p.name)
+    renamed = _edited_book(
+        tmp_path, budget, lambda d: d.replace(b'<sheet name="Summary"', b'<sheet name="Overview"')
+    )
+    assert delivered_sheets(renamed) == ["Overview", "Quarters", "Roadmap"]
+
+    def hide_all(d: bytes) -> bytes:
+        for name in (b"Summary", b"Quarters", b"Roadmap"):
+            d = d.replace(b'<sheet name="' + name + b'"', b'<sheet state="hidden" name="' + name + b'"')
+        return d
+
+    hidden = _edited_book(tmp_path, budget, hide_all)
+    done = subprocess.run([CLI, "pdf", str(hidden)], capture_output=True, text=True)
+    assert done.returncode == 2 and "none of its sheets meant for the reader" in done.stderr, done.stderr
+    assert not hidden.with_suffix(".pdf").exists()  # never the data sheets instead
+
+
+def test_a_pdf_is_never_written_over_what_it_should_not_be(tmp_path: Path, demo: list[Path]) -> None:
+    roi = next(p for p in demo if p.name == "am-roi.xlsx")
+    other = tmp_path / "other.xlsx"
+    other.write_bytes(roi.read_bytes())
+    locked = tmp_path / "locked.pdf"
+    locked.write_bytes(b"%PDF keep")
+    locked.chmod(0o444)
+    fifo = tmp_path / "pipe.pdf"
+    os.mkfifo(fifo)
+    for out, said in (
+        (other, "must end in .pdf"),
+        (locked, "read-only"),
+        (fifo, "not a regular file"),
+        (roi, "must end in .pdf"),
+    ):
+        done = subprocess.run(
+            [CLI, "pdf", str(roi), "--out", str(out)], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 2 and said in done.stderr, (out, done.stderr)
+    assert locked.read_bytes() == b"%PDF keep" and other.read_bytes() == roi.read_bytes()
+    book = tmp_path / "w.pdf"
+    done = subprocess.run([CLI, "roi", "--out", str(book), "--pdf"], capture_output=True, text=True)
+    assert done.returncode == 2 and "names the workbook" in done.stderr and not book.exists()
+
+
+def test_branding_colours_are_checked_and_a_status_never_takes_the_input_fill(tmp_path: Path) -> None:
+    firm = tmp_path / "firm"
+    assert subprocess.run([CLI, "init", str(firm)], capture_output=True).returncode == 0
+    branding = firm / "branding.toml"
+    plain = re.sub(r"(?m)^input_fill = .*\n", "", branding.read_text())
+    branding.write_text(plain + 'input_fill = "not a colour"\n')
+    client = Path(__file__).resolve().parents[1] / "workbooks/sample_msp/budgets/contoso-dental/client.toml"
+    run = [
+        CLI,
+        "budget",
+        "--client",
+        str(client),
+        "--templates",
+        str(firm),
+        "--out",
+        str(tmp_path / "b.xlsx"),
+    ]
+    done = subprocess.run(run, capture_output=True, text=True)
+    assert (
+        done.returncode == 1
+        and "input_fill must be a colour" in done.stderr
+        and "Traceback" not in done.stderr
+    )
+    branding.write_text(plain + 'input_fill = "#DDEBF7"\n')  # the blue of a status
+    done = subprocess.run(run, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    styles = _parts(tmp_path / "b.xlsx", "xl/styles.xml")["xl/styles.xml"]
+    dxfs = re.search(r"<dxfs[^>]*>(.*?)</dxfs>", styles, re.S)
+    assert dxfs and "DDEBF7" not in dxfs.group(1)

@@ -6,6 +6,7 @@ import contextlib
 import glob
 import os
 import re
+import stat
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -25,6 +26,11 @@ def refuse_overwriting(target: Path, inputs: Iterable[Path | None], allowed: Pat
         )
     if not target.exists():
         return
+    mode = target.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise RefusedError(f"--out {target} is not a regular file (a device or a pipe?): write to a file")
+    if not mode & 0o222:
+        raise RefusedError(f"--out {target} is read-only: it is kept; write to another file")
     for path in inputs:
         if path is None or not Path(path).exists() or (allowed is not None and _same(path, allowed)):
             continue

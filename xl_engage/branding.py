@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,16 +93,25 @@ def load_branding(templates: Path | str | None = None) -> Branding:
         ),
     )
     colors = data.get("chart_colors")
+    if colors is not None and not isinstance(colors, list):
+        colors = [colors]
     return Branding(
         firm_name=str(data.get("firm_name", Branding.firm_name)),
-        primary=str(data.get("primary_color", Branding.primary)),
-        input_fill=str(data.get("input_fill", Branding.input_fill)),
+        primary=_color("primary_color", data.get("primary_color", Branding.primary)),
+        input_fill=_color("input_fill", data.get("input_fill", Branding.input_fill)),
         font=str(data.get("font", Branding.font)),
-        chart_colors=tuple(str(c) for c in colors) if colors else CHART_PALETTE,
+        chart_colors=tuple(_color("chart_colors", c) for c in colors) if colors else CHART_PALETTE,
         currency_symbol=_currency(data.get("currency_symbol", Branding.currency_symbol)),
         logo=_logo(data.get("logo"), source.parent),
         paper=_paper(data.get("paper", "letter")),
     )
+
+
+def _color(key: str, value: object) -> str:
+    text = str(value).strip()
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", text):
+        raise InputError([Issue("branding.toml", f"{key} must be a colour like #1F4E79, got {value!r}")])
+    return text.upper()
 
 
 def _currency(value: object) -> str:

@@ -72,14 +72,25 @@ def _mapping(path: Path | None) -> object:
 
 
 def _guard(
-    out: Path, *inputs: Path | None, allowed: Path | None = None, templates: Path | None = None
+    out: Path,
+    *inputs: Path | None,
+    allowed: Path | None = None,
+    templates: Path | None = None,
+    pdf: bool = False,
 ) -> None:
     """Refuse, before anything is read, an output that is one of the inputs or a folder, or
-    that would land among the firm's templates or the bundled samples (inputs every run reads)."""
+    that would land among the firm's templates or the bundled samples (inputs every run reads).
+    With ``pdf``, the PDF written beside the workbook is held to the same rules."""
     from xl_engage.atomic import refuse_overwriting
     from xl_engage.templates import DEFAULT_TEMPLATES, templates_dir
 
     refuse_overwriting(out, inputs, allowed)
+    if pdf:
+        if Path(out).suffix.lower() == ".pdf":
+            raise RefusedError(
+                f"--out {out} names the workbook (.xlsx); with --pdf its PDF is written beside it"
+            )
+        refuse_overwriting(Path(out).with_suffix(".pdf"), (*inputs, out))
     target = Path(out).resolve()
     for folder in {templates_dir(templates), DEFAULT_TEMPLATES, SAMPLE_MSP}:
         if folder.exists() and target.is_relative_to(folder.resolve()):
@@ -176,7 +187,13 @@ def pricing(
 
     def act() -> None:
         _guard(
-            out_path, *(clients or []), agreements, from_workbook, allowed=from_workbook, templates=templates
+            out_path,
+            *(clients or []),
+            agreements,
+            from_workbook,
+            allowed=from_workbook,
+            templates=templates,
+            pdf=pdf,
         )
         if from_workbook is not None:
             model = model_from_workbook(from_workbook, "pricing")
@@ -217,7 +234,7 @@ def roi(
     from xl_engage.inputs.roi import load_roi
 
     def act() -> None:
-        _guard(out_path, inputs, from_workbook, allowed=from_workbook, templates=templates)
+        _guard(out_path, inputs, from_workbook, allowed=from_workbook, templates=templates, pdf=pdf)
         if from_workbook is not None:
             model = model_from_workbook(from_workbook, "roi")
             if owner_does_am is not None:
@@ -333,6 +350,7 @@ def budget(
             from_workbook,
             allowed=from_workbook,
             templates=templates,
+            pdf=pdf,
         )
         from xl_engage.calc import budget as calc
         from xl_engage.models.budget import BudgetBook
@@ -484,7 +502,7 @@ def raci(
     from xl_engage.inputs.raci import start_matrix
 
     def act() -> None:
-        _guard(out_path, from_workbook, allowed=from_workbook, templates=templates)
+        _guard(out_path, from_workbook, allowed=from_workbook, templates=templates, pdf=pdf)
         if from_workbook is not None:
             model = model_from_workbook(from_workbook, "raci")
         else:
@@ -532,7 +550,9 @@ def playbook(
     from xl_engage.models.playbook import PlaybookBook
 
     def act() -> None:
-        _guard(out_path, portfolio, actuals, from_workbook, allowed=from_workbook, templates=templates)
+        _guard(
+            out_path, portfolio, actuals, from_workbook, allowed=from_workbook, templates=templates, pdf=pdf
+        )
         notes: list[Issue] = []
         when = _date_option("--as-of", as_of)
         if from_workbook is not None:
@@ -639,6 +659,7 @@ def reconcile(
             from_workbook,
             allowed=from_workbook,
             templates=templates,
+            pdf=pdf,
         )
         when = _date_option("--as-of", as_of)
         printed: list[Issue] = []
@@ -782,6 +803,8 @@ def pdf(
 
     def act() -> None:
         target = out_path or path.with_suffix(".pdf")
+        if target.suffix.lower() != ".pdf":
+            raise RefusedError(f"--out {target} must end in .pdf (a PDF is written there)")
         _guard(target, path)
         write_pdf(path, target)
         out.print(f"wrote {target}")
@@ -1004,3 +1027,7 @@ def init(
         out.print(f"edit them, then run any command with --templates {folder}", markup=False, highlight=False)
 
     _run(act)
+
+
+if __name__ == "__main__":  # python -m xl_engage.cli
+    app()

@@ -111,7 +111,7 @@ def plan(
     ``blocks`` in row order and row ``heights`` (points; others ``DEFAULT_ROW``);
     ``repeated``: the height of the header rows printed again at the top of each page."""
     scale, room_w, printable_h = _scale(widths, landscape, paper)
-    key_w = column_points(widths[0]) if widths else 0.0
+    key_w = min(column_points(widths[0]), room_w / 2) if widths else 0.0  # repeated: never most of a page
 
     def across_for(last_col: int) -> int:
         """Pages across for columns 0..last_col (later pages repeat the key column)."""
@@ -154,7 +154,7 @@ def plan(
                 breaks.append(row)
                 used, page = 0.0, page + 1
             h = heights.get(row, DEFAULT_ROW)
-            if used + h > full_h:  # the engine breaks a long table here by itself, its header repeated
+            if used and used + h > full_h:  # the engine breaks a long table here, its header repeated
                 used, page = repeated, page + 1
             used += h
             span = next((n for lo, hi, n in spans if lo <= row <= hi), 1)

@@ -21,7 +21,7 @@ from pathlib import Path
 from xl_engage.atomic import atomic_path
 from xl_engage.issues import NotAWorkbookError, RefusedError
 from xl_engage.recalc import RecalcError, convert
-from xl_engage.render import DELIVER_KEY
+from xl_engage.render import DELIVER_KEY, DELIVER_NAME, METADATA_SHEET
 from xl_engage.xlsx import open_xlsx
 
 _SHEET = re.compile(rb"<sheet\b[^>]*?/>")
@@ -35,30 +35,55 @@ class PdfError(RefusedError):
 
 
 def delivered_sheets(path: Path) -> list[str]:
-    """The sheets of the decision-maker PDF: those the workbook's metadata lists (and the
-    user has neither removed nor hidden), or, when it lists none (a workbook of an older
-    version, or not xl_engage's), every visible sheet. A sheet the user hid is never printed."""
+    """The sheets of the decision-maker PDF: those marked on the sheet itself (a name
+    ``_xleDeliver`` scoped to it, which follows a renamed sheet), else those the metadata
+    lists, neither removed nor hidden by the user; for a workbook with neither (not
+    xl_engage's, or an older version's), every visible sheet. A workbook that had such
+    sheets and has none left to print is refused: printing its data sheets instead would
+    hand a client what was never meant for them."""
     from xl_engage.reader import read_metadata
 
     book = open_xlsx(path)
     try:
         meta = read_metadata(book)
-    except NotAWorkbookError:  # no metadata sheet: not ours, still printable
+    except NotAWorkbookError:  # no metadata sheet: not ours, or the user deleted it
         meta = {}
-    visible = [s for s in book.sheet_names if s not in _hidden_sheets(path) and not s.startswith("_xle")]
+    hidden, marked = _sheet_states(path)
+    visible = [s for s in book.sheet_names if s not in hidden and s != METADATA_SHEET]
     listed = [v for k, v in sorted(meta.items(), key=lambda kv: _order(kv[0])) if k.startswith(DELIVER_KEY)]
-    return [s for s in listed if s in visible] or visible
+    chosen = [s for s in visible if s in marked] if marked else [s for s in listed if s in visible]
+    if chosen:
+        return chosen
+    if marked or listed:
+        raise PdfError(
+            f"{path}: none of its sheets meant for the reader is left to print (hidden or deleted): "
+            "show them again, or rebuild the workbook"
+        )
+    return visible
 
 
-def _hidden_sheets(path: Path) -> set[str]:
+def _sheet_states(path: Path) -> tuple[set[str], set[str]]:
+    """(hidden sheets, sheets marked for the PDF), from the package's workbook part."""
     with zipfile.ZipFile(path) as zf:
         book = zf.read("xl/workbook.xml")
-    hidden = set()
+    names, hidden = [], set()
     for tag in _SHEET.findall(book):
         name = _NAME.search(tag)
-        if name and re.search(rb'\bstate="(?:hidden|veryHidden)"', tag):
-            hidden.add(html.unescape(name.group(1).decode("utf-8", "replace")))
-    return hidden
+        text = html.unescape(name.group(1).decode("utf-8", "replace")) if name else ""
+        names.append(text)
+        if re.search(rb'\bstate="(?:hidden|veryHidden)"', tag):
+            hidden.add(text)
+    marked = set()
+    for m in re.finditer(rb"<definedName\b([^>]*)>", book):
+        attrs = m.group(1)
+        sheet = re.search(rb'localSheetId="(\d+)"', attrs)
+        if (
+            sheet
+            and re.search(rb'name="' + DELIVER_NAME.encode() + rb'"', attrs)
+            and int(sheet.group(1)) < len(names)
+        ):
+            marked.add(names[int(sheet.group(1))])
+    return hidden, marked
 
 
 def _order(key: str) -> int:

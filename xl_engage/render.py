@@ -57,6 +57,9 @@ from xl_engage.style import (
 from xl_engage.tabular import compact_header
 
 METADATA_SHEET = "_xle"
+DELIVER_NAME = "_xleDeliver"
+"""A sheet-scoped defined name marking a sheet of the decision-maker PDF (a spreadsheet
+program keeps a sheet's own names when the sheet is renamed, and without the metadata sheet)."""
 DELIVER_KEY = "deliver:"
 """Metadata key prefix (+ its place): a sheet of the decision-maker PDF, in order."""
 PAGES_KEY = "pages:"
@@ -115,8 +118,8 @@ class _Formats:
     def fill(self, color: str) -> Format:
         """A background fill for conditional formats (status colours); never the input
         fill, so a calculated status cannot look like a cell to edit."""
-        if color.casefold() == self._b.input_fill.casefold():
-            color = STATUS_FILLS["watch"]
+        if color.casefold() == self._b.input_fill.casefold():  # a firm's input fill like a status's
+            color = next(c for c in (*STATUS_FILLS.values(), "#D9D9D9") if c.casefold() != color.casefold())
         key = ("fill", color, "")
         if key not in self._cache:
             self._cache[key] = self._wb.add_format({"bg_color": color})
@@ -282,20 +285,23 @@ class _SheetWriter:
         paper instead of being cut or printed past the page: its row is made as tall as its
         lines (set, so Excel and LibreOffice agree and the print plan knows it)."""
         self.wrapped = set()
+
+        def text(row: Mapping[str, Any], col: Column) -> str:
+            if col.key.startswith("__extra__:"):  # the user's own column: as long as theirs
+                value = row.get("__extra__", {}).get(col.key[len("__extra__:") :])
+            else:
+                value = row.get(col.key)
+            return value if isinstance(value, str) else ""
+
         for j, col in enumerate(columns):
-            if col.kind == "text" and not col.key.startswith("__extra__:"):
-                longest = max(
-                    (len(v) for row in block.rows if isinstance(v := row.get(col.key), str)), default=0
-                )
+            if col.kind == "text":
+                longest = max((len(text(row, col)) for row in block.rows), default=0)
                 if longest + 2 > widths[j]:
                     self.wrapped.add(j)
         if not self.wrapped:
             return
         for i, row in enumerate(block.rows):
-            lines = max(
-                math.ceil(len(str(row.get(columns[j].key) or "")) / max(widths[j] - 2, 1))
-                for j in self.wrapped
-            )
+            lines = max(math.ceil(len(text(row, columns[j])) / max(widths[j] - 2, 1)) for j in self.wrapped)
             if lines > 1:
                 r = header_row + 1 + i
                 self.heights[r] = 13.0 * lines + 2
@@ -854,6 +860,9 @@ class _Renderer:
                 writer.place(block, first, previous)
                 previous = block
             writer.finish()
+            if sheet.deliver:  # marked on the sheet itself: the mark follows a renamed sheet
+                # XlsxWriter reads the scope before the last "!" as the sheet's own name, unquoted
+                self.book_wb.define_name(f"{sheet.name}!{DELIVER_NAME}", f"={quote_sheet(sheet.name)}!$A$1")
             if sheet.deliver:  # the pages it prints on, as planned: tests hold the PDF to it
                 self.meta[f"{PAGES_KEY}{sheet.name}"] = str(writer.plan.pages)
                 if writer.flows:  # a table the engine breaks by itself: its page count is an estimate
