@@ -813,6 +813,57 @@ def pdf(
 
 
 @app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier version of the workbook.")],
+    new: Annotated[Path, typer.Argument(help="The later version (its cells are where changes are said).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the changes as JSON, for tools.")] = False,
+) -> None:
+    """Say what changed between two versions of one workbook: rows added, removed and changed
+    (matched by their key, not their position: sorting is no change), inputs changed, and
+    how the headline figures moved. Exit 0 no change, 1 changes, 2 not comparable."""
+    from xl_engage.diff import diff as compare
+    from xl_engage.diff import shown
+    from xl_engage.reader import read_workbook
+
+    loaded = []
+    for path in (old, new):
+        try:
+            got = read_workbook(path)
+        except NotAWorkbookError as exc:
+            err.print(str(exc), markup=False, highlight=False)
+            raise typer.Exit(2) from None
+        if got.model is None:
+            for issue in got.issues:
+                err.print(str(issue), markup=False, highlight=False)
+            err.print(f"{path}: fix its issues first (xl-engage check {path}); nothing was compared")
+            raise typer.Exit(2)
+        loaded.append(got)
+    before, after = loaded
+    if before.kind.name != after.kind.name:
+        err.print(f"{old} is a {before.kind.name} workbook and {new} a {after.kind.name} one: not comparable")
+        raise typer.Exit(2)
+    kind = after.kind
+    if kind.identity is not None:
+        from xl_engage.diff import _path
+
+        a, b = shown(_path(before.model, kind.identity)), shown(_path(after.model, kind.identity))  # type: ignore[arg-type]
+        if a.casefold() != b.casefold():
+            err.print(f"{old} is {a}'s workbook and {new} is {b}'s: not comparable")
+            raise typer.Exit(2)
+    changes = compare(kind, before.model, after.model, after.places, before.places)  # type: ignore[arg-type]
+    if as_json:
+        sys.stdout.write(
+            json.dumps({"kind": kind.name, "changes": [c.as_dict() for c in changes]}, indent=2) + "\n"
+        )
+    else:
+        for change in changes:
+            out.print(str(change), markup=False, highlight=False)
+        out.print(f"{len(changes)} change(s)" if changes else "no change")
+    if changes:
+        raise typer.Exit(1)
+
+
+@app.command()
 def check(
     path: Annotated[Path, typer.Argument(help="An xl_engage workbook, possibly edited.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the validated model as JSON.")] = False,

@@ -79,6 +79,10 @@ class TableSpec:
     section_field: str | None = None
     """In a report-shaped export, the field a section heading gives to the rows below it
     that have none (a ledger's account sections)."""
+    key: tuple[str, ...] = ()
+    """The fields that name a row (an asset's id; a line's description, source and month):
+    ``diff`` matches rows by them, not by position, so sorting or inserting rows is no
+    change. Empty: every input field."""
     page_break_key: str | None = None
     """Printed, each run of rows with one value of this column starts a new page."""
     family: bool = False

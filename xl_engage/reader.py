@@ -8,6 +8,7 @@ which kind of workbook this is; a workbook this version cannot read is refused c
 from __future__ import annotations
 
 from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,8 @@ class Loaded:
     kind: Kind
     model: BaseModel | None
     issues: list[Issue] = field(default_factory=list)
+    places: Mapping[Loc, str] = field(default_factory=dict)
+    """Where each input was read: (field, row, column) or a dotted path -> "Sheet!A1"."""
 
     @property
     def ok(self) -> bool:
@@ -298,5 +301,5 @@ def read_kind(xlsx: XlsxFile, kind: Kind, meta: dict[str, str] | None = None) ->
     if model is not None:
         issues.extend(locate_problems(kind.check(model), where, fallback))
     if errors(issues):
-        return Loaded(kind, None, issues)
-    return Loaded(kind, model, issues)
+        return Loaded(kind, None, issues, dict(where))
+    return Loaded(kind, model, issues, dict(where))

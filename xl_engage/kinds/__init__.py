@@ -27,6 +27,12 @@ class Kind:
     schema: Schema
     build: Callable[[Any], Book]
     check: Callable[[Any], list[Problem]]
+    headline: Callable[[Any], dict[str, Any]] | None = None
+    """The figures a reader looks at first (a budget's total per fiscal year): ``diff``
+    says how a change moved them."""
+    identity: str | None = None
+    """The dotted field naming whose workbook this is (a budget's client): ``diff`` refuses
+    two workbooks of different clients."""
 
 
 _MODULES = {

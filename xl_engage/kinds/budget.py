@@ -77,6 +77,7 @@ POLICY = TableSpec(
         Column("Unit price", "unit_price", "money"),
     ),
     title="Life-cycle policy (edit freely)",
+    key=("asset_type",),
 )
 
 LINES = TableSpec(
@@ -108,6 +109,7 @@ LINES = TableSpec(
         Column("Fiscal quarter", "fiscal_quarter"),
     ),
     title="Budget lines: move a line to another month and every total follows",
+    key=("description", "source", "month"),
 )
 
 ASSETS = TableSpec(
@@ -228,6 +230,7 @@ ASSETS = TableSpec(
         Column("Status", "status", width=16, colors=STATUS_COLORS),
     ),
     title="Assets: replacement date and status",
+    key=("asset_id",),
 )
 
 INITIATIVES = TableSpec(
@@ -243,6 +246,7 @@ INITIATIVES = TableSpec(
         Column("Budget", "budget", "money"),
     ),
     title="Roadmap: initiatives by fiscal quarter",
+    key=("name",),
 )
 
 _L = LINES
@@ -508,4 +512,23 @@ def check(book: BudgetBook) -> list[Problem]:
     return calc.check(book, "workbook")
 
 
-KIND = Kind(KIND_NAME, SCHEMA_VERSION, "Life-cycle IT budget for a client", BudgetBook, SCHEMA, build, check)
+def headline(book: BudgetBook) -> dict[str, Decimal]:
+    """The figures a decision maker reads first: the total, capex, opex, each fiscal year."""
+    r = calc.calculate(book)
+    out = {"Total budget": r.total, "Capital expenditure": r.capex, "Operating expenditure": r.opex}
+    for year, label in r.years:
+        out[f"{label} budget"] = sum((v for (y, _), v in r.by_year_expense.items() if y == year), Decimal(0))
+    return out
+
+
+KIND = Kind(
+    KIND_NAME,
+    SCHEMA_VERSION,
+    "Life-cycle IT budget for a client",
+    BudgetBook,
+    SCHEMA,
+    build,
+    check,
+    headline=headline,
+    identity="profile.client",
+)

@@ -76,6 +76,7 @@ CADENCE = TableSpec(
         Column("Touches / month", "touches_per_month", "int", help="Proactive unique touches"),
     ),
     title="Meeting cadence: the first rule a client matches wins; a blank bound always holds",
+    key=("name",),
 )
 
 
@@ -123,6 +124,7 @@ _PORTFOLIO = TableSpec(
         Column("Proposals / year", "proposals_year", "int", formula="ProposalsPerClient"),
     ),
     title="Client portfolio",
+    key=("name",),
 )
 
 
@@ -182,6 +184,7 @@ _TEAM = TableSpec(
         Column("NRR target / month", "nrr_target", "money", formula="0"),
     ),
     title="The team: each vCIO's load against capacity",
+    key=("name",),
 )
 _mine = f"(TRIM({col(PORTFOLIO, 'vcio')})=TRIM({this(_TEAM, 'name')}))"
 TEAM = with_formulas(
@@ -205,6 +208,7 @@ ACTUALS = TableSpec(
         Column("vCIO", "vcio", width=18, help="Whose month this is (one table per vCIO sheet)"),
     ),
     family=True,
+    key=("vcio", "month"),
 )
 
 SETTINGS = (

@@ -7,6 +7,8 @@ template line by line), Packages, Service lines, Cycles, Projects (fixed fee, ne
 
 from __future__ import annotations
 
+from typing import Any
+
 from xl_engage.calc import pricing as calc
 from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
@@ -52,6 +54,7 @@ CYCLES = TableSpec(
         Column("Per year", "per_year", "int", aliases=("Occurrences per year",)),
     ),
     title="Service cycles",
+    key=("name",),
 )
 
 PACKAGES = TableSpec(
@@ -73,6 +76,7 @@ PACKAGES = TableSpec(
         Column("Viability", "viability"),
     ),
     title="vCIO package templates",
+    key=("name",),
 )
 
 SERVICE_LINES = TableSpec(
@@ -85,6 +89,7 @@ SERVICE_LINES = TableSpec(
         *LINE_RESULTS,
     ),
     title="Package template lines (cycle-based pricing)",
+    key=("package", "name"),
 )
 
 CLIENTS = TableSpec(
@@ -154,6 +159,7 @@ CLIENTS = TableSpec(
         Column("Recommended package", "recommended", width=20),
     ),
     title="Clients: the 20 % rule against each customised agreement",
+    key=("name",),
 )
 
 AGREEMENTS = TableSpec(
@@ -179,6 +185,7 @@ AGREEMENTS = TableSpec(
         Column("Change", "change"),
     ),
     title="Customised agreements, line by line against the template",
+    key=("client", "name"),
 )
 
 PROJECTS = TableSpec(
@@ -191,6 +198,7 @@ PROJECTS = TableSpec(
         Column("Price to", "price_to", "money"),
     ),
     title="Productised projects: fixed fee, sold separately, never part of the MRR",
+    key=("name",),
 )
 
 
@@ -372,6 +380,16 @@ def check(book: PricingBook) -> list[Problem]:
     return calc.check(book)
 
 
+def headline(book: PricingBook) -> dict[str, Any]:
+    r = calc.calculate(book)
+    return {
+        "Clients": len(book.clients),
+        "MSP MRR": r.total_msp_mrr,
+        "vCIO MRR by the rule": r.total_rule_mrr,
+        "vCIO MRR agreed": r.total_agreement_mrr,
+    }
+
+
 KIND = Kind(
     KIND_NAME,
     SCHEMA_VERSION,
@@ -380,4 +398,5 @@ KIND = Kind(
     SCHEMA,
     build,
     check,
+    headline=headline,
 )

@@ -68,6 +68,7 @@ MATRIX = TableSpec(
         width=9,
         help="R responsible · A accountable · C consulted · I informed · A/R both",
     ),
+    key=("category", "name"),
 )
 
 _PARTIES = TableSpec(
@@ -99,6 +100,7 @@ _PARTIES = TableSpec(
         ),
     ),
     title="Parties of the virtual IT department",
+    key=("name",),
 )
 _P = _PARTIES
 PARTIES = with_formulas(
@@ -304,4 +306,5 @@ KIND = Kind(
     SCHEMA,
     build,
     check,
+    identity="client",
 )

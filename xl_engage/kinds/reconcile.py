@@ -75,6 +75,7 @@ BUDGET = TableSpec(
         Column("Asset type", "asset_type", required=False, width=16),
     ),
     title="The budget, as quoted to the client, by month",
+    key=("month", "category", "line"),
 )
 
 _TRANSACTIONS = TableSpec(
@@ -180,6 +181,7 @@ RULES = TableSpec(
         Column("Note", "note", required=False, width=30),
     ),
     title="Mapping rules: applied top to bottom, the first match wins (re-run reconcile to apply edits)",
+    key=("field", "pattern"),
 )
 
 _B, _T = BUDGET, TRANSACTIONS
@@ -286,6 +288,7 @@ LEDGER_READ = TableSpec(
     (Column("Key", "key", width=60), Column("Amount", "amount", "money")),
     title="Every ledger row read, as it was read (xl-engage's memory of its sources; do not edit)",
     keep_extra_columns=False,
+    key=("key",),
 )
 
 SETTINGS = (
@@ -641,6 +644,16 @@ def check(book: ReconBook) -> list[Problem]:
     return calc.check(book)
 
 
+def headline(book: ReconBook) -> dict[str, Decimal]:
+    r = calc.calculate(book)
+    ytd = r.ytd["total"]
+    return {
+        "Year-to-date budget": ytd.budget,
+        "Year-to-date actual": ytd.actual,
+        "Year-to-date variance": ytd.variance,
+    }
+
+
 KIND = Kind(
     KIND_NAME,
     SCHEMA_VERSION,
@@ -649,4 +662,6 @@ KIND = Kind(
     SCHEMA,
     build,
     check,
+    headline=headline,
+    identity="settings.client",
 )

@@ -52,6 +52,7 @@ _SEGMENTS = TableSpec(
         Column("ROI", "roi", "ratio"),
     ),
     title="Client segments",
+    key=("name",),
 )
 
 s = _SEGMENTS

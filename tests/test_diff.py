@@ -1,0 +1,131 @@
+"""`xl-engage diff`: what changed between two versions of one workbook (issue 14, part 3).
+
+Edits are made as users make them: openpyxl, then a LibreOffice open-and-save (so the
+package is one a spreadsheet program wrote). Reordering rows reports nothing; each planted
+change is reported once, at its cell in the new workbook, with its old and new values.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xl_engage.recalc import recalculate
+from xl_engage.templates import SAMPLE_MSP
+
+CLI = str(Path(sys.executable).parent / "xl-engage")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=300)
+
+
+def _header(ws: openpyxl.worksheet.worksheet.Worksheet, first: str) -> tuple[int, dict[str, int]]:
+    top = next(r for r in range(1, 30) if ws.cell(r, 1).value == first)
+    return top, {ws.cell(top, c).value: c for c in range(1, ws.max_column + 1) if ws.cell(top, c).value}
+
+
+def _edited(tmp_path: Path, source: Path, edit: Callable[[openpyxl.Workbook], None], name: str) -> Path:
+    wb = openpyxl.load_workbook(source)
+    edit(wb)
+    raw = tmp_path / f"{name}-openpyxl.xlsx"
+    wb.save(raw)
+    saved = recalculate([raw], tmp_path / name)[0]  # saved by a spreadsheet program
+    return saved
+
+
+@pytest.fixture(scope="module")
+def budget(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("diff") / "b.xlsx"
+    client = SAMPLE_MSP / "budgets" / "contoso-dental" / "client.toml"
+    assert run("budget", "--client", str(client), "--out", str(out)).returncode == 0
+    return out
+
+
+def _reverse_rows(ws: openpyxl.worksheet.worksheet.Worksheet, top: int, n: int, width: int) -> None:
+    rows = [[ws.cell(top + 1 + i, c).value for c in range(1, width + 1)] for i in range(n)]
+    for i, values in enumerate(reversed(rows)):
+        for c, v in enumerate(values, start=1):
+            ws.cell(top + 1 + i, c).value = v
+
+
+def test_sorting_rows_is_no_change(tmp_path: Path, budget: Path) -> None:
+    def sort(wb: openpyxl.Workbook) -> None:
+        ws = wb["Initiatives"] if "Initiatives" in wb.sheetnames else wb["Roadmap"]
+        top, cols = _header(ws, "Initiative")
+        n = sum(1 for r in range(top + 1, ws.max_row + 1) if ws.cell(r, 1).value)
+        _reverse_rows(ws, top, n, max(c for h, c in cols.items() if h != "Budget"))
+
+    sorted_copy = _edited(tmp_path, budget, sort, "sorted")
+    done = run("diff", str(budget), str(sorted_copy))
+    assert done.returncode == 0 and done.stdout.strip().endswith("no change"), done.stdout + done.stderr
+
+
+def test_each_planted_change_is_said_once_at_its_cell_with_the_headline(tmp_path: Path, budget: Path) -> None:
+    planted: dict[str, str] = {}
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["Lines"]
+        top, cols = _header(ws, "Description")
+        ws.cell(top + 2, cols["Quantity"]).value = 7
+        planted["quantity"] = f"Lines!{openpyxl.utils.get_column_letter(cols['Quantity'])}{top + 2}"
+        planted["line"] = str(ws.cell(top + 2, cols["Description"]).value)
+        roadmap = wb["Roadmap"]
+        rtop, rcols = _header(roadmap, "Initiative")
+        planted["initiative"] = str(roadmap.cell(rtop + 1, 1).value)
+        roadmap.cell(rtop + 1, rcols["Priority"]).value = "Low"
+        summary = wb["Summary"]
+        row = next(r for r in range(1, 20) if summary.cell(r, 1).value == "Status as of")
+        summary.cell(row, 2).value = summary.cell(row, 2).value.replace(day=1)  # a date typed anew
+        planted["as_of"] = f"Summary!B{row}"
+
+    changed = _edited(tmp_path, budget, edit, "changed")
+    done = run("diff", str(budget), str(changed))
+    lines = done.stdout.strip().splitlines()
+    assert done.returncode == 1, done.stdout + done.stderr
+    quantity = [x for x in lines if x.startswith(planted["quantity"] + ":")]
+    assert len(quantity) == 1 and planted["line"] in quantity[0] and "Quantity 1 → 7" in quantity[0]
+    assert sum("Priority" in x and planted["initiative"] in x and "→ Low" in x for x in lines) == 1
+    assert sum(x.startswith(planted["as_of"] + ": Status as of") for x in lines) == 1
+    assert any(x.startswith("headline: Total budget") for x in lines)  # seven of a line: a new total
+    payload = json.loads(run("diff", str(budget), str(changed), "--json").stdout)
+    assert payload["kind"] == "budget" and {c["what"] for c in payload["changes"]} >= {
+        "changed",
+        "input",
+        "headline",
+    }
+
+
+def test_rows_added_and_removed_are_said(tmp_path: Path) -> None:
+    out = tmp_path / "p.xlsx"
+    assert run("pricing", "--out", str(out)).returncode == 0
+
+    def edit(wb: openpyxl.Workbook) -> None:  # a project renamed: one removed, one added
+        ws = wb["Projects"]
+        top, _ = _header(ws, "Project")
+        edit.gone = str(ws.cell(top + 1, 1).value)  # type: ignore[attr-defined]
+        ws.cell(top + 1, 1).value = "Brand New Project"
+
+    changed = _edited(tmp_path, out, edit, "projects")
+    done = run("diff", str(out), str(changed))
+    text = done.stdout
+    assert done.returncode == 1 and "row Brand New Project added" in text, done.stdout + done.stderr
+    assert f"row {edit.gone} removed" in text  # type: ignore[attr-defined]
+
+
+def test_workbooks_that_cannot_be_compared_are_refused(tmp_path: Path, budget: Path) -> None:
+    roi = tmp_path / "r.xlsx"
+    assert run("roi", "--out", str(roi)).returncode == 0
+    done = run("diff", str(budget), str(roi))
+    assert done.returncode == 2 and "not comparable" in done.stderr
+    other = tmp_path / "other.xlsx"
+    client = SAMPLE_MSP / "budgets" / "harbor-logistics" / "client.toml"
+    assert run("budget", "--client", str(client), "--out", str(other)).returncode == 0
+    done = run("diff", str(budget), str(other))
+    assert done.returncode == 2 and "not comparable" in done.stderr and "Harbor" in done.stderr
