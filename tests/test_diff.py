@@ -129,3 +129,38 @@ def test_workbooks_that_cannot_be_compared_are_refused(tmp_path: Path, budget: P
     assert run("budget", "--client", str(client), "--out", str(other)).returncode == 0
     done = run("diff", str(budget), str(other))
     assert done.returncode == 2 and "not comparable" in done.stderr and "Harbor" in done.stderr
+
+
+def test_model_level_matching_of_duplicates_values_and_order(tmp_path: Path) -> None:
+    """Two lines of one key sorted the other way are no change; 1 and "1.00" are one value;
+    a mapping rule moved to the top is a change (the first match wins); a transaction whose
+    category the clerk assigned is changed field by field, not removed and added."""
+    import datetime as dt
+
+    import xl_engage as xle
+    from xl_engage.diff import diff, same
+    from xl_engage.kinds import get_kind
+
+    budget, _ = xle.start_budget(
+        "Contoso", SAMPLE_MSP / "budgets" / "contoso-dental" / "assets.csv", dt.date(2026, 11, 1)
+    )
+    first = budget.lines[0]
+    twin = first.model_copy(update={"quantity": first.quantity + 4})
+    before = budget.model_copy(update={"lines": (first, twin, *budget.lines[1:])})
+    after = budget.model_copy(update={"lines": (twin, first, *budget.lines[1:])})
+    assert diff(get_kind("budget"), before, after, {}, {}) == []  # type: ignore[arg-type]
+    assert same(1, "1.00") and same("x", "x ") and not same("x", "y")
+
+    assert run("demo", "--out", str(tmp_path)).returncode == 0
+    recon = xle.read(tmp_path / "reconcile-harbor-logistics.xlsx", xle.ReconBook).model
+    assert recon is not None
+    rules = list(recon.rules)
+    moved = recon.model_copy(update={"rules": (rules[-1], *rules[:-1])})
+    said = diff(get_kind("reconcile"), recon, moved, {}, {})  # type: ignore[arg-type]
+    assert [c.what for c in said if c.what != "headline"] == ["moved"], said
+    tx = list(recon.transactions)
+    assigned = recon.model_copy(
+        update={"transactions": (tx[0].model_copy(update={"assigned_category": "Security"}), *tx[1:])}
+    )
+    said = diff(get_kind("reconcile"), recon, assigned, {}, {})  # type: ignore[arg-type]
+    assert [c.what for c in said if c.what != "headline"] == ["changed"] and "Security" in said[0].text

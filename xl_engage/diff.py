@@ -51,6 +51,30 @@ def shown(value: Any) -> str:
     return str(value)
 
 
+def same(a: Any, b: Any) -> bool:
+    """Equal as values, whatever their type or spelling: 1, 1.0 and "1.00" are one amount;
+    "x" and "x " one text (Excel compares trimmed text)."""
+    return _plain(a) == _plain(b)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):  # a kept formula: its text
+        return ("formula", str(getattr(value, "formula", value)))
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value)).normalize()
+    if isinstance(value, str):
+        text = " ".join(value.split())
+        try:
+            return Decimal(text.replace(",", "")).normalize() if text else None
+        except ArithmeticError:
+            return text
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()
+    return value
+
+
 def _path(model: BaseModel, dotted: str) -> Any:
     value: Any = model
     for part in dotted.split("."):
@@ -90,17 +114,24 @@ def diff(
         for i, row in enumerate(before):
             old_by[_key(row, spec.key, inputs)].append(i)
         sheet = new_places.get((spec.field,), spec.sheet)
+        pairs = _pairs(before, after, old_by, spec, inputs)
+        matched: list[tuple[int, int]] = []
         for j, row in enumerate(after):
-            k = _key(row, spec.key, inputs)
             name = " / ".join(shown(getattr(row, n, None)) for n in (spec.key or inputs[:1]))
             at = _row_place(new_places, spec.field, j, spec.key or tuple(inputs[:1])) or sheet
-            if not old_by.get(k):
+            if j not in pairs:
                 changes.append(Change(at, "added", f"{spec.title or spec.name}: row {name} added"))
                 continue
-            i = old_by[k].pop(0)
+            i = pairs[j]
+            matched.append((i, j))
             a, b = _fields(before[i], spec.extras_field), _fields(row, spec.extras_field)
             for field in [*dict.fromkeys([*a, *b])]:
-                if field in spec.key or shown(a.get(field)) == shown(b.get(field)):
+                exact = field in spec.key  # a key matched without case: its spelling may still change
+                if (
+                    (shown(a.get(field)) == shown(b.get(field)))
+                    if exact
+                    else same(a.get(field), b.get(field))
+                ):
                     continue
                 label = labels.get(field, field.strip("[]"))
                 cell = new_places.get((spec.field, j, field)) or new_places.get(
@@ -113,8 +144,21 @@ def diff(
                         f"{name}: {label} {shown(a.get(field))} → {shown(b.get(field))}",
                     )
                 )
+        if spec.ordered:  # the first match wins: a row moved among the others is a change
+            stayed = _longest_rising([i for i, _ in matched])
+            for i, j in matched:
+                if i not in stayed:
+                    at = _row_place(new_places, spec.field, j, spec.key or tuple(inputs[:1])) or sheet
+                    changes.append(
+                        Change(
+                            at,
+                            "moved",
+                            f"{spec.title or spec.name}: row #{i + 1} is now #{j + 1} (order matters here)",
+                        )
+                    )
+        taken = set(pairs.values())
         for left in old_by.values():
-            for i in left:
+            for i in (i for i in left if i not in taken):
                 row = before[i]
                 name = " / ".join(shown(getattr(row, n, None)) for n in (spec.key or inputs[:1]))
                 at = _row_place(old_places, spec.field, i, spec.key or tuple(inputs[:1])) or sheet
@@ -144,6 +188,67 @@ def diff(
                     )
                 )
     return changes
+
+
+def _pairs(
+    before: list[BaseModel],
+    after: list[BaseModel],
+    old_by: Mapping[tuple[str, ...], list[int]],
+    spec: Any,
+    inputs: list[str],
+) -> dict[int, int]:
+    """New row -> old row. Among rows of one key, identical rows pair first (two lines of
+    one description sorted the other way are no change), then the rest in order."""
+    out: dict[int, int] = {}
+    free = {k: list(v) for k, v in old_by.items()}
+    new_by: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for j, row in enumerate(after):
+        new_by[_key(row, spec.key, inputs)].append(j)
+    for k, js in new_by.items():
+        olds = free.get(k, [])
+        rest = []
+        for j in js:
+            b = _fields(after[j], spec.extras_field)
+            twin = next(
+                (
+                    i
+                    for i in olds
+                    if all(same(v, b.get(f)) for f, v in _fields(before[i], spec.extras_field).items())
+                ),
+                None,
+            )
+            if twin is None:
+                rest.append(j)
+            else:
+                out[j] = twin
+                olds.remove(twin)
+        for j in rest:
+            if olds:
+                out[j] = olds.pop(0)
+    return out
+
+
+def _longest_rising(values: list[int]) -> set[int]:
+    """The values of a longest increasing run (not necessarily adjacent): the rows that kept
+    their order; the others are the ones that moved."""
+    import bisect
+
+    tails: list[int] = []
+    tail_at: list[int] = []
+    parent = [-1] * len(values)
+    for n, v in enumerate(values):
+        k = bisect.bisect_left(tails, v)
+        if k == len(tails):
+            tails.append(v)
+            tail_at.append(n)
+        else:
+            tails[k], tail_at[k] = v, n
+        parent[n] = tail_at[k - 1] if k else -1
+    out, n = set(), tail_at[-1] if tail_at else -1
+    while n >= 0:
+        out.add(values[n])
+        n = parent[n]
+    return out
 
 
 def _row_place(

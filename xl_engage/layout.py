@@ -83,6 +83,9 @@ class TableSpec:
     """The fields that name a row (an asset's id; a line's description, source and month):
     ``diff`` matches rows by them, not by position, so sorting or inserting rows is no
     change. Empty: every input field."""
+    ordered: bool = False
+    """The rows' order means something (mapping rules: the first match wins), so ``diff``
+    reports a row moved."""
     page_break_key: str | None = None
     """Printed, each run of rows with one value of this column starts a new page."""
     family: bool = False

@@ -116,6 +116,13 @@ _TRANSACTIONS = TableSpec(
         Column("Outcome", "outcome", formula="0", width=16, colors=OUTCOME_COLORS),
     ),
     title="Transactions (amounts are spend: refunds and credits are negative)",
+    key=(
+        "date",
+        "vendor",
+        "description",
+        "amount",
+        "reference",
+    ),  # what the ledger said, not the clerk's choice
 )
 _t = _TRANSACTIONS
 
@@ -182,6 +189,7 @@ RULES = TableSpec(
     ),
     title="Mapping rules: applied top to bottom, the first match wins (re-run reconcile to apply edits)",
     key=("field", "pattern"),
+    ordered=True,  # the first rule that matches wins: moving one is a change
 )
 
 _B, _T = BUDGET, TRANSACTIONS
