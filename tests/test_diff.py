@@ -100,6 +100,12 @@ def test_each_planted_change_is_said_once_at_its_cell_with_the_headline(tmp_path
         "input",
         "headline",
     }
+    quantity_change = next(c for c in payload["changes"] if c.get("field") == "Quantity")
+    assert (
+        quantity_change["table"] == "Lines"
+        and quantity_change["old"] == "1"
+        and quantity_change["new"] == "7"
+    )
 
 
 def test_rows_added_and_removed_are_said(tmp_path: Path) -> None:

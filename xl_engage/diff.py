@@ -26,14 +26,25 @@ class Change:
     where: str
     """The cell (or row) in the new workbook, or the old one's for a removed row."""
     what: str
-    """"added", "removed", "changed", "input" or "headline"."""
+    """"added", "removed", "changed", "moved", "input" or "headline"."""
     text: str
+    table: str = ""
+    key: str = ""
+    """The row's key, as shown ("CD-1003")."""
+    field: str = ""
+    old: str = ""
+    new: str = ""
 
     def __str__(self) -> str:
         return f"{self.where}: {self.text}"
 
     def as_dict(self) -> dict[str, str]:
-        return {"where": self.where, "what": self.what, "text": self.text}
+        """For tools: the cell, and the table, row key, field and values apart from the text."""
+        out = {"where": self.where, "what": self.what, "text": self.text}
+        for name in ("table", "key", "field", "old", "new"):
+            if value := getattr(self, name):
+                out[name] = value
+        return out
 
 
 def shown(value: Any) -> str:
@@ -137,11 +148,17 @@ def diff(
                 cell = new_places.get((spec.field, j, field)) or new_places.get(
                     (spec.field, j, spec.extras_field, field.strip("[]"))
                 )
+                was, now = shown(a.get(field)), shown(b.get(field))
                 changes.append(
                     Change(
                         cell or at,
                         "changed",
-                        f"{name}: {label} {shown(a.get(field))} → {shown(b.get(field))}",
+                        f"{name}: {label} {was} → {now}",
+                        spec.name,
+                        name,
+                        label,
+                        was,
+                        now,
                     )
                 )
         if spec.ordered:  # the first match wins: a row moved among the others is a change
@@ -167,11 +184,11 @@ def diff(
                 )
     for cell in kind.schema.input_cells:
         a, b = _path(old, cell.key), _path(new, cell.key)
-        if shown(a) != shown(b):
+        if not same(a, b):
             loc = tuple(cell.key.split("."))
-            changes.append(
-                Change(new_places.get(loc, cell.name), "input", f"{cell.label} {shown(a)} → {shown(b)}")
-            )
+            text = f"{cell.label} {shown(a)} → {shown(b)}"
+            where = new_places.get(loc, cell.name)
+            changes.append(Change(where, "input", text, field=cell.label, old=shown(a), new=shown(b)))
     if changes and kind.headline is not None:
         was, now = kind.headline(old), kind.headline(new)
         for label in dict.fromkeys([*was, *now]):
