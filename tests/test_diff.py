@@ -170,3 +170,68 @@ def test_model_level_matching_of_duplicates_values_and_order(tmp_path: Path) -> 
     )
     said = diff(get_kind("reconcile"), recon, assigned, {}, {})  # type: ignore[arg-type]
     assert [c.what for c in said if c.what != "headline"] == ["changed"] and "Security" in said[0].text
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    assert run("demo", "--out", str(out)).returncode == 0
+    return out
+
+
+def _first_data_cell(
+    ws: openpyxl.worksheet.worksheet.Worksheet, first: str, header: str, nth: int = 1
+) -> str:
+    top, cols = _header(ws, first)
+    return f"{openpyxl.utils.get_column_letter(cols[header])}{top + nth}"
+
+
+@pytest.mark.parametrize(
+    ("book", "sheet", "first", "header", "nth", "value", "said"),
+    [
+        ("vcio-pricing.xlsx", "Clients", "Client", "Users", 1, 999, "Users"),
+        ("am-roi.xlsx", "Segments", "Segment", "Clients", 1, 77, "Clients"),
+        ("raci-contoso-dental.xlsx", "Matrix", "Category", "Criticality", 1, "low", "Criticality"),
+        ("vcio-playbook.xlsx", None, "Month", "Escalated Issues", 8, 5, "Escalated Issues"),
+        (
+            "reconcile-harbor-logistics.xlsx",
+            "Transactions",
+            "Date",
+            "Assigned category",
+            1,
+            "Security",
+            "Assigned",
+        ),
+    ],
+    ids=["pricing", "roi", "raci", "playbook", "reconcile"],
+)
+def test_every_kind_says_a_planted_change_at_its_cell(
+    tmp_path: Path,
+    demo_dir: Path,
+    book: str,
+    sheet: str | None,
+    first: str,
+    header: str,
+    nth: int,
+    value: object,
+    said: str,
+) -> None:
+    source = demo_dir / book
+    where: dict[str, str] = {}
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        name = sheet or next(s for s in wb.sheetnames if s not in ("Summary",) and _has(wb[s], first))
+        ws = wb[name]
+        cell = _first_data_cell(ws, first, header, nth)
+        ws[cell] = value
+        where["cell"] = f"{name}!{cell}"  # as every located message says it
+
+    changed = _edited(tmp_path, source, edit, "planted")
+    done = run("diff", str(source), str(changed))
+    lines = [x for x in done.stdout.splitlines() if not x.startswith("headline") and "change(s)" not in x]
+    assert done.returncode == 1 and len(lines) == 1, done.stdout + done.stderr
+    assert lines[0].startswith(where["cell"] + ":") and said in lines[0] and str(value) in lines[0], lines
+
+
+def _has(ws: openpyxl.worksheet.worksheet.Worksheet, first: str) -> bool:
+    return any(ws.cell(r, 1).value == first for r in range(1, 30))

@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from xl_engage.calc import playbook as calc
 from xl_engage.issues import Problem
@@ -634,6 +635,16 @@ def check(book: PlaybookBook) -> list[Problem]:
     return calc.check(book)
 
 
+def headline(book: PlaybookBook) -> dict[str, Any]:
+    """The team's objectives and what is done of each."""
+    total = calc.calculate(book).total
+    out: dict[str, Any] = {}
+    for k, header in ACTIVITIES:
+        out[f"{header}: objective"] = Decimal(total.status[k].objective)
+        out[f"{header}: done"] = Decimal(total.status[k].total)
+    return out
+
+
 KIND = Kind(
     KIND_NAME,
     SCHEMA_VERSION,
@@ -642,4 +653,5 @@ KIND = Kind(
     SCHEMA,
     build,
     check,
+    headline=headline,
 )

@@ -10,6 +10,8 @@ printable list of each party's responsibilities, to attach to a contract).
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
+from typing import Any
 
 from xl_engage.calc import raci as calc
 from xl_engage.issues import Problem
@@ -298,6 +300,11 @@ def check(book: RaciBook) -> list[Problem]:
     return calc.check(book)
 
 
+def headline(book: RaciBook) -> dict[str, Any]:
+    r = calc.calculate(book)
+    return {"Areas keeping the rules": Decimal(r.ok_areas), "Areas": Decimal(len(book.areas))}
+
+
 KIND = Kind(
     KIND_NAME,
     SCHEMA_VERSION,
@@ -307,4 +314,5 @@ KIND = Kind(
     build,
     check,
     identity="client",
+    headline=headline,
 )

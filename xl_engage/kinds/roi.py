@@ -6,6 +6,8 @@ segment and stream) and Segments (per segment inputs and live results).
 
 from __future__ import annotations
 
+from typing import Any
+
 from xl_engage.calc import roi as calc
 from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
@@ -236,6 +238,11 @@ def check(book: RoiBook) -> list[Problem]:
     return calc.check(book)
 
 
+def headline(book: RoiBook) -> dict[str, Any]:
+    r = calc.calculate(book)
+    return {"Added revenue / year": r.added_revenue, "Investment / year": r.investment, "ROI": r.roi}
+
+
 KIND = Kind(
     KIND_NAME,
     SCHEMA_VERSION,
@@ -244,4 +251,5 @@ KIND = Kind(
     SCHEMA,
     build,
     check,
+    headline=headline,
 )
