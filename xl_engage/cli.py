@@ -844,9 +844,9 @@ def diff(
         raise typer.Exit(2)
     kind = after.kind
     if kind.identity is not None:
-        from xl_engage.diff import _path
+        from xl_engage.models.base import field_at
 
-        a, b = shown(_path(before.model, kind.identity)), shown(_path(after.model, kind.identity))  # type: ignore[arg-type]
+        a, b = shown(field_at(before.model, kind.identity)), shown(field_at(after.model, kind.identity))
         if a.casefold() != b.casefold():
             err.print(f"{old} is {a}'s workbook and {new} is {b}'s: not comparable")
             raise typer.Exit(2)

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from xl_engage.kinds import Kind
+from xl_engage.models.base import field_at
 
 
 @dataclass(frozen=True)
@@ -83,13 +84,6 @@ def _plain(value: Any) -> Any:
             return text
     if isinstance(value, dt.datetime) and value.time() == dt.time():
         return value.date()
-    return value
-
-
-def _path(model: BaseModel, dotted: str) -> Any:
-    value: Any = model
-    for part in dotted.split("."):
-        value = getattr(value, part, None)
     return value
 
 
@@ -183,7 +177,7 @@ def diff(
                     Change(f"{at} (old)", "removed", f"{spec.title or spec.name}: row {name} removed")
                 )
     for cell in kind.schema.input_cells:
-        a, b = _path(old, cell.key), _path(new, cell.key)
+        a, b = field_at(old, cell.key), field_at(new, cell.key)
         if not same(a, b):
             loc = tuple(cell.key.split("."))
             text = f"{cell.label} {shown(a)} → {shown(b)}"

@@ -35,6 +35,20 @@ SAFETY = 0.93
 a block that would just fit is better moved whole than cut by the engine."""
 
 
+DEFAULT_WIDTH = 8.43
+"""A column given no width (Excel's default, in characters)."""
+
+
+def columns_spanned(widths: Sequence[float], px: float) -> int:
+    """How many columns (these, then default ones) a drawing ``px`` pixels wide spans, by
+    Excel's geometry (``trunc(7w + 5)`` pixels a column)."""
+    used, n = 0.0, 0
+    while used < px:
+        used += math.trunc((widths[n] if n < len(widths) else DEFAULT_WIDTH) * 7 + 5)
+        n += 1
+    return n
+
+
 def column_points(width: float) -> float:
     """A column's printed width at 100 %, from the width in characters a writer is given
     (Excel: ``trunc(7w + 5)`` pixels; LibreOffice with Carlito, measured on its PDFs: about
@@ -66,13 +80,8 @@ class PrintPlan:
     scale: int
     breaks: tuple[int, ...]
     pages_across: int
-    pages_down: int
-    page_of_row: Mapping[int, int]
-    """The page (0-based, down) each block's first row prints on."""
     pages: int
     """Pages printed: each page down, across as many pages as its blocks are wide."""
-    room_w: float = 0.0
-    """Points of columns (at 100 %) one page holds."""
 
 
 def _scale(widths: Sequence[float], landscape: bool, paper: str) -> tuple[int, float, float]:
@@ -127,7 +136,6 @@ def plan(
         return sum(heights.get(r, DEFAULT_ROW) for r in range(first, last + 1))
 
     breaks: list[int] = []
-    page_of_row: dict[int, int] = {}
     used, page = 0.0, 0
     units: list[list[Block]] = []
     for unit in _units(blocks):  # a chart and its table too tall for one page: each alone
@@ -147,8 +155,6 @@ def plan(
             used += gap
         inside = _inside(unit)
         spans = [(b.first, b.last, across_for(b.last_col)) for b in unit]
-        for b in unit:
-            page_of_row[b.first] = page
         for row in range(first, last + 1):
             if row in inside and row != first and used:
                 breaks.append(row)
@@ -163,7 +169,7 @@ def plan(
             else:
                 wide.setdefault(page, 1)
         cursor = last
-    return PrintPlan(scale, tuple(breaks), across, page + 1, page_of_row, sum(wide.values()) or 1, room_w)
+    return PrintPlan(scale, tuple(breaks), across, sum(wide.values()) or 1)
 
 
 def _inside(unit: Sequence[Block]) -> set[int]:

@@ -22,7 +22,7 @@ from xl_engage.atomic import atomic_path
 from xl_engage.issues import NotAWorkbookError, RefusedError
 from xl_engage.recalc import RecalcError, convert
 from xl_engage.render import DELIVER_KEY, DELIVER_NAME, METADATA_SHEET
-from xl_engage.xlsx import open_xlsx
+from xl_engage.xlsx import open_xlsx, sheet_states
 
 _SHEET = re.compile(rb"<sheet\b[^>]*?/>")
 _NAME = re.compile(rb'\bname="([^"]*)"')
@@ -48,7 +48,7 @@ def delivered_sheets(path: Path) -> list[str]:
         meta = read_metadata(book)
     except NotAWorkbookError:  # no metadata sheet: not ours, or the user deleted it
         meta = {}
-    hidden, marked = _sheet_states(path)
+    hidden, marked = sheet_states(path, DELIVER_NAME)
     visible = [s for s in book.sheet_names if s not in hidden and s != METADATA_SHEET]
     listed = [v for k, v in sorted(meta.items(), key=lambda kv: _order(kv[0])) if k.startswith(DELIVER_KEY)]
     chosen = [s for s in visible if s in marked] if marked else [s for s in listed if s in visible]
@@ -60,30 +60,6 @@ def delivered_sheets(path: Path) -> list[str]:
             "show them again, or rebuild the workbook"
         )
     return visible
-
-
-def _sheet_states(path: Path) -> tuple[set[str], set[str]]:
-    """(hidden sheets, sheets marked for the PDF), from the package's workbook part."""
-    with zipfile.ZipFile(path) as zf:
-        book = zf.read("xl/workbook.xml")
-    names, hidden = [], set()
-    for tag in _SHEET.findall(book):
-        name = _NAME.search(tag)
-        text = html.unescape(name.group(1).decode("utf-8", "replace")) if name else ""
-        names.append(text)
-        if re.search(rb'\bstate="(?:hidden|veryHidden)"', tag):
-            hidden.add(text)
-    marked = set()
-    for m in re.finditer(rb"<definedName\b([^>]*)>", book):
-        attrs = m.group(1)
-        sheet = re.search(rb'localSheetId="(\d+)"', attrs)
-        if (
-            sheet
-            and re.search(rb'name="' + DELIVER_NAME.encode() + rb'"', attrs)
-            and int(sheet.group(1)) < len(names)
-        ):
-            marked.add(names[int(sheet.group(1))])
-    return hidden, marked
 
 
 def _order(key: str) -> int:

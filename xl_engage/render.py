@@ -590,13 +590,12 @@ class _SheetWriter:
         if isinstance(block, Cells):
             return 2 if any(spec.help for spec, _ in block.cells) else 1
         if isinstance(block, Chart):
-            return (
-                _columns_for(
-                    [self.widths.get(c, 8.43) for c in range(max(self.widths, default=0) + 1)], CHART_WIDTH_PX
-                )
-                - 1
-            )
+            return pages.columns_spanned(self._column_widths(), CHART_WIDTH_PX) - 1
         return 0
+
+    def _column_widths(self) -> list[float]:
+        """The sheet's column widths so far, from column A (default where none was set)."""
+        return [self.widths.get(c, pages.DEFAULT_WIDTH) for c in range(max(self.widths, default=0) + 1)]
 
     def first_header_of(self, first: int, last: int) -> int | None:
         return next((r for r in range(first, last + 1) if self.heights.get(r) == 30.0), None)
@@ -654,9 +653,9 @@ class _SheetWriter:
         ws, b = self.ws, self.r.branding
         if self.sheet.landscape:
             ws.set_landscape()
-        widths = [self.widths.get(c, 8.43) for c in range(max(self.widths, default=0) + 1)]
-        chart_cols = _columns_for(widths, CHART_WIDTH_PX) if self.charts else 0
-        widths += [8.43] * (chart_cols - len(widths))  # a chart wider than the tables: its columns
+        widths = self._column_widths()
+        chart_cols = pages.columns_spanned(widths, CHART_WIDTH_PX) if self.charts else 0
+        widths += [pages.DEFAULT_WIDTH] * (chart_cols - len(widths))  # a chart wider than the tables
         repeated = (
             self.heights.get(self.flowing_header, pages.DEFAULT_ROW)
             if self.flowing_header is not None
@@ -697,16 +696,6 @@ def _draws(chart: Block | None, block: Block | None) -> bool:
         return False
     name = block.spec.name if isinstance(block, Table) else block.name if isinstance(block, Grid) else None
     return any(s.table == name for s in chart.series)
-
-
-def _columns_for(widths: list[float], px: int) -> int:
-    """How many columns (the sheet's, then default ones) a drawing ``px`` wide spans."""
-    used, n = 0.0, 0
-    while used < px:
-        w = widths[n] if n < len(widths) else 8.43
-        used += math.trunc(w * 7 + 5)
-        n += 1
-    return n
 
 
 def _has_inputs(sheet: Sheet) -> bool:

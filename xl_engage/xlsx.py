@@ -363,6 +363,30 @@ def check_parts(path: Path, need_workbook: bool = False) -> None:
         raise NotAWorkbookError(f"{path}: damaged .xlsx package ({exc})") from None
 
 
+def sheet_states(path: Path, local_name: str) -> tuple[set[str], set[str]]:
+    """(the sheets hidden, the sheets carrying the sheet-scoped name ``local_name``), read
+    from the package's workbook part: a sheet's own names follow it when it is renamed."""
+    with zipfile.ZipFile(path) as zf:
+        root = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    names = [node.get("name", "") for node in root.iterfind(".//m:sheets/m:sheet", _NS)]
+    hidden = {
+        node.get("name", "")
+        for node in root.iterfind(".//m:sheets/m:sheet", _NS)
+        if node.get("state") in ("hidden", "veryHidden")
+    }
+    carrying = set()
+    for node in root.iterfind(".//m:definedNames/m:definedName", _NS):
+        scope = node.get("localSheetId")
+        if (
+            node.get("name") == local_name
+            and scope is not None
+            and scope.isdigit()
+            and int(scope) < len(names)
+        ):
+            carrying.add(names[int(scope)])
+    return hidden, carrying
+
+
 def _defined_names(path: Path) -> dict[str, tuple[str, int, int]]:
     """Single-cell defined names: name (casefolded) → (sheet, row, col)."""
     out: dict[str, tuple[str, int, int]] = {}

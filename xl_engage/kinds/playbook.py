@@ -46,7 +46,7 @@ from xl_engage.layout import (
     Title,
     constant,
 )
-from xl_engage.models.base import key, trim
+from xl_engage.models.base import field_at, key, trim
 from xl_engage.models.playbook import ACTIVITIES, ACTIVITY_KEYS, MonthActuals, PlaybookBook
 from xl_engage.style import STATUS_FILLS
 
@@ -592,7 +592,7 @@ def build(book: PlaybookBook) -> Book:
                 "Settings",
                 (
                     Title("Playbook settings"),
-                    Cells(tuple((c, _setting(book, c.key)) for c in SETTINGS), "Year and capacity"),
+                    Cells(tuple((c, field_at(book, c.key)) for c in SETTINGS), "Year and capacity"),
                     Cells(clock, "Where the year stands"),
                 ),
                 landscape=False,
@@ -624,11 +624,6 @@ def _meetings_in_month(index: int) -> str:
     """ceil((i+1)·n/12) − ceil(i·n/12) for this client's n meetings a year (calc's rule)."""
     n = _nth("meetings_year")
     return f"-INT(-{index + 1}*{n}/12)+INT(-{index}*{n}/12)"
-
-
-def _setting(book: PlaybookBook, dotted: str) -> object:
-    group, name = dotted.split(".")
-    return getattr(getattr(book, group), name)
 
 
 def check(book: PlaybookBook) -> list[Problem]:

@@ -46,7 +46,7 @@ from xl_engage.layout import (
     Title,
     constant,
 )
-from xl_engage.models.base import key
+from xl_engage.models.base import field_at, key
 from xl_engage.models.reconcile import CATEGORY_ONLY, LINE, MATCH_FIELDS, UNMATCHED, ReconBook
 from xl_engage.style import STATUS_FILLS, currency_sign
 
@@ -588,9 +588,9 @@ def build(book: ReconBook) -> Book:
                 "both.",
                 "note",
             ),
-            Cells(tuple((c, _setting(book, c.key)) for c in SETTINGS), "Settings"),
+            Cells(tuple((c, field_at(book, c.key)) for c in SETTINGS), "Settings"),
             Cells(
-                tuple((c, _setting(book, c.key)) for c in CONTROL)
+                tuple((c, field_at(book, c.key)) for c in CONTROL)
                 + tuple((c, tie_values[c.key]) for c in TIE_OUT),
                 "Tie-out",
             ),
@@ -642,10 +642,6 @@ def build(book: ReconBook) -> Book:
             "AssetTypeList": ("AssetTypes", "asset_type"),
         },
     )
-
-
-def _setting(book: ReconBook, dotted: str) -> object:
-    return getattr(book.settings, dotted.split(".")[1])
 
 
 def check(book: ReconBook) -> list[Problem]:

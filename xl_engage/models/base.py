@@ -111,3 +111,12 @@ def duplicates(names: list[str]) -> dict[str, list[int]]:
 
 def dump(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(mode="python")
+
+
+def field_at(model: object, dotted: str) -> Any:
+    """The value at a dotted path of a model ("settings.as_of"), None where a part is missing:
+    how named cells name their model field, read the same way everywhere."""
+    value: Any = model
+    for part in dotted.split("."):
+        value = getattr(value, part, None)
+    return value
