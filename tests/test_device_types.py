@@ -333,7 +333,7 @@ def test_typing_a_policy_type_plans_the_asset_on_replan(tmp_path: Path) -> None:
     wb.save(path)
     edited = model_from_workbook(path, "budget")
     assert isinstance(edited, BudgetBook)
-    replanned = calc.replan_assets(edited)
+    replanned, _ = calc.replan_assets(edited)
     assert any(line.source == "T6" for line in replanned.lines)
     assert calc.calculate(replanned).unknown_type_assets == 3
 

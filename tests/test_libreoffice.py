@@ -487,3 +487,34 @@ def test_reconciliation_from_a_report_shaped_ledger_recalculates_to_python_value
     path = build(tmp_path, "reconcile", book, "reconcile-qbo.xlsx")
     (out,) = recalculate([path], tmp_path / "lo")
     assert _check(path, out, "reconciliation from a QuickBooks transaction list") > 200
+
+
+def test_budget_after_the_client_decided_recalculates_to_python_values(
+    tmp_path: Path, acme_budget: BudgetBook
+) -> None:
+    """Issue 14: decisions typed into the workbook (Declined and Deferred rows included);
+    LibreOffice's totals, committed and planned figures equal Python's, then again after
+    the rebuild moved the deferred items."""
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        road = wb["Roadmap"]
+        road["F3"] = "Approved"  # Wi-Fi upgrade: APs and Survey follow
+        ws = wb["Lines"]
+        head = {ws.cell(2, c).value: c for c in range(1, ws.max_column + 1)}
+        rows = {ws.cell(r, 1).value: r for r in range(3, ws.max_row + 1)}
+        ws.cell(rows["Survey"], head["Decision"], "Declined")  # the line says otherwise
+        ws.cell(rows["Replace Front desk (Workstation)"], head["Decision"], "Deferred")  # next year
+        m365 = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == "M365")
+        ws.cell(m365, head["Decision"], "Deferred")
+        ws.cell(m365, head["Deferred to"], "FY2028 Q2")
+        ws.cell(rows["Labour: replace Front desk"], head["Decision"], "Approved")
+
+    edited = _edit_and_compare(tmp_path, "budget", acme_budget, edit, "decided-budget")
+    r = budget_calc.calculate(edited)
+    assert r.by_decision["Approved"] == D(3120) + D(300)  # APs and the labour line
+    assert r.by_decision["Deferred"] == D(1430) + D(500)  # the workstation at cost + 30 %, M365
+    moved, _ = budget_calc.apply_deferrals(edited)
+    path = build(tmp_path, "budget", moved, "decided-rebuilt.xlsx")
+    (out,) = recalculate([path], tmp_path / "lo-decided-rebuilt")
+    _check(path, out, "decided budget rebuilt")
+    assert "Deferred" not in budget_calc.calculate(moved).by_decision

@@ -358,8 +358,12 @@ def budget(
         if from_workbook is not None:
             model = model_from_workbook(from_workbook, "budget")
             assert isinstance(model, BudgetBook)
+            notes: list[str] = []
             if replan:
-                model = calc.replan_assets(model)
+                model, notes = calc.replan_assets(model)
+            model, moved = calc.apply_deferrals(model)
+            for note in (*notes, *moved):
+                err.print(f"{from_workbook.name}: {note}", markup=False, highlight=False)
             unknown = calc.unknown_type_problem(model, "workbook", strict=strict)
             if unknown is not None:
                 issue = Issue(from_workbook.name, unknown.message, unknown.severity)
@@ -858,7 +862,13 @@ def diff(
     else:
         for change in changes:
             out.print(str(change), markup=False, highlight=False)
-        out.print(f"{len(changes)} change(s)" if changes else "no change")
+        edits = sum(1 for c in changes if c.what != "headline")
+        moved = len(changes) - edits
+        out.print(
+            (f"{edits} change(s)" + (f", {moved} headline figure(s) moved" if moved else ""))
+            if changes
+            else "no change"
+        )
     if changes:
         raise typer.Exit(1)
 

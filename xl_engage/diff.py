@@ -125,7 +125,7 @@ def diff(
             name = " / ".join(shown(getattr(row, n, None)) for n in (spec.key or inputs[:1]))
             at = _row_place(new_places, spec.field, j, spec.key or tuple(inputs[:1])) or sheet
             if j not in pairs:
-                changes.append(Change(at, "added", f"{spec.title or spec.name}: row {name} added"))
+                changes.append(Change(at, "added", f"{spec.sheet}: row {name} added"))
                 continue
             i = pairs[j]
             matched.append((i, j))
@@ -164,7 +164,7 @@ def diff(
                         Change(
                             at,
                             "moved",
-                            f"{spec.title or spec.name}: row #{i + 1} is now #{j + 1} (order matters here)",
+                            f"{spec.sheet}: row #{i + 1} is now #{j + 1} (order matters here)",
                         )
                     )
         taken = set(pairs.values())
@@ -173,9 +173,7 @@ def diff(
                 row = before[i]
                 name = " / ".join(shown(getattr(row, n, None)) for n in (spec.key or inputs[:1]))
                 at = _row_place(old_places, spec.field, i, spec.key or tuple(inputs[:1])) or sheet
-                changes.append(
-                    Change(f"{at} (old)", "removed", f"{spec.title or spec.name}: row {name} removed")
-                )
+                changes.append(Change(f"{at} (old)", "removed", f"{spec.sheet}: row {name} removed"))
     for cell in kind.schema.input_cells:
         a, b = field_at(old, cell.key), field_at(new, cell.key)
         if not same(a, b):

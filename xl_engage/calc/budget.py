@@ -32,6 +32,8 @@ from xl_engage.models.budget import (
     Asset,
     BudgetBook,
     Contract,
+    Decision,
+    Initiative,
     Line,
     PolicyRow,
     PricingBasis,
@@ -357,6 +359,39 @@ def quarter_start(profile: Profile, label: str) -> dt.date | None:
     return None
 
 
+# --- decisions ------------------------------------------------------------------------------
+
+PLANNED: tuple[Decision, ...] = ("Approved", "Proposed")
+"""The decisions a budget's totals count: Approved (committed) and Proposed (still open)."""
+
+
+def quarter_number(label: str) -> int:
+    """``FY2027 Q3`` as a count of quarters, so that labels can be added to and compared."""
+    year, quarter = label.split()
+    return int(year[2:]) * 4 + int(quarter[1:]) - 1
+
+
+def quarter_name(number: int) -> str:
+    year, quarter = divmod(number, 4)
+    return f"FY{year} Q{quarter + 1}"
+
+
+def deferral_target(quarter: str, deferred_to: str | None) -> str:
+    """Where a deferred item goes: the quarter typed, else the same quarter a year later."""
+    return deferred_to or quarter_name(quarter_number(quarter) + 4)
+
+
+def initiative_decisions(initiatives: Iterable[Initiative]) -> dict[str, Decision]:
+    return {key(i.name): i.decision for i in initiatives}
+
+
+def effective_decision(line: Line, decided: Mapping[str, Decision]) -> Decision:
+    """The line's own decision, else its initiative's (its source names it), else Proposed."""
+    if line.decision is not None:
+        return line.decision
+    return decided.get(key(line.source), "Proposed")
+
+
 # --- totals ---------------------------------------------------------------------------------
 
 
@@ -368,6 +403,9 @@ class LineResult:
     fiscal_quarter: str
     unit_price: Decimal | None
     amount: Decimal | None
+    effective_decision: Decision
+    planned_amount: Decimal | None
+    """The amount when the line counts in the budget (Approved or Proposed), else blank."""
 
 
 @dataclass(frozen=True)
@@ -400,6 +438,9 @@ class BudgetResults:
     by_month: dict[tuple[int, str], Decimal]
     by_quarter: dict[tuple[int, str], Decimal]
     by_year_expense: dict[tuple[int, str], Decimal]
+    by_year_decision: dict[tuple[int, Decision], Decimal]
+    by_quarter_decision: dict[tuple[int, Decision], Decimal]
+    by_decision: dict[Decision, Decimal]
     total: Decimal
     capex: Decimal
     opex: Decimal
@@ -407,16 +448,20 @@ class BudgetResults:
     unknown_type_assets: int
 
 
-def line_result(line: Line, profile: Profile) -> LineResult:
+def line_result(line: Line, profile: Profile, decided: Mapping[str, Decision] | None = None) -> LineResult:
     p = period(line.month, profile.start)
     price = unit_price(line.unit_cost, line.pricing, line.markup)
+    amount = None if price is None else price * line.quantity
+    decision = effective_decision(line, decided or {})
     return LineResult(
         p,
         budget_quarter(p),
         budget_year(p),
         quarter_label(line.month, profile.fiscal_year_start_month),
         price,
-        None if price is None else price * line.quantity,
+        amount,
+        decision,
+        amount if decision in PLANNED else None,
     )
 
 
@@ -430,7 +475,8 @@ def categories(book: BudgetBook) -> tuple[str, ...]:
 
 def calculate(book: BudgetBook) -> BudgetResults:
     prof = book.profile
-    lines = tuple(line_result(line, prof) for line in book.lines)
+    decided = initiative_decisions(book.initiatives)
+    lines = tuple(line_result(line, prof, decided) for line in book.lines)
     index = policy_index(book.policy)
     assets = []
     for a in book.assets:
@@ -441,16 +487,24 @@ def calculate(book: BudgetBook) -> BudgetResults:
     by_month: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     by_quarter: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     by_year: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    by_year_decision: dict[tuple[int, Decision], Decimal] = defaultdict(Decimal)
+    by_quarter_decision: dict[tuple[int, Decision], Decimal] = defaultdict(Decimal)
+    by_decision: dict[Decision, Decimal] = defaultdict(Decimal)
     cats = categories(book)
     canonical = {key(c): c for c in cats}
     for line, r in zip(book.lines, lines, strict=True):
         if r.amount is None:
             continue
+        spent[key(line.source)] += r.amount  # an initiative's cost, whatever was decided
+        by_year_decision[(r.year, r.effective_decision)] += r.amount
+        by_quarter_decision[(r.quarter, r.effective_decision)] += r.amount
+        by_decision[r.effective_decision] += r.amount
+        if r.planned_amount is None:
+            continue
         cat = canonical[key(line.category)]
-        by_month[(r.period, cat)] += r.amount
-        by_quarter[(r.quarter, cat)] += r.amount
-        by_year[(r.year, line.expense)] += r.amount
-        spent[key(line.source)] += r.amount
+        by_month[(r.period, cat)] += r.planned_amount
+        by_quarter[(r.quarter, cat)] += r.planned_amount
+        by_year[(r.year, line.expense)] += r.planned_amount
     months = tuple((i + 1, month_label(add_months(prof.start, i))) for i in range(12 * prof.horizon_years))
     quarters = tuple(
         (q + 1, quarter_label(add_months(prof.start, 3 * q), prof.fiscal_year_start_month))
@@ -460,7 +514,6 @@ def calculate(book: BudgetBook) -> BudgetResults:
         (y + 1, quarter_label(add_months(prof.start, 12 * y), prof.fiscal_year_start_month).split()[0])
         for y in range(prof.horizon_years)
     )
-    known = [r.amount for r in lines if r.amount is not None]
     capex = sum((v for (_, e), v in by_year.items() if e == "Capex"), Decimal(0))
     opex = sum((v for (_, e), v in by_year.items() if e == "Opex"), Decimal(0))
     return BudgetResults(
@@ -475,10 +528,13 @@ def calculate(book: BudgetBook) -> BudgetResults:
         by_month=dict(by_month),
         by_quarter=dict(by_quarter),
         by_year_expense=dict(by_year),
-        total=sum(known, Decimal(0)),
+        by_year_decision=dict(by_year_decision),
+        by_quarter_decision=dict(by_quarter_decision),
+        by_decision=dict(by_decision),
+        total=capex + opex,
         capex=capex,
         opex=opex,
-        unknown_lines=len(lines) - len(known),
+        unknown_lines=sum(1 for r in lines if r.amount is None),
         unknown_type_assets=sum(1 for a in assets if a.status == UNKNOWN_TYPE),
     )
 
@@ -647,16 +703,234 @@ def check(
                     f"{line.month:%b %Y} is outside the budget ({first:%b %Y} – {last:%b %Y})",
                 )
             )
+    return out + decision_problems(book)
+
+
+def _span(profile: Profile) -> str:
+    last = add_months(horizon_end(profile), -1)
+    fy = profile.fiscal_year_start_month
+    return f"{quarter_label(profile.start, fy)} – {quarter_label(last, fy)}"
+
+
+def _deferral_problems(
+    table: str, i: int, what: str, decision: str, quarter: str, deferred_to: str | None, profile: Profile
+) -> list[Problem]:
+    """A Deferred item whose target is outside the budget, or not later than where it is;
+    a Deferred to typed on an item that is not deferred (it would do nothing)."""
+    if decision != "Deferred":
+        if deferred_to is None:
+            return []
+        return [
+            Problem(
+                (table, i, "deferred_to"),
+                f"{what} is {decision}, so Deferred to {deferred_to} does nothing: set its Decision "
+                "to Deferred, or clear Deferred to",
+                "warning",
+            )
+        ]
+    target = deferral_target(quarter, deferred_to)
+    where = (table, i, "deferred_to" if deferred_to is not None else "decision")
+    if quarter_number(target) <= quarter_number(quarter):
+        return [
+            Problem(
+                where,
+                f"{what} is deferred to {target}, which is not later than {quarter}: give a later "
+                "quarter in Deferred to",
+                "warning",
+            )
+        ]
+    if quarter_start(profile, target) is None:
+        given = "" if deferred_to is not None else " (a blank Deferred to means a year later)"
+        return [
+            Problem(
+                where,
+                f"{what} is deferred to {target}{given}, outside the budget ({_span(profile)}): it "
+                "stays where it is, in no total, until Deferred to names a quarter inside the budget "
+                "or the horizon grows",
+                "warning",
+            )
+        ]
+    return []
+
+
+def decision_problems(book: BudgetBook) -> list[Problem]:
+    """Warnings about decisions: deferrals that cannot move, approved lines of unknown cost."""
+    out: list[Problem] = []
+    prof = book.profile
+    for i, ini in enumerate(book.initiatives):
+        out += _deferral_problems(
+            "initiatives",
+            i,
+            f"initiative {ini.name!r}",
+            ini.decision,
+            ini.target_quarter,
+            ini.deferred_to,
+            prof,
+        )
+    decided = initiative_decisions(book.initiatives)
+    for i, line in enumerate(book.lines):
+        decision = effective_decision(line, decided)
+        if line.decision is not None or line.deferred_to is not None:
+            quarter = quarter_label(line.month, prof.fiscal_year_start_month)
+            out += _deferral_problems(
+                "lines", i, f"line {line.description!r}", decision, quarter, line.deferred_to, prof
+            )
+        if decision == "Approved" and line.unit_cost is None:
+            out.append(
+                Problem(
+                    ("lines", i, "unit_cost"),
+                    f"line {line.description!r} is approved but its cost is unknown, so the committed "
+                    "total leaves it out: give its unit cost",
+                    "warning",
+                )
+            )
     return out
 
 
-def replan_assets(book: BudgetBook) -> BudgetBook:
+def _shift(line: Line, quarters: int, **update: object) -> Line:
+    return line.model_copy(update={"month": add_months(line.month, 3 * quarters), **update})
+
+
+def _in_budget(profile: Profile, month: dt.date) -> bool:
+    return 1 <= period(month, profile.start) <= 12 * profile.horizon_years
+
+
+def apply_deferrals(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
+    """Move each deferred item to its target quarter, Proposed there (the client decides
+    again when it comes); what cannot move stays Deferred, and the notes say so.
+
+    A deferred initiative moves with the lines that follow its decision, each by the same
+    number of quarters (their spacing kept); a deferred line moves alone, keeping its month
+    within the quarter.
+    """
+    prof = book.profile
+    fy = prof.fiscal_year_start_month
+    lines = list(book.lines)
+    initiatives = list(book.initiatives)
+    notes: list[str] = []
+    for n, ini in enumerate(book.initiatives):
+        if ini.decision != "Deferred":
+            continue
+        target = deferral_target(ini.target_quarter, ini.deferred_to)
+        steps = quarter_number(target) - quarter_number(ini.target_quarter)
+        own = [
+            j for j, line in enumerate(lines) if line.decision is None and key(line.source) == key(ini.name)
+        ]
+        if (
+            steps <= 0
+            or quarter_start(prof, target) is None
+            or not all(_in_budget(prof, add_months(lines[j].month, 3 * steps)) for j in own)
+        ):
+            notes.append(
+                f"Roadmap: initiative {ini.name!r} stays Deferred: {target} is not a later quarter "
+                f"inside the budget ({_span(prof)}) for all its lines"
+            )
+            continue
+        for j in own:
+            lines[j] = _shift(lines[j], steps)
+        initiatives[n] = ini.model_copy(
+            update={"target_quarter": target, "decision": "Proposed", "deferred_to": None}
+        )
+        notes.append(
+            f"Roadmap: initiative {ini.name!r} moved to {target} with {len(own)} line(s), Proposed there"
+        )
+    moved: list[str] = []
+    for j, line in enumerate(lines):
+        if line.decision != "Deferred":
+            continue
+        quarter = quarter_label(line.month, fy)
+        target = deferral_target(quarter, line.deferred_to)
+        steps = quarter_number(target) - quarter_number(quarter)
+        if steps <= 0 or quarter_start(prof, target) is None:
+            notes.append(
+                f"Lines: {line.description!r} stays Deferred: {target} is not a later quarter inside "
+                f"the budget ({_span(prof)})"
+            )
+            continue
+        lines[j] = _shift(line, steps, decision="Proposed", deferred_to=None)
+        moved.append(f"{line.description!r} to {target}")
+    if moved:
+        shown = "; ".join(moved[:5]) + (f"; and {len(moved) - 5} more" if len(moved) > 5 else "")
+        notes.append(f"Lines: {len(moved)} deferred line(s) moved, Proposed there: {shown}")
+    if not notes:
+        return book, []
+    return book.model_copy(update={"lines": tuple(lines), "initiatives": tuple(initiatives)}), notes
+
+
+def _replacements(lines: Iterable[Line]) -> dict[tuple[str, dt.date], list[Line]]:
+    """An asset's lines by (asset, month): one replacement (hardware, then labour) each."""
+    out: dict[tuple[str, dt.date], list[Line]] = defaultdict(list)
+    for line in lines:
+        out[(key(line.source), line.month)].append(line)
+    return out
+
+
+def _decided(line: Line) -> bool:
+    return line.decision is not None or line.deferred_to is not None
+
+
+def _carry(old: list[Line], new: list[Line], lost: list[str]) -> list[Line]:
+    """The new lines of one replacement with the old ones' decisions, line by line in the
+    order they were planned (hardware, then labour); an old decided line with no new one
+    (the policy dropped the labour) is added to ``lost``."""
+    out = list(new)
+    for n, line in enumerate(old):
+        if not _decided(line):
+            continue
+        if n < len(new):
+            out[n] = new[n].model_copy(update={"decision": line.decision, "deferred_to": line.deferred_to})
+        else:
+            lost.append(_named(line))
+    return out
+
+
+def _named(line: Line) -> str:
+    return f"{line.source} {line.month:%b %Y} {line.description!r} ({line.decision or 'with Deferred to'})"
+
+
+def replan_assets(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
     """Plan the asset replacements again from the (edited) inventory and policy.
 
     Lines whose source is an asset id are replaced by a fresh plan; every other line
-    (contracts, initiatives, the reserve, lines the user added) is kept as it is.
+    (contracts, initiatives, the reserve, lines the user added) is kept as it is. Each
+    replacement planned again keeps the client's decisions: matched by asset and month,
+    else by asset alone (its month moved: the asset's replacements in date order). The
+    notes name the decisions that could not be carried (the asset is no longer replaced in
+    the budget) and the replacements that moved.
     """
     ids = {key(a.asset_id) for a in book.assets}
     kept = [line for line in book.lines if key(line.source) not in ids]
+    old = _replacements(line for line in book.lines if key(line.source) in ids)
     planned = plan_assets(book.profile, book.policy, book.assets)
-    return book.model_copy(update={"lines": (*planned, *kept)})
+    new = _replacements(planned)
+    carried: dict[tuple[str, dt.date], list[Line]] = {}
+    lost: list[str] = []
+    moved: list[str] = []
+    for k in new.keys() & old.keys():
+        carried[k] = _carry(old.pop(k), new[k], lost)
+    by_asset: dict[str, list[tuple[str, dt.date]]] = defaultdict(list)
+    for k in sorted(new.keys() - carried.keys(), key=lambda k: k[1]):
+        by_asset[k[0]].append(k)
+    for k in sorted(old, key=lambda k: k[1]):
+        group = old[k]
+        free = by_asset.get(k[0])
+        if free:
+            target = free.pop(0)
+            carried[target] = _carry(group, new[target], lost)
+            if any(_decided(line) for line in group):
+                moved.append(f"{group[0].source} {k[1]:%b %Y} → {target[1]:%b %Y}")
+        else:
+            lost += [_named(line) for line in group if _decided(line)]
+    lines = [line for k in new for line in carried.get(k, new[k])]
+    notes = []
+    if moved:
+        notes.append(
+            f"--replan kept the decisions of {len(moved)} replacement(s) whose month moved: "
+            + "; ".join(moved)
+        )
+    if lost:
+        notes.append(
+            f"--replan could not carry {len(lost)} decision(s): nothing like it is planned any more: "
+            + "; ".join(lost)
+        )
+    return book.model_copy(update={"lines": (*lines, *kept)}), notes

@@ -32,7 +32,7 @@ from xl_engage.layout import (
     TableSpec,
     Title,
 )
-from xl_engage.models.budget import BudgetBook
+from xl_engage.models.budget import DECISIONS, BudgetBook
 from xl_engage.style import STATUS_FILLS
 
 KIND_NAME = "budget"
@@ -45,6 +45,21 @@ STATUS_COLORS = (
     (calc.FINE, STATUS_FILLS["good"]),
     (calc.UNKNOWN_DATE, STATUS_FILLS["neutral"]),
     (calc.UNKNOWN_TYPE, STATUS_FILLS["unknown"]),
+)
+
+DECISION_COLORS = (
+    ("Approved", STATUS_FILLS["good"]),
+    ("Deferred", STATUS_FILLS["watch"]),
+    ("Declined", STATUS_FILLS["bad"]),
+)
+"""Proposed, the default, stays plain: a coloured cell is one the client decided."""
+DECISION_HELP = (
+    "Approved = committed; Deferred moves to its Deferred to quarter when the workbook is "
+    "rebuilt; Declined stays listed and counts in no total."
+)
+DEFERRED_TO_HELP = (
+    "With Deferred: the fiscal quarter it moves to on a rebuild, e.g. FY2028 Q2. Blank = the same "
+    "quarter next fiscal year."
 )
 
 POLICY = TableSpec(
@@ -101,8 +116,19 @@ LINES = TableSpec(
             width=16,
             help="Asset id, contract vendor, initiative name or Reserve.",
         ),
+        Column(
+            "Decision",
+            "decision",
+            required=False,
+            choices=DECISIONS,
+            colors=DECISION_COLORS,
+            help="Blank = as its initiative decides (Proposed for other lines). " + DECISION_HELP,
+        ),
+        Column("Deferred to", "deferred_to", required=False, help=DEFERRED_TO_HELP),
         Column("Unit price", "unit_price", "money"),
         Column("Amount", "amount", "money"),
+        Column("Effective decision", "effective_decision", colors=DECISION_COLORS),
+        Column("Planned amount", "planned_amount", "money"),
         Column("Period", "period", "int"),
         Column("Quarter", "quarter", "int"),
         Column("Year", "year", "int"),
@@ -243,7 +269,16 @@ INITIATIVES = TableSpec(
         Column("Priority", "priority", required=False, choices=("High", "Medium", "Low")),
         Column("Compliance", "compliance", required=False, help="e.g. HIPAA, PCI DSS"),
         Column("Time frame", "time_frame", required=False),
-        Column("Budget", "budget", "money"),
+        Column(
+            "Decision",
+            "decision",
+            required=False,
+            choices=DECISIONS,
+            colors=DECISION_COLORS,
+            help="Applies to the initiative's lines whose own Decision is blank. " + DECISION_HELP,
+        ),
+        Column("Deferred to", "deferred_to", required=False, help=DEFERRED_TO_HELP),
+        Column("Budget", "budget", "money", help="What its lines cost, whatever was decided."),
     ),
     title="Roadmap: initiatives by fiscal quarter",
     key=("name",),
@@ -260,6 +295,10 @@ LINES = with_formulas(
             f"ROUND({_cost}/(1-N({_mark})),2),ROUND({_cost}*(1+N({_mark})),2)))"
         ),
         "amount": f'IF({this(_L, "unit_price")}="","",IF({_qty}="",1,{_qty})*{this(_L, "unit_price")})',
+        "planned_amount": (
+            f'IF(OR({this(_L, "effective_decision")}="Approved",{this(_L, "effective_decision")}="Proposed"),'
+            f'{this(_L, "amount")},"")'
+        ),
         "period": f"(YEAR({_month})-YEAR(BudgetStart))*12+MONTH({_month})-MONTH(BudgetStart)+1",
         "quarter": f"INT(({this(_L, 'period')}-1)/3)+1",
         "year": f"INT(({this(_L, 'period')}-1)/12)+1",
@@ -316,6 +355,18 @@ ASSETS = with_formulas(
     },
 )
 
+_initiative_decision = lookup(
+    INITIATIVES, "decision", INITIATIVES, "name", this(LINES, "source"), '"Proposed"', blank_is_default=True
+)
+LINES = with_formulas(
+    LINES,
+    {
+        "effective_decision": (
+            f'IF({this(LINES, "decision")}<>"",{this(LINES, "decision")},{_initiative_decision})'
+        ),
+    },
+)
+
 INITIATIVES = with_formulas(
     INITIATIVES,
     {
@@ -334,9 +385,30 @@ PROFILE = (
     CellSpec("AsOf", "Status as of", "profile.as_of", "date"),
     CellSpec("Granularity", "Plan by", "profile.granularity", choices=("Month", "Quarter")),
 )
-_amount = col(LINES, "amount")
+_amount = col(LINES, "planned_amount")
+"""Every total counts the planned lines (Approved and Proposed) only."""
+_cost = col(LINES, "amount")
+_decided = col(LINES, "effective_decision")
+
+
+def _decided_total(decision: str, where: str | None = None) -> str:
+    """The cost of the lines with this (effective) decision, where ``where`` holds."""
+    test = f'({_decided}="{decision}")*1' if where is None else f'({where})*({_decided}="{decision}")'
+    return f"SUMPRODUCT({test},{_cost})"
+
+
+DECISION_TOTALS = (
+    ("Committed", "Approved"),
+    ("Proposed", "Proposed"),
+    ("Deferred", "Deferred"),
+    ("Declined", "Declined"),
+)
+"""(column header, decision) of the decision grids, after Planned (approved + proposed)."""
+
 TOTALS = (
-    CellSpec("TotalBudget", "Total budget", "total", "money", formula=f"SUM({_amount})"),
+    CellSpec(
+        "TotalBudget", "Planned budget (approved + proposed)", "total", "money", formula=f"SUM({_amount})"
+    ),
     CellSpec(
         "CapexTotal",
         "Capital expenditure",
@@ -352,6 +424,19 @@ TOTALS = (
         formula=f'SUMPRODUCT(({col(LINES, "expense")}="Opex")*1,{_amount})',
     ),
     CellSpec(
+        "CommittedTotal", "Committed (approved)", "committed", "money", formula=_decided_total("Approved")
+    ),
+    CellSpec(
+        "DeferredTotal",
+        "Deferred (moves when rebuilt)",
+        "deferred",
+        "money",
+        formula=_decided_total("Deferred"),
+    ),
+    CellSpec(
+        "DeclinedTotal", "Declined (in no total)", "declined", "money", formula=_decided_total("Declined")
+    ),
+    CellSpec(
         "UnknownCostLines",
         "Lines with unknown cost (not in totals)",
         "unknown_lines",
@@ -365,6 +450,10 @@ TOTALS = (
         "int",
         formula=f'SUMPRODUCT(({col(ASSETS, "status")}="{calc.UNKNOWN_TYPE}")*1)',
     ),
+)
+
+_top_decision = lookup(
+    INITIATIVES, "decision", INITIATIVES, "name", "{label}", '"Proposed"', blank_is_default=True
 )
 
 SCHEMA = Schema(tables=(POLICY, LINES, ASSETS, INITIATIVES), cells=PROFILE + TOTALS)
@@ -394,6 +483,21 @@ def _category_grid(
     return Grid(name, label, columns, rows_, title=title, total_label="Total")
 
 
+def _decision_columns(by: str) -> list[GridColumn]:
+    """Per period: planned (approved + proposed), then committed, still proposed, deferred
+    and declined."""
+    per = col(LINES, by)
+    return [
+        GridColumn("Planned", f"SUMPRODUCT(({per}={{key}})*1,{_amount})"),
+        *(GridColumn(h, _decided_total(d, f"{per}={{key}}")) for h, d in DECISION_TOTALS),
+    ]
+
+
+def _decision_values(values: dict[tuple[int, str], Decimal], k: int) -> list[Decimal]:
+    cells = [values.get((k, d), Decimal(0)) for _, d in DECISION_TOTALS]
+    return [cells[0] + cells[1], *cells]
+
+
 def build(book: BudgetBook) -> Book:
     r = calc.calculate(book)
     prof = book.profile
@@ -410,7 +514,7 @@ def build(book: BudgetBook) -> Book:
                 "Opex",
                 f"SUMPRODUCT(({col(LINES, 'year')}={{key}})*({col(LINES, 'expense')}={{header}}),{_amount})",
             ),
-            GridColumn("Total", f"SUMPRODUCT(({col(LINES, 'year')}={{key}})*1,{_amount})"),
+            *_decision_columns("year"),
         ),
         [
             (
@@ -419,13 +523,12 @@ def build(book: BudgetBook) -> Book:
                 [
                     r.by_year_expense.get((k, "Capex"), Decimal(0)),
                     r.by_year_expense.get((k, "Opex"), Decimal(0)),
-                    r.by_year_expense.get((k, "Capex"), Decimal(0))
-                    + r.by_year_expense.get((k, "Opex"), Decimal(0)),
+                    *_decision_values(r.by_year_decision, k),
                 ],
             )
             for k, lbl in r.years
         ],
-        title="Spend by fiscal year",
+        title="Spend by fiscal year: planned = approved + proposed; committed = approved",
         total_label="Total",
     )
     ranked = sorted(zip(book.initiatives, r.initiatives, strict=True), key=lambda ir: -ir[1].budget)[:5]
@@ -438,9 +541,13 @@ def build(book: BudgetBook) -> Book:
                 lookup(INITIATIVES, "target_quarter", INITIATIVES, "name", "{label}", '""'),
                 "text",
             ),
-            GridColumn("Budget", f"SUMPRODUCT(({col(LINES, 'source')}={{label}})*1,{_amount})"),
+            GridColumn("Decision", _top_decision, "text"),
+            GridColumn("Budget", f"SUMPRODUCT(({col(LINES, 'source')}={{label}})*1,{_cost})"),
         ),
-        [(i + 1, ini.name, [ini.target_quarter, res.budget]) for i, (ini, res) in enumerate(ranked)],
+        [
+            (i + 1, ini.name, [ini.target_quarter, ini.decision, res.budget])
+            for i, (ini, res) in enumerate(ranked)
+        ],
         title="Top initiatives",
     )
     quarters = _category_grid(
@@ -463,7 +570,17 @@ def build(book: BudgetBook) -> Book:
         prof.as_of,
         prof.granularity,
     )
-    totals = (r.total, r.capex, r.opex, r.unknown_lines, r.unknown_type_assets)
+    decided = r.by_decision
+    totals = (
+        r.total,
+        r.capex,
+        r.opex,
+        decided.get("Approved", Decimal(0)),
+        decided.get("Deferred", Decimal(0)),
+        decided.get("Declined", Decimal(0)),
+        r.unknown_lines,
+        r.unknown_type_assets,
+    )
     summary_blocks = [
         Title(f"Life-cycle IT budget: {prof.client}"),
         Title(
@@ -484,7 +601,18 @@ def build(book: BudgetBook) -> Book:
     ]
     if book.initiatives:
         summary_blocks.append(top)
-    grids = (Sheet("Quarters", (quarters,), audience="summary", deliver=True), Sheet("Months", (months,)))
+    quarter_decisions = Grid(
+        "QuarterDecisions",
+        "Quarter",
+        tuple(_decision_columns("quarter")),
+        [(k, lbl, _decision_values(r.by_quarter_decision, k)) for k, lbl in r.quarters],
+        title="Decisions by fiscal quarter",
+        total_label="Total",
+    )
+    grids = (
+        Sheet("Quarters", (quarters, quarter_decisions), audience="summary", deliver=True),
+        Sheet("Months", (months,)),
+    )
     if prof.granularity == "Month":
         grids = grids[::-1]
     return Book(
@@ -515,9 +643,15 @@ def check(book: BudgetBook) -> list[Problem]:
 def headline(book: BudgetBook) -> dict[str, Decimal]:
     """The figures a decision maker reads first: the total, capex, opex, each fiscal year."""
     r = calc.calculate(book)
-    out = {"Total budget": r.total, "Capital expenditure": r.capex, "Operating expenditure": r.opex}
+    out = {
+        "Total budget": r.total,
+        "Committed": r.by_decision.get("Approved", Decimal(0)),
+        "Capital expenditure": r.capex,
+        "Operating expenditure": r.opex,
+    }
     for year, label in r.years:
         out[f"{label} budget"] = sum((v for (y, _), v in r.by_year_expense.items() if y == year), Decimal(0))
+        out[f"{label} committed"] = r.by_year_decision.get((year, "Approved"), Decimal(0))
     return out
 
 

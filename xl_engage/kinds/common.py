@@ -44,18 +44,27 @@ def col(spec: TableSpec, key: str) -> str:
 
 
 def lookup(
-    result: TableSpec, result_key: str, match: TableSpec, match_key: str, value: str, default: str
+    result: TableSpec,
+    result_key: str,
+    match: TableSpec,
+    match_key: str,
+    value: str,
+    default: str,
+    blank_is_default: bool = False,
 ) -> str:
     """Exact, case-insensitive, wildcard-free lookup (names may contain * or ?).
 
     ``MATCH(x, range, 0)`` treats ``*`` and ``?`` in ``x`` as wildcards, and LibreOffice
     fails ``INDEX(range=x, 0)`` on a one-row table; the position is therefore found with
-    ``SUMPRODUCT`` (names are unique: the kinds' checks see to that).
+    ``SUMPRODUCT`` (names are unique: the kinds' checks see to that). ``blank_is_default``:
+    a blank result cell gives ``default`` too (as the reader gives a blank optional cell
+    its model default), not the 0 that ``INDEX`` makes of a blank.
     """
     names = col(match, match_key)
     hit = f"(TRIM({names})=TRIM({value}))"  # the reader strips names: so does the formula
     position = f"SUMPRODUCT({hit}*(ROW({names})-ROW(INDEX({names},1))+1))"
-    return f"IF(SUMPRODUCT({hit}*1)=0,{default},INDEX({col(result, result_key)},{position}))"
+    found = f'{hit}*({col(result, result_key)}<>"")' if blank_is_default else f"{hit}*1"
+    return f"IF(SUMPRODUCT({found})=0,{default},INDEX({col(result, result_key)},{position}))"
 
 
 def is_no(cell: str) -> str:

@@ -32,6 +32,11 @@ PricingBasis = Literal["Markup", "Margin"]
 LineKind = Literal["One-time", "Recurring"]
 ReplaceBasis = Literal["Purchase", "Warranty"]
 Priority = Literal["High", "Medium", "Low"]
+Decision = Literal["Proposed", "Approved", "Deferred", "Declined"]
+DECISIONS: tuple[Decision, ...] = ("Proposed", "Approved", "Deferred", "Declined")
+"""What the client decided. Proposed (the default) and Approved are the plan; Approved alone
+is committed; Deferred moves to a later quarter when the workbook is rebuilt; Declined stays
+visible and counts in no total."""
 MarginFraction = Annotated[Decimal, Field(ge=0, lt=1, allow_inf_nan=False)]
 TypeText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)]
 """An asset's type as given: blank when the export gives none (an unknown type, like any other)."""
@@ -114,13 +119,17 @@ QuarterLabel = Annotated[
 
 class Initiative(Record):
     """A one-time project on the roadmap; its cost lines are budget lines whose source is
-    the initiative's name."""
+    the initiative's name. Its decision applies to every line of it whose own Decision is
+    blank; ``deferred_to`` (blank: the same quarter next fiscal year) is where a Deferred
+    initiative moves on a rebuild."""
 
     name: Name
     target_quarter: QuarterLabel
     priority: Priority = "Medium"
     compliance: CellText = ""
     time_frame: CellText = ""
+    decision: Decision = "Proposed"
+    deferred_to: QuarterLabel | None = None
 
 
 class Contract(Frozen):
@@ -150,6 +159,9 @@ class Line(Record):
     pricing: PricingBasis = "Markup"
     markup: MarginFraction = Decimal(0)
     source: CellText = ""
+    decision: Decision | None = None
+    """None: as the initiative it belongs to decides (Proposed for any other line)."""
+    deferred_to: QuarterLabel | None = None
 
     @field_validator("month")
     @classmethod
@@ -175,10 +187,12 @@ class BudgetBook(Frozen):
 
 
 __all__ = [
+    "DECISIONS",
     "Asset",
     "BudgetBook",
     "Contract",
     "Count",
+    "Decision",
     "Expense",
     "Fraction",
     "Initiative",
