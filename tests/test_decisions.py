@@ -183,11 +183,13 @@ def test_a_wrong_decision_is_refused_at_its_cell(tmp_path: Path, acme: BudgetBoo
     top, cols = _table(lines, "Description")
     lines.cell(top + 1, cols["Decision"]).value = "Maybe"
     lines.cell(top + 2, cols["Deferred to"]).value = "next year"
+    lines.cell(top + 3, cols["Deferred to"]).value = "fy2028  q2"  # read as FY2028 Q2
     wb.save(path)
     loaded = read_workbook(path)
     assert loaded.model is None
-    places = sorted(i.where for i in loaded.issues)
-    assert places == [f"Lines!K{top + 1}", f"Lines!L{top + 2}"]
+    errors = {i.where: i.message for i in loaded.issues if i.severity == "error"}
+    assert sorted(errors) == [f"Lines!K{top + 1}", f"Lines!L{top + 2}"]
+    assert "such as FY2028 Q2; got 'next year'" in errors[f"Lines!L{top + 2}"]
 
 
 _DECISION = st.sampled_from((None, *DECISIONS))
@@ -257,7 +259,10 @@ def test_replan_carries_a_decision_when_the_month_moves_and_names_what_it_cannot
     assert {x.month for x in moved} == {dt.date(2028, 1, 1)}
     assert {x.decision for x in moved} == {"Approved"}
     assert notes[0].startswith("--replan kept the decisions of 1 replacement(s) whose month moved: A1 ")
-    assert "could not carry 2 decision(s)" in notes[1] and "A2 Apr 2026 'Replace SRV1 (Server)' (Declined)" in notes[1]
+    assert (
+        "could not carry 2 decision(s)" in notes[1]
+        and "A2 Apr 2026 'Replace SRV1 (Server)' (Declined)" in notes[1]
+    )
 
 
 # --- the command, diff, headline ---------------------------------------------------------------
@@ -285,3 +290,79 @@ def test_from_rebuild_moves_deferred_items_and_says_so(tmp_path: Path, acme: Bud
     assert changes.returncode == 1
     assert "Target quarter FY2027 Q3 → FY2028 Q3" in changes.stdout
     assert "Decision Deferred → Proposed" in changes.stdout
+
+
+def test_a_deferred_initiative_whose_lines_would_leave_the_budget_is_warned_and_stays(
+    acme: BudgetBook,
+) -> None:
+    """Review: check passed it and the rebuild then refused it with a message that
+    contradicted itself."""
+    inis = (acme.initiatives[0].model_copy(update={"decision": "Deferred", "deferred_to": "FY2028 Q4"}),)
+    i, survey = _line(acme, "Survey")
+    lines = list(acme.lines)
+    lines[i] = survey.model_copy(update={"month": dt.date(2027, 12, 1)})  # FY2028 Q3 + 1 quarter: Mar 2028+
+    book = acme.model_copy(update={"initiatives": inis, "lines": tuple(lines)})
+    problems = [p for p in calc.check(book) if p.loc[0] == "initiatives"]
+    assert [p.loc for p in problems] == [("initiatives", 0, "deferred_to")]
+    assert "its line 'Survey' (Dec 2027) would move past the budget's end" in problems[0].message
+    same, notes = calc.apply_deferrals(book)
+    assert same.lines == book.lines
+    assert notes == [
+        "Roadmap: initiative 'Wi-Fi upgrade' stays Deferred: its line 'Survey' (Dec 2027) would move "
+        "past the budget's end (FY2027 Q1 – FY2028 Q4)"
+    ]
+
+
+def test_a_line_naming_its_own_quarter_moves_there_not_with_its_initiative(acme: BudgetBook) -> None:
+    inis = (acme.initiatives[0].model_copy(update={"decision": "Deferred"}),)  # to FY2028 Q3
+    i, survey = _line(acme, "Survey")
+    lines = list(acme.lines)
+    lines[i] = survey.model_copy(update={"deferred_to": "FY2028 Q4"})  # its Decision stays blank
+    moved, _ = calc.apply_deferrals(acme.model_copy(update={"initiatives": inis, "lines": tuple(lines)}))
+    assert _line(moved, "APs")[1].month == dt.date(2027, 10, 1)  # with the initiative: FY2028 Q3
+    again = _line(moved, "Survey")[1]
+    assert (again.month, again.decision, again.deferred_to) == (dt.date(2028, 1, 1), "Proposed", None)
+
+
+def test_an_initiative_named_like_an_asset_is_warned_about(acme: BudgetBook) -> None:
+    inis = (acme.initiatives[0].model_copy(update={"name": "a1"}),)
+    problems = calc.check(acme.model_copy(update={"initiatives": inis}))
+    assert [(p.loc, p.severity) for p in problems] == [(("initiatives", 0, "name"), "warning")]
+    assert "has the name of an asset's id" in problems[0].message
+
+
+def test_replan_carries_each_decision_to_its_own_line_whatever_the_order(acme: BudgetBook) -> None:
+    """Review: sorting put the labour line first and the server took its approval."""
+    lines = list(acme.lines)
+    srv = [j for j, x in enumerate(lines) if x.source == "A2"]
+    hardware, labour = srv  # planned in that order
+    lines[hardware] = lines[hardware].model_copy(update={"decision": "Declined"})
+    lines[labour] = lines[labour].model_copy(update={"decision": "Approved"})
+    lines[hardware], lines[labour] = lines[labour], lines[hardware]  # sorted the other way
+    dock = lines[hardware].model_copy(update={"description": "Dock for SRV1", "decision": "Approved"})
+    book = acme.model_copy(update={"lines": (*lines, dock)})
+    replanned, notes = calc.replan_assets(book)
+    got = {x.description: x.decision for x in replanned.lines if x.source == "A2"}
+    assert got == {
+        "Replace SRV1 (Server)": "Declined",
+        "Labour: replace SRV1": "Approved",
+        "Dock for SRV1": "Approved",
+    }
+    assert notes == []
+
+
+def test_the_reader_warns_where_python_and_the_formulas_would_read_text_apart(
+    tmp_path: Path, acme: BudgetBook
+) -> None:
+    path = build(tmp_path, "budget", acme)
+    wb = openpyxl.load_workbook(path)
+    lines = wb["Lines"]
+    top, cols = _table(lines, "Description")
+    rows = {lines.cell(r, 1).value: r for r in range(top + 1, lines.max_row + 1)}
+    lines.cell(rows["APs"], cols["Source"]).value = "Wi-Fi upgrade\u00a0"
+    lines.cell(rows["Survey"], cols["Expense"]).value = " Opex"
+    wb.save(path)
+    loaded = read_workbook(path)
+    warned = {i.where: i.message for i in loaded.issues if i.severity == "warning"}
+    assert "non-breaking space" in warned[f"Lines!J{rows['APs']}"]
+    assert "has spaces around it: it is read as Opex" in warned[f"Lines!D{rows['Survey']}"]

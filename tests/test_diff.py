@@ -93,7 +93,7 @@ def test_each_planted_change_is_said_once_at_its_cell_with_the_headline(tmp_path
     assert len(quantity) == 1 and planted["line"] in quantity[0] and "Quantity 1 → 7" in quantity[0]
     assert sum("Priority" in x and planted["initiative"] in x and "→ Low" in x for x in lines) == 1
     assert sum(x.startswith(planted["as_of"] + ": Status as of") for x in lines) == 1
-    assert any(x.startswith("headline: Total budget") for x in lines)  # seven of a line: a new total
+    assert any(x.startswith("headline: Planned budget") for x in lines)  # seven of a line: a new total
     payload = json.loads(run("diff", str(budget), str(changed), "--json").stdout)
     assert payload["kind"] == "budget" and {c["what"] for c in payload["changes"]} >= {
         "changed",
@@ -192,6 +192,7 @@ def _first_data_cell(
         ("vcio-pricing.xlsx", "Clients", "Client", "Users", 1, 999, "Users"),
         ("am-roi.xlsx", "Segments", "Segment", "Clients", 1, 77, "Clients"),
         ("raci-contoso-dental.xlsx", "Matrix", "Category", "Criticality", 1, "low", "Criticality"),
+        ("raci-contoso-dental.xlsx", "Matrix", "Category", "Service Desk", 1, "C", "Service Desk"),
         ("vcio-playbook.xlsx", None, "Month", "Escalated Issues", 8, 5, "Escalated Issues"),
         (
             "reconcile-harbor-logistics.xlsx",
@@ -203,7 +204,7 @@ def _first_data_cell(
             "Assigned",
         ),
     ],
-    ids=["pricing", "roi", "raci", "playbook", "reconcile"],
+    ids=["pricing", "roi", "raci", "raci-party-code", "playbook", "reconcile"],
 )
 def test_every_kind_says_a_planted_change_at_its_cell(
     tmp_path: Path,

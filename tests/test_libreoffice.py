@@ -498,11 +498,13 @@ def test_budget_after_the_client_decided_recalculates_to_python_values(
 
     def edit(wb: openpyxl.Workbook) -> None:
         road = wb["Roadmap"]
-        road["F3"] = "Approved"  # Wi-Fi upgrade: APs and Survey follow
+        road["F3"] = " approved "  # Wi-Fi upgrade, typed carelessly: APs and Survey follow
         ws = wb["Lines"]
         head = {ws.cell(2, c).value: c for c in range(1, ws.max_column + 1)}
         rows = {ws.cell(r, 1).value: r for r in range(3, ws.max_row + 1)}
-        ws.cell(rows["Survey"], head["Decision"], "Declined")  # the line says otherwise
+        ws.cell(rows["Survey"], head["Decision"], "declined")  # the line says otherwise
+        ws.cell(rows["APs"], head["Decision"], "  ")  # cleared with the space bar: follows its initiative
+        ws.cell(rows["APs"], head["Source"], "Wi-Fi   upgrade ")  # Excel's TRIM and Python agree
         ws.cell(rows["Replace Front desk (Workstation)"], head["Decision"], "Deferred")  # next year
         m365 = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == "M365")
         ws.cell(m365, head["Decision"], "Deferred")

@@ -69,6 +69,9 @@ def same(a: Any, b: Any) -> bool:
     return _plain(a) == _plain(b)
 
 
+_NUMERIC_START = frozenset("0123456789+-.,")
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, BaseModel):  # a kept formula: its text
         return ("formula", str(getattr(value, "formula", value)))
@@ -78,8 +81,12 @@ def _plain(value: Any) -> Any:
         return Decimal(str(value)).normalize()
     if isinstance(value, str):
         text = " ".join(value.split())
+        if not text:
+            return None
+        if text[0] not in _NUMERIC_START:  # a description, a name: no number to parse
+            return text
         try:
-            return Decimal(text.replace(",", "")).normalize() if text else None
+            return Decimal(text.replace(",", "")).normalize()
         except ArithmeticError:
             return text
     if isinstance(value, dt.datetime) and value.time() == dt.time():
@@ -89,11 +96,19 @@ def _plain(value: Any) -> Any:
 
 def _fields(row: BaseModel, extras_field: str) -> dict[str, Any]:
     """A row's values, its extras (a user's columns, a matrix's party codes) as fields."""
-    data = dict(row)
+    data = dict(vars(row))  # the fields as stored: iterating a pydantic model is slower
     extras = data.pop(extras_field, None) or {}
     data.pop("extras", None)
     data.update({f"[{k}]": v for k, v in dict(extras).items()})
     return data
+
+
+def _signature(fields: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """A row's values as stored, in one hashable tuple: two rows with equal signatures are
+    the same row, tested at once instead of field by field (both files are read by one
+    reader, so an unchanged row gives the same values; rows whose signatures differ are
+    compared field by field, as values, by :func:`same`)."""
+    return tuple((f, _plain(v) if isinstance(v, BaseModel) else v) for f, v in fields.items())
 
 
 def _key(row: BaseModel, key: tuple[str, ...], inputs: Iterable[str]) -> tuple[str, ...]:
@@ -119,7 +134,11 @@ def diff(
         for i, row in enumerate(before):
             old_by[_key(row, spec.key, inputs)].append(i)
         sheet = new_places.get((spec.field,), spec.sheet)
-        pairs = _pairs(before, after, old_by, spec, inputs)
+        old_fields = [_fields(row, spec.extras_field) for row in before]
+        new_fields = [_fields(row, spec.extras_field) for row in after]
+        old_sig = [_signature(f) for f in old_fields]
+        new_sig = [_signature(f) for f in new_fields]
+        pairs = _pairs(after, old_by, old_sig, new_sig, spec, inputs)
         matched: list[tuple[int, int]] = []
         for j, row in enumerate(after):
             name = " / ".join(shown(getattr(row, n, None)) for n in (spec.key or inputs[:1]))
@@ -129,7 +148,11 @@ def diff(
                 continue
             i = pairs[j]
             matched.append((i, j))
-            a, b = _fields(before[i], spec.extras_field), _fields(row, spec.extras_field)
+            if old_sig[i] == new_sig[j] and all(
+                shown(getattr(before[i], k, None)) == shown(getattr(row, k, None)) for k in spec.key
+            ):
+                continue  # the same row (a key's spelling, compared exactly, included)
+            a, b = old_fields[i], new_fields[j]
             for field in [*dict.fromkeys([*a, *b])]:
                 exact = field in spec.key  # a key matched without case: its spelling may still change
                 if (
@@ -200,37 +223,36 @@ def diff(
 
 
 def _pairs(
-    before: list[BaseModel],
     after: list[BaseModel],
     old_by: Mapping[tuple[str, ...], list[int]],
+    old_sig: list[tuple[tuple[str, Any], ...]],
+    new_sig: list[tuple[tuple[str, Any], ...]],
     spec: Any,
     inputs: list[str],
 ) -> dict[int, int]:
     """New row -> old row. Among rows of one key, identical rows pair first (two lines of
     one description sorted the other way are no change), then the rest in order."""
     out: dict[int, int] = {}
-    free = {k: list(v) for k, v in old_by.items()}
     new_by: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for j, row in enumerate(after):
         new_by[_key(row, spec.key, inputs)].append(j)
     for k, js in new_by.items():
-        olds = free.get(k, [])
+        olds = list(old_by.get(k, []))
+        if len(js) == 1 and len(olds) == 1:  # the usual case: one row of this key each side
+            out[js[0]] = olds[0]
+            continue
+        by_sig: dict[tuple[tuple[str, Any], ...], list[int]] = defaultdict(list)
+        for i in olds:
+            by_sig[old_sig[i]].append(i)
         rest = []
         for j in js:
-            b = _fields(after[j], spec.extras_field)
-            twin = next(
-                (
-                    i
-                    for i in olds
-                    if all(same(v, b.get(f)) for f, v in _fields(before[i], spec.extras_field).items())
-                ),
-                None,
-            )
-            if twin is None:
-                rest.append(j)
-            else:
+            twins = by_sig.get(new_sig[j])
+            if twins:
+                twin = twins.pop(0)
                 out[j] = twin
                 olds.remove(twin)
+            else:
+                rest.append(j)
         for j in rest:
             if olds:
                 out[j] = olds.pop(0)

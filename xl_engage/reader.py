@@ -301,5 +301,5 @@ def read_kind(xlsx: XlsxFile, kind: Kind, meta: dict[str, str] | None = None) ->
     if model is not None:
         issues.extend(locate_problems(kind.check(model), where, fallback))
     if errors(issues):
-        return Loaded(kind, None, issues, dict(where))
-    return Loaded(kind, model, issues, dict(where))
+        return Loaded(kind, None, issues, where)
+    return Loaded(kind, model, issues, where)

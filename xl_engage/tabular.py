@@ -58,11 +58,23 @@ class Places(Mapping[Loc, str]):
         self._rows: dict[str, list[int]] = {}
         self._cols: dict[str, dict[str, int]] = {}
         self._first: dict[str, int] = {}
+        self._extra: dict[str, tuple[str, dict[str, int]]] = {}
 
-    def table(self, field: str, columns: Mapping[str, int], first_col: int) -> list[int]:
-        """Declare a table's columns; returns the list its rows' sheet rows go into."""
+    def table(
+        self,
+        field: str,
+        columns: Mapping[str, int],
+        first_col: int,
+        extras: tuple[str, Mapping[str, int]] | None = None,
+    ) -> list[int]:
+        """Declare a table's columns; returns the list its rows' sheet rows go into.
+        ``extras``: the field holding the columns the spec does not name (a user's own
+        columns, a matrix's parties) and their sheet columns by header, so that
+        ``(field, row, extras_field, header)`` has a place too."""
         self._cols[field] = dict(columns)
         self._first[field] = first_col
+        if extras is not None:
+            self._extra[field] = (extras[0], dict(extras[1]))
         return self._rows.setdefault(field, [])
 
     def table_cells(self, field: str) -> tuple[list[int], dict[str, int]]:
@@ -83,7 +95,7 @@ class Places(Mapping[Loc, str]):
 
     def _place(self, loc: Loc) -> tuple[int, int] | str | None:
         place = self._cells.get(loc)
-        if place is not None or len(loc) not in (2, 3):
+        if place is not None or len(loc) not in (2, 3, 4):
             return place
         field, index = loc[0], loc[1]
         rows = self._rows.get(field)  # type: ignore[arg-type]
@@ -91,6 +103,10 @@ class Places(Mapping[Loc, str]):
             return None
         if len(loc) == 2:
             return rows[index], self._first[field]  # type: ignore[index]
+        if len(loc) == 4:
+            extras_field, extra_cols = self._extra.get(field, ("", {}))  # type: ignore[arg-type]
+            col = extra_cols.get(str(loc[3])) if loc[2] == extras_field else None
+            return None if col is None else (rows[index], col)
         col = self._cols[field].get(loc[2])  # type: ignore[index,arg-type]
         return None if col is None else (rows[index], col)
 
@@ -124,7 +140,7 @@ class Places(Mapping[Loc, str]):
     def renumbered(self, field: str, new_index: Mapping[int, int]) -> Places:
         """The same places with the rows of ``field`` renumbered (rows merged or dropped)."""
         out = Places(self._locate)
-        out._cols, out._first = dict(self._cols), dict(self._first)
+        out._cols, out._first, out._extra = dict(self._cols), dict(self._first), dict(self._extra)
         out._rows = {f: list(r) for f, r in self._rows.items() if f != field}
         if field in self._rows:
             rows = self._rows[field]
@@ -521,7 +537,12 @@ def read_table(
     if spreadsheet:
         inputs = [(j, c, _noting_text(c, convert, out, as_text)) for j, c, convert in inputs]
     columns = {c.key: j + first_col for j, c in known.items() if c.is_input}
-    rows_at = out.where.table(spec.field, columns, first_col)
+    rows_at = out.where.table(
+        spec.field,
+        columns,
+        first_col,
+        (spec.extras_field, {header: c for c, header in out.extra_columns.items()}) if extra else None,
+    )
     # a row counts only by what the user types: calculated cells hold cached values
     typed = [j for j, c in known.items() if c.is_input] + list(extra)
     below: int | None = None  # the first row typed below the table's end
@@ -569,15 +590,24 @@ def read_table(
             )
         )
     for index, c in as_text:
-        what = "date" if c.kind in ("date", "month") else "number"
-        out.issues.append(
-            Issue(
-                out.where[(spec.field, index, c.key)],
-                f"{c.header} is a {what} stored as text: it is read, but the workbook's formulas may "
-                f"not take it for a {what}; type it again as a {what}",
-                "warning",
+        if c.kind == "text" and not c.choices:
+            message = (
+                f"{c.header} begins or ends with a tab, line break or non-breaking space: it is read "
+                "without it, but the workbook's formulas compare the text as typed (a name that "
+                "matches nothing); type it again"
             )
-        )
+        elif c.choices:
+            message = (
+                f"{c.header} has spaces around it: it is read as {out.rows[index][c.key]}, but the "
+                "workbook's formulas compare the text as typed; pick it again from the list"
+            )
+        else:
+            what = "date" if c.kind in ("date", "month") else "number"
+            message = (
+                f"{c.header} is a {what} stored as text: it is read, but the workbook's formulas may "
+                f"not take it for a {what}; type it again as a {what}"
+            )
+        out.issues.append(Issue(out.where[(spec.field, index, c.key)], message, "warning"))
     return out
 
 
@@ -613,10 +643,33 @@ def _with_decimal_comma(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
 _CALCULATED_KINDS = ("int", "number", "hours", "money", "percent", "ratio", "date", "month")
 
 
+_ODD_SPACE = frozenset(c for c in map(chr, range(0x3001)) if c.isspace() and c != " ")
+"""Whitespace Python strips and Excel's TRIM keeps."""
+
+
 def _noting_text(
     col: Column, convert: Callable[[Any], Any], out: TableRead, as_text: list[tuple[int, Column]]
 ) -> Callable[[Any], Any]:
-    """``convert``, remembering where a number or date arrived as text."""
+    """``convert``, remembering where a number or date arrived as text, or a choice with
+    spaces around it (both read by Python, but not as the workbook's formulas read them)."""
+    if col.kind == "text" and not col.choices:
+
+        def odd_ends(raw: Any) -> Any:
+            value = convert(raw)
+            if type(raw) is str and raw and (raw[0] in _ODD_SPACE or raw[-1] in _ODD_SPACE):
+                as_text.append((len(out.rows), col))
+            return value
+
+        return odd_ends
+    if col.choices:
+
+        def padded(raw: Any) -> Any:
+            value = convert(raw)
+            if type(raw) is str and raw != raw.strip():
+                as_text.append((len(out.rows), col))
+            return value
+
+        return padded
     if col.kind not in _CALCULATED_KINDS:
         return convert
 

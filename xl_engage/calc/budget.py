@@ -48,6 +48,10 @@ FINE = "OK"
 DUE_WINDOWS = (90, 180, 365)
 LABOUR_CATEGORY = "Professional services"
 RESERVE_CATEGORY = "Peripherals"
+HARDWARE_PREFIX = "Replace "
+LABOUR_PREFIX = "Labour: replace "
+"""How a planned replacement's two lines begin: ``--replan`` knows them (and the lines a
+user added for an asset) by it."""
 
 
 def due_label(days: int) -> str:
@@ -269,7 +273,7 @@ def plan_assets(profile: Profile, policy: Sequence[PolicyRow], assets: Iterable[
         while month < end:
             lines.append(
                 Line(
-                    description=f"Replace {what} ({row.asset_type})",
+                    description=f"{HARDWARE_PREFIX}{what} ({row.asset_type})",
                     category=row.category,
                     kind="One-time",
                     expense=row.expense,
@@ -284,7 +288,7 @@ def plan_assets(profile: Profile, policy: Sequence[PolicyRow], assets: Iterable[
             if row.labour_hours and row.labour_rate:
                 lines.append(
                     Line(
-                        description=f"Labour: replace {what}",
+                        description=f"{LABOUR_PREFIX}{what}",
                         category=LABOUR_CATEGORY,
                         kind="One-time",
                         expense="Opex",
@@ -757,16 +761,42 @@ def decision_problems(book: BudgetBook) -> list[Problem]:
     """Warnings about decisions: deferrals that cannot move, approved lines of unknown cost."""
     out: list[Problem] = []
     prof = book.profile
+    taken = {key(a.asset_id): "an asset's id" for a in book.assets}
+    taken.update({key(x.source): "a contract's vendor" for x in book.lines if x.kind == "Recurring"})
+    taken["reserve"] = "the reserve's source"
     for i, ini in enumerate(book.initiatives):
-        out += _deferral_problems(
-            "initiatives",
-            i,
-            f"initiative {ini.name!r}",
-            ini.decision,
-            ini.target_quarter,
-            ini.deferred_to,
-            prof,
-        )
+        clash = taken.get(key(ini.name))
+        if clash is not None:
+            out.append(
+                Problem(
+                    ("initiatives", i, "name"),
+                    f"initiative {ini.name!r} has the name of {clash}: its decision would apply to "
+                    "those lines too; give the initiative (and its lines' Source) another name",
+                    "warning",
+                )
+            )
+        if ini.decision == "Deferred":
+            _, _, _, blocked = initiative_move(book, ini)
+            if blocked is not None:
+                where = "deferred_to" if ini.deferred_to is not None else "decision"
+                out.append(
+                    Problem(
+                        ("initiatives", i, where),
+                        f"initiative {ini.name!r} is deferred, but {blocked}: it stays where it is, in "
+                        "no total, until Deferred to names a later quarter that fits",
+                        "warning",
+                    )
+                )
+        elif ini.deferred_to is not None:
+            out += _deferral_problems(
+                "initiatives",
+                i,
+                f"initiative {ini.name!r}",
+                ini.decision,
+                ini.target_quarter,
+                ini.deferred_to,
+                prof,
+            )
     decided = initiative_decisions(book.initiatives)
     for i, line in enumerate(book.lines):
         decision = effective_decision(line, decided)
@@ -795,36 +825,63 @@ def _in_budget(profile: Profile, month: dt.date) -> bool:
     return 1 <= period(month, profile.start) <= 12 * profile.horizon_years
 
 
+def _follows(line: Line, initiative: Initiative) -> bool:
+    """The line moves with its deferred initiative: it is the initiative's, its Decision is
+    blank and it names no quarter of its own."""
+    return line.decision is None and line.deferred_to is None and key(line.source) == key(initiative.name)
+
+
+def initiative_move(book: BudgetBook, ini: Initiative) -> tuple[str, int, list[int], str | None]:
+    """Where a deferred initiative goes: (target quarter, quarters to move, the indexes of
+    the lines that go with it, why it cannot move or None)."""
+    prof = book.profile
+    target = deferral_target(ini.target_quarter, ini.deferred_to)
+    steps = quarter_number(target) - quarter_number(ini.target_quarter)
+    own = [j for j, line in enumerate(book.lines) if _follows(line, ini)]
+    if steps <= 0:
+        return target, steps, own, f"{target} is not later than {ini.target_quarter}"
+    if quarter_start(prof, target) is None:
+        return target, steps, own, f"{target} is outside the budget ({_span(prof)})"
+    for j in own:
+        line = book.lines[j]
+        if not _in_budget(prof, add_months(line.month, 3 * steps)):
+            return (
+                target,
+                steps,
+                own,
+                f"its line {line.description!r} ({line.month:%b %Y}) would move past the budget's end "
+                f"({_span(prof)})",
+            )
+    return target, steps, own, None
+
+
+def _line_deferred(line: Line, decided: Mapping[str, Decision]) -> bool:
+    """The line moves alone: deferred itself, or deferred with its initiative but naming a
+    quarter of its own."""
+    return effective_decision(line, decided) == "Deferred" and (
+        line.decision == "Deferred" or line.deferred_to is not None
+    )
+
+
 def apply_deferrals(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
     """Move each deferred item to its target quarter, Proposed there (the client decides
     again when it comes); what cannot move stays Deferred, and the notes say so.
 
     A deferred initiative moves with the lines that follow its decision, each by the same
-    number of quarters (their spacing kept); a deferred line moves alone, keeping its month
-    within the quarter.
+    number of quarters (their spacing kept); a deferred line, or one naming its own
+    Deferred to, moves alone, keeping its month within the quarter.
     """
-    prof = book.profile
-    fy = prof.fiscal_year_start_month
+    fy = book.profile.fiscal_year_start_month
+    decided = initiative_decisions(book.initiatives)
     lines = list(book.lines)
     initiatives = list(book.initiatives)
     notes: list[str] = []
     for n, ini in enumerate(book.initiatives):
         if ini.decision != "Deferred":
             continue
-        target = deferral_target(ini.target_quarter, ini.deferred_to)
-        steps = quarter_number(target) - quarter_number(ini.target_quarter)
-        own = [
-            j for j, line in enumerate(lines) if line.decision is None and key(line.source) == key(ini.name)
-        ]
-        if (
-            steps <= 0
-            or quarter_start(prof, target) is None
-            or not all(_in_budget(prof, add_months(lines[j].month, 3 * steps)) for j in own)
-        ):
-            notes.append(
-                f"Roadmap: initiative {ini.name!r} stays Deferred: {target} is not a later quarter "
-                f"inside the budget ({_span(prof)}) for all its lines"
-            )
+        target, steps, own, blocked = initiative_move(book, ini)
+        if blocked is not None:
+            notes.append(f"Roadmap: initiative {ini.name!r} stays Deferred: {blocked}")
             continue
         for j in own:
             lines[j] = _shift(lines[j], steps)
@@ -835,16 +892,16 @@ def apply_deferrals(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
             f"Roadmap: initiative {ini.name!r} moved to {target} with {len(own)} line(s), Proposed there"
         )
     moved: list[str] = []
-    for j, line in enumerate(lines):
-        if line.decision != "Deferred":
+    for j, line in enumerate(book.lines):
+        if not _line_deferred(line, decided):
             continue
         quarter = quarter_label(line.month, fy)
         target = deferral_target(quarter, line.deferred_to)
         steps = quarter_number(target) - quarter_number(quarter)
-        if steps <= 0 or quarter_start(prof, target) is None:
+        if steps <= 0 or quarter_start(book.profile, target) is None:
             notes.append(
                 f"Lines: {line.description!r} stays Deferred: {target} is not a later quarter inside "
-                f"the budget ({_span(prof)})"
+                f"the budget ({_span(book.profile)})"
             )
             continue
         lines[j] = _shift(line, steps, decision="Proposed", deferred_to=None)
@@ -857,31 +914,18 @@ def apply_deferrals(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
     return book.model_copy(update={"lines": tuple(lines), "initiatives": tuple(initiatives)}), notes
 
 
-def _replacements(lines: Iterable[Line]) -> dict[tuple[str, dt.date], list[Line]]:
-    """An asset's lines by (asset, month): one replacement (hardware, then labour) each."""
-    out: dict[tuple[str, dt.date], list[Line]] = defaultdict(list)
-    for line in lines:
-        out[(key(line.source), line.month)].append(line)
-    return out
+def _role(line: Line) -> str | None:
+    """Which planned line of a replacement this is: its hardware or its labour (as
+    :func:`plan_assets` describes them), or None: a line the user added for the asset."""
+    if line.description.startswith(LABOUR_PREFIX):
+        return "labour"
+    if line.description.startswith(HARDWARE_PREFIX):
+        return "hardware"
+    return None
 
 
 def _decided(line: Line) -> bool:
     return line.decision is not None or line.deferred_to is not None
-
-
-def _carry(old: list[Line], new: list[Line], lost: list[str]) -> list[Line]:
-    """The new lines of one replacement with the old ones' decisions, line by line in the
-    order they were planned (hardware, then labour); an old decided line with no new one
-    (the policy dropped the labour) is added to ``lost``."""
-    out = list(new)
-    for n, line in enumerate(old):
-        if not _decided(line):
-            continue
-        if n < len(new):
-            out[n] = new[n].model_copy(update={"decision": line.decision, "deferred_to": line.deferred_to})
-        else:
-            lost.append(_named(line))
-    return out
 
 
 def _named(line: Line) -> str:
@@ -891,46 +935,58 @@ def _named(line: Line) -> str:
 def replan_assets(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
     """Plan the asset replacements again from the (edited) inventory and policy.
 
-    Lines whose source is an asset id are replaced by a fresh plan; every other line
-    (contracts, initiatives, the reserve, lines the user added) is kept as it is. Each
-    replacement planned again keeps the client's decisions: matched by asset and month,
-    else by asset alone (its month moved: the asset's replacements in date order). The
-    notes name the decisions that could not be carried (the asset is no longer replaced in
-    the budget) and the replacements that moved.
+    The planned lines of each asset (its hardware and labour lines) are replaced by a fresh
+    plan; every other line (contracts, initiatives, the reserve, lines the user added, for
+    an asset too) is kept as it is. Each line planned again keeps the client's decision:
+    matched by asset, role (hardware or labour) and month, else by asset and role alone
+    (its month moved: in date order). The notes name the replacements whose month moved
+    with a decision, and the decisions that could not be carried.
     """
     ids = {key(a.asset_id) for a in book.assets}
-    kept = [line for line in book.lines if key(line.source) not in ids]
-    old = _replacements(line for line in book.lines if key(line.source) in ids)
-    planned = plan_assets(book.profile, book.policy, book.assets)
-    new = _replacements(planned)
-    carried: dict[tuple[str, dt.date], list[Line]] = {}
-    lost: list[str] = []
+    planned_old = [x for x in book.lines if key(x.source) in ids and _role(x) is not None]
+    kept = [x for x in book.lines if not (key(x.source) in ids and _role(x) is not None)]
+    new = plan_assets(book.profile, book.policy, book.assets)
+    exact: dict[tuple[str, str | None, dt.date], list[int]] = defaultdict(list)
+    loose: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+    for i, line in enumerate(planned_old):
+        exact[(key(line.source), _role(line), line.month)].append(i)
+    used: set[int] = set()
+    match: dict[int, int] = {}  # new line -> old line
+    for j, line in enumerate(new):
+        found = exact.get((key(line.source), _role(line), line.month))
+        if found:
+            match[j] = found.pop(0)
+            used.add(match[j])
+    for i, line in enumerate(planned_old):
+        if i not in used:
+            loose[(key(line.source), _role(line))].append(i)
     moved: list[str] = []
-    for k in new.keys() & old.keys():
-        carried[k] = _carry(old.pop(k), new[k], lost)
-    by_asset: dict[str, list[tuple[str, dt.date]]] = defaultdict(list)
-    for k in sorted(new.keys() - carried.keys(), key=lambda k: k[1]):
-        by_asset[k[0]].append(k)
-    for k in sorted(old, key=lambda k: k[1]):
-        group = old[k]
-        free = by_asset.get(k[0])
+    for j, line in enumerate(new):
+        if j in match:
+            continue
+        free = loose.get((key(line.source), _role(line)))
         if free:
-            target = free.pop(0)
-            carried[target] = _carry(group, new[target], lost)
-            if any(_decided(line) for line in group):
-                moved.append(f"{group[0].source} {k[1]:%b %Y} → {target[1]:%b %Y}")
-        else:
-            lost += [_named(line) for line in group if _decided(line)]
-    lines = [line for k in new for line in carried.get(k, new[k])]
+            i = match[j] = free.pop(0)
+            used.add(i)
+            if _decided(planned_old[i]):
+                moved.append(f"{line.source} {planned_old[i].month:%b %Y} → {line.month:%b %Y}")
+    lines = []
+    for j, line in enumerate(new):
+        old = planned_old[match[j]] if j in match else None
+        if old is not None and _decided(old):
+            line = line.model_copy(update={"decision": old.decision, "deferred_to": old.deferred_to})
+        lines.append(line)
+    lost = [_named(x) for i, x in enumerate(planned_old) if i not in used and _decided(x)]
     notes = []
     if moved:
+        replacements = list(dict.fromkeys(moved))  # a replacement's hardware and labour: once
         notes.append(
-            f"--replan kept the decisions of {len(moved)} replacement(s) whose month moved: "
-            + "; ".join(moved)
+            f"--replan kept the decisions of {len(replacements)} replacement(s) whose month moved: "
+            + "; ".join(replacements)
         )
     if lost:
         notes.append(
-            f"--replan could not carry {len(lost)} decision(s): nothing like it is planned any more: "
+            f"--replan could not carry {len(lost)} decision(s): the plan no longer has that line: "
             + "; ".join(lost)
         )
     return book.model_copy(update={"lines": (*lines, *kept)}), notes

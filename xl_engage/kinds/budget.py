@@ -358,11 +358,13 @@ ASSETS = with_formulas(
 _initiative_decision = lookup(
     INITIATIVES, "decision", INITIATIVES, "name", this(LINES, "source"), '"Proposed"', blank_is_default=True
 )
+_own_decision = f"TRIM({this(LINES, 'decision')})"
+# PROPER(TRIM()): a decision typed " approved" is Approved, as the reader takes it
 LINES = with_formulas(
     LINES,
     {
         "effective_decision": (
-            f'IF({this(LINES, "decision")}<>"",{this(LINES, "decision")},{_initiative_decision})'
+            f'IF({_own_decision}<>"",PROPER({_own_decision}),PROPER(TRIM({_initiative_decision})))'
         ),
     },
 )
@@ -370,7 +372,7 @@ LINES = with_formulas(
 INITIATIVES = with_formulas(
     INITIATIVES,
     {
-        "budget": f"SUMPRODUCT(({col(LINES, 'source')}={this(INITIATIVES, 'name')})*1,"
+        "budget": f"SUMPRODUCT((TRIM({col(LINES, 'source')})=TRIM({this(INITIATIVES, 'name')}))*1,"
         f"{col(LINES, 'amount')})",
     },
 )
@@ -452,8 +454,10 @@ TOTALS = (
     ),
 )
 
-_top_decision = lookup(
-    INITIATIVES, "decision", INITIATIVES, "name", "{label}", '"Proposed"', blank_is_default=True
+_top_decision = (
+    "PROPER(TRIM("
+    + lookup(INITIATIVES, "decision", INITIATIVES, "name", "{label}", '"Proposed"', blank_is_default=True)
+    + "))"
 )
 
 SCHEMA = Schema(tables=(POLICY, LINES, ASSETS, INITIATIVES), cells=PROFILE + TOTALS)
@@ -542,7 +546,7 @@ def build(book: BudgetBook) -> Book:
                 "text",
             ),
             GridColumn("Decision", _top_decision, "text"),
-            GridColumn("Budget", f"SUMPRODUCT(({col(LINES, 'source')}={{label}})*1,{_cost})"),
+            GridColumn("Budget", f"SUMPRODUCT((TRIM({col(LINES, 'source')})=TRIM({{label}}))*1,{_cost})"),
         ),
         [
             (i + 1, ini.name, [ini.target_quarter, ini.decision, res.budget])
@@ -641,10 +645,11 @@ def check(book: BudgetBook) -> list[Problem]:
 
 
 def headline(book: BudgetBook) -> dict[str, Decimal]:
-    """The figures a decision maker reads first: the total, capex, opex, each fiscal year."""
+    """The figures a decision maker reads first: the plan (approved + proposed), what is
+    committed, capex, opex, and each fiscal year's plan and commitment."""
     r = calc.calculate(book)
     out = {
-        "Total budget": r.total,
+        "Planned budget": r.total,
         "Committed": r.by_decision.get("Approved", Decimal(0)),
         "Capital expenditure": r.capex,
         "Operating expenditure": r.opex,

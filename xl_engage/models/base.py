@@ -96,8 +96,10 @@ def key(name: str) -> str:
 
 
 def trim(text: str) -> str:
-    """Excel's TRIM: no spaces at the ends, single spaces inside."""
-    s = text.strip()
+    """Excel's TRIM: no spaces at the ends, single spaces inside. Only the space: a tab or
+    a non-breaking space stays, as in Excel, so that Python matches names as the
+    workbook's formulas do."""
+    s = text.strip(" ")
     return _SPACES.sub(" ", s) if "  " in s else s
 
 

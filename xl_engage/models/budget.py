@@ -9,10 +9,11 @@ workbook keeps their edits. Money is exact; a line with no known cost is *unknow
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
 from xl_engage.models.base import (
     CellText,
@@ -112,9 +113,20 @@ class Asset(Record):
     location: CellText = ""
 
 
-QuarterLabel = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^FY\d{4} Q[1-4]$")
-]
+_QUARTER = re.compile(r"FY\d{4} Q[1-4]")
+
+
+def _quarter_label(value: object) -> object:
+    """``fy2028 q2`` and ``FY2028  Q2`` are FY2028 Q2; anything else is refused with an example."""
+    if not isinstance(value, str):
+        return value
+    text = " ".join(value.split()).upper()
+    if not _QUARTER.fullmatch(text):
+        raise ValueError(f"must be a fiscal quarter such as FY2028 Q2; got {value.strip()!r}")
+    return text
+
+
+QuarterLabel = Annotated[str, BeforeValidator(_quarter_label)]
 
 
 class Initiative(Record):
