@@ -73,9 +73,7 @@ def make_files(n: int, folder: Path) -> tuple[Path, Path, dict[str, int]]:
     lines = list(book.lines)
     decided = changed = 0
     for i in rng.sample(range(len(lines)), len(lines) // 100):
-        lines[i] = lines[i].model_copy(
-            update={"decision": rng.choice(("Approved", "Declined", "Deferred"))}
-        )
+        lines[i] = lines[i].model_copy(update={"decision": rng.choice(("Approved", "Declined", "Deferred"))})
         decided += 1
     for i in rng.sample(range(len(lines)), len(lines) // 200):
         lines[i] = lines[i].model_copy(update={"quantity": lines[i].quantity + 1})
@@ -166,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"diff / two reads, {args.pairs} pairs: "
-        f"CPU {cpu['median']:.2f}× ({cpu['min']:.2f}–{cpu['max']:.2f}), wall {wall['median']:.2f}× ({wall['min']:.2f}–{wall['max']:.2f}); the comparison itself is "
+        f"CPU {cpu['median']:.2f}× ({cpu['min']:.2f}–{cpu['max']:.2f}), "
+        f"wall {wall['median']:.2f}× ({wall['min']:.2f}–{wall['max']:.2f}); the comparison itself is "
         f"{share['median']:.1%} ({share['min']:.1%}–{share['max']:.1%}) of the reads' CPU"
     )
     return 0

@@ -200,19 +200,47 @@ def acme_file(tmp_path_factory: pytest.TempPathFactory, acme: BudgetBook) -> Pat
     return build(tmp_path_factory.mktemp("decisions"), "budget", acme)
 
 
+_QUARTERS = st.sampled_from([None, "FY2028 Q1", "FY2028 Q4", "fy2028 q2"])
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_random_decisions_survive_from_and_replan(
     data: st.DataObject, tmp_path: Path, acme_file: Path, acme: BudgetBook
 ) -> None:
+    """Random decisions and Deferred to quarters typed into random rows, the rows then put
+    in a random order: read, rebuilt (--from) and replanned, every line keeps its own."""
     n = len(acme.lines)
-    typed = data.draw(st.dictionaries(st.integers(0, n - 1), _DECISION, max_size=n))
+    typed = data.draw(st.dictionaries(st.integers(0, n - 1), st.tuples(_DECISION, _QUARTERS), max_size=n))
+    order = data.draw(st.permutations(range(n)))
     ini = data.draw(st.sampled_from(DECISIONS))
     wb = openpyxl.load_workbook(acme_file)
     ws = wb["Lines"]
     top, cols = _table(ws, "Description")
-    for i, decision in typed.items():
-        ws.cell(top + 1 + i, cols["Decision"]).value = decision
+    inputs = [
+        c
+        for h, c in cols.items()
+        if h
+        in {
+            "Description",
+            "Category",
+            "Type",
+            "Expense",
+            "Month",
+            "Quantity",
+            "Unit cost",
+            "Pricing",
+            "Markup %",
+            "Source",
+        }
+    ]
+    values = [[ws.cell(top + 1 + i, c).value for c in inputs] for i in range(n)]
+    for row, i in enumerate(order):  # line i goes to the row-th place
+        for c, v in zip(inputs, values[i], strict=True):
+            ws.cell(top + 1 + row, c).value = v
+        decision, quarter = typed.get(i, (None, None))
+        ws.cell(top + 1 + row, cols["Decision"]).value = decision
+        ws.cell(top + 1 + row, cols["Deferred to"]).value = quarter
     road = wb["Roadmap"]
     rtop, rcols = _table(road, "Initiative")
     road.cell(rtop + 1, rcols["Decision"]).value = ini
@@ -220,16 +248,24 @@ def test_random_decisions_survive_from_and_replan(
     wb.save(path)
     read = model_from_workbook(path, "budget")
     assert isinstance(read, BudgetBook)
-    want = [typed.get(i) for i in range(n)]
-    assert [x.decision for x in read.lines] == want and read.initiatives[0].decision == ini
+
+    def line_id(x: Line) -> tuple[str, dt.date, str]:
+        return (x.source, x.month, x.description)
+
+    want = {line_id(acme.lines[i]): typed.get(i, (None, None)) for i in range(n)}
+    want = {k: (d, q.upper().replace("  ", " ") if q else None) for k, (d, q) in want.items()}
+
+    def got(book: BudgetBook) -> dict[tuple[str, dt.date, str], tuple[str | None, str | None]]:
+        return {line_id(x): (x.decision, x.deferred_to) for x in book.lines}
+
+    assert got(read) == want and read.initiatives[0].decision == ini
     # --from: written again and read again, every decision is where it was
     again = model_from_workbook(build(tmp_path, "budget", read, "again.xlsx"), "budget")
     assert isinstance(again, BudgetBook)
-    assert [x.decision for x in again.lines] == want
-    # --replan with the same inventory plans the same replacements: each keeps its decision
+    assert got(again) == want
+    # --replan with the same inventory plans the same replacements: each keeps its own decision
     replanned, notes = calc.replan_assets(again)
-    decided = {(x.source, x.month, x.description): x.decision for x in again.lines}
-    assert {(x.source, x.month, x.description): x.decision for x in replanned.lines} == decided
+    assert got(replanned) == want
     assert notes == []
 
 
@@ -366,3 +402,31 @@ def test_the_reader_warns_where_python_and_the_formulas_would_read_text_apart(
     warned = {i.where: i.message for i in loaded.issues if i.severity == "warning"}
     assert "non-breaking space" in warned[f"Lines!J{rows['APs']}"]
     assert "has spaces around it: it is read as Opex" in warned[f"Lines!D{rows['Survey']}"]
+
+
+@settings(max_examples=50, deadline=None)
+@given(data=st.data())
+def test_the_headline_totals_agree_with_the_full_calculation(data: st.DataObject) -> None:
+    """``plan_totals`` (what diff computes twice) and ``calculate`` (what the workbook caches)
+    are two loops over the lines: any decisions, any costs, they must give the same figures."""
+    book, _ = load_budget(ACME)
+    lines = [
+        x.model_copy(
+            update={
+                "decision": data.draw(_DECISION),
+                "unit_cost": data.draw(st.sampled_from([x.unit_cost, None, D("0.01"), D("1234.5")])),
+            }
+        )
+        for x in book.lines
+    ]
+    ini = data.draw(st.sampled_from(DECISIONS))
+    book = book.model_copy(
+        update={
+            "lines": tuple(lines),
+            "initiatives": (book.initiatives[0].model_copy(update={"decision": ini}),),
+        }
+    )
+    full, lean = calc.calculate(book), calc.plan_totals(book)
+    assert (lean.total, lean.capex, lean.opex, lean.years) == (full.total, full.capex, full.opex, full.years)
+    assert lean.by_decision == full.by_decision
+    assert lean.by_year_decision == full.by_year_decision and lean.by_year_expense == full.by_year_expense

@@ -20,9 +20,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from xl_engage.metadata import FLOWS_KEY, PAGES_KEY
 from xl_engage.pdf import delivered_sheets, write_pdf
 from xl_engage.reader import read_metadata
-from xl_engage.render import FLOWS_KEY, PAGES_KEY
 from xl_engage.xlsx import open_xlsx
 
 CLI = str(Path(sys.executable).parent / "xl-engage")

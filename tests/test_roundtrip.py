@@ -204,11 +204,16 @@ def budget_books(draw: st.DrawFn) -> BudgetBook:
             markup=draw(st.decimals(min_value=0, max_value=Decimal("0.9"), places=2)),
             source=draw(st.sampled_from(["", "A1", "Reserve"])),
             expense=draw(st.sampled_from(["Capex", "Opex"])),
+            decision=draw(st.sampled_from([None, "Proposed", "Approved", "Declined"])),
         )
         for _ in range(draw(st.integers(0, 6)))
     )
     initiatives = tuple(
-        Initiative(name=n, target_quarter=f"FY{start.year + 1} Q{draw(st.integers(1, 4))}")
+        Initiative(
+            name=f"Project {n}",  # never an asset's id: its decision would reach the asset's lines
+            target_quarter=f"FY{start.year + 1} Q{draw(st.integers(1, 4))}",
+            decision=draw(st.sampled_from(["Proposed", "Approved", "Declined"])),
+        )
         for n in draw(unique_names(0, 2))
     )
     profile = Profile(
@@ -224,7 +229,9 @@ def budget_books(draw: st.DrawFn) -> BudgetBook:
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(budget_books())
 def test_budget_model_survives_the_workbook(book: BudgetBook) -> None:
-    assert budget_check(book) == []
+    warned = budget_check(book)  # an approved line of unknown cost is a warning, no more
+    assert all(p.severity == "warning" for p in warned)
     with tempfile.TemporaryDirectory() as tmp:
         loaded = read_workbook(build(Path(tmp), "budget", book))
-        assert loaded.issues == [] and loaded.model == book
+        assert loaded.model == book
+        assert sorted(i.message for i in loaded.issues) == sorted(p.message for p in warned)

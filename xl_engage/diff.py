@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from xl_engage.gcpause import gc_paused
 from xl_engage.kinds import Kind
 from xl_engage.models.base import field_at
 
@@ -103,17 +104,27 @@ def _fields(row: BaseModel, extras_field: str) -> dict[str, Any]:
     return data
 
 
-def _signature(fields: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
-    """A row's values as stored, in one hashable tuple: two rows with equal signatures are
-    the same row, tested at once instead of field by field (both files are read by one
-    reader, so an unchanged row gives the same values; rows whose signatures differ are
-    compared field by field, as values, by :func:`same`)."""
-    return tuple((f, _plain(v) if isinstance(v, BaseModel) else v) for f, v in fields.items())
+def _signature(row: BaseModel) -> tuple[Any, ...]:
+    """A row's stored values in one tuple, compared at C speed: two rows with equal
+    signatures are the same row (both files are read by one reader, so an unchanged row
+    gives the same values). Rows whose signatures differ are compared field by field, as
+    values (:func:`same`). A signature may hold a dict (a row's extras): see :func:`_hashable`."""
+    return tuple(vars(row).values())
+
+
+def _hashable(signature: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(
+        tuple(sorted((k, shown(v)) for k, v in part.items())) if isinstance(part, dict) else shown(part)
+        for part in signature
+    )
 
 
 def _key(row: BaseModel, key: tuple[str, ...], inputs: Iterable[str]) -> tuple[str, ...]:
     names = key or tuple(inputs)
-    return tuple(shown(getattr(row, n, None)).casefold() for n in names)
+    return tuple(
+        v.casefold() if type(v) is str and v else shown(v).casefold()
+        for v in (getattr(row, n, None) for n in names)
+    )
 
 
 def diff(
@@ -124,6 +135,17 @@ def diff(
     old_places: Mapping[tuple[Any, ...], str],
 ) -> list[Change]:
     """Every change from ``old`` to ``new`` (two models of ``kind``), located."""
+    with gc_paused():  # millions of small tuples, none of them garbage: collection only costs time
+        return _diff(kind, old, new, new_places, old_places)
+
+
+def _diff(
+    kind: Kind,
+    old: BaseModel,
+    new: BaseModel,
+    new_places: Mapping[tuple[Any, ...], str],
+    old_places: Mapping[tuple[Any, ...], str],
+) -> list[Change]:
     changes: list[Change] = []
     for spec in kind.schema.tables:
         before = list(getattr(old, spec.field, []) or [])
@@ -134,25 +156,26 @@ def diff(
         for i, row in enumerate(before):
             old_by[_key(row, spec.key, inputs)].append(i)
         sheet = new_places.get((spec.field,), spec.sheet)
-        old_fields = [_fields(row, spec.extras_field) for row in before]
-        new_fields = [_fields(row, spec.extras_field) for row in after]
-        old_sig = [_signature(f) for f in old_fields]
-        new_sig = [_signature(f) for f in new_fields]
+        old_sig = [_signature(row) for row in before]
+        new_sig = [_signature(row) for row in after]
         pairs = _pairs(after, old_by, old_sig, new_sig, spec, inputs)
         matched: list[tuple[int, int]] = []
+        named = spec.key or tuple(inputs[:1])
         for j, row in enumerate(after):
-            name = " / ".join(shown(getattr(row, n, None)) for n in (spec.key or inputs[:1]))
-            at = _row_place(new_places, spec.field, j, spec.key or tuple(inputs[:1])) or sheet
-            if j not in pairs:
+            i = pairs.get(j)
+            if i is not None:
+                matched.append((i, j))
+                if old_sig[i] == new_sig[j] and all(
+                    getattr(before[i], k, None) == getattr(row, k, None) for k in spec.key
+                ):
+                    continue  # the same row (a key's spelling, compared exactly, included)
+            # said only for a row that changed: naming and placing every row costs
+            name = " / ".join(shown(getattr(row, n, None)) for n in named)
+            at = _row_place(new_places, spec.field, j, named) or sheet
+            if i is None:
                 changes.append(Change(at, "added", f"{spec.sheet}: row {name} added"))
                 continue
-            i = pairs[j]
-            matched.append((i, j))
-            if old_sig[i] == new_sig[j] and all(
-                shown(getattr(before[i], k, None)) == shown(getattr(row, k, None)) for k in spec.key
-            ):
-                continue  # the same row (a key's spelling, compared exactly, included)
-            a, b = old_fields[i], new_fields[j]
+            a, b = _fields(before[i], spec.extras_field), _fields(row, spec.extras_field)
             for field in [*dict.fromkeys([*a, *b])]:
                 exact = field in spec.key  # a key matched without case: its spelling may still change
                 if (
@@ -225,8 +248,8 @@ def diff(
 def _pairs(
     after: list[BaseModel],
     old_by: Mapping[tuple[str, ...], list[int]],
-    old_sig: list[tuple[tuple[str, Any], ...]],
-    new_sig: list[tuple[tuple[str, Any], ...]],
+    old_sig: list[tuple[Any, ...]],
+    new_sig: list[tuple[Any, ...]],
     spec: Any,
     inputs: list[str],
 ) -> dict[int, int]:
@@ -241,12 +264,12 @@ def _pairs(
         if len(js) == 1 and len(olds) == 1:  # the usual case: one row of this key each side
             out[js[0]] = olds[0]
             continue
-        by_sig: dict[tuple[tuple[str, Any], ...], list[int]] = defaultdict(list)
+        by_sig: dict[tuple[Any, ...], list[int]] = defaultdict(list)
         for i in olds:
-            by_sig[old_sig[i]].append(i)
+            by_sig[_hashable(old_sig[i])].append(i)
         rest = []
         for j in js:
-            twins = by_sig.get(new_sig[j])
+            twins = by_sig.get(_hashable(new_sig[j]))
             if twins:
                 twin = twins.pop(0)
                 out[j] = twin

@@ -20,9 +20,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from xl_engage.issues import RefusedError
 from xl_engage.style import Audience
 
 ValueKind = Literal["text", "int", "number", "hours", "money", "percent", "bool", "date", "month", "ratio"]
+
+
+EXCEL_ROWS = 1_048_576
+"""Rows in an Excel sheet (and LibreOffice's since 7.4): a table longer than this cannot be
+written, and XlsxWriter would drop the rows beyond it without a word."""
+
+
+def table_fits(name: str, rows: int, first_row: int = 2) -> None:
+    """Refuse a table of ``rows`` rows (below its header, from sheet row ``first_row``)
+    that one Excel sheet cannot hold, before any work is spent on it."""
+    if first_row + rows > EXCEL_ROWS:
+        raise RefusedError(
+            f"{name}: {rows:,} rows do not fit in one Excel sheet ({EXCEL_ROWS:,} rows); split the "
+            "input (by year, by client, by site) and build one workbook for each part"
+        )
 
 
 @dataclass(frozen=True)

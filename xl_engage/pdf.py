@@ -20,8 +20,8 @@ from pathlib import Path
 
 from xl_engage.atomic import atomic_path
 from xl_engage.issues import NotAWorkbookError, RefusedError
+from xl_engage.metadata import DELIVER_KEY, DELIVER_NAME, METADATA_SHEET
 from xl_engage.recalc import RecalcError, convert
-from xl_engage.render import DELIVER_KEY, DELIVER_NAME, METADATA_SHEET
 from xl_engage.xlsx import open_xlsx, sheet_states
 
 _SHEET = re.compile(rb"<sheet\b[^>]*?/>")

@@ -21,8 +21,8 @@ from xl_engage.formula_refs import portable, user_column
 from xl_engage.issues import Issue, NotAWorkbookError, errors
 from xl_engage.kinds import Kind, get_kind
 from xl_engage.layout import escape_header, header_key
+from xl_engage.metadata import METADATA_SHEET, USER_FORMULAS
 from xl_engage.models.base import UserFormula
-from xl_engage.render import METADATA_SHEET, USER_FORMULAS
 from xl_engage.tabular import Loc, read_table
 from xl_engage.validate import locate_problems, validate
 from xl_engage.xlsx import TableRef, XlsxFile, open_xlsx

@@ -21,7 +21,7 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import CellFormulaTuple, Worksheet, re_dynamic_function
 
 from xl_engage import __version__, pages
 from xl_engage.a1 import cell, quote_sheet
@@ -44,6 +44,15 @@ from xl_engage.layout import (
     Title,
     ValueKind,
     constant,
+    table_fits,
+)
+from xl_engage.metadata import (
+    DELIVER_KEY,
+    DELIVER_NAME,
+    FLOWS_KEY,
+    METADATA_SHEET,
+    PAGES_KEY,
+    USER_FORMULAS,
 )
 from xl_engage.models.base import UserFormula
 from xl_engage.style import (
@@ -56,19 +65,6 @@ from xl_engage.style import (
 )
 from xl_engage.tabular import compact_header
 
-METADATA_SHEET = "_xle"
-DELIVER_NAME = "_xleDeliver"
-"""A sheet-scoped defined name marking a sheet of the decision-maker PDF (a spreadsheet
-program keeps a sheet's own names when the sheet is renamed, and without the metadata sheet)."""
-DELIVER_KEY = "deliver:"
-"""Metadata key prefix (+ its place): a sheet of the decision-maker PDF, in order."""
-PAGES_KEY = "pages:"
-"""Metadata key prefix (+ sheet name): the pages a delivered sheet prints on, as planned."""
-FLOWS_KEY = "flows:"
-"""Metadata key prefix (+ sheet name): a delivered sheet holds a table running over pages,
-broken by the engine itself (where its own row heights and text fitting decide)."""
-USER_FORMULAS = "user-formulas:"
-"""Metadata key prefix (+ table name): the table's user columns hold kept formulas."""
 _LOOKS_LIKE_A_REFERENCE = re.compile(r"^=?[^!]+!\$?[A-Z]+\$?\d+")
 """What XlsxWriter takes for a reference in a chart name (its own test, chart.py)."""
 CHART_WIDTH_PX, CHART_HEIGHT_PX = 720, 340
@@ -93,8 +89,30 @@ class _PlacedTable:
 class CachingWorksheet(Worksheet):
     """XlsxWriter rewrites every formula with some thirty regular expressions, and a table's
     calculated column is prepared twice per cell (once by ``add_table``, once with its cached
-    value). Table formulas repeat row after row, so the prepared text is cached by input.
-    The output is byte-identical to stock XlsxWriter's (tests/test_render.py checks it)."""
+    value); before that, each formula is searched for dynamic-array functions. Table
+    formulas repeat row after row, so both the search and the prepared text are cached by
+    input. The output is byte-identical to stock XlsxWriter's (tests/test_render.py checks it).
+    """
+
+    def _write_formula(
+        self, row: int, col: int, formula: str, cell_format: Format | None = None, value: Any = 0
+    ) -> Any:
+        """Stock ``_write_formula`` with the dynamic-array search cached: a plain formula is
+        stored as stock stores it; any other (array, dynamic, empty) goes the stock way."""
+        dynamic: dict[str, bool] = self.__dict__.setdefault("_xle_dynamic", {})
+        plain = dynamic.get(formula) if type(formula) is str else False
+        if plain is None:
+            plain = dynamic[formula] = bool(
+                formula
+                and not re_dynamic_function.search(formula)
+                and not (formula.startswith("{") and formula.endswith("}"))
+            )
+        if not plain or self.constant_memory:
+            return super()._write_formula(row, col, formula, cell_format, value)
+        if self._check_dimensions(row, col):
+            return -1
+        self.table[row][col] = CellFormulaTuple(self._prepare_formula(formula), cell_format, value)
+        return 0
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         cache: dict[tuple[str, bool], str] = self.__dict__.setdefault("_xle_prepared", {})
@@ -368,6 +386,7 @@ class _SheetWriter:
         if block.extra_groups:
             self._group_labels(len(spec.columns), block.extra_groups)
         header_row = self.row
+        table_fits(f"the table {spec.name} on sheet {self.sheet.name}", len(block.rows), header_row + 1)
         self.ws.set_row(header_row, 30)
         self.heights[header_row] = 30.0
         n = max(len(block.rows), 1)
@@ -1000,6 +1019,9 @@ def render(book: Book, path: Path | str, branding: Branding | None = None) -> Pa
                 "strings_to_formulas": False,
                 "strings_to_numbers": False,
                 "strings_to_urls": False,
+                # a part over 4 GiB unpacked (a million transactions' sheet) needs ZIP64; a
+                # smaller file is written byte for byte as without it
+                "use_zip64": True,
             },
         )
         wb.set_properties(

@@ -469,6 +469,58 @@ def line_result(line: Line, profile: Profile, decided: Mapping[str, Decision] | 
     )
 
 
+@dataclass(frozen=True)
+class PlanTotals:
+    """The budget's totals without the per-line results: what ``diff`` compares twice."""
+
+    years: tuple[tuple[int, str], ...]
+    by_year_expense: dict[tuple[int, str], Decimal]
+    by_year_decision: dict[tuple[int, Decision], Decimal]
+    by_decision: dict[Decision, Decimal]
+    capex: Decimal
+    opex: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.capex + self.opex
+
+
+def fiscal_years(profile: Profile) -> tuple[tuple[int, str], ...]:
+    """(year of the budget, its label) for each fiscal year: (1, "FY2027"), …"""
+    return tuple(
+        (y + 1, quarter_label(add_months(profile.start, 12 * y), profile.fiscal_year_start_month).split()[0])
+        for y in range(profile.horizon_years)
+    )
+
+
+def plan_totals(book: BudgetBook) -> PlanTotals:
+    """The figures of :func:`calculate` that a reader looks at first, line by line but
+    without building a result per line (each distinct price is worked out once)."""
+    prof = book.profile
+    decided = initiative_decisions(book.initiatives)
+    prices: dict[tuple[Decimal | None, str, Decimal], Decimal | None] = {}
+    by_year: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    by_year_decision: dict[tuple[int, Decision], Decimal] = defaultdict(Decimal)
+    by_decision: dict[Decision, Decimal] = defaultdict(Decimal)
+    for line in book.lines:
+        k = (line.unit_cost, line.pricing, line.markup)
+        price = prices[k] if k in prices else prices.setdefault(k, unit_price(*k))
+        if price is None:
+            continue
+        amount = price * line.quantity
+        year = budget_year(period(line.month, prof.start))
+        decision = effective_decision(line, decided)
+        by_year_decision[(year, decision)] += amount
+        by_decision[decision] += amount
+        if decision in PLANNED:
+            by_year[(year, line.expense)] += amount
+    capex = sum((v for (_, e), v in by_year.items() if e == "Capex"), Decimal(0))
+    opex = sum((v for (_, e), v in by_year.items() if e == "Opex"), Decimal(0))
+    return PlanTotals(
+        fiscal_years(prof), dict(by_year), dict(by_year_decision), dict(by_decision), capex, opex
+    )
+
+
 def categories(book: BudgetBook) -> tuple[str, ...]:
     """Grid columns: every category in use, policy categories first, each once."""
     seen: dict[str, str] = {}
@@ -514,10 +566,7 @@ def calculate(book: BudgetBook) -> BudgetResults:
         (q + 1, quarter_label(add_months(prof.start, 3 * q), prof.fiscal_year_start_month))
         for q in range(4 * prof.horizon_years)
     )
-    years = tuple(
-        (y + 1, quarter_label(add_months(prof.start, 12 * y), prof.fiscal_year_start_month).split()[0])
-        for y in range(prof.horizon_years)
-    )
+    years = fiscal_years(prof)
     capex = sum((v for (_, e), v in by_year.items() if e == "Capex"), Decimal(0))
     opex = sum((v for (_, e), v in by_year.items() if e == "Opex"), Decimal(0))
     return BudgetResults(

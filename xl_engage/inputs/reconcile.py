@@ -27,7 +27,7 @@ from xl_engage.coerce import decimal_mark, is_blank, to_text, with_decimal_point
 from xl_engage.gcpause import gc_paused
 from xl_engage.inputs.files import exact_numbers, read_table_file, validate_document, validate_rows
 from xl_engage.issues import InputError, Issue, errors
-from xl_engage.layout import Column, TableSpec
+from xl_engage.layout import Column, TableSpec, table_fits
 from xl_engage.models.base import Frozen, key
 from xl_engage.models.budget import BudgetBook
 from xl_engage.models.reconcile import BudgetRow, LedgerEntry, ReconBook, ReconSettings, Rule, Transaction
@@ -405,6 +405,7 @@ def _load_ledger(
     settings: ImportSettings | None,
 ) -> Ledger:
     got = read_table_file(path, LEDGER, "a ledger", settings)
+    table_fits(f"{path.name}: the ledger", len(got.rows), 4)  # before any work on its rows
     if not got.present and errors(got.issues):  # no header row: nothing else can be said
         raise InputError(got.issues)
     headers = got.present

@@ -647,7 +647,7 @@ def check(book: BudgetBook) -> list[Problem]:
 def headline(book: BudgetBook) -> dict[str, Decimal]:
     """The figures a decision maker reads first: the plan (approved + proposed), what is
     committed, capex, opex, and each fiscal year's plan and commitment."""
-    r = calc.calculate(book)
+    r = calc.plan_totals(book)
     out = {
         "Planned budget": r.total,
         "Committed": r.by_decision.get("Approved", Decimal(0)),
