@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,7 +89,7 @@ def build_one(job: Job | Path, out_dir: Path, templates: str | None, strict: boo
 
 
 def build_portfolio(
-    files: list[Path],
+    files: Sequence[Job | Path],
     out_dir: Path,
     templates: str | None = None,
     workers: int | None = None,

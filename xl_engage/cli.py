@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
     from rich.progress import Progress
 
+    from xl_engage.batch import Job
     from xl_engage.inputs.reconcile import Ledger
 
 # The command needs no pydantic plugin: looking for them reads every installed package's
@@ -264,6 +265,9 @@ def roi(
         _guard(out_path, inputs, from_workbook, allowed=from_workbook, templates=templates, pdf=pdf)
         if from_workbook is not None:
             model = model_from_workbook(from_workbook, "roi")
+            from xl_engage.models.roi import RoiBook
+
+            assert isinstance(model, RoiBook)
             if owner_does_am is not None:
                 settings = model.settings.model_copy(update={"owner_does_am": owner_does_am})
                 model = model.model_copy(update={"settings": settings})
@@ -478,7 +482,7 @@ def _portfolio(
         raise typer.Exit(1)
 
 
-def _guard_portfolio(jobs: list, out_dir: Path) -> None:  # type: ignore[type-arg]
+def _guard_portfolio(jobs: list[Job], out_dir: Path) -> None:
     """Two clients never write one workbook, and no workbook is written over an input."""
     from xl_engage.atomic import refuse_overwriting
     from xl_engage.batch import Job, out_name
@@ -699,7 +703,7 @@ def reconcile(
         if from_workbook is not None:
             last = model_from_workbook(from_workbook, "reconcile")
             assert isinstance(last, ReconBook)
-            model, notes = last, []
+            model, notes = last, list[str]()
             if actuals is not None:
                 ledger = _load_ledger(actuals, last.settings.currency, spend_negative, templates, mapping)
                 printed = _print_ledger(actuals, ledger)
@@ -1100,7 +1104,8 @@ def init(
         if folder.exists() and not folder.is_dir():
             raise RefusedError(f"{folder} is a file: give a folder")
         folder.mkdir(parents=True, exist_ok=True)
-        copied, kept = [], []
+        copied: list[str] = []
+        kept: list[str] = []
         for source in sorted(DEFAULT_TEMPLATES.glob("*.toml")):
             target = folder / source.name
             (kept if target.exists() else copied).append(source.name)

@@ -153,8 +153,8 @@ def _diff(
         inputs = [c.key for c in spec.input_columns]
         labels = {c.key: c.header for c in spec.columns}
         old_by: dict[tuple[str, ...], list[int]] = defaultdict(list)
-        for i, row in enumerate(before):
-            old_by[_key(row, spec.key, inputs)].append(i)
+        for index, row in enumerate(before):
+            old_by[_key(row, spec.key, inputs)].append(index)
         sheet = new_places.get((spec.field,), spec.sheet)
         old_sig = [_signature(row) for row in before]
         new_sig = [_signature(row) for row in after]
@@ -215,32 +215,33 @@ def _diff(
                     )
         taken = set(pairs.values())
         for left in old_by.values():
-            for i in (i for i in left if i not in taken):
-                row = before[i]
+            for gone in (g for g in left if g not in taken):
+                row = before[gone]
                 name = " / ".join(shown(getattr(row, n, None)) for n in (spec.key or inputs[:1]))
-                at = _row_place(old_places, spec.field, i, spec.key or tuple(inputs[:1])) or sheet
+                at = _row_place(old_places, spec.field, gone, spec.key or tuple(inputs[:1])) or sheet
                 changes.append(Change(f"{at} (old)", "removed", f"{spec.sheet}: row {name} removed"))
-    for cell in kind.schema.input_cells:
-        a, b = field_at(old, cell.key), field_at(new, cell.key)
-        if not same(a, b):
-            loc = tuple(cell.key.split("."))
-            text = f"{cell.label} {shown(a)} → {shown(b)}"
-            where = new_places.get(loc, cell.name)
-            changes.append(Change(where, "input", text, field=cell.label, old=shown(a), new=shown(b)))
+    for input_cell in kind.schema.input_cells:
+        was_value, now_value = field_at(old, input_cell.key), field_at(new, input_cell.key)
+        if not same(was_value, now_value):
+            loc = tuple(input_cell.key.split("."))
+            text = f"{input_cell.label} {shown(was_value)} → {shown(now_value)}"
+            where = new_places.get(loc, input_cell.name)
+            changes.append(
+                Change(
+                    where, "input", text, field=input_cell.label, old=shown(was_value), new=shown(now_value)
+                )
+            )
     if changes and kind.headline is not None:
-        was, now = kind.headline(old), kind.headline(new)
-        for label in dict.fromkeys([*was, *now]):
-            if shown(was.get(label)) != shown(now.get(label)):
+        before_figures, after_figures = kind.headline(old), kind.headline(new)
+        for label in dict.fromkeys([*before_figures, *after_figures]):
+            first, then = before_figures.get(label), after_figures.get(label)
+            if shown(first) != shown(then):
                 change = ""
-                if isinstance(was.get(label), Decimal) and isinstance(now.get(label), Decimal):
-                    delta = now[label] - was[label]
+                if isinstance(first, Decimal) and isinstance(then, Decimal):
+                    delta = then - first
                     change = f" ({'+' if delta >= 0 else '−'}{shown(abs(delta))})"
                 changes.append(
-                    Change(
-                        "headline",
-                        "headline",
-                        f"{label} {shown(was.get(label))} → {shown(now.get(label))}{change}",
-                    )
+                    Change("headline", "headline", f"{label} {shown(first)} → {shown(then)}{change}")
                 )
     return changes
 

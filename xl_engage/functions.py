@@ -31,7 +31,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, Overflow
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 from xl_engage.calc.budget import contract_amount, policy_index, replacement_date, type_names
 from xl_engage.calc.budget import status as _status
@@ -49,10 +49,10 @@ from xl_engage.calc.roi import segment_roi
 from xl_engage.coerce import is_blank, show, to_date, to_int, to_number, to_text
 from xl_engage.issues import XleError
 from xl_engage.models.base import key
-from xl_engage.models.budget import Asset, Contract, PolicyRow
+from xl_engage.models.budget import Asset, Contract, PolicyRow, ReplaceBasis
 from xl_engage.models.playbook import CadenceRule, PlaybookSettings
 from xl_engage.models.pricing import Package
-from xl_engage.models.raci import CODES, Area, normalise_code
+from xl_engage.models.raci import CODES, Area, Code, normalise_code
 from xl_engage.models.roi import RoiSettings, Segment
 from xl_engage.money import round_money
 
@@ -221,9 +221,9 @@ def _cells(value: ExcelInput) -> list[Cell]:
             if isinstance(item, list | tuple):
                 out.extend(item)
             else:
-                out.append(item)
+                out.append(cast(Cell, item))
         return out
-    return [value]
+    return [cast(Cell, value)]
 
 
 def _single(name: str, value: ExcelInput) -> Cell:
@@ -232,8 +232,8 @@ def _single(name: str, value: ExcelInput) -> Cell:
         cells = _cells(value)
         if len(cells) != 1:
             raise ArgumentError(f"{name} takes a single value, got a range of {len(cells)} cells")
-        value = cells[0]
-    return value
+        return cells[0]
+    return cast(Cell, value)
 
 
 def _is_error_value(value: Cell) -> bool:
@@ -436,7 +436,7 @@ class LifecycleDefaults:
 
 BUILT_IN_LIFECYCLE = LifecycleDefaults(
     policy=tuple(
-        PolicyRow(asset_type=asset_type, life_years=life_years, basis=basis)
+        PolicyRow(asset_type=asset_type, life_years=life_years, basis=cast(ReplaceBasis, basis))
         for asset_type, life_years, basis in (
             ("Workstation", 4, "Purchase"),
             ("Laptop", 4, "Purchase"),
@@ -539,7 +539,7 @@ _CODE_CHOICES = f"{', '.join(CODES[:-1])} or {CODES[-1]}"
 """The valid codes as messages list them: "R, A, C, I or A/R"."""
 
 
-def _raci_code(where: str, cell: Cell) -> str:
+def _raci_code(where: str, cell: Cell) -> Code:
     """One responsibility code, case-insensitive and forgiving spaces (``a / r`` is A/R)."""
     if _is_error_value(cell):
         raise ArgumentError(f"{where} holds an error value: {to_text(cell)}")
@@ -547,13 +547,13 @@ def _raci_code(where: str, cell: Cell) -> str:
     if code not in CODES:
         shown = repr(cell.strip()) if isinstance(cell, str) else to_text(cell)
         raise ArgumentError(f"{where} has an invalid code {shown} (use {_CODE_CHOICES})")
-    return str(code)
+    return cast(Code, code)
 
 
 def _rows(name: str, value: ExcelInput) -> list[list[Cell]]:
     """A range as its rows: a 2-D list as is, a 1-D list as one row, a single value as one cell."""
     if not isinstance(value, list | tuple):
-        return [[value]]
+        return [[cast(Cell, value)]]
     if all(isinstance(row, list | tuple) for row in value):
         return [list(row) for row in value]
     if not any(isinstance(row, list | tuple) for row in value):
@@ -581,7 +581,7 @@ def _wanted_codes(value: ExcelInput) -> frozenset[str]:
 
 def _holds(area: Area, party: str) -> set[str]:
     """The codes a party's cell counts for: its own, plus A and R for A/R (by calc.raci's rule)."""
-    held = {area.codes[party]}
+    held: set[str] = {area.codes[party]}
     if party in accountable(area):
         held.add("A")
     if party in responsible(area):

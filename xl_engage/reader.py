@@ -8,7 +8,7 @@ which kind of workbook this is; a workbook this version cannot read is refused c
 from __future__ import annotations
 
 from collections import ChainMap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from xl_engage.a1 import where as cell_where
 from xl_engage.coerce import coerce, is_blank, to_text
 from xl_engage.formula_refs import portable, user_column
+from xl_engage.gcpause import gc_paused
 from xl_engage.issues import Issue, NotAWorkbookError, errors
 from xl_engage.kinds import Kind, get_kind
 from xl_engage.layout import escape_header, header_key
@@ -79,7 +80,8 @@ def read_workbook(path: Path | str) -> Loaded:
             f"{xlsx.path}: made by a newer xl_engage ({kind.name} schema {version}); "
             f"this version reads schema {kind.schema_version} or older. Upgrade xl_engage."
         )
-    return read_kind(xlsx, kind, meta)
+    with gc_paused():  # a large table's rows and models all live on: collecting finds nothing
+        return read_kind(xlsx, kind, meta)
 
 
 def _keep_formula(
@@ -206,6 +208,11 @@ def _restore_names(rows: list[dict[str, Any]], spec: Any, table: str, meta: dict
             row[spec.extras_field] = {renamed.get(k, k): v for k, v in extras.items()}
 
 
+def _locator(sheet: str) -> Callable[[int, int], str]:
+    """A table's cells as ``Sheet!A1``, named only when an issue needs them."""
+    return lambda r, c: cell_where(sheet, r, c)
+
+
 def read_kind(xlsx: XlsxFile, kind: Kind, meta: dict[str, str] | None = None) -> Loaded:
     meta = meta or {}
     data: dict[str, Any] = {}
@@ -235,7 +242,7 @@ def read_kind(xlsx: XlsxFile, kind: Kind, meta: dict[str, str] | None = None) ->
                 spec,
                 grid,
                 ref.header_row,
-                lambda r, c, s=ref.sheet: cell_where(s, r, c),
+                _locator(ref.sheet),
                 first_col=ref.first_col,
                 last_data_row=ref.last_row,
                 keep_going=not ref.has_totals,  # below a totals row nothing belongs to the table
@@ -248,8 +255,8 @@ def read_kind(xlsx: XlsxFile, kind: Kind, meta: dict[str, str] | None = None) ->
             if offset:  # a family's later tables continue the numbering of the list
                 places = places.renumbered(spec.field, {i: offset + i for i in range(len(got.rows))})
             data[spec.field].extend(got.rows)
-            where.maps.append(places)
-            labels.maps.append(got.labels)
+            where.maps.append(places)  # type: ignore[arg-type]  # read-only: looked up, never written
+            labels.maps.append(got.labels)  # type: ignore[arg-type]  # read-only, as above
             where.setdefault((spec.field,), cell_where(ref.sheet, ref.header_row, ref.first_col))
             issues.extend(got.issues)
             missing.update((spec.field, key) for key in got.missing)
@@ -296,8 +303,8 @@ def read_kind(xlsx: XlsxFile, kind: Kind, meta: dict[str, str] | None = None) ->
             return True
         return len(loc) >= 3 and (str(loc[0]), str(loc[2])) in missing
 
-    model, found = validate(kind.model, data, where, labels, fallback, issues, suppressed)
-    issues.extend(found)
+    model, invalid = validate(kind.model, data, where, labels, fallback, issues, suppressed)
+    issues.extend(invalid)
     if model is not None:
         issues.extend(locate_problems(kind.check(model), where, fallback))
     if errors(issues):

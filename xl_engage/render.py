@@ -703,9 +703,9 @@ class _SheetWriter:
             ws.repeat_rows(self.flowing_header)
         if layout.pages_across > 1:
             ws.repeat_columns(0)
-        table_sheet = self.first_table_header is not None and self.first_table_header <= FREEZE_WITHIN
-        if table_sheet:
-            ws.freeze_panes(self.first_table_header + 1, 1)
+        first_header = self.first_table_header
+        if first_header is not None and first_header <= FREEZE_WITHIN:  # a table sheet
+            ws.freeze_panes(first_header + 1, 1)
         ws.set_tab_color(self.sheet.tab_color or b.primary)
 
 

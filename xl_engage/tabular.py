@@ -235,7 +235,7 @@ class HeaderNames:
             ranked.append((col.key, 1 + len(col.aliases)))
             for name, rank in ranked:
                 k = normalise_header(name)
-                if k not in names or names[k][1] > rank:  # type: ignore[operator]
+                if k not in names or names[k][1] > rank:
                     names[k] = (col, rank)
         compact: dict[str, tuple[Column | None, int]] = {}
         for k, hit in names.items():
@@ -248,8 +248,8 @@ class HeaderNames:
             if not normalise_header(target):
                 found: tuple[Column | None, int] | None = (None, -1)
             else:
-                hit = self.get(target)
-                found = None if hit is None or hit[0] is None else (hit[0], -1)
+                named = self.get(target)
+                found = None if named is None or named[0] is None else (named[0], -1)
             if found is not None:  # a target naming no column: the loader said so
                 self.names[k] = self.compact[_compact(k)] = found
 
@@ -780,12 +780,12 @@ def _read_row(
         if isinstance(raw, str) and (choice := canonical.get(raw.strip().casefold())) is not None:
             extras[header] = choice  # the common case of a typed matrix: a valid code
             continue
-        loc = (spec.field, index, spec.extras_field, header)
-        out.where.put(loc, r, j + first_col)
+        extra_loc: Loc = (spec.field, index, spec.extras_field, header)
+        out.where.put(extra_loc, r, j + first_col)
         if type(raw) is str and len(raw) > EXCEL_MAX_TEXT:
             out.issues.append(
                 Issue(
-                    out.where[loc],
+                    out.where[extra_loc],
                     f"{header} is {len(raw):,} characters long; Excel holds at most {EXCEL_MAX_TEXT:,}",
                 )
             )
@@ -796,6 +796,6 @@ def _read_row(
         try:
             extras[header] = coerce(raw, typed.kind, typed.choices)
         except ValueError as exc:
-            out.issues.append(Issue(out.where[loc], f"{header} {exc}"))
+            out.issues.append(Issue(out.where[extra_loc], f"{header} {exc}"))
     if extras or spec.extras_field != "extras":
         row[spec.extras_field] = extras

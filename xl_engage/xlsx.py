@@ -187,8 +187,9 @@ def _plain(text: bytes) -> bytes:
     spaces, and element prefixes (``<x:c>``) dropped, since the workbook library matches
     tags by local name whatever their prefix. The prefix pass costs a regular expression,
     so it runs only on a chunk that has one."""
-    text = text.translate(_WHITESPACE)
-    if b":c" in text or b":row" in text or b":si" in text:
+    if b"\t" in text or b"\n" in text or b"\r" in text:  # one memchr each: cheaper than translating
+        text = text.translate(_WHITESPACE)
+    if b":" in text and (b":c" in text or b":row" in text or b":si" in text):
         text = _PREFIX.sub(rb"<\1", text)
     return text
 

@@ -145,7 +145,9 @@ class Matcher:
                 target = (canonical.get(key(r.category), r.category), "", "")
             self.targets[n] = target
             self.by_field[_FIELD[r.field]].append((n, pattern_matcher(r.pattern)))
-        self.fields = [(a, rules_, {}) for a, rules_ in self.by_field.items() if rules_]
+        self.fields: list[tuple[str, list[tuple[int, Callable[[str], bool]]], dict[str, int]]] = [
+            (a, rules_, {}) for a, rules_ in self.by_field.items() if rules_
+        ]
         self.never = len(rules) + 1
 
     def rule_for(self, tx: Transaction) -> tuple[int | None, str, str, str]:

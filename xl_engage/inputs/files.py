@@ -320,7 +320,10 @@ def validate_rows(
 ) -> tuple[tuple[R, ...], list[Issue]]:
     """The rows of a table read from a file as validated records, and every problem, each
     located at its line/cell (a missing column is reported once, not on every row)."""
-    holder = create_model(f"_{record.__name__}Rows", __base__=Frozen, **{field: (tuple[record, ...], ...)})
+    rows_type: Any = tuple[record, ...]  # type: ignore[valid-type]  # a type made at run time
+    holder = create_model(  # type: ignore[call-overload]  # field names known only at run time
+        f"_{record.__name__}Rows", __base__=Frozen, **{field: (rows_type, ...)}
+    )
     model, issues = validate(
         holder,
         {field: read.rows},

@@ -626,7 +626,8 @@ def applicable_rules(
     cats = {key(b.category) for b in budget}
     lines = {key(b.line) for b in budget}
     types = {key(b.asset_type) for b in budget if b.asset_type}
-    keep, skipped = [], []
+    keep: list[Rule] = []
+    skipped: list[Rule] = []
     for r in rules:
         ok = (
             (not r.category or key(r.category) in cats)

@@ -10,6 +10,7 @@ whose type the Policy table lacks says "Unknown type" and is not planned), Roadm
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from xl_engage.calc import budget as calc
@@ -18,6 +19,7 @@ from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
 from xl_engage.kinds.common import col, lookup, rows, this, with_formulas
 from xl_engage.layout import (
+    Block,
     Book,
     Cells,
     CellSpec,
@@ -32,7 +34,7 @@ from xl_engage.layout import (
     TableSpec,
     Title,
 )
-from xl_engage.models.budget import DECISIONS, BudgetBook
+from xl_engage.models.budget import DECISIONS, BudgetBook, Decision
 from xl_engage.style import STATUS_FILLS
 
 KIND_NAME = "budget"
@@ -399,7 +401,7 @@ def _decided_total(decision: str, where: str | None = None) -> str:
     return f"SUMPRODUCT({test},{_cost})"
 
 
-DECISION_TOTALS = (
+DECISION_TOTALS: tuple[tuple[str, Decision], ...] = (
     ("Committed", "Approved"),
     ("Proposed", "Proposed"),
     ("Deferred", "Deferred"),
@@ -497,7 +499,7 @@ def _decision_columns(by: str) -> list[GridColumn]:
     ]
 
 
-def _decision_values(values: dict[tuple[int, str], Decimal], k: int) -> list[Decimal]:
+def _decision_values(values: Mapping[tuple[int, Decision], Decimal], k: int) -> list[Decimal]:
     cells = [values.get((k, d), Decimal(0)) for _, d in DECISION_TOTALS]
     return [cells[0] + cells[1], *cells]
 
@@ -585,7 +587,7 @@ def build(book: BudgetBook) -> Book:
         r.unknown_lines,
         r.unknown_type_assets,
     )
-    summary_blocks = [
+    summary_blocks: list[Block] = [
         Title(f"Life-cycle IT budget: {prof.client}"),
         Title(
             f"{first_fy}–{last_fy}, {add_months(prof.start, 0):%B %Y} to "

@@ -31,6 +31,7 @@ from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
 from xl_engage.kinds.common import col, first_match, lookup, rows, this, with_formulas
 from xl_engage.layout import (
+    Block,
     Book,
     Cells,
     CellSpec,
@@ -472,7 +473,7 @@ def build(book: PlaybookBook) -> Book:
     ]
     everyone = _Sources(members, None)
 
-    summary_blocks: list = [  # type: ignore[type-arg]
+    summary_blocks: list[Block] = [
         Title(f"vCIO playbook {book.year.months[0]:%B %Y} – {book.year.months[-1]:%B %Y}"),
         Title(
             "Objectives come from the client portfolio and the cadence rules; every figure is live. "

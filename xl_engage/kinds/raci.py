@@ -239,7 +239,9 @@ def build(book: RaciBook) -> Book:
     found = [
         {
             "about": "Area" if p.loc[0] == "areas" else "Party",
-            "name": (book.areas[p.loc[1]].name if p.loc[0] == "areas" else book.parties[p.loc[1]].name)
+            "name": (
+                book.areas[int(p.loc[1])].name if p.loc[0] == "areas" else book.parties[int(p.loc[1])].name
+            )
             if len(p.loc) > 1
             else "",
             "finding": p.message,
