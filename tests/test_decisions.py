@@ -376,14 +376,27 @@ def test_replan_carries_each_decision_to_its_own_line_whatever_the_order(acme: B
     lines[labour] = lines[labour].model_copy(update={"decision": "Approved"})
     lines[hardware], lines[labour] = lines[labour], lines[hardware]  # sorted the other way
     dock = lines[hardware].model_copy(update={"description": "Dock for SRV1", "decision": "Approved"})
-    book = acme.model_copy(update={"lines": (*lines, dock)})
+    book = acme.model_copy(update={"lines": (dock, *lines)})  # the user's line comes first
     replanned, notes = calc.replan_assets(book)
     got = {x.description: x.decision for x in replanned.lines if x.source == "A2"}
-    assert got == {
-        "Replace SRV1 (Server)": "Declined",
-        "Labour: replace SRV1": "Approved",
-        "Dock for SRV1": "Approved",
-    }
+    assert got == {"Replace SRV1 (Server)": "Declined", "Labour: replace SRV1": "Approved"}
+    assert notes == [
+        "--replan could not carry 1 decision(s): the plan no longer has that line: "
+        "A2 Apr 2026 'Dock for SRV1' (Approved)"
+    ]
+
+
+def test_replan_never_counts_a_renamed_replacement_twice(acme: BudgetBook) -> None:
+    """Review: a planned line whose description was edited was kept beside a fresh one."""
+    lines = list(acme.lines)
+    j = next(j for j, x in enumerate(lines) if x.description == "Replace SRV1 (Server)")
+    lines[j] = lines[j].model_copy(
+        update={"description": "replace srv1 with a tower", "decision": "Approved"}
+    )
+    replanned, notes = calc.replan_assets(acme.model_copy(update={"lines": tuple(lines)}))
+    assert len(replanned.lines) == len(acme.lines)
+    assert calc.calculate(replanned).total == calc.calculate(acme).total
+    assert _line(replanned, "Replace SRV1 (Server)")[1].decision == "Approved"  # matched by role
     assert notes == []
 
 
@@ -397,11 +410,14 @@ def test_the_reader_warns_where_python_and_the_formulas_would_read_text_apart(
     rows = {lines.cell(r, 1).value: r for r in range(top + 1, lines.max_row + 1)}
     lines.cell(rows["APs"], cols["Source"]).value = "Wi-Fi upgrade\u00a0"
     lines.cell(rows["Survey"], cols["Expense"]).value = " Opex"
+    lines.cell(rows["Survey"], cols["Decision"]).value = " approved "  # the formulas trim it: no warning
+    lines.cell(rows["M365"], cols["Description"]).value = "M365\n"  # no formula compares it: no warning
     wb.save(path)
     loaded = read_workbook(path)
     warned = {i.where: i.message for i in loaded.issues if i.severity == "warning"}
     assert "non-breaking space" in warned[f"Lines!J{rows['APs']}"]
-    assert "has spaces around it: it is read as Opex" in warned[f"Lines!D{rows['Survey']}"]
+    assert "has spaces or tabs around it: it is read as Opex" in warned[f"Lines!D{rows['Survey']}"]
+    assert f"Lines!K{rows['Survey']}" not in warned and f"Lines!A{rows['M365']}" not in warned
 
 
 @settings(max_examples=50, deadline=None)

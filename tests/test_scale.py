@@ -56,3 +56,20 @@ def test_a_ledger_longer_than_a_sheet_is_refused_before_its_rows_are_worked_on(
     monkeypatch.setattr(layout, "EXCEL_ROWS", 8)
     with pytest.raises(RefusedError, match=r"transaction-list-by-date.csv: the ledger: \d+ rows do not fit"):
         load_ledger(ledger)
+
+
+def test_a_block_pushed_past_the_sheet_by_a_long_table_is_refused(tmp_path: Path) -> None:
+    """Review: a grid below a table that nearly fills the sheet was dropped without a word."""
+    from xl_engage.layout import Grid, GridColumn
+
+    spec = TableSpec("Big", "Big", "big", (Column("Name", "name"),))
+    grid = Grid("After", "Label", (GridColumn("Total", "1"),), [(1, "one", [1])], title="After")
+    book = Book(
+        "bench",
+        1,
+        "Big",
+        (Sheet("Big", (Table(spec, _Rows(EXCEL_ROWS - 5)), grid)),),  # type: ignore[arg-type]
+    )
+    with pytest.raises(RefusedError, match=r"the sheet Big: .* rows do not fit"):
+        render(book, tmp_path / "big.xlsx")
+    assert list(tmp_path.iterdir()) == []

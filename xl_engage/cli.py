@@ -24,10 +24,6 @@ if TYPE_CHECKING:
     from xl_engage.batch import Job
     from xl_engage.inputs.reconcile import Ledger
 
-# The command needs no pydantic plugin: looking for them reads every installed package's
-# metadata (16 ms of each start).
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
 # Imports are made where they are needed: `xl-engage --help` should not load pydantic, the
 # reader and XlsxWriter (issue 15: start-up within 0.12 s of CPU above bare Python).
 
@@ -182,6 +178,10 @@ def main(
     ] = False,
 ) -> None:
     """xl-engage."""
+    # The command needs no pydantic plugin, and looking for them reads every installed
+    # package's metadata (16 ms of each start). Set here, when the command runs: a program
+    # that imports this module keeps its own plugins.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 @app.command()
@@ -944,93 +944,29 @@ def demo(
     ] = Path("out"),
     templates: TemplatesOpt = None,
 ) -> None:
-    """Build every workbook from the bundled sample MSP (workbooks/sample_msp)."""
-    from xl_engage.inputs.pricing import load_pricing
-    from xl_engage.inputs.roi import load_roi
+    """Build every workbook from the bundled sample MSP (workbooks/sample_msp): each
+    kind's samples, as the kind registers them."""
+    from xl_engage.kinds import Kind, all_kinds
 
-    jobs: list[tuple[str, Callable[[], object]]] = [
-        (
-            "vcio-pricing.xlsx",
-            lambda: write_workbook(
-                "pricing",
-                load_pricing(SAMPLE_MSP / "clients.csv", SAMPLE_MSP / "agreements.toml", templates),
-                out_dir / "vcio-pricing.xlsx",
-                templates=templates,
-            ),
-        ),
-        (
-            "am-roi.xlsx",
-            lambda: write_workbook(
-                "roi",
-                load_roi(SAMPLE_MSP / "roi.toml", templates),
-                out_dir / "am-roi.xlsx",
-                templates=templates,
-            ),
-        ),
-        (
-            "am-roi-owner-does-am.xlsx",
-            lambda: write_workbook(
-                "roi",
-                load_roi(SAMPLE_MSP / "roi.toml", templates, owner_does_am=True),
-                out_dir / "am-roi-owner-does-am.xlsx",
-                templates=templates,
-            ),
-        ),
-    ]
+    def builder(kind: Kind) -> Callable[[], list[Path]]:
+        def build() -> list[Path]:
+            assert kind.samples is not None
+            return [
+                write_workbook(kind.name, model, out_dir / name, templates=templates)
+                for name, model in kind.samples(templates)
+            ]
+
+        return build
+
+    jobs = [(f"{k.name} workbooks", builder(k)) for k in all_kinds() if k.samples is not None]
     failures = 0
-    from xl_engage.batch import build_one, client_files, out_name
-
-    for client_file in client_files(SAMPLE_MSP / "budgets"):
-
-        def budget_job(f: Path = client_file) -> None:
-            outcome = build_one(f, out_dir, str(templates) if templates else None)
-            if outcome.error:
-                raise XleError(outcome.error)
-
-        jobs.append((out_name(client_file), budget_job))
-    from xl_engage.inputs.raci import load_sample
-
-    def raci_jobs() -> None:
-        for book in load_sample(SAMPLE_MSP / "raci.toml", templates):
-            slug = "-".join(book.client.lower().split())
-            write_workbook("raci", book, out_dir / f"raci-{slug}.xlsx", templates=templates)
-
-    jobs.append(("raci-*.xlsx", raci_jobs))
-
-    def playbook_job() -> None:
-        from xl_engage.inputs.playbook import new_playbook
-
-        book = new_playbook(
-            SAMPLE_MSP / "portfolio.csv",
-            2026,
-            as_of=dt.date(2026, 6, 30),
-            templates=templates,
-            actuals=SAMPLE_MSP / "playbook_actuals.csv",
-        )
-        write_workbook("playbook", book, out_dir / "vcio-playbook.xlsx", templates=templates)
-
-    jobs.append(("vcio-playbook.xlsx", playbook_job))
-
-    def reconcile_job() -> None:
-        from xl_engage.inputs.reconcile import load_ledger, load_rules_file, load_template, new_reconciliation
-
-        budget = model_from_workbook(out_dir / "budget-harbor-logistics.xlsx", "budget")
-        folder = SAMPLE_MSP / "reconcile"
-        ledger = load_ledger(
-            folder / "harbor-logistics-ledger.csv", load_template(templates).settings.currency
-        )
-        rules = load_rules_file(folder / "harbor-logistics-rules.csv")
-        book, _ = new_reconciliation(budget, ledger, dt.date(2026, 11, 22), templates, None, rules)  # type: ignore[arg-type]
-        write_workbook("reconcile", book, out_dir / "reconcile-harbor-logistics.xlsx", templates=templates)
-
-    jobs.append(("reconcile-harbor-logistics.xlsx", reconcile_job))
-    failures = 0
+    written = 0
     with _progress() as bar:
         task = bar.add_task("building workbooks", total=len(jobs))
         for name, job in jobs:
             bar.update(task, description=name)
             try:
-                job()
+                written += len(job())
             except XleError as exc:
                 failures += 1
                 err.print(f"{name}: {exc}", markup=False, highlight=False)
@@ -1040,7 +976,7 @@ def demo(
                 err.print(f"{out_dir}: cannot write there ({exc}); nothing more was written", markup=False)
                 raise typer.Exit(2) from None
             bar.advance(task)
-    out.print(f"{len(jobs) - failures} workbook(s) in {out_dir}/")
+    out.print(f"{written} workbook(s) in {out_dir}/")
     if failures:
         raise typer.Exit(1)
 

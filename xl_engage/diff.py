@@ -113,18 +113,29 @@ def _signature(row: BaseModel) -> tuple[Any, ...]:
 
 
 def _hashable(signature: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A signature as values compare (:func:`same`: 1.5 and "1.50" alike, text trimmed), in a
+    form a dict can hold: identical rows of one key pair first however they were saved."""
     return tuple(
-        tuple(sorted((k, shown(v)) for k, v in part.items())) if isinstance(part, dict) else shown(part)
+        tuple(sorted((k, str(_plain(v))) for k, v in part.items()))
+        if isinstance(part, dict)
+        else _plain(part)
         for part in signature
     )
 
 
+def _key_part(value: Any) -> str:
+    """A key's value as rows are matched: text without case, a number as a value (299.4 and
+    299.40 are one amount, however a program saved it)."""
+    if type(value) is str:
+        return value.casefold()
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return format(Decimal(str(value)).normalize(), "f")
+    return shown(value).casefold()
+
+
 def _key(row: BaseModel, key: tuple[str, ...], inputs: Iterable[str]) -> tuple[str, ...]:
     names = key or tuple(inputs)
-    return tuple(
-        v.casefold() if type(v) is str and v else shown(v).casefold()
-        for v in (getattr(row, n, None) for n in names)
-    )
+    return tuple(_key_part(getattr(row, n, None)) for n in names)
 
 
 def diff(

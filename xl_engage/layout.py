@@ -63,6 +63,13 @@ class Column:
     """Conditional fills: (cell text, #RRGGBB), e.g. ("Overdue", "#F8CBAD")."""
     derived: bool = False
     """Computed by Python and written as a value (which rule matched): shown, never read."""
+    compared: bool = False
+    """The workbook's formulas compare this text with another table's (a line's Source with
+    the initiatives' names): a tab or non-breaking space at its ends, which Python trims and
+    Excel's TRIM keeps, is warned about when the workbook is read."""
+    trimmed: bool = False
+    """The formulas read this choice through TRIM and PROPER (a decision): spaces around it
+    change nothing, so they are not warned about."""
     fallbacks: tuple[str, ...] = ()
     """Keys of other columns that stand in for this one when an imported file has no such
     column or leaves it blank (a device with no asset tag is known by its serial, then its

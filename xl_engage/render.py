@@ -866,6 +866,8 @@ class _Renderer:
                     writer.legend()
                     legend = False
                 writer.place(block, first, previous)
+                # anything a sheet cannot hold is refused, not dropped without a word
+                table_fits(f"the sheet {sheet.name}", max(writer.row - 1, 0), 1)
                 previous = block
             writer.finish()
             if sheet.deliver:  # marked on the sheet itself: the mark follows a renamed sheet

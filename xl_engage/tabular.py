@@ -598,7 +598,7 @@ def read_table(
             )
         elif c.choices:
             message = (
-                f"{c.header} has spaces around it: it is read as {out.rows[index][c.key]}, but the "
+                f"{c.header} has spaces or tabs around it: it is read as {out.rows[index][c.key]}, but the "
                 "workbook's formulas compare the text as typed; pick it again from the list"
             )
         else:
@@ -653,6 +653,8 @@ def _noting_text(
     """``convert``, remembering where a number or date arrived as text, or a choice with
     spaces around it (both read by Python, but not as the workbook's formulas read them)."""
     if col.kind == "text" and not col.choices:
+        if not col.compared:
+            return convert
 
         def odd_ends(raw: Any) -> Any:
             value = convert(raw)
@@ -662,6 +664,8 @@ def _noting_text(
 
         return odd_ends
     if col.choices:
+        if col.trimmed:
+            return convert
 
         def padded(raw: Any) -> Any:
             value = convert(raw)

@@ -963,14 +963,12 @@ def apply_deferrals(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
     return book.model_copy(update={"lines": tuple(lines), "initiatives": tuple(initiatives)}), notes
 
 
-def _role(line: Line) -> str | None:
-    """Which planned line of a replacement this is: its hardware or its labour (as
-    :func:`plan_assets` describes them), or None: a line the user added for the asset."""
-    if line.description.startswith(LABOUR_PREFIX):
+def _role(line: Line) -> str:
+    """Which line of a replacement this is: its labour (as :func:`plan_assets` writes it, in
+    any case) or its hardware (any other line of the asset)."""
+    if line.category == LABOUR_CATEGORY or line.description.casefold().startswith(LABOUR_PREFIX.casefold()):
         return "labour"
-    if line.description.startswith(HARDWARE_PREFIX):
-        return "hardware"
-    return None
+    return "hardware"
 
 
 def _decided(line: Line) -> bool:
@@ -981,22 +979,31 @@ def _named(line: Line) -> str:
     return f"{line.source} {line.month:%b %Y} {line.description!r} ({line.decision or 'with Deferred to'})"
 
 
+def _take(candidates: list[int], lines: Sequence[Line], description: str) -> int:
+    """The candidate with this very description, else the first: a line the user added
+    beside a replacement never takes the replacement's own decision while it is there."""
+    for n, i in enumerate(candidates):
+        if lines[i].description == description:
+            return candidates.pop(n)
+    return candidates.pop(0)
+
+
 def replan_assets(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
     """Plan the asset replacements again from the (edited) inventory and policy.
 
-    The planned lines of each asset (its hardware and labour lines) are replaced by a fresh
-    plan; every other line (contracts, initiatives, the reserve, lines the user added, for
-    an asset too) is kept as it is. Each line planned again keeps the client's decision:
-    matched by asset, role (hardware or labour) and month, else by asset and role alone
-    (its month moved: in date order). The notes name the replacements whose month moved
-    with a decision, and the decisions that could not be carried.
+    Every line whose source is an asset of the inventory is replaced by a fresh plan (so a
+    renamed or retyped line is never counted beside its replacement); every other line
+    (contracts, initiatives, the reserve, lines of no asset) is kept as it is. Each line
+    planned again keeps the client's decision: matched by asset, role (hardware or labour)
+    and month, the same description first, else by asset and role alone (its month moved:
+    in date order). The notes name the replacements whose month moved with a decision, the
+    decisions that could not be carried and the lines of an asset the plan does not have.
     """
     ids = {key(a.asset_id) for a in book.assets}
-    planned_old = [x for x in book.lines if key(x.source) in ids and _role(x) is not None]
-    kept = [x for x in book.lines if not (key(x.source) in ids and _role(x) is not None)]
+    planned_old = [x for x in book.lines if key(x.source) in ids]
+    kept = [x for x in book.lines if key(x.source) not in ids]
     new = plan_assets(book.profile, book.policy, book.assets)
-    exact: dict[tuple[str, str | None, dt.date], list[int]] = defaultdict(list)
-    loose: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+    exact: dict[tuple[str, str, dt.date], list[int]] = defaultdict(list)
     for i, line in enumerate(planned_old):
         exact[(key(line.source), _role(line), line.month)].append(i)
     used: set[int] = set()
@@ -1004,8 +1011,9 @@ def replan_assets(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
     for j, line in enumerate(new):
         found = exact.get((key(line.source), _role(line), line.month))
         if found:
-            match[j] = found.pop(0)
+            match[j] = _take(found, planned_old, line.description)
             used.add(match[j])
+    loose: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, line in enumerate(planned_old):
         if i not in used:
             loose[(key(line.source), _role(line))].append(i)
@@ -1015,7 +1023,7 @@ def replan_assets(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
             continue
         free = loose.get((key(line.source), _role(line)))
         if free:
-            i = match[j] = free.pop(0)
+            i = match[j] = _take(free, planned_old, line.description)
             used.add(i)
             if _decided(planned_old[i]):
                 moved.append(f"{line.source} {planned_old[i].month:%b %Y} → {line.month:%b %Y}")
@@ -1025,7 +1033,9 @@ def replan_assets(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
         if old is not None and _decided(old):
             line = line.model_copy(update={"decision": old.decision, "deferred_to": old.deferred_to})
         lines.append(line)
-    lost = [_named(x) for i, x in enumerate(planned_old) if i not in used and _decided(x)]
+    unmatched = [x for i, x in enumerate(planned_old) if i not in used]
+    lost = [_named(x) for x in unmatched if _decided(x)]
+    dropped = [f"{x.source} {x.month:%b %Y} {x.description!r}" for x in unmatched if not _decided(x)]
     notes = []
     if moved:
         replacements = list(dict.fromkeys(moved))  # a replacement's hardware and labour: once
@@ -1037,5 +1047,11 @@ def replan_assets(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
         notes.append(
             f"--replan could not carry {len(lost)} decision(s): the plan no longer has that line: "
             + "; ".join(lost)
+        )
+    if dropped:
+        shown = "; ".join(dropped[:5]) + (f"; and {len(dropped) - 5} more" if len(dropped) > 5 else "")
+        notes.append(
+            f"--replan replaced {len(dropped)} line(s) of assets that the plan does not have (an asset's "
+            f"lines are planned afresh; give a line of your own a Source other than the asset): {shown}"
         )
     return book.model_copy(update={"lines": (*lines, *kept)}), notes

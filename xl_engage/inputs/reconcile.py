@@ -405,7 +405,7 @@ def _load_ledger(
     settings: ImportSettings | None,
 ) -> Ledger:
     got = read_table_file(path, LEDGER, "a ledger", settings)
-    table_fits(f"{path.name}: the ledger", len(got.rows), 4)  # before any work on its rows
+    table_fits(f"{path.name}: the ledger", len(got.rows), 2)  # before any work on its rows
     if not got.present and errors(got.issues):  # no header row: nothing else can be said
         raise InputError(got.issues)
     headers = got.present

@@ -8,8 +8,9 @@ Adding a workbook kind means adding a module here and a line to ``_MODULES``.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -33,6 +34,10 @@ class Kind:
     identity: str | None = None
     """The dotted field naming whose workbook this is (a budget's client): ``diff`` refuses
     two workbooks of different clients."""
+    samples: Callable[[Path | None], Iterator[tuple[str, Any]]] | None = None
+    """The bundled sample MSP's workbooks of this kind: (file name, model) each, made with
+    the firm's templates (None: the bundled ones). ``demo`` builds them, and the
+    conformance suite (tests/test_conformance.py) runs every kind's through every check."""
 
 
 _MODULES = {

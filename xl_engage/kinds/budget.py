@@ -10,8 +10,9 @@ whose type the Policy table lacks says "Unknown type" and is not planned), Roadm
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
+from pathlib import Path
 
 from xl_engage.calc import budget as calc
 from xl_engage.calc.fiscal import add_months
@@ -69,7 +70,7 @@ POLICY = TableSpec(
     "Policy",
     "policy",
     (
-        Column("Asset type", "asset_type", width=16),
+        Column("Asset type", "asset_type", width=16, compared=True),
         Column("Life years", "life_years", "int", help="Years between replacements."),
         Column(
             "Basis",
@@ -116,6 +117,7 @@ LINES = TableSpec(
             "source",
             required=False,
             width=16,
+            compared=True,
             help="Asset id, contract vendor, initiative name or Reserve.",
         ),
         Column(
@@ -123,6 +125,7 @@ LINES = TableSpec(
             "decision",
             required=False,
             choices=DECISIONS,
+            trimmed=True,
             colors=DECISION_COLORS,
             help="Blank = as its initiative decides (Proposed for other lines). " + DECISION_HELP,
         ),
@@ -194,6 +197,7 @@ ASSETS = TableSpec(
             "Type",
             "asset_type",
             required=False,  # a blank type is an unknown type: listed, not planned, one warning
+            compared=True,
             aliases=(
                 "Device Type",
                 "Asset Type",
@@ -266,7 +270,7 @@ INITIATIVES = TableSpec(
     "Roadmap",
     "initiatives",
     (
-        Column("Initiative", "name", width=36),
+        Column("Initiative", "name", width=36, compared=True),
         Column("Target quarter", "target_quarter", help="Fiscal quarter, e.g. FY2027 Q3."),
         Column("Priority", "priority", required=False, choices=("High", "Medium", "Low")),
         Column("Compliance", "compliance", required=False, help="e.g. HIPAA, PCI DSS"),
@@ -276,6 +280,7 @@ INITIATIVES = TableSpec(
             "decision",
             required=False,
             choices=DECISIONS,
+            trimmed=True,
             colors=DECISION_COLORS,
             help="Applies to the initiative's lines whose own Decision is blank. " + DECISION_HELP,
         ),
@@ -662,6 +667,15 @@ def headline(book: BudgetBook) -> dict[str, Decimal]:
     return out
 
 
+def samples(templates: Path | None = None) -> Iterator[tuple[str, BudgetBook]]:
+    from xl_engage.batch import client_files, out_name
+    from xl_engage.inputs.budget import load_budget
+    from xl_engage.templates import SAMPLE_MSP
+
+    for client_file in client_files(SAMPLE_MSP / "budgets"):
+        yield out_name(client_file), load_budget(client_file, None, templates)[0]
+
+
 KIND = Kind(
     KIND_NAME,
     SCHEMA_VERSION,
@@ -672,4 +686,5 @@ KIND = Kind(
     check,
     headline=headline,
     identity="profile.client",
+    samples=samples,
 )

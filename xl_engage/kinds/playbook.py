@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from xl_engage.calc import playbook as calc
@@ -641,6 +642,22 @@ def headline(book: PlaybookBook) -> dict[str, Any]:
     return out
 
 
+def samples(templates: Path | None = None) -> Iterator[tuple[str, PlaybookBook]]:
+    from xl_engage.inputs.playbook import new_playbook
+    from xl_engage.templates import SAMPLE_MSP
+
+    yield (
+        "vcio-playbook.xlsx",
+        new_playbook(
+            SAMPLE_MSP / "portfolio.csv",
+            2026,
+            as_of=dt.date(2026, 6, 30),
+            templates=templates,
+            actuals=SAMPLE_MSP / "playbook_actuals.csv",
+        ),
+    )
+
+
 KIND = Kind(
     KIND_NAME,
     SCHEMA_VERSION,
@@ -650,4 +667,5 @@ KIND = Kind(
     build,
     check,
     headline=headline,
+    samples=samples,
 )

@@ -7,6 +7,8 @@ template line by line), Packages, Service lines, Cycles, Projects (fixed fee, ne
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from xl_engage.calc import pricing as calc
@@ -390,6 +392,16 @@ def headline(book: PricingBook) -> dict[str, Any]:
     }
 
 
+def samples(templates: Path | None = None) -> Iterator[tuple[str, PricingBook]]:
+    from xl_engage.inputs.pricing import load_pricing
+    from xl_engage.templates import SAMPLE_MSP
+
+    yield (
+        "vcio-pricing.xlsx",
+        load_pricing(SAMPLE_MSP / "clients.csv", SAMPLE_MSP / "agreements.toml", templates),
+    )
+
+
 KIND = Kind(
     KIND_NAME,
     SCHEMA_VERSION,
@@ -399,4 +411,5 @@ KIND = Kind(
     build,
     check,
     headline=headline,
+    samples=samples,
 )

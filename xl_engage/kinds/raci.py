@@ -10,7 +10,9 @@ printable list of each party's responsibilities, to attach to a contract).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from xl_engage.calc import raci as calc
@@ -307,6 +309,14 @@ def headline(book: RaciBook) -> dict[str, Any]:
     return {"Areas keeping the rules": Decimal(r.ok_areas), "Areas": Decimal(len(book.areas))}
 
 
+def samples(templates: Path | None = None) -> Iterator[tuple[str, RaciBook]]:
+    from xl_engage.inputs.raci import load_sample
+    from xl_engage.templates import SAMPLE_MSP
+
+    for book in load_sample(SAMPLE_MSP / "raci.toml", templates):
+        yield f"raci-{'-'.join(book.client.lower().split())}.xlsx", book
+
+
 KIND = Kind(
     KIND_NAME,
     SCHEMA_VERSION,
@@ -317,4 +327,5 @@ KIND = Kind(
     check,
     identity="client",
     headline=headline,
+    samples=samples,
 )

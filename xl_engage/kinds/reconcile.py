@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 from xl_engage.calc import reconcile as calc
 from xl_engage.calc.fiscal import add_months
@@ -658,6 +660,20 @@ def headline(book: ReconBook) -> dict[str, Decimal]:
     }
 
 
+def samples(templates: Path | None = None) -> Iterator[tuple[str, ReconBook]]:
+    """Harbor Logistics' budget against its ledger, as of 22 November 2026."""
+    from xl_engage.inputs.budget import load_budget
+    from xl_engage.inputs.reconcile import load_ledger, load_rules_file, load_template, new_reconciliation
+    from xl_engage.templates import SAMPLE_MSP
+
+    budget, _ = load_budget(SAMPLE_MSP / "budgets" / "harbor-logistics" / "client.toml", None, templates)
+    folder = SAMPLE_MSP / "reconcile"
+    ledger = load_ledger(folder / "harbor-logistics-ledger.csv", load_template(templates).settings.currency)
+    rules = load_rules_file(folder / "harbor-logistics-rules.csv")
+    book, _ = new_reconciliation(budget, ledger, dt.date(2026, 11, 22), templates, None, rules)
+    yield "reconcile-harbor-logistics.xlsx", book
+
+
 KIND = Kind(
     KIND_NAME,
     SCHEMA_VERSION,
@@ -668,4 +684,5 @@ KIND = Kind(
     check,
     headline=headline,
     identity="settings.client",
+    samples=samples,
 )

@@ -6,6 +6,8 @@ segment and stream) and Segments (per segment inputs and live results).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from xl_engage.calc import roi as calc
@@ -243,6 +245,14 @@ def headline(book: RoiBook) -> dict[str, Any]:
     return {"Added revenue / year": r.added_revenue, "Investment / year": r.investment, "ROI": r.roi}
 
 
+def samples(templates: Path | None = None) -> Iterator[tuple[str, RoiBook]]:
+    from xl_engage.inputs.roi import load_roi
+    from xl_engage.templates import SAMPLE_MSP
+
+    yield "am-roi.xlsx", load_roi(SAMPLE_MSP / "roi.toml", templates)
+    yield "am-roi-owner-does-am.xlsx", load_roi(SAMPLE_MSP / "roi.toml", templates, owner_does_am=True)
+
+
 KIND = Kind(
     KIND_NAME,
     SCHEMA_VERSION,
@@ -252,4 +262,5 @@ KIND = Kind(
     build,
     check,
     headline=headline,
+    samples=samples,
 )
