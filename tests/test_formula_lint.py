@@ -134,3 +134,74 @@ def test_the_lint_finds_a_renamed_cell_a_missing_column_and_a_newer_function(
     assert "name 'BudgetStrat' is not defined" in found
     assert "function XLOOKUP" in found
     assert "sheet 'Nowhere' does not exist" in found
+
+
+def test_a_renamed_named_cell_is_refused_before_any_workbook_is_written(tmp_path: Path) -> None:
+    """Issue 16: rename a named cell in a copy of a kind's layout; every formula that uses
+    the old name is then a refusal at build time, and no file is left behind."""
+    import dataclasses
+
+    from xl_engage.kinds import get_kind
+    from xl_engage.layout import Cells
+    from xl_engage.render import render
+
+    kind = get_kind("budget")
+    assert kind is not None and kind.samples is not None
+    _, book = next(kind.samples(None))
+    layout = kind.build(book)
+
+    def renamed(block: object) -> object:
+        if not isinstance(block, Cells):
+            return block
+        cells = tuple(
+            (dataclasses.replace(spec, name="BudgetBegin") if spec.name == "BudgetStart" else spec, value)
+            for spec, value in block.cells
+        )
+        return dataclasses.replace(block, cells=cells)
+
+    sheets = tuple(dataclasses.replace(s, blocks=tuple(renamed(b) for b in s.blocks)) for s in layout.sheets)
+    with pytest.raises(ValueError, match=r"a formula names what the workbook lacks \(name 'BudgetStart'\)"):
+        render(dataclasses.replace(layout, sheets=sheets), tmp_path / "b.xlsx")  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_users_own_formula_is_theirs_and_never_refused(tmp_path: Path) -> None:
+    """A formula kept from the user's own column may use any function (theirs to choose)."""
+    from xl_engage.formula_names import unknown_names
+
+    assert unknown_names("=XLOOKUP(1,A1:A2,B1:B2)", set(), {}, set())  # would be refused if ours
+    wb_path = tmp_path / "acme.xlsx"
+    done = subprocess.run(
+        [
+            CLI,
+            "budget",
+            "--client",
+            str(Path(__file__).parent / "data/budget/acme/client.toml"),
+            "--out",
+            str(wb_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    wb = openpyxl.load_workbook(wb_path)
+    ws = wb["Lines"]
+    top = next(r for r in range(1, 10) if ws.cell(r, 1).value == "Description")
+    own = ws.max_column + 1
+    ws.cell(top, own).value = "Mine"
+    ws.cell(top + 1, own).value = f'=TEXTJOIN("-",TRUE,A{top + 1},B{top + 1})'
+    wb.save(wb_path)
+    rebuilt = tmp_path / "rebuilt.xlsx"
+    done = subprocess.run(
+        [CLI, "budget", "--from", str(wb_path), "--out", str(rebuilt)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert any(
+        "TEXTJOIN" in str(c.value)
+        for row in openpyxl.load_workbook(rebuilt)["Lines"].iter_rows()
+        for c in row
+    )

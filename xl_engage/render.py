@@ -27,6 +27,7 @@ from xl_engage import __version__, pages
 from xl_engage.a1 import cell, quote_sheet
 from xl_engage.atomic import atomic_path
 from xl_engage.branding import Branding, image_size
+from xl_engage.formula_names import unknown_names
 from xl_engage.formula_refs import resolve
 from xl_engage.gcpause import gc_paused
 from xl_engage.issues import InputError, Issue
@@ -252,6 +253,7 @@ class _SheetWriter:
         if isinstance(value, UserFormula):  # kept from the user's workbook, by column name
             self.r.meta[f"{USER_FORMULAS}{table}"] = "yes"
             formula = resolve(value.formula, table, self.shown_names)
+            self.r.user_formulas.add(formula)
             self.ws.write_formula(r, j, "=" + formula, fmt, _cached(value.value))
             return
         if col.kind == "text" and isinstance(value, dt.date | bool):
@@ -837,6 +839,32 @@ class _Renderer:
         self.series_colors: dict[str, str] = {}
         self.chart_texts: list[str] = []
         """Chart names that look like references, written as text on the metadata sheet."""
+        self.user_formulas: set[str] = set()
+        """Formulas kept from the user's own columns: theirs, never checked against ours."""
+
+    def _check_names(self) -> None:
+        """Every formula of ours names only functions Excel 2016 and LibreOffice share, and
+        tables, columns, sheets and defined names this workbook has: checked once per
+        distinct formula, before the file is written. A kind's mistake (a renamed named cell,
+        table or column) is refused here, not found as ``#NAME?`` in a client's file."""
+        sheets = self.book_wb.worksheets()
+        names = {str(n[0]).casefold() for n in self.book_wb.defined_names}
+        tables = {
+            str(t["name"]).casefold(): {str(c["name"]).casefold() for c in t["columns"]}
+            for ws in sheets
+            for t in ws.tables
+        }
+        titles = {ws.name.casefold() for ws in sheets}
+        for ws in sheets:
+            for formula, _ in ws.__dict__.get("_xle_prepared", {}):
+                if formula.lstrip("=") in self.user_formulas:
+                    continue
+                wrong = unknown_names(formula, names, tables, titles)
+                if wrong:
+                    raise ValueError(
+                        f"sheet {ws.name}: a formula names what the workbook lacks ({', '.join(wrong)}): "
+                        f"={formula.lstrip('=')[:200]}"
+                    )
 
     def run(self) -> None:
         for sheet in self.book.sheets:
@@ -880,6 +908,7 @@ class _Renderer:
             if sheet is self._logo_sheet():
                 self._logo(ws, writer)
         self._list_names(self.book.list_names)
+        self._check_names()
         for ws, row, chart in self.pending_charts:
             self._chart(ws, row, chart)
         self._metadata()
