@@ -14,7 +14,8 @@ reconcile
     *Mechanism:* ``load_ledger`` (read, convert, validate every row, locate problems) +
     ``new_reconciliation`` (the budget's lines, the template rules) + ``calculate`` (match
     every transaction by the rules, aggregate by month, category, quarter and line,
-    tie out). *Raw:* pandas doing only the read + merge + groupby of the same data:
+    tie out). *Raw:* a typed pandas pipeline (dates parsed, exact cents, bad and unmapped
+    rows found, grouped by month and category) over the same data:
     ``read_csv`` of the ledger and of the budget lines, a merge with a GL-account →
     category table, and budget and actual grouped by month and category. Target ≤ 1.5×.
 write
@@ -97,17 +98,34 @@ def reconcile_mech(ledger_path: Path, budget_pickle: Path) -> object:
 
 
 def reconcile_raw(ledger_path: Path, budget_csv: Path) -> object:
+    """A typed pandas pipeline doing the work the mechanism must do, not less: dates parsed
+    with their format, amounts as exact integer cents, bad rows found (a date or amount that
+    does not parse, an account no rule maps), then actual and budget by month and category."""
     import pandas as pd
 
-    ledger = pd.read_csv(ledger_path)
+    ledger = pd.read_csv(ledger_path, dtype={"Amount": "string", "GL account": "string"})
+    dates = pd.to_datetime(ledger["Date"], format="%Y-%m-%d", errors="coerce")
+    text = ledger["Amount"].str.replace(",", "", regex=False).str.strip()
+    amounts = pd.to_numeric(text, errors="coerce")
+    cents = (amounts * 100).round()
+    bad = ledger.index[dates.isna() | cents.isna() | ((amounts * 100 - cents).abs() > 1e-6)]
+    mapping = pd.Series(ACCOUNTS, name="category")
+    category = ledger["GL account"].map(mapping)
+    unmapped = ledger.index[category.isna()]
+    good = ~ledger.index.isin(bad)
+    actual = pd.DataFrame(
+        {
+            "month": dates[good].dt.to_period("M"),
+            "category": category[good],
+            "cents": cents[good].astype("int64"),
+        }
+    )
     budget = pd.read_csv(budget_csv)
-    mapping = pd.DataFrame({"GL account": list(ACCOUNTS), "category": list(ACCOUNTS.values())})
-    actual = ledger.merge(mapping, on="GL account", how="left")
-    actual["month"] = actual["Date"].str.slice(0, 7)
-    budget["month"] = budget["month"].str.slice(0, 7)
-    by_actual = actual.groupby(["month", "category"], dropna=False)["Amount"].sum()
-    by_budget = budget.groupby(["month", "category"])["amount"].sum()
-    return pd.concat([by_budget, by_actual], axis=1).fillna(0)
+    budget_cents = (pd.to_numeric(budget["amount"]) * 100).round().astype("int64")
+    budget_month = pd.to_datetime(budget["month"], format="%Y-%m-%d").dt.to_period("M")
+    by_budget = budget_cents.groupby([budget_month, budget["category"]]).sum()
+    by_actual = actual.groupby(["month", "category"], dropna=False)["cents"].sum()
+    return pd.concat([by_budget, by_actual], axis=1).fillna(0), list(bad), list(unmapped)
 
 
 def worker(task: str, tmp: Path) -> int:

@@ -65,6 +65,23 @@ DEFERRED_TO_HELP = (
     "quarter next fiscal year."
 )
 
+
+def _decided_by_client(applies: str) -> tuple[Column, Column]:
+    """Decision (a dropdown, coloured once decided) and Deferred to, for lines and initiatives."""
+    return (
+        Column(
+            "Decision",
+            "decision",
+            required=False,
+            choices=DECISIONS,
+            trimmed=True,
+            colors=DECISION_COLORS,
+            help=applies + DECISION_HELP,
+        ),
+        Column("Deferred to", "deferred_to", required=False, help=DEFERRED_TO_HELP),
+    )
+
+
 POLICY = TableSpec(
     "Policy",
     "Policy",
@@ -120,16 +137,7 @@ LINES = TableSpec(
             compared=True,
             help="Asset id, contract vendor, initiative name or Reserve.",
         ),
-        Column(
-            "Decision",
-            "decision",
-            required=False,
-            choices=DECISIONS,
-            trimmed=True,
-            colors=DECISION_COLORS,
-            help="Blank = as its initiative decides (Proposed for other lines). " + DECISION_HELP,
-        ),
-        Column("Deferred to", "deferred_to", required=False, help=DEFERRED_TO_HELP),
+        *_decided_by_client("Blank = as its initiative decides (Proposed for other lines). "),
         Column("Unit price", "unit_price", "money"),
         Column("Amount", "amount", "money"),
         Column("Effective decision", "effective_decision", colors=DECISION_COLORS),
@@ -275,16 +283,7 @@ INITIATIVES = TableSpec(
         Column("Priority", "priority", required=False, choices=("High", "Medium", "Low")),
         Column("Compliance", "compliance", required=False, help="e.g. HIPAA, PCI DSS"),
         Column("Time frame", "time_frame", required=False),
-        Column(
-            "Decision",
-            "decision",
-            required=False,
-            choices=DECISIONS,
-            trimmed=True,
-            colors=DECISION_COLORS,
-            help="Applies to the initiative's lines whose own Decision is blank. " + DECISION_HELP,
-        ),
-        Column("Deferred to", "deferred_to", required=False, help=DEFERRED_TO_HELP),
+        *_decided_by_client("Applies to the initiative's lines whose own Decision is blank. "),
         Column("Budget", "budget", "money", help="What its lines cost, whatever was decided."),
     ),
     title="Roadmap: initiatives by fiscal quarter",
