@@ -379,11 +379,29 @@ def test_replan_carries_each_decision_to_its_own_line_whatever_the_order(acme: B
     book = acme.model_copy(update={"lines": (dock, *lines)})  # the user's line comes first
     replanned, notes = calc.replan_assets(book)
     got = {x.description: x.decision for x in replanned.lines if x.source == "A2"}
-    assert got == {"Replace SRV1 (Server)": "Declined", "Labour: replace SRV1": "Approved"}
+    assert got == {
+        "Replace SRV1 (Server)": "Declined",
+        "Labour: replace SRV1": "Approved",
+        "Dock for SRV1": "Approved",
+    }
     assert notes == [
-        "--replan could not carry 1 decision(s): the plan no longer has that line: "
-        "A2 Apr 2026 'Dock for SRV1' (Approved)"
+        "--replan kept 1 line(s) of your own beside assets it planned again (check that none repeats "
+        "a replacement the plan now has): A2 Apr 2026 'Dock for SRV1'"
     ]
+
+
+def test_replan_never_gives_a_replacement_the_decision_of_a_users_own_line(acme: BudgetBook) -> None:
+    """Review: the user deleted the server's replacement and added an approved refurbishment
+    in its month; the replan approved the $8,450 replacement and dropped the refurbishment."""
+    lines = [x for x in acme.lines if x.description != "Replace SRV1 (Server)"]
+    srv = next(x for x in acme.lines if x.description == "Replace SRV1 (Server)")
+    refurbish = srv.model_copy(
+        update={"description": "Refurbish SRV1 (new disks)", "unit_cost": D(300), "decision": "Approved"}
+    )
+    replanned, notes = calc.replan_assets(acme.model_copy(update={"lines": (*lines, refurbish)}))
+    assert _line(replanned, "Refurbish SRV1 (new disks)")[1].decision == "Approved"
+    assert _line(replanned, "Replace SRV1 (Server)")[1].decision is None
+    assert notes and "Refurbish SRV1" in notes[-1]
 
 
 def test_replan_never_counts_a_renamed_replacement_twice(acme: BudgetBook) -> None:

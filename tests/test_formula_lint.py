@@ -207,3 +207,23 @@ def test_a_users_own_formula_is_theirs_and_never_refused(tmp_path: Path) -> None
         for row in openpyxl.load_workbook(rebuilt)["Lines"].iter_rows()
         for c in row
     )
+
+
+def test_party_names_with_quotes_and_error_words_build(tmp_path: Path) -> None:
+    """Review: the names check cut a column name holding '"' or '#N/A' apart and refused a
+    valid matrix."""
+    from xl_engage.build import write_workbook
+    from xl_engage.kinds import get_kind
+    from xl_engage.reader import read_workbook
+
+    kind = get_kind("raci")
+    assert kind is not None and kind.samples is not None
+    _, book = next(kind.samples(None))
+    odd = {book.parties[0].name: 'Bob "The" Builder', book.parties[1].name: "CEO #N/A desk"}
+    parties = tuple(p.model_copy(update={"name": odd.get(p.name, p.name)}) for p in book.parties)
+    areas = tuple(
+        a.model_copy(update={"codes": {odd.get(k, k): v for k, v in a.codes.items()}}) for a in book.areas
+    )
+    renamed = book.model_copy(update={"parties": parties, "areas": areas})
+    path = write_workbook("raci", renamed, tmp_path / "raci.xlsx")
+    assert read_workbook(path).model == renamed

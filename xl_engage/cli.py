@@ -948,35 +948,39 @@ def demo(
     kind's samples, as the kind registers them."""
     from xl_engage.kinds import Kind, all_kinds
 
-    def builder(kind: Kind) -> Callable[[], list[Path]]:
-        def build() -> list[Path]:
+    written: list[Path] = []
+
+    def builder(kind: Kind) -> Callable[[], None]:
+        def build() -> None:
             assert kind.samples is not None
-            return [
-                write_workbook(kind.name, model, out_dir / name, templates=templates)
-                for name, model in kind.samples(templates)
-            ]
+            for name, model in kind.samples(templates):
+                written.append(write_workbook(kind.name, model, out_dir / name, templates=templates))
 
         return build
 
     jobs = [(f"{k.name} workbooks", builder(k)) for k in all_kinds() if k.samples is not None]
     failures = 0
-    written = 0
     with _progress() as bar:
         task = bar.add_task("building workbooks", total=len(jobs))
         for name, job in jobs:
             bar.update(task, description=name)
             try:
-                written += len(job())
+                job()
             except XleError as exc:
                 failures += 1
                 err.print(f"{name}: {exc}", markup=False, highlight=False)
-            except Exception as exc:  # the folder cannot take the workbooks
-                if not (isinstance(exc, OSError) or _raised(exc, "xlsxwriter.exceptions", "FileCreateError")):
-                    raise
-                err.print(f"{out_dir}: cannot write there ({exc}); nothing more was written", markup=False)
-                raise typer.Exit(2) from None
+            except Exception as exc:
+                if isinstance(exc, OSError) or _raised(exc, "xlsxwriter.exceptions", "FileCreateError"):
+                    err.print(
+                        f"{out_dir}: cannot write there ({exc}); nothing more was written", markup=False
+                    )
+                    raise typer.Exit(2) from None
+                failures += 1  # one kind's failure, in one line: the other kinds are still built
+                err.print(
+                    f"{name}: unexpected error ({type(exc).__name__}: {exc})", markup=False, highlight=False
+                )
             bar.advance(task)
-    out.print(f"{written} workbook(s) in {out_dir}/")
+    out.print(f"{len(written)} workbook(s) in {out_dir}/")
     if failures:
         raise typer.Exit(1)
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook as XlsxWorkbook
 from xlsxwriter.worksheet import CellFormulaTuple, Worksheet, re_dynamic_function
 
 from xl_engage import __version__, pages
@@ -115,7 +116,19 @@ class CachingWorksheet(Worksheet):
         self.table[row][col] = CellFormulaTuple(self._prepare_formula(formula), cell_format, value)
         return 0
 
+    def write_user_formula(self, row: int, col: int, formula: str, cell_format: Format, value: Any) -> Any:
+        """A formula kept from the user's own column: written as any other, but not counted
+        among ours (``_xle_prepared``), so the names check never judges it, nor skips one of
+        ours that happens to read the same."""
+        self.__dict__["_xle_user"] = True
+        try:
+            return self.write_formula(row, col, formula, cell_format, value)
+        finally:
+            self.__dict__["_xle_user"] = False
+
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        if self.__dict__.get("_xle_user"):
+            return str(super()._prepare_formula(formula, expand_future_functions))
         cache: dict[tuple[str, bool], str] = self.__dict__.setdefault("_xle_prepared", {})
         key = (formula, expand_future_functions)
         prepared = cache.get(key)
@@ -253,8 +266,10 @@ class _SheetWriter:
         if isinstance(value, UserFormula):  # kept from the user's workbook, by column name
             self.r.meta[f"{USER_FORMULAS}{table}"] = "yes"
             formula = resolve(value.formula, table, self.shown_names)
-            self.r.user_formulas.add(formula)
-            self.ws.write_formula(r, j, "=" + formula, fmt, _cached(value.value))
+            if isinstance(self.ws, CachingWorksheet):
+                self.ws.write_user_formula(r, j, "=" + formula, fmt, _cached(value.value))
+            else:
+                self.ws.write_formula(r, j, "=" + formula, fmt, _cached(value.value))
             return
         if col.kind == "text" and isinstance(value, dt.date | bool):
             if isinstance(value, bool):
@@ -438,6 +453,8 @@ class _SheetWriter:
             if not block.rows and col.is_input:
                 self.ws.write_blank(header_row + 1, j, None, fmt)
             last = header_row + n
+            if col.choices_name:
+                self.r.list_sources.add(col.choices_name)
             if col.choices or col.choices_name:
                 source: Any = ("=" + col.choices_name) if col.choices_name else list(col.choices)
                 self.ws.data_validation(
@@ -839,16 +856,23 @@ class _Renderer:
         self.series_colors: dict[str, str] = {}
         self.chart_texts: list[str] = []
         """Chart names that look like references, written as text on the metadata sheet."""
-        self.user_formulas: set[str] = set()
-        """Formulas kept from the user's own columns: theirs, never checked against ours."""
+        self.list_sources: set[str] = set()
+        """Defined names our dropdown lists read their choices from."""
 
-    def _check_names(self) -> None:
-        """Every formula of ours names only functions Excel 2016 and LibreOffice share, and
-        tables, columns, sheets and defined names this workbook has: checked once per
-        distinct formula, before the file is written. A kind's mistake (a renamed named cell,
-        table or column) is refused here, not found as ``#NAME?`` in a client's file."""
+    def check_names(self) -> None:
+        """Every cell and table formula of ours names only functions Excel 2016 and
+        LibreOffice share, and tables, columns, sheets and defined names this workbook has;
+        every dropdown list reads a name it has. Checked once per distinct formula, before
+        the file is written: a kind's mistake (a renamed named cell, table or column) is
+        refused here, not found as ``#NAME?`` in a client's file. (Chart series and
+        conditional formats are built by the renderer from placed tables, not by kinds.)"""
+        if not isinstance(self.book_wb, XlsxWorkbook):  # a stand-in that records calls (bench/)
+            return
         sheets = self.book_wb.worksheets()
         names = {str(n[0]).casefold() for n in self.book_wb.defined_names}
+        missing = sorted(n for n in self.list_sources if n.casefold() not in names)
+        if missing:
+            raise ValueError(f"dropdown lists read from names the workbook lacks: {', '.join(missing)}")
         tables = {
             str(t["name"]).casefold(): {str(c["name"]).casefold() for c in t["columns"]}
             for ws in sheets
@@ -857,8 +881,6 @@ class _Renderer:
         titles = {ws.name.casefold() for ws in sheets}
         for ws in sheets:
             for formula, _ in ws.__dict__.get("_xle_prepared", {}):
-                if formula.lstrip("=") in self.user_formulas:
-                    continue
                 wrong = unknown_names(formula, names, tables, titles)
                 if wrong:
                     raise ValueError(
@@ -908,7 +930,6 @@ class _Renderer:
             if sheet is self._logo_sheet():
                 self._logo(ws, writer)
         self._list_names(self.book.list_names)
-        self._check_names()
         for ws, row, chart in self.pending_charts:
             self._chart(ws, row, chart)
         self._metadata()
@@ -1063,6 +1084,8 @@ def render(book: Book, path: Path | str, branding: Branding | None = None) -> Pa
             }
         )
         with gc_paused():  # millions of cell tuples, none of them garbage: collection only costs time
-            _Renderer(book, wb, branding or Branding()).run()
+            renderer = _Renderer(book, wb, branding or Branding())
+            renderer.run()
+            renderer.check_names()  # before a byte is written
             wb.close()
     return target

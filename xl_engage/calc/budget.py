@@ -963,12 +963,16 @@ def apply_deferrals(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
     return book.model_copy(update={"lines": tuple(lines), "initiatives": tuple(initiatives)}), notes
 
 
-def _role(line: Line) -> str:
-    """Which line of a replacement this is: its labour (as :func:`plan_assets` writes it, in
-    any case) or its hardware (any other line of the asset)."""
-    if line.category == LABOUR_CATEGORY or line.description.casefold().startswith(LABOUR_PREFIX.casefold()):
+def _role(line: Line) -> str | None:
+    """Which line of a replacement this is, as :func:`plan_assets` describes it (in any
+    case, whatever follows): its labour or its hardware; None for a line the user added
+    for the asset (a dock, a refurbishment), which is theirs and kept."""
+    text = line.description.casefold()
+    if text.startswith(LABOUR_PREFIX.casefold()):
         return "labour"
-    return "hardware"
+    if text.startswith(HARDWARE_PREFIX.casefold()):
+        return "hardware"
+    return None
 
 
 def _decided(line: Line) -> bool:
@@ -991,19 +995,22 @@ def _take(candidates: list[int], lines: Sequence[Line], description: str) -> int
 def replan_assets(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
     """Plan the asset replacements again from the (edited) inventory and policy.
 
-    Every line whose source is an asset of the inventory is replaced by a fresh plan (so a
-    renamed or retyped line is never counted beside its replacement); every other line
-    (contracts, initiatives, the reserve, lines of no asset) is kept as it is. Each line
-    planned again keeps the client's decision: matched by asset, role (hardware or labour)
-    and month, the same description first, else by asset and role alone (its month moved:
-    in date order). The notes name the replacements whose month moved with a decision, the
-    decisions that could not be carried and the lines of an asset the plan does not have.
+    The planned lines of each inventory asset (a description beginning "Replace " or
+    "Labour: replace ", in any case) are replaced by a fresh plan; every other line is kept
+    as it is: contracts, initiatives, the reserve, and the lines a user added for an asset
+    (which a note names when the asset is planned again, in case one repeats a replacement).
+    Each line planned again keeps the client's decision: matched by asset, role (hardware
+    or labour) and month, the same description first, else by asset and role alone (its
+    month moved: earliest first). The notes name the replacements whose month moved with a
+    decision, and the decisions that could not be carried.
     """
     ids = {key(a.asset_id) for a in book.assets}
-    planned_old = [x for x in book.lines if key(x.source) in ids]
-    kept = [x for x in book.lines if key(x.source) not in ids]
+    planned_old = sorted(
+        (x for x in book.lines if key(x.source) in ids and _role(x) is not None), key=lambda x: x.month
+    )
+    kept = [x for x in book.lines if not (key(x.source) in ids and _role(x) is not None)]
     new = plan_assets(book.profile, book.policy, book.assets)
-    exact: dict[tuple[str, str, dt.date], list[int]] = defaultdict(list)
+    exact: dict[tuple[str, str | None, dt.date], list[int]] = defaultdict(list)
     for i, line in enumerate(planned_old):
         exact[(key(line.source), _role(line), line.month)].append(i)
     used: set[int] = set()
@@ -1013,7 +1020,7 @@ def replan_assets(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
         if found:
             match[j] = _take(found, planned_old, line.description)
             used.add(match[j])
-    loose: dict[tuple[str, str], list[int]] = defaultdict(list)
+    loose: dict[tuple[str, str | None], list[int]] = defaultdict(list)
     for i, line in enumerate(planned_old):
         if i not in used:
             loose[(key(line.source), _role(line))].append(i)
@@ -1033,9 +1040,9 @@ def replan_assets(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
         if old is not None and _decided(old):
             line = line.model_copy(update={"decision": old.decision, "deferred_to": old.deferred_to})
         lines.append(line)
-    unmatched = [x for i, x in enumerate(planned_old) if i not in used]
-    lost = [_named(x) for x in unmatched if _decided(x)]
-    dropped = [f"{x.source} {x.month:%b %Y} {x.description!r}" for x in unmatched if not _decided(x)]
+    lost = [_named(x) for i, x in enumerate(planned_old) if i not in used and _decided(x)]
+    planned_again = {key(x.source) for x in new}
+    beside = [f"{x.source} {x.month:%b %Y} {x.description!r}" for x in kept if key(x.source) in planned_again]
     notes = []
     if moved:
         replacements = list(dict.fromkeys(moved))  # a replacement's hardware and labour: once
@@ -1048,10 +1055,10 @@ def replan_assets(book: BudgetBook) -> tuple[BudgetBook, list[str]]:
             f"--replan could not carry {len(lost)} decision(s): the plan no longer has that line: "
             + "; ".join(lost)
         )
-    if dropped:
-        shown = "; ".join(dropped[:5]) + (f"; and {len(dropped) - 5} more" if len(dropped) > 5 else "")
+    if beside:
+        shown = "; ".join(beside[:5]) + (f"; and {len(beside) - 5} more" if len(beside) > 5 else "")
         notes.append(
-            f"--replan replaced {len(dropped)} line(s) of assets that the plan does not have (an asset's "
-            f"lines are planned afresh; give a line of your own a Source other than the asset): {shown}"
+            f"--replan kept {len(beside)} line(s) of your own beside assets it planned again (check that "
+            f"none repeats a replacement the plan now has): {shown}"
         )
     return book.model_copy(update={"lines": (*lines, *kept)}), notes
