@@ -520,3 +520,24 @@ def test_budget_after_the_client_decided_recalculates_to_python_values(
     (out,) = recalculate([path], tmp_path / "lo-decided-rebuilt")
     _check(path, out, "decided budget rebuilt")
     assert "Deferred" not in budget_calc.calculate(moved).by_decision
+
+
+def test_a_party_named_like_a_matrix_column_is_counted_by_excel_too(tmp_path: Path) -> None:
+    """Review: a party called "Status" is shown as "Status (2)" beside the matrix's own
+    Status, but its counts referred to Matrix[Status]: Excel said 0 where Python said 12."""
+    from xl_engage.kinds import get_kind
+
+    kind = get_kind("raci")
+    assert kind is not None and kind.samples is not None
+    _, book = next(kind.samples(None))
+    old = book.parties[0].name
+    parties = tuple(p.model_copy(update={"name": "Status"}) if p.name == old else p for p in book.parties)
+    areas = tuple(
+        a.model_copy(update={"codes": {("Status" if k == old else k): v for k, v in a.codes.items()}})
+        for a in book.areas
+    )
+    renamed = book.model_copy(update={"parties": parties, "areas": areas})
+    assert any("Status" in a.codes for a in renamed.areas)
+    path = build(tmp_path, "raci", renamed, "raci-status.xlsx")
+    (out,) = recalculate([path], tmp_path / "lo")
+    _check(path, out, "raci with a party called Status")

@@ -42,7 +42,6 @@ from xl_engage.layout import (
     Series,
     Sheet,
     Table,
-    TableSpec,
     Title,
     ValueKind,
     constant,
@@ -65,7 +64,7 @@ from xl_engage.style import (
     axis_money_format,
     number_format,
 )
-from xl_engage.tabular import compact_header
+from xl_engage.tabular import unique_headers
 
 _LOOKS_LIKE_A_REFERENCE = re.compile(r"^=?[^!]+!\$?[A-Z]+\$?\d+")
 """What XlsxWriter takes for a reference in a chart name (its own test, chart.py)."""
@@ -391,7 +390,7 @@ class _SheetWriter:
                 if header not in extra_headers:
                     extra_headers.append(header)
         template = spec.extra_column or Column(header="", key="", required=False)
-        shown = _unique_headers(spec, extra_headers)
+        shown = unique_headers(spec, extra_headers)
         self.shown_names = dict(zip(extra_headers, shown, strict=True))
         for h, header in zip(extra_headers, shown, strict=True):
             if header != h:  # the reader gives the user's column its own name back
@@ -743,24 +742,6 @@ def _has_inputs(sheet: Sheet) -> bool:
         if isinstance(block, Table) and not block.spec.readonly and block.spec.input_columns:
             return True
     return False
-
-
-def _unique_headers(spec: TableSpec, extra: Sequence[str]) -> list[str]:
-    """Headers for the user's own columns that no other column of the table has (Excel
-    refuses a table with two equal headers, whatever their case, and the reader would take
-    a column named like one of the table's for it): "Month" beside the table's own Month
-    becomes "Month (2)". A name that is only one of a column's aliases ("ID" beside "Asset
-    ID") is kept: the reader prefers the column's own header and keeps the alias as the
-    user's."""
-    taken = {compact_header(name) for c in spec.columns for name in (c.header, c.key)}
-    out = []
-    for h in extra:
-        header, n = h, 2
-        while compact_header(header) in taken:
-            header, n = f"{h} ({n})", n + 1
-        taken.add(compact_header(header))
-        out.append(header)
-    return out
 
 
 BOLD = 1.12

@@ -272,6 +272,25 @@ def compact_header(text: Any) -> str:
     return _compact(normalise_header(text))
 
 
+def unique_headers(spec: TableSpec, extra: Sequence[str]) -> list[str]:
+    """Headers for the user's own columns that no other column of the table has (Excel
+    refuses a table with two equal headers, whatever their case, and the reader would take
+    a column named like one of the table's for it): "Month" beside the table's own Month
+    becomes "Month (2)". A name that is only one of a column's aliases ("ID" beside "Asset
+    ID") is kept: the reader prefers the column's own header and keeps the alias as the
+    user's. The renderer names the columns so, and a kind whose formulas refer to such a
+    column by name (a matrix's party) asks here for the name it will have."""
+    taken = {compact_header(name) for c in spec.columns for name in (c.header, c.key)}
+    out = []
+    for h in extra:
+        header, n = h, 2
+        while compact_header(header) in taken:
+            header, n = f"{h} ({n})", n + 1
+        taken.add(compact_header(header))
+        out.append(header)
+    return out
+
+
 def unknown_targets(spec: TableSpec, settings: ImportSettings) -> list[str]:
     """Mapping targets that name no column of ``spec``."""
     names = HeaderNames(spec, inputs_only=True)  # a calculated column is never read from a file

@@ -35,6 +35,7 @@ from xl_engage.layout import (
 )
 from xl_engage.models.raci import CODES, RaciBook
 from xl_engage.style import STATUS_FILLS
+from xl_engage.tabular import unique_headers
 
 KIND_NAME = "raci"
 SCHEMA_VERSION = 1
@@ -213,9 +214,12 @@ def build(book: RaciBook) -> Book:
     parties = sorted(book.parties, key=lambda p: SIDES.index(p.side))
     order = [p.name for p in parties]
     party_rows = rows(parties, [r.parties[book.parties.index(p)] for p in parties])
+    # a party named like one of the matrix's own columns ("Status") is shown as "Status (2)":
+    # the formulas refer to the column by the name it will have
+    shown = dict(zip(order, unique_headers(MATRIX, order), strict=True))
     for row in party_rows:
-        row["__formulas__"] = _party_formulas(row["name"])
-    matrix = _matrix_spec(order)
+        row["__formulas__"] = _party_formulas(shown[row["name"]])
+    matrix = _matrix_spec([shown[name] for name in order])
     area_rows = rows(book.areas, r.areas, extras_field="codes")
     coverage = Grid(
         "Coverage",
