@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import build
+from tests.helpers import build, table_header
 from xl_engage.build import model_from_workbook
 from xl_engage.calc import budget as calc
 from xl_engage.inputs.budget import load_budget
@@ -148,21 +148,16 @@ def test_a_deferral_to_an_earlier_quarter_is_warned_about_and_not_moved(acme: Bu
 # --- the workbook --------------------------------------------------------------------------------
 
 
-def _table(ws: openpyxl.worksheet.worksheet.Worksheet, first: str) -> tuple[int, dict[str, int]]:
-    top = next(r for r in range(1, 30) if ws.cell(r, 1).value == first)
-    return top, {ws.cell(top, c).value: c for c in range(1, ws.max_column + 1) if ws.cell(top, c).value}
-
-
 def test_decisions_typed_in_the_workbook_are_read_and_checked_at_their_cells(
     tmp_path: Path, acme: BudgetBook
 ) -> None:
     path = build(tmp_path, "budget", acme)
     wb = openpyxl.load_workbook(path)
     ws = wb["Roadmap"]
-    top, cols = _table(ws, "Initiative")
+    top, cols = table_header(ws, "Initiative")
     ws.cell(top + 1, cols["Decision"]).value = "approved"  # any case, like every choice
     lines = wb["Lines"]
-    top, cols = _table(lines, "Description")
+    top, cols = table_header(lines, "Description")
     rows = {lines.cell(r, 1).value: r for r in range(top + 1, lines.max_row + 1)}
     lines.cell(rows["M365"], cols["Decision"]).value = "Deferred"
     lines.cell(rows["M365"], cols["Deferred to"]).value = "FY2031 Q1"
@@ -180,7 +175,7 @@ def test_a_wrong_decision_is_refused_at_its_cell(tmp_path: Path, acme: BudgetBoo
     path = build(tmp_path, "budget", acme)
     wb = openpyxl.load_workbook(path)
     lines = wb["Lines"]
-    top, cols = _table(lines, "Description")
+    top, cols = table_header(lines, "Description")
     lines.cell(top + 1, cols["Decision"]).value = "Maybe"
     lines.cell(top + 2, cols["Deferred to"]).value = "next year"
     lines.cell(top + 3, cols["Deferred to"]).value = "fy2028  q2"  # read as FY2028 Q2
@@ -216,7 +211,7 @@ def test_random_decisions_survive_from_and_replan(
     ini = data.draw(st.sampled_from(DECISIONS))
     wb = openpyxl.load_workbook(acme_file)
     ws = wb["Lines"]
-    top, cols = _table(ws, "Description")
+    top, cols = table_header(ws, "Description")
     inputs = [
         c
         for h, c in cols.items()
@@ -242,7 +237,7 @@ def test_random_decisions_survive_from_and_replan(
         ws.cell(top + 1 + row, cols["Decision"]).value = decision
         ws.cell(top + 1 + row, cols["Deferred to"]).value = quarter
     road = wb["Roadmap"]
-    rtop, rcols = _table(road, "Initiative")
+    rtop, rcols = table_header(road, "Initiative")
     road.cell(rtop + 1, rcols["Decision"]).value = ini
     path = tmp_path / "typed.xlsx"
     wb.save(path)
@@ -424,7 +419,7 @@ def test_the_reader_warns_where_python_and_the_formulas_would_read_text_apart(
     path = build(tmp_path, "budget", acme)
     wb = openpyxl.load_workbook(path)
     lines = wb["Lines"]
-    top, cols = _table(lines, "Description")
+    top, cols = table_header(lines, "Description")
     rows = {lines.cell(r, 1).value: r for r in range(top + 1, lines.max_row + 1)}
     lines.cell(rows["APs"], cols["Source"]).value = "Wi-Fi upgrade\u00a0"
     lines.cell(rows["Survey"], cols["Expense"]).value = " Opex"

@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.helpers import table_header
 from xl_engage.recalc import recalculate
 from xl_engage.templates import SAMPLE_MSP
 
@@ -24,11 +25,6 @@ CLI = str(Path(sys.executable).parent / "xl-engage")
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=300)
-
-
-def _header(ws: openpyxl.worksheet.worksheet.Worksheet, first: str) -> tuple[int, dict[str, int]]:
-    top = next(r for r in range(1, 30) if ws.cell(r, 1).value == first)
-    return top, {ws.cell(top, c).value: c for c in range(1, ws.max_column + 1) if ws.cell(top, c).value}
 
 
 def _edited(tmp_path: Path, source: Path, edit: Callable[[openpyxl.Workbook], None], name: str) -> Path:
@@ -58,7 +54,7 @@ def _reverse_rows(ws: openpyxl.worksheet.worksheet.Worksheet, top: int, n: int, 
 def test_sorting_rows_is_no_change(tmp_path: Path, budget: Path) -> None:
     def sort(wb: openpyxl.Workbook) -> None:
         ws = wb["Initiatives"] if "Initiatives" in wb.sheetnames else wb["Roadmap"]
-        top, cols = _header(ws, "Initiative")
+        top, cols = table_header(ws, "Initiative")
         n = sum(1 for r in range(top + 1, ws.max_row + 1) if ws.cell(r, 1).value)
         _reverse_rows(ws, top, n, max(c for h, c in cols.items() if h != "Budget"))
 
@@ -72,12 +68,12 @@ def test_each_planted_change_is_said_once_at_its_cell_with_the_headline(tmp_path
 
     def edit(wb: openpyxl.Workbook) -> None:
         ws = wb["Lines"]
-        top, cols = _header(ws, "Description")
+        top, cols = table_header(ws, "Description")
         ws.cell(top + 2, cols["Quantity"]).value = 7
         planted["quantity"] = f"Lines!{openpyxl.utils.get_column_letter(cols['Quantity'])}{top + 2}"
         planted["line"] = str(ws.cell(top + 2, cols["Description"]).value)
         roadmap = wb["Roadmap"]
-        rtop, rcols = _header(roadmap, "Initiative")
+        rtop, rcols = table_header(roadmap, "Initiative")
         planted["initiative"] = str(roadmap.cell(rtop + 1, 1).value)
         roadmap.cell(rtop + 1, rcols["Priority"]).value = "Low"
         summary = wb["Summary"]
@@ -114,7 +110,7 @@ def test_rows_added_and_removed_are_said(tmp_path: Path) -> None:
 
     def edit(wb: openpyxl.Workbook) -> None:  # a project renamed: one removed, one added
         ws = wb["Projects"]
-        top, _ = _header(ws, "Project")
+        top, _ = table_header(ws, "Project")
         edit.gone = str(ws.cell(top + 1, 1).value)  # type: ignore[attr-defined]
         ws.cell(top + 1, 1).value = "Brand New Project"
 
@@ -182,7 +178,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _first_data_cell(
     ws: openpyxl.worksheet.worksheet.Worksheet, first: str, header: str, nth: int = 1
 ) -> str:
-    top, cols = _header(ws, first)
+    top, cols = table_header(ws, first)
     return f"{openpyxl.utils.get_column_letter(cols[header])}{top + nth}"
 
 

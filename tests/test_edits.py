@@ -12,6 +12,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.helpers import build
+from tests.helpers import edited as shared_edited
 from xl_engage.models.pricing import PricingBook
 from xl_engage.reader import Loaded, read_workbook
 
@@ -20,11 +21,8 @@ from xl_engage.reader import Loaded, read_workbook
 
 
 def edited(tmp_path: Path, book: PricingBook, edit: Callable[[openpyxl.Workbook], None]) -> Loaded:
-    path = build(tmp_path, "pricing", book)
-    wb = openpyxl.load_workbook(path)
-    edit(wb)
-    wb.save(path)
-    return read_workbook(path)
+    loaded, _ = shared_edited(tmp_path, "pricing", book, edit)
+    return loaded  # type: ignore[no-any-return]
 
 
 def messages(loaded: Loaded) -> list[str]:

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import build
+from tests.helpers import build, table_cell
+from tests.helpers import edited as shared_edited
 from xl_engage.calc import playbook as calc
 from xl_engage.inputs.playbook import carry_over, load_portfolio, load_rules, new_playbook, year_of
 from xl_engage.issues import InputError
@@ -210,18 +211,6 @@ def sample() -> PlaybookBook:
     ).model_copy(update={"actuals": ()})
 
 
-def table_cell(wb: openpyxl.Workbook, table: str, row: int, header: str) -> openpyxl.cell.Cell:
-    """A cell of an Excel table by data row (0 = first, may be below the table) and header;
-    ``table`` may be a prefix (``Actuals_2``: the second vCIO's actuals)."""
-    for ws in wb.worksheets:
-        for name, ref in ws.tables.items():
-            if name == table or name.startswith(table + "_"):
-                min_col, header_row, max_col, _ = openpyxl.utils.cell.range_boundaries(ref)  # type: ignore[attr-defined]
-                cols = {ws.cell(header_row, c).value: c for c in range(min_col, max_col + 1)}
-                return ws.cell(header_row + 1 + row, cols[header])  # type: ignore[return-value]
-    raise AssertionError(f"no table {table}")
-
-
 VCIO_NUMBER = {"Dana Whitfield": 1, "Marcus Lee": 2, "Priya Raman": 3}
 
 
@@ -232,11 +221,7 @@ def type_count(wb: openpyxl.Workbook, vcio: str, month_index: int, header: str, 
 
 
 def edited(tmp_path: Path, book: PlaybookBook, edit) -> object:  # type: ignore[no-untyped-def]
-    path = build(tmp_path, "playbook", book, "pb.xlsx")
-    wb = openpyxl.load_workbook(path)
-    where = edit(wb)
-    wb.save(path)
-    return read_workbook(path), where
+    return shared_edited(tmp_path, "playbook", book, edit, "pb.xlsx")
 
 
 def test_workbook_reads_back_to_the_same_model(tmp_path: Path, sample: PlaybookBook) -> None:

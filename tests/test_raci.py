@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from tests.helpers import build
+from tests.helpers import edited as shared_edited
 from xl_engage.calc import raci as calc
 from xl_engage.inputs.raci import load_library, start_matrix
 from xl_engage.models.raci import Area, Party, RaciBook
@@ -82,11 +82,7 @@ def test_library_defaults_keep_the_rules() -> None:
 
 
 def edited(tmp_path: Path, b: RaciBook, edit) -> object:  # type: ignore[no-untyped-def]
-    path = build(tmp_path, "raci", b)
-    wb = openpyxl.load_workbook(path)
-    edit(wb["Matrix"])
-    wb.save(path)
-    return read_workbook(path)
+    return shared_edited(tmp_path, "raci", b, lambda wb: edit(wb["Matrix"]))[0]
 
 
 BASE = book(

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import build
+from tests.helpers import build, table_cell
 from xl_engage.calc import reconcile as calc
 from xl_engage.inputs.budget import load_budget
 from xl_engage.inputs.reconcile import Ledger, carry_forward, fiscal_year_start, load_ledger
@@ -420,22 +420,13 @@ def small() -> ReconBook:
     )
 
 
-def cell_of(wb: openpyxl.Workbook, table: str, row: int, header: str) -> openpyxl.cell.Cell:
-    for ws in wb.worksheets:
-        if table in ws.tables:
-            c0, r0, c1, _ = openpyxl.utils.cell.range_boundaries(ws.tables[table].ref)  # type: ignore[attr-defined]
-            cols = {ws.cell(r0, c).value: c for c in range(c0, c1 + 1)}
-            return ws.cell(r0 + 1 + row, cols[header])  # type: ignore[return-value]
-    raise AssertionError(table)
-
-
 def test_workbook_reads_back_to_the_same_model(tmp_path: Path, small: ReconBook) -> None:
     loaded = read_workbook(build(tmp_path, "reconcile", small, "r.xlsx"))
     assert loaded.ok, [str(i) for i in loaded.issues]
     assert loaded.model == small
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
-    assert cell_of(wb, "Transactions", 2, "Description").data_type == "s"  # text stays text
-    assert cell_of(wb, "Transactions", 0, "Rule").value == 1  # the rule that matched, shown
+    assert table_cell(wb, "Transactions", 2, "Description").data_type == "s"  # text stays text
+    assert table_cell(wb, "Transactions", 0, "Rule").value == 1  # the rule that matched, shown
 
 
 def test_located_issues_in_an_edited_workbook(tmp_path: Path, small: ReconBook) -> None:
@@ -444,7 +435,7 @@ def test_located_issues_in_an_edited_workbook(tmp_path: Path, small: ReconBook) 
     at = {}
 
     def edit(table: str, row: int, header: str, value: object) -> None:
-        cell = cell_of(wb, table, row, header)
+        cell = table_cell(wb, table, row, header)
         cell.value = value
         at[table] = f"{cell.parent.title}!{cell.coordinate}"
 
@@ -465,7 +456,7 @@ def test_deleting_a_transaction_breaks_the_tie_out(tmp_path: Path, small: ReconB
     path = build(tmp_path, "reconcile", small, "r.xlsx")
     wb = openpyxl.load_workbook(path)
     for header in ("Date", "Vendor", "Description", "Amount", "GL account", "Reference"):
-        cell_of(wb, "Transactions", 1, header).value = None
+        table_cell(wb, "Transactions", 1, header).value = None
     wb.save(path)
     loaded = read_workbook(path)
     assert loaded.ok  # a warning: the clerk may have meant it
@@ -477,7 +468,7 @@ def test_decisions_carry_forward_and_a_re_export_is_not_counted_twice(
 ) -> None:
     path = build(tmp_path, "reconcile", small, "r.xlsx")
     wb = openpyxl.load_workbook(path)
-    cell_of(wb, "Transactions", 2, "Assigned category").value = "Hardware"  # the unmatched Amazon purchase
+    table_cell(wb, "Transactions", 2, "Assigned category").value = "Hardware"  # the unmatched Amazon purchase
     rules = wb["Rules"]
     c0, _, _, r1 = openpyxl.utils.cell.range_boundaries(rules.tables["Rules"].ref)  # type: ignore[attr-defined]
     for j, value in enumerate(["", "Vendor", "Lumen", "Software", "", "", "new rule"], start=c0):
@@ -651,7 +642,7 @@ def test_a_row_deleted_by_hand_is_not_brought_back_by_a_re_export(tmp_path: Path
     assert openpyxl.load_workbook(path)["_ledger"].sheet_state == "hidden"
     wb = openpyxl.load_workbook(path)
     for header in ("Date", "Vendor", "Amount", "Reference"):
-        cell_of(wb, "Transactions", 1, header).value = None  # R2 deleted by hand
+        table_cell(wb, "Transactions", 1, header).value = None  # R2 deleted by hand
     wb.save(path)
     last = read_workbook(path)
     assert last.ok and len(last.model.ledger) == 2  # type: ignore[union-attr]
