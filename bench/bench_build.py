@@ -19,11 +19,13 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import statistics
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
+
+from paired import in_child, summary
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -50,15 +52,8 @@ def baseline_tree(rev: str) -> Path:
     return tree
 
 
-def run(tree: Path, n: int, out: Path) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(tree), str(HERE), str(n), str(out)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=tree,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def run(tree: Path, n: int, out: Path) -> dict[str, Any]:
+    return in_child(CHILD, tree, HERE, n, out, cwd=tree)
 
 
 def parts(path: Path) -> dict[str, bytes]:
@@ -90,9 +85,6 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     same = parts(outs["ours"]) == parts(outs["base"])
-
-    def summary(v: list[float]) -> dict[str, float]:
-        return {"median": statistics.median(v), "min": min(v), "max": max(v)}
 
     report = {
         "machine": f"{platform.machine()}, Python {platform.python_version()}",

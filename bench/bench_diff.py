@@ -27,10 +27,11 @@ import argparse
 import json
 import platform
 import random
-import statistics
-import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+from paired import in_child, summary
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -106,15 +107,8 @@ def make_files(n: int, folder: Path) -> tuple[Path, Path, dict[str, int]]:
     return old, new, planted
 
 
-def run(task: str, old: Path, new: Path) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, task, str(old), str(new)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def run(task: str, old: Path, new: Path) -> dict[str, Any]:
+    return in_child(CHILD, task, old, new, cwd=ROOT)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,9 +137,6 @@ def main(argv: list[str] | None = None) -> int:
             f"reads {got['reads']['cpu']:.2f}s CPU",
             file=sys.stderr,
         )
-
-    def summary(v: list[float]) -> dict[str, float]:
-        return {"median": statistics.median(v), "min": min(v), "max": max(v)}
 
     report = {
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, "

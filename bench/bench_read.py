@@ -19,10 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import statistics
-import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+from paired import in_child, summary
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -47,11 +48,8 @@ print(json.dumps({"n": n, "cpu": time.process_time() - cpu0, "wall": time.perf_c
 """
 
 
-def run(side: str, path: Path) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, side, str(path)], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def run(side: str, path: Path) -> dict[str, Any]:
+    return in_child(CHILD, side, path, cwd=ROOT)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,9 +72,6 @@ def main(argv: list[str] | None = None) -> int:
             f"raw {got['raw']['cpu']:.2f}s CPU {got['raw']['peak_mib']:.0f} MiB",
             file=sys.stderr,
         )
-
-    def summary(v: list[float]) -> dict[str, float]:
-        return {"median": statistics.median(v), "min": min(v), "max": max(v)}
 
     report = {
         "machine": f"{platform.machine()}, Python {platform.python_version()}",

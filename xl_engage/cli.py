@@ -703,7 +703,8 @@ def reconcile(
         if from_workbook is not None:
             last = model_from_workbook(from_workbook, "reconcile")
             assert isinstance(last, ReconBook)
-            model, notes = last, list[str]()
+            model = last
+            notes: list[str] = []
             if actuals is not None:
                 ledger = _load_ledger(actuals, last.settings.currency, spend_negative, templates, mapping)
                 printed = _print_ledger(actuals, ledger)

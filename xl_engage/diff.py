@@ -138,6 +138,7 @@ def _key(row: BaseModel, key: tuple[str, ...], inputs: Iterable[str]) -> tuple[s
     return tuple(_key_part(getattr(row, n, None)) for n in names)
 
 
+@gc_paused()  # millions of small tuples, none of them garbage: collection only costs time
 def diff(
     kind: Kind,
     old: BaseModel,
@@ -146,17 +147,6 @@ def diff(
     old_places: Mapping[tuple[Any, ...], str],
 ) -> list[Change]:
     """Every change from ``old`` to ``new`` (two models of ``kind``), located."""
-    with gc_paused():  # millions of small tuples, none of them garbage: collection only costs time
-        return _diff(kind, old, new, new_places, old_places)
-
-
-def _diff(
-    kind: Kind,
-    old: BaseModel,
-    new: BaseModel,
-    new_places: Mapping[tuple[Any, ...], str],
-    old_places: Mapping[tuple[Any, ...], str],
-) -> list[Change]:
     changes: list[Change] = []
     for spec in kind.schema.tables:
         before = list(getattr(old, spec.field, []) or [])

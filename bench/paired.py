@@ -1,0 +1,27 @@
+"""What the paired benches share: a side run in a fresh interpreter, and a ratio's summary.
+
+Each bench runs both sides in fresh processes, alternating which goes first, and reports the
+median ratio with its min–max; the child prints its measures as one JSON line, last.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def in_child(code: str, *args: object, cwd: Path) -> dict[str, Any]:
+    """Run ``code`` in a fresh interpreter with ``args``; its last line of output, as JSON."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, check=True, cwd=cwd
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    """The median of the pairs' ratios, with their least and greatest."""
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
