@@ -286,6 +286,20 @@ def test_reconciliation_recalculates_to_python_values(tmp_path: Path) -> None:
     assert _check(path, out, "reconciliation harbor-logistics") > 2500
 
 
+def test_a_reconciliation_written_in_spooled_rows_recalculates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long table's rows are written out in chunks (a million-row ledger never holds all
+    its cells): LibreOffice reads the chunks as one table and recalculates every cell."""
+    from xl_engage import render
+
+    book = _sample_reconciliation(tmp_path)
+    monkeypatch.setattr(render, "SPOOL_ROWS", 50)  # 193 transactions: four chunks
+    path = build(tmp_path, "reconcile", book, "spooled.xlsx")
+    (out,) = recalculate([path], tmp_path / "lo")
+    assert _check(path, out, "reconciliation written in spooled rows") > 2500
+
+
 def test_reconciliation_after_the_clerk_reassigns_transactions(tmp_path: Path) -> None:
     """Assign an unmatched transaction to a category, another to a budget line, move a
     matched one to another category: every variance cell follows."""

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -119,13 +119,20 @@ def _guard(
             raise RefusedError(f"--out {out} is inside {folder}, whose files are inputs: write elsewhere")
 
 
+def _say(issues: Iterable[Issue]) -> None:
+    """Issues on the terminal: every error; warnings and notes alike counted after a few."""
+    from xl_engage.issues import capped
+
+    for issue in capped(issues):
+        err.print(str(issue), markup=False, highlight=False)
+
+
 def _run(action: Callable[[], object]) -> None:
     """Turn expected failures into one clear message and an exit code; never a traceback."""
     try:
         action()
     except InputError as exc:
-        for issue in exc.issues:
-            err.print(str(issue), markup=False, highlight=False)
+        _say(exc.issues)
         count = sum(1 for i in exc.issues if i.severity == "error") or len(exc.issues)
         err.print(f"[red]{count} problem(s); nothing was written.[/red]")
         raise typer.Exit(1) from None
@@ -229,8 +236,7 @@ def pricing(
             notes: list[Issue] = []
             changes = agreements if clients else agreements or SAMPLE_MSP / "agreements.toml"
             model = load_pricing(clients or [SAMPLE_MSP / "clients.csv"], changes, templates, notes)
-            for note in notes:
-                err.print(str(note), markup=False, highlight=False)
+            _say(notes)
         write_workbook("pricing", model, out_path, templates=templates)
         _written(out_path, pdf)
 
@@ -416,14 +422,12 @@ def budget(
                 strict,
                 _mapping(mapping),  # type: ignore[arg-type]
             )
-            for w in warnings:
-                err.print(str(w), markup=False, highlight=False)
+            _say(warnings)
         elif client is not None:
             from xl_engage.inputs.budget import load_budget
 
             model, warnings = load_budget(client, assets, templates, strict, _mapping(mapping))  # type: ignore[arg-type]
-            for w in warnings:
-                err.print(str(w), markup=False, highlight=False)
+            _say(warnings)
         else:
             raise XleError(
                 "give --client FILE, --name CLIENT with --assets EXPORT, --portfolio DIR or --from WORKBOOK"
@@ -443,8 +447,7 @@ def _portfolio(
     try:
         files = portfolio_jobs(folder)
     except InputError as exc:
-        for issue in exc.issues:
-            err.print(str(issue), markup=False, highlight=False)
+        _say(exc.issues)
         raise typer.Exit(1) from None
     if not files:
         err.print(f"{folder}: no client files (expected */client.toml, or a CSV with a 'Client file' column)")
@@ -626,8 +629,7 @@ def playbook(
                 actuals,
                 notes,
             )
-        for note in notes:
-            err.print(str(note), markup=False, highlight=False)
+        _say(notes)
         source = (portfolio or from_workbook or out_path).name
         _write_checked("playbook", model, out_path, source, templates=templates, pdf=pdf)
 
@@ -766,8 +768,7 @@ def _print_ledger(path: Path, ledger: Ledger) -> list[Issue]:
     shown = ledger.not_spend[:20]
     more = len(ledger.not_spend) - len(shown)
     extra = (Issue(path.name, f"… and {more:,} more entries not counted as spend", "note"),) if more else ()
-    for issue in (*ledger.notes, *shown, *extra, *ledger.warnings):
-        err.print(str(issue), markup=False, highlight=False)
+    _say((*ledger.notes, *shown, *extra, *ledger.warnings))
     return list(ledger.warnings)
 
 
@@ -820,9 +821,7 @@ def _write_checked(
     located = [Issue(source, pr.message, pr.severity) for pr in problems]
     if any(i.severity == "error" for i in located):
         raise InputError(located)
-    for issue in located:
-        if issue.message not in already:  # said once, where the input file located it
-            err.print(str(issue), markup=False, highlight=False)
+    _say(i for i in located if i.message not in already)  # said once, where the input file located it
     write_workbook(kind_name, model, path, templates=templates)
     _written(path, pdf)
 
@@ -871,8 +870,7 @@ def diff(
             err.print(str(exc), markup=False, highlight=False)
             raise typer.Exit(2) from None
         if got.model is None:
-            for issue in got.issues:
-                err.print(str(issue), markup=False, highlight=False)
+            _say(got.issues)
             err.print(f"{path}: fix its issues first (xl-engage check {path}); nothing was compared")
             raise typer.Exit(2)
         loaded.append(got)
@@ -1017,8 +1015,7 @@ def inspect(
         err.print("an input is nested too deeply to be read (a TOML file?)")
         raise typer.Exit(2) from None
     except InputError as exc:  # the file (or the mapping) cannot be read at all
-        for issue in exc.issues:
-            err.print(str(issue), markup=False, highlight=False)
+        _say(exc.issues)
         raise typer.Exit(2) from None
     except XleError as exc:
         err.print(str(exc), markup=False, highlight=False)

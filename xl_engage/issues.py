@@ -7,6 +7,8 @@ file) and rendered in one place.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -63,3 +65,48 @@ class InputError(XleError):
 def errors(issues: list[Issue]) -> list[Issue]:
     """Only the issues that make an input invalid (warnings do not)."""
     return [i for i in issues if i.severity == "error"]
+
+
+SHOWN_ALIKE = 10
+"""Warnings and notes of one shape shown in full before the rest are counted."""
+_VALUES = re.compile(r"'[^']*'|\"[^\"]*\"|\d[\d,.:/-]*")
+
+
+def shape(issue: Issue) -> tuple[str, Severity, str]:
+    """What makes two issues alike: their file or sheet, severity and message with the
+    values (quoted text, numbers, dates) taken out: "2028-10-22 is in the future" and
+    "2027-03-05 is in the future" are one shape."""
+    source = re.split(r"[:!]", issue.where, maxsplit=1)[0]
+    return source, issue.severity, _VALUES.sub("#", issue.message)
+
+
+def capped(issues: Iterable[Issue], shown: int = SHOWN_ALIKE) -> list[Issue]:
+    """The issues to print on a terminal: every error, and of each shape of warning or note
+    the first ``shown``, then one line counting the rest and naming the last. A ledger
+    dated a year ahead gives a million "in the future" warnings: a terminal is no place for
+    them, and printing them takes minutes. (``check --json`` lists every one.)"""
+    out: list[Issue] = []
+    rest: dict[tuple[str, Severity, str], list[Issue]] = {}
+    seen: dict[tuple[str, Severity, str], int] = {}
+    for issue in issues:
+        if issue.severity == "error":
+            out.append(issue)
+            continue
+        alike = shape(issue)
+        seen[alike] = seen.get(alike, 0) + 1
+        if seen[alike] <= shown:
+            out.append(issue)
+        else:
+            more = rest.setdefault(alike, [issue, issue])
+            more[1] = issue
+    for alike, (first, last) in rest.items():
+        source, severity, _ = alike
+        count = seen[alike] - shown
+        out.append(
+            Issue(
+                source,
+                f"… and {count:,} more like this ({first.where}: {first.message}), the last at {last.where}",
+                severity,
+            )
+        )
+    return out

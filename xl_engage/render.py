@@ -8,11 +8,13 @@ complete (see :mod:`xl_engage.atomic`).
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import datetime as dt
 import io
 import math
 import re
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.exceptions import OverlappingRange
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_range
 from xlsxwriter.workbook import Workbook as XlsxWorkbook
-from xlsxwriter.worksheet import CellFormulaTuple, Worksheet, re_dynamic_function
+from xlsxwriter.worksheet import CellFormulaTuple, Worksheet, convert_range_args, re_dynamic_function
 
 from xl_engage import __version__, pages
 from xl_engage.a1 import cell, quote_sheet
@@ -76,6 +80,9 @@ CHART_TEXT_COLUMN = 4
 """Where on the metadata sheet such chart names are written (the metadata uses columns A:B)."""
 MAX_FORMULA = 8192
 """Excel refuses to open a workbook with a longer formula; better to fail at write time."""
+SPOOL_ROWS = 20_000
+"""A table longer than this is written out this many rows at a time (see
+``CachingWorksheet.spool_rows``): a million-row ledger never holds all its cells at once."""
 
 
 @dataclass
@@ -87,6 +94,37 @@ class _PlacedTable:
     keys: list[str]
 
 
+class _TableRanges:
+    """Where a sheet's tables are, as ranges: what XlsxWriter's ``table_cells`` answers (the
+    table at a cell, so that a merge over a table is refused) without an entry per cell,
+    which for a million-row ledger is twenty million entries and two gigabytes."""
+
+    def __init__(self) -> None:
+        self.ranges: list[tuple[int, int, int, int, str]] = []
+
+    def get(self, cell: tuple[int, int], default: str | None = None) -> str | None:
+        row, col = cell
+        for first_row, first_col, last_row, last_col, name in self.ranges:
+            if first_row <= row <= last_row and first_col <= col <= last_col:
+                return name
+        return default
+
+    def overlapping(self, first_row: int, first_col: int, last_row: int, last_col: int) -> str | None:
+        for r0, c0, r1, c1, name in self.ranges:
+            if r0 <= last_row and first_row <= r1 and c0 <= last_col and first_col <= c1:
+                return name
+        return None
+
+
+class _Unrecorded(dict[tuple[int, int], str]):
+    """Stands in for ``table_cells`` while XlsxWriter adds a table: every lookup misses (the
+    overlap with other tables is checked by range first) and every cell it records is
+    dropped (``_TableRanges`` keeps the range)."""
+
+    def __setitem__(self, key: tuple[int, int], value: str) -> None:
+        pass
+
+
 class CachingWorksheet(Worksheet):
     """XlsxWriter rewrites every formula with some thirty regular expressions, and a table's
     calculated column is prepared twice per cell (once by ``add_table``, once with its cached
@@ -94,6 +132,36 @@ class CachingWorksheet(Worksheet):
     formulas repeat row after row, so both the search and the prepared text are cached by
     input. The output is byte-identical to stock XlsxWriter's (tests/test_render.py checks it).
     """
+
+    fh: Any
+    dim_rowmin: Any
+    dim_rowmax: Any
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table_cells: Any = _TableRanges()
+
+    @convert_range_args
+    def add_table(
+        self, first_row: int, first_col: int, last_row: int, last_col: int, options: Any = None
+    ) -> Any:
+        """Stock ``add_table``, with the overlap of tables checked by range (see _TableRanges)."""
+        ranges = self.table_cells
+        top, bottom = sorted((first_row, last_row))
+        left, right = sorted((first_col, last_col))
+        other = ranges.overlapping(top, left, bottom, right)
+        if other is not None:
+            raise OverlappingRange(
+                f"Table range '{xl_range(top, left, bottom, right)}' overlaps previous table range '{other}'."
+            )
+        self.table_cells = _Unrecorded()
+        try:
+            done = super().add_table(first_row, first_col, last_row, last_col, options)
+        finally:
+            self.table_cells = ranges
+        if done == 0:
+            ranges.ranges.append((top, left, bottom, right, xl_range(top, left, bottom, right)))
+        return done
 
     def _write_formula(
         self, row: int, col: int, formula: str, cell_format: Format | None = None, value: Any = 0
@@ -114,6 +182,77 @@ class CachingWorksheet(Worksheet):
             return -1
         self.table[row][col] = CellFormulaTuple(self._prepare_formula(formula), cell_format, value)
         return 0
+
+    def spool_rows(self, first: int, last: int) -> None:
+        """Write rows ``first``–``last``, finished, out as sheet XML to a temporary file and
+        forget their cells. XlsxWriter keeps every cell of a sheet until the file is closed
+        (about 300 bytes a cell): a million-transaction ledger would need gigabytes. Its own
+        ``constant_memory`` mode flushes row by row but refuses tables; spooling a table's
+        rows once written keeps the table, the shared strings and the formats as they are.
+        Spans must come in row order; a later write into a spooled row raises instead of
+        being lost."""
+        spooled: list[tuple[int, int, int, int]] = self.__dict__.setdefault("_xle_spooled", [])
+        if spooled and first <= spooled[-1][1]:
+            raise ValueError(f"rows {first}–{last} spooled out of order")
+        spool = self.__dict__.get("_xle_spool")
+        if spool is None:
+            spool = self.__dict__["_xle_spool"] = tempfile.TemporaryFile()  # noqa: SIM115 (closed in _write_rows)
+            self.__dict__["_check_dimensions"] = self._check_unspooled
+        start = spool.tell()
+        fh, self.fh = self.fh, io.StringIO()
+        try:
+            for r in range(first, last + 1):
+                cells = self.table.pop(r, None)
+                info = self.row_info.get(r)
+                if cells:
+                    self._write_row(r, None, info)
+                    for c in sorted(cells):
+                        self._write_cell(r, c, cells[c])
+                    self._xml_end_tag("row")
+                elif info is not None or r in self.comments:
+                    self._write_empty_row(r, None, info)
+            spool.write(self.fh.getvalue().encode("utf-8"))
+        finally:
+            self.fh = fh
+        spooled.append((first, last, start, spool.tell()))
+
+    def _check_unspooled(self, row: int, col: int, ignore_row: bool = False, ignore_col: bool = False) -> int:
+        """``_check_dimensions`` once rows are spooled: a cell or row setting for a row
+        already written out would be lost, so it is a programming error, said loudly."""
+        if not (ignore_row or ignore_col):
+            for first, last, _, _ in self.__dict__["_xle_spooled"]:
+                if first <= row <= last:
+                    raise RuntimeError(f"row {row + 1} of sheet {self.name} was already written out")
+        return int(Worksheet._check_dimensions(self, row, col, ignore_row, ignore_col))
+
+    def _write_rows(self) -> None:
+        """Stock row writing for the rows held, the spooled XML in its place between them."""
+        spooled: list[tuple[int, int, int, int]] = self.__dict__.get("_xle_spooled", [])
+        if not spooled:
+            super()._write_rows()
+            return
+        spool = self.__dict__["_xle_spool"]
+        low, high = self.dim_rowmin, self.dim_rowmax
+        cursor = low
+        try:
+            for first, last, start, end in spooled:
+                if cursor < first:
+                    self.dim_rowmin, self.dim_rowmax = cursor, first - 1
+                    super()._write_rows()
+                spool.seek(start)
+                decode = codecs.getincrementaldecoder("utf-8")().decode
+                left = end - start
+                while left > 0:
+                    chunk = spool.read(min(left, 1 << 20))
+                    left -= len(chunk)
+                    self.fh.write(decode(chunk, final=left <= 0))
+                cursor = last + 1
+            if cursor <= high:
+                self.dim_rowmin, self.dim_rowmax = cursor, high
+                super()._write_rows()
+        finally:
+            self.dim_rowmin, self.dim_rowmax = low, high
+            spool.close()
 
     def write_user_formula(self, row: int, col: int, formula: str, cell_format: Format, value: Any) -> Any:
         """A formula kept from the user's own column: written as any other, but not counted
@@ -297,6 +436,8 @@ class _SheetWriter:
         self.legend_pending = False
         self.shown_names: dict[str, str] = {}
         self.flows = False
+        self.spooled: list[range] = []
+        """Rows written out already (``CachingWorksheet.spool_rows``)."""
 
     @property
     def _currency(self) -> str:
@@ -339,7 +480,29 @@ class _SheetWriter:
             if lines > 1:
                 r = header_row + 1 + i
                 self.heights[r] = 13.0 * lines + 2
-                self.ws.set_row(r, self.heights[r])
+                self._set_height(r, self.heights[r])
+
+    def _set_height(self, r: int, height: float) -> None:
+        """A row's height, keeping its outline level (a party's rows fold under its first)."""
+        known = getattr(self.ws, "row_info", None)  # XlsxWriter's (a recording stand-in has none)
+        level = getattr(known.get(r), "level", 0) if isinstance(known, dict) else 0
+        self.ws.set_row(r, height, None, {"level": level} if level else None)
+
+    def _settle_heights(self, rows: range) -> None:
+        """Every row's height said outright on a delivered sheet: LibreOffice sizes a row with
+        cells to its font unless told, and then breaks pages elsewhere than planned. Rows
+        already spooled out were settled before they went."""
+        self.ws.set_default_row(pages.DEFAULT_ROW)
+        if not self.sheet.deliver:
+            return
+        for r in rows:
+            if r not in self.heights and not any(r in done for done in self.spooled):
+                self._set_height(r, pages.DEFAULT_ROW)
+
+    def _spool(self, ws: CachingWorksheet, first: int, last: int) -> None:
+        self._settle_heights(range(first, last + 1))
+        ws.spool_rows(first, last)
+        self.spooled.append(range(first, last + 1))
 
     def _fmt(self, kind: str, role: str) -> Format:
         return self.r.fmt.get(kind, role, self.sheet.audience)
@@ -436,19 +599,13 @@ class _SheetWriter:
             self._outline(block, header_row)
         widths = [self._table_width(col, block, j) for j, col in enumerate(columns)]
         self._wrap_rows(block, columns, widths, header_row)
+        plan = []
         for j, col in enumerate(columns):
             role = "input" if col.is_input and not spec.readonly else "output"
             fmt = self.r.fmt.get(col.kind, role, self.sheet.audience, wrap=j in self.wrapped)
-            for i, row in enumerate(block.rows):
-                r = header_row + 1 + i
-                if col.key.startswith("__extra__:"):
-                    value = row.get("__extra__", {}).get(col.key[len("__extra__:") :])
-                    self._user_value(r, j, value, col, role, fmt, spec.name)
-                elif col.formula:
-                    formula = row.get("__formulas__", {}).get(col.key, col.formula)
-                    self.ws.write_formula(r, j, "=" + formula, fmt, _cached(row.get(col.key)))
-                else:
-                    write_value(self.ws, r, j, row.get(col.key), col.kind, fmt)
+            plan.append((j, col, role, fmt))
+        self._table_rows(block, plan, header_row)
+        for j, col, _role, fmt in plan:
             if not block.rows and col.is_input:
                 self.ws.write_blank(header_row + 1, j, None, fmt)
             last = header_row + n
@@ -490,6 +647,30 @@ class _SheetWriter:
         if self.first_table_header is None:
             self.first_table_header = header_row
         self.row = header_row + n + 2
+
+    def _table_rows(self, block: Table, plan: list[tuple[int, Column, str, Format]], header_row: int) -> None:
+        """The table's cells, row by row; a long table's rows are spooled out as they are
+        finished, so its cells are never all in memory at once."""
+        ws = self.ws
+        spooler = ws if isinstance(ws, CachingWorksheet) and len(block.rows) > SPOOL_ROWS else None
+        table = block.spec.name
+        first = header_row + 1
+        for i, row in enumerate(block.rows):
+            r = header_row + 1 + i
+            for j, col, role, fmt in plan:
+                if col.key.startswith("__extra__:"):
+                    value = row.get("__extra__", {}).get(col.key[len("__extra__:") :])
+                    self._user_value(r, j, value, col, role, fmt, table)
+                elif col.formula:
+                    formula = row.get("__formulas__", {}).get(col.key, col.formula)
+                    ws.write_formula(r, j, "=" + formula, fmt, _cached(row.get(col.key)))
+                else:
+                    write_value(ws, r, j, row.get(col.key), col.kind, fmt)
+            if spooler is not None and r - first + 1 == SPOOL_ROWS:
+                self._spool(spooler, first, r)
+                first = r + 1
+        if spooler is not None and first <= header_row + len(block.rows):
+            self._spool(spooler, first, header_row + len(block.rows))
 
     def _group_labels(self, first: int, groups: Sequence[str]) -> None:
         """Label each run of columns of one group in the row above the header; outline the
@@ -682,7 +863,7 @@ class _SheetWriter:
             else:
                 self.ws.write_string(row, 0, text, fmt)
             self.heights[row] = 13.0 * lines + 2
-            self.ws.set_row(row, self.heights[row])
+            self._set_height(row, self.heights[row])
 
     def finish(self) -> None:
         for col, width in self.widths.items():
@@ -703,10 +884,7 @@ class _SheetWriter:
         self.plan = layout
         # every row's height said outright: an engine sizing rows to their font breaks pages elsewhere
         ws.set_default_row(pages.DEFAULT_ROW)
-        if self.sheet.deliver:  # LibreOffice sizes a row with cells anyway unless told: tell it
-            for r in range(self.row):
-                if r not in self.heights:
-                    ws.set_row(r, pages.DEFAULT_ROW)
+        self._settle_heights(range(self.row))
         ws.set_paper(pages.PAPER_CODE[b.paper])
         ws.set_print_scale(layout.scale)
         ws.set_margins(

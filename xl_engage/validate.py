@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from xl_engage.issues import Issue, Problem
+from xl_engage.models.base import share_fields_sets
 from xl_engage.tabular import Loc
 
 M = TypeVar("M", bound=BaseModel)
@@ -75,7 +76,9 @@ def validate(
     issues: list[Issue] = []
     taken = {i.where for i in known}
     try:
-        return model_type.model_validate(dict(data)), issues
+        model = model_type.model_validate(dict(data))
+        share_fields_sets(model)
+        return model, issues
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(err["loc"])

@@ -28,7 +28,7 @@ from xl_engage.gcpause import gc_paused
 from xl_engage.inputs.files import exact_numbers, read_table_file, validate_document, validate_rows
 from xl_engage.issues import InputError, Issue, errors
 from xl_engage.layout import Column, TableSpec, table_fits
-from xl_engage.models.base import Frozen, key
+from xl_engage.models.base import Frozen, key, share_records_fields_sets
 from xl_engage.models.budget import BudgetBook
 from xl_engage.models.reconcile import BudgetRow, LedgerEntry, ReconBook, ReconSettings, Rule, Transaction
 from xl_engage.money import currency_code, parse_amount, to_decimal
@@ -703,7 +703,9 @@ def ledger_entries(transactions: tuple[Transaction, ...]) -> tuple[LedgerEntry, 
     """The memory of these transactions, validated in one call (a ledger may hold 100,000
     rows, and one model at a time costs four times as much)."""
     with gc_paused():
-        return _ENTRIES.validate_python([{"key": identity(t), "amount": t.amount} for t in transactions])
+        entries = _ENTRIES.validate_python([{"key": identity(t), "amount": t.amount} for t in transactions])
+    share_records_fields_sets(entries)
+    return entries
 
 
 def carry_forward(

@@ -1,0 +1,84 @@
+"""What the terminal is told: every error, and warnings alike counted after a few."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+from xl_engage.build import write_workbook
+from xl_engage.inputs.budget import load_budget
+from xl_engage.issues import SHOWN_ALIKE, Issue, capped, shape
+from xl_engage.templates import SAMPLE_MSP
+
+CLI = str(Path(sys.executable).parent / "xl-engage")
+
+
+def test_warnings_alike_are_counted_after_the_first_few_and_errors_never() -> None:
+    future = [
+        Issue(f"ledger.csv:{n} (Date)", f"2028-0{n % 9 + 1}-11 is in the future", "warning")
+        for n in range(2, 40)
+    ]
+    errors = [Issue(f"ledger.csv:{n} (Amount)", f"Amount: not a number: 'x{n}'") for n in range(2, 40)]
+    other = Issue(
+        "ledger.csv:7 (Reference)", "reference 'INV-1' is also on an earlier transaction", "warning"
+    )
+    said = capped([*future[:20], *errors, other, *future[20:]])
+    assert [i for i in said if i.severity == "error"] == errors  # every one, in order
+    shown = [i for i in said if i.message.endswith("is in the future")]
+    assert shown == future[:SHOWN_ALIKE]
+    assert other in said
+    (summary,) = [i for i in said if i.message.startswith("…")]
+    assert summary.severity == "warning"
+    assert summary.where == "ledger.csv"
+    assert summary.message.startswith(
+        f"… and {len(future) - SHOWN_ALIKE:,} more like this (ledger.csv:12 (Date)"
+    )
+    assert summary.message.endswith("the last at ledger.csv:39 (Date)")
+    assert said[-1] == summary  # after everything else
+
+
+def test_alike_means_the_same_words_in_the_same_file() -> None:
+    a = Issue("a.csv:3 (Date)", "2027-01-02 is in the future (today is 2026-11-28)", "warning")
+    b = Issue("a.csv:9 (Date)", "2029-12-31 is in the future (today is 2026-11-28)", "warning")
+    c = Issue("b.csv:9 (Date)", "2029-12-31 is in the future (today is 2026-11-28)", "warning")
+    d = Issue("Lines!F7", "unit cost 'n/a' is not a number", "warning")
+    e = Issue("Lines!F9", "unit cost '12,0' is not a number", "warning")
+    assert shape(a) == shape(b) != shape(c)
+    assert shape(d) == shape(e)
+    assert capped([a, b, c], shown=1) == [
+        a,
+        c,
+        Issue("a.csv", f"… and 1 more like this ({b.where}: {b.message}), the last at {b.where}", "warning"),
+    ]
+
+
+def test_a_ledger_dated_ahead_gives_ten_warnings_and_a_count(tmp_path: Path) -> None:
+    budget, _ = load_budget(SAMPLE_MSP / "budgets" / "harbor-logistics" / "client.toml")
+    workbook = write_workbook("budget", budget, tmp_path / "budget.xlsx")
+    ahead = dt.date.today() + dt.timedelta(days=400)
+    ledger = tmp_path / "ledger.csv"
+    lines = [f"{ahead:%Y-%m-%d},CDW,Item {n},100.00,6100 Computer equipment,INV-{n}" for n in range(1, 31)]
+    ledger.write_text("Date,Payee,Description,Amount,GL account,Ref\n" + "\n".join(lines) + "\n")
+    done = subprocess.run(
+        [
+            CLI,
+            "reconcile",
+            "--budget",
+            str(workbook),
+            "--actuals",
+            str(ledger),
+            "--out",
+            str(tmp_path / "r.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    told = [line for line in done.stderr.splitlines() if "in the future" in line]
+    assert len(told) == SHOWN_ALIKE + 1
+    assert told[0].startswith("ledger.csv:2 (Date): warning:")
+    assert told[-1].startswith(f"ledger.csv: warning: … and {30 - SHOWN_ALIKE} more like this")
+    assert told[-1].endswith("the last at ledger.csv:31 (Date)")
