@@ -82,3 +82,50 @@ def test_a_ledger_dated_ahead_gives_ten_warnings_and_a_count(tmp_path: Path) -> 
     assert told[0].startswith("ledger.csv:2 (Date): warning:")
     assert told[-1].startswith(f"ledger.csv: warning: … and {30 - SHOWN_ALIKE} more like this")
     assert told[-1].endswith("the last at ledger.csv:31 (Date)")
+
+
+def test_duplicated_references_are_alike_whatever_transaction_they_name() -> None:
+    a = Issue(
+        "l.csv:3 (Ref)",
+        "reference 'INV-7' is also on an earlier transaction (2026-05-01, CDW, 10.00); both are kept",
+        "warning",
+    )
+    b = Issue(
+        "l.csv:9 (Ref)",
+        "reference 'INV-9' is also on an earlier transaction (2026-06-11, Dell, 1,200.00); both are kept",
+        "warning",
+    )
+    assert shape(a) == shape(b)
+
+
+def test_a_ledger_s_transfers_are_counted_once_and_the_last_named(tmp_path: Path) -> None:
+    budget, _ = load_budget(SAMPLE_MSP / "budgets" / "harbor-logistics" / "client.toml")
+    workbook = write_workbook("budget", budget, tmp_path / "budget.xlsx")
+    ledger = tmp_path / "ledger.csv"
+    rows = [f"2026-05-{n % 28 + 1:02d},Transfer,Move {n},100.00,INV-{n}" for n in range(1, 26)]
+    rows.append("2026-05-03,CDW,Laptop,1200.00,INV-99")
+    ledger.write_text("Date,Type,Description,Amount,Ref\n" + "\n".join(rows) + "\n")
+    done = subprocess.run(
+        [
+            CLI,
+            "reconcile",
+            "--budget",
+            str(workbook),
+            "--actuals",
+            str(ledger),
+            "--as-of",
+            "2026-11-22",
+            "--out",
+            str(tmp_path / "r.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    told = [line for line in done.stderr.splitlines() if "not spend" in line or "more like this" in line]
+    listed = [line for line in told if line.startswith("ledger.csv:") and "more like this" not in line]
+    assert len(listed) == SHOWN_ALIKE
+    (count,) = [line for line in told if "more like this" in line]
+    assert f"… and {25 - SHOWN_ALIKE} more like this" in count
+    assert count.endswith("the last at ledger.csv:26 (Date)")

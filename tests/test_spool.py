@@ -3,6 +3,9 @@ holds all its cells in memory, and the file says exactly what an unspooled one s
 
 from __future__ import annotations
 
+import contextlib
+import os
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +35,11 @@ def _formulas(path: Path) -> dict[str, dict[str, Any]]:
     return {ws.title: {c.coordinate: c.value for row in ws.iter_rows() for c in row} for ws in book}
 
 
+def _charts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist() if n.startswith("xl/charts/")}
+
+
 def _rows(path: Path) -> dict[str, dict[int, tuple[Any, ...]]]:
     """Each sheet's row settings: height, outline level, hidden."""
     book = openpyxl.load_workbook(path)
@@ -55,6 +63,7 @@ def test_a_spooled_workbook_says_what_an_unspooled_one_says(
     assert all_cells(spooled) == all_cells(whole)
     assert _formulas(spooled) == _formulas(whole)
     assert _rows(spooled) == _rows(whole)
+    assert _charts(spooled) == _charts(whole)  # a chart's cached data comes from unspooled cells
     back, before = read_workbook(spooled), read_workbook(whole)
     assert back.model == before.model
     assert back.model is not None
@@ -118,3 +127,30 @@ def test_a_party_s_rows_fold_under_its_first_on_the_delivered_sheet(tmp_path: Pa
     rows = ws.max_row - 2  # below the title and the header
     assert len(folded) == rows - len(parties)  # all but each party's first row
     assert all(ws.row_dimensions[r].height >= 15.75 for r in folded)  # a height said outright too
+
+
+def test_a_render_that_fails_after_spooling_leaves_no_temporary_file_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xl_engage.layout import Book, Cells, CellSpec, Column, Sheet, Table, TableSpec
+
+    monkeypatch.setattr(render, "SPOOL_ROWS", 2)
+    spec = TableSpec("Long", "S", "rows", (Column("Value", "value", "int"),))
+    broken = CellSpec("Broken", "Broken", "broken", "int", formula="NoSuchName*2")
+    book = Book(
+        "test", 1, "t", (Sheet("S", (Table(spec, [{"value": n} for n in range(9)]), Cells(((broken, 0),)))),)
+    )
+
+    def spool_files() -> int:
+        """Open files already deleted (a spool is a TemporaryFile); on Linux, 0 elsewhere."""
+        found = 0
+        for fd in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else []:
+            with contextlib.suppress(OSError):  # the listing's own descriptor, gone
+                found += "(deleted)" in os.readlink(f"/proc/self/fd/{fd}")
+        return found
+
+    before = spool_files()
+    with pytest.raises(ValueError, match="NoSuchName"):
+        render.render(book, tmp_path / "t.xlsx")
+    assert spool_files() == before
+    assert not (tmp_path / "t.xlsx").exists()

@@ -28,7 +28,7 @@ def write_workbook(
         raise ValueError(f"unknown kind {kind_name!r}")
     with gc_paused():  # the layout's rows all live until the file is written
         layout = kind.build(model)
-    return render(layout, out, branding or load_branding(templates))
+    return render(layout, out, branding or load_branding(templates), templates)
 
 
 def model_from_workbook(path: Path, expected_kind: str) -> BaseModel:

@@ -765,10 +765,7 @@ def _load_ledger(
 def _print_ledger(path: Path, ledger: Ledger) -> list[Issue]:
     """Say what was read, then the ledger's warnings at their lines."""
     out.print(f"{path.name}: {ledger.count:,} transaction(s), total {ledger.total:,.2f}")
-    shown = ledger.not_spend[:20]
-    more = len(ledger.not_spend) - len(shown)
-    extra = (Issue(path.name, f"… and {more:,} more entries not counted as spend", "note"),) if more else ()
-    _say((*ledger.notes, *shown, *extra, *ledger.warnings))
+    _say((*ledger.notes, *ledger.not_spend, *ledger.warnings))  # the entries not spend counted after ten
     return list(ledger.warnings)
 
 

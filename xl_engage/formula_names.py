@@ -85,9 +85,11 @@ def unknown_names(
     names: Collection[str],
     tables: Mapping[str, Collection[str]],
     sheets: Collection[str],
+    functions: Collection[str] = (),
 ) -> list[str]:
     """What ``formula`` names that the workbook has not: ``names``, ``tables`` (name →
-    column headers) and ``sheets`` all in lower case. Cell references are not names."""
+    column headers) and ``sheets`` all in lower case; ``functions`` (upper case): the
+    workbook's own LAMBDA names a formula may call. Cell references are not names."""
     problems: list[str] = []
     text, refs = _split(formula.lstrip("="))
     text = _ERROR.sub("0", text).replace("$", "")
@@ -110,7 +112,7 @@ def unknown_names(
             problems.append(f"name {target!r}")
     text = _QUALIFIED.sub("0", text)
     for name in _FUNCTION.findall(text):
-        if name.upper() not in EXCEL_2016_AND_LIBREOFFICE:
+        if name.upper() not in EXCEL_2016_AND_LIBREOFFICE and name.upper() not in functions:
             problems.append(f"function {name.upper()} (not in Excel 2016 and LibreOffice alike)")
     text = _COLUMN_RANGE.sub("0", _FUNCTION.sub("(", text))
     for name in _IDENTIFIER.findall(text):

@@ -31,6 +31,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, Overflow
+from pathlib import Path
 from typing import Any, TypeAlias, cast
 
 from xl_engage.calc.budget import contract_amount, policy_index, replacement_date, type_names
@@ -913,17 +914,18 @@ BUILT_IN_PLAYBOOK = PlaybookDefaults(
 """DOMAIN.md §5, used when ``playbook.toml`` cannot be read."""
 
 
-@functools.lru_cache(maxsize=1)
-def playbook_defaults() -> PlaybookDefaults:
-    """Cadence rules and capacity from the firm's ``playbook.toml``, read once.
+@functools.lru_cache(maxsize=4)
+def playbook_defaults(templates: Path | str | None = None) -> PlaybookDefaults:
+    """Cadence rules and capacity from the firm's ``playbook.toml`` (in ``templates``, else
+    ``$XL_ENGAGE_TEMPLATES`` or the bundled folder), read once.
 
-    Honours ``$XL_ENGAGE_TEMPLATES``; falls back to :data:`BUILT_IN_PLAYBOOK` if the file is
-    missing or invalid. Call ``playbook_defaults.cache_clear()`` after editing the file.
+    Falls back to :data:`BUILT_IN_PLAYBOOK` if the file is missing or invalid. Call
+    ``playbook_defaults.cache_clear()`` after editing the file.
     """
     from xl_engage.inputs.playbook import load_rules
 
     return _from_template(
-        load_rules,
+        lambda: load_rules(templates),
         lambda r, source: PlaybookDefaults(r.cadence, r.settings, source),
         BUILT_IN_PLAYBOOK,
         "playbook.toml",
@@ -1011,15 +1013,16 @@ class VarianceDefaults:
 BUILT_IN_VARIANCE = VarianceDefaults()
 
 
-@functools.lru_cache(maxsize=1)
-def variance_defaults() -> VarianceDefaults:
-    """Tolerances from the firm's ``reconcile.toml``, read once (built-in if unreadable)."""
+@functools.lru_cache(maxsize=4)
+def variance_defaults(templates: Path | str | None = None) -> VarianceDefaults:
+    """Tolerances from the firm's ``reconcile.toml`` (in ``templates``, else as
+    :func:`playbook_defaults`), read once (built-in if unreadable)."""
     from xl_engage.inputs.reconcile import load_template
 
     def convert(t: Any, source: str) -> VarianceDefaults:
         return VarianceDefaults(t.settings.tolerance_amount, t.settings.tolerance_pct, source)
 
-    return _from_template(load_template, convert, BUILT_IN_VARIANCE, "reconcile.toml")
+    return _from_template(lambda: load_template(templates), convert, BUILT_IN_VARIANCE, "reconcile.toml")
 
 
 def _signed(name: str, value: ExcelInput) -> Decimal:

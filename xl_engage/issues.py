@@ -70,14 +70,16 @@ def errors(issues: list[Issue]) -> list[Issue]:
 SHOWN_ALIKE = 10
 """Warnings and notes of one shape shown in full before the rest are counted."""
 _VALUES = re.compile(r"'[^']*'|\"[^\"]*\"|\d[\d,.:/-]*")
+_DETAILS = re.compile(r"\([^()]*\)")
 
 
 def shape(issue: Issue) -> tuple[str, Severity, str]:
     """What makes two issues alike: their file or sheet, severity and message with the
-    values (quoted text, numbers, dates) taken out: "2028-10-22 is in the future" and
-    "2027-03-05 is in the future" are one shape."""
+    values (quoted text, numbers, dates) and the details in brackets taken out: "2028-10-22
+    is in the future" and "2027-03-05 is in the future" are one shape, and so are two
+    duplicated references whatever earlier transaction each names "(2026-05-01, CDW, 10.00)"."""
     source = re.split(r"[:!]", issue.where, maxsplit=1)[0]
-    return source, issue.severity, _VALUES.sub("#", issue.message)
+    return source, issue.severity, _DETAILS.sub("(…)", _VALUES.sub("#", issue.message))
 
 
 def capped(issues: Iterable[Issue], shown: int = SHOWN_ALIKE) -> list[Issue]:

@@ -307,6 +307,9 @@ class Book:
     currency_sign: str | None = None
     """The sign amounts are shown with, when the workbook's own data names its currency (a
     ledger in GBP); None: the firm's (``branding.toml``)."""
+    calls_functions: bool = False
+    """Its formulas may call the Excel functions' LAMBDA names (the function pack's worked
+    examples, for Excel 365); a product workbook's never do."""
 
 
 @dataclass(frozen=True)

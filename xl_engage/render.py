@@ -8,6 +8,7 @@ complete (see :mod:`xl_engage.atomic`).
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import dataclasses
 import datetime as dt
@@ -36,6 +37,7 @@ from xl_engage.formula_names import unknown_names
 from xl_engage.formula_refs import resolve
 from xl_engage.gcpause import gc_paused
 from xl_engage.issues import InputError, Issue
+from xl_engage.lambdas import NamedLambda, named_lambdas
 from xl_engage.layout import (
     Block,
     Book,
@@ -154,6 +156,20 @@ class CachingWorksheet(Worksheet):
             raise OverlappingRange(
                 f"Table range '{xl_range(top, left, bottom, right)}' overlaps previous table range '{other}'."
             )
+        # Stock add_table also writes each calculated column's formula into every row, which
+        # the renderer then writes again with its value: a million-row ledger's five such
+        # columns held five million cells before its first row was spooled. The formula goes
+        # into the table's definition here, prepared as stock prepares it, and the cells only
+        # once, by the renderer.
+        formulas: dict[int, str] = {}
+        if options and options.get("columns"):
+            columns = []
+            for j, column in enumerate(options["columns"]):
+                if column and column.get("formula"):
+                    formulas[j] = column["formula"]
+                    column = {k: v for k, v in column.items() if k != "formula"}
+                columns.append(column)
+            options = {**options, "columns": columns}
         self.table_cells = _Unrecorded()
         try:
             done = super().add_table(first_row, first_col, last_row, last_col, options)
@@ -161,6 +177,9 @@ class CachingWorksheet(Worksheet):
             self.table_cells = ranges
         if done == 0:
             ranges.ranges.append((top, left, bottom, right, xl_range(top, left, bottom, right)))
+            for j, formula in formulas.items():
+                prepared = self._prepare_table_formula(formula.removeprefix("="))
+                self.tables[-1]["columns"][j]["formula"] = self._prepare_formula(prepared, True)
         return done
 
     def _write_formula(
@@ -219,10 +238,11 @@ class CachingWorksheet(Worksheet):
     def _check_unspooled(self, row: int, col: int, ignore_row: bool = False, ignore_col: bool = False) -> int:
         """``_check_dimensions`` once rows are spooled: a cell or row setting for a row
         already written out would be lost, so it is a programming error, said loudly."""
-        if not (ignore_row or ignore_col):
-            for first, last, _, _ in self.__dict__["_xle_spooled"]:
-                if first <= row <= last:
-                    raise RuntimeError(f"row {row + 1} of sheet {self.name} was already written out")
+        if not (ignore_row or ignore_col) and row <= self.__dict__["_xle_spooled"][-1][1]:
+            spans = self.__dict__["_xle_spooled"]
+            at = bisect.bisect_right(spans, row, key=lambda span: span[0]) - 1
+            if at >= 0 and row <= spans[at][1]:
+                raise RuntimeError(f"row {row + 1} of sheet {self.name} was already written out")
         return int(Worksheet._check_dimensions(self, row, col, ignore_row, ignore_col))
 
     def _write_rows(self) -> None:
@@ -495,8 +515,12 @@ class _SheetWriter:
         self.ws.set_default_row(pages.DEFAULT_ROW)
         if not self.sheet.deliver:
             return
+        starts = [done.start for done in self.spooled]
         for r in rows:
-            if r not in self.heights and not any(r in done for done in self.spooled):
+            if r in self.heights:
+                continue
+            at = bisect.bisect_right(starts, r) - 1
+            if at < 0 or r not in self.spooled[at]:
                 self._set_height(r, pages.DEFAULT_ROW)
 
     def _spool(self, ws: CachingWorksheet, first: int, last: int) -> None:
@@ -652,7 +676,8 @@ class _SheetWriter:
         """The table's cells, row by row; a long table's rows are spooled out as they are
         finished, so its cells are never all in memory at once."""
         ws = self.ws
-        spooler = ws if isinstance(ws, CachingWorksheet) and len(block.rows) > SPOOL_ROWS else None
+        long = len(block.rows) > SPOOL_ROWS and block.spec.name not in self.r.charted
+        spooler = ws if isinstance(ws, CachingWorksheet) and long else None
         table = block.spec.name
         first = header_row + 1
         for i, row in enumerate(block.rows):
@@ -1017,6 +1042,28 @@ class _Renderer:
         """Chart names that look like references, written as text on the metadata sheet."""
         self.list_sources: set[str] = set()
         """Defined names our dropdown lists read their choices from."""
+        self.charted = {
+            s.table for sheet in book.sheets for b in sheet.blocks if isinstance(b, Chart) for s in b.series
+        }
+        """Tables a chart draws: never spooled, since XlsxWriter caches a chart's data from the
+        cells it holds when the file is closed."""
+        self.callable: frozenset[str] = frozenset()
+        """The workbook's LAMBDA names its formulas may call (the function pack only)."""
+
+    def define_functions(self, functions: Sequence[NamedLambda]) -> None:
+        """The Excel functions as workbook names. Our own formulas never call them (Excel
+        2016 and LibreOffice have no LAMBDA); a book that says so (``calls_functions``: the
+        function pack's worked examples) may."""
+        taken: set[str] = set()
+        if isinstance(self.book_wb, XlsxWorkbook):  # (a stand-in that records calls has none: bench/)
+            taken = {str(n[0]).casefold() for n in self.book_wb.defined_names}
+            taken |= {str(t["name"]).casefold() for ws in self.book_wb.worksheets() for t in ws.tables}
+        for function in functions:
+            if function.name.casefold() in taken:
+                raise ValueError(f"the function name {function.name} is already a name of this workbook")
+            self.book_wb.define_name(function.name, "=" + function.definition)
+        if self.book.calls_functions:
+            self.callable = frozenset(f.name for f in functions)
 
     def check_names(self) -> None:
         """Every cell and table formula of ours names only functions Excel 2016 and
@@ -1040,7 +1087,7 @@ class _Renderer:
         titles = {ws.name.casefold() for ws in sheets}
         for ws in sheets:
             for formula, _ in ws.__dict__.get("_xle_prepared", {}):
-                wrong = unknown_names(formula, names, tables, titles)
+                wrong = unknown_names(formula, names, tables, titles, self.callable)
                 if wrong:
                     raise ValueError(
                         f"sheet {ws.name}: a formula names what the workbook lacks ({', '.join(wrong)}): "
@@ -1220,8 +1267,12 @@ class _Renderer:
         ws.hide()
 
 
-def render(book: Book, path: Path | str, branding: Branding | None = None) -> Path:
-    """Write ``book`` to ``path`` atomically and return the path."""
+def render(
+    book: Book, path: Path | str, branding: Branding | None = None, templates: Path | str | None = None
+) -> Path:
+    """Write ``book`` to ``path`` atomically and return the path. Every workbook carries the
+    Excel functions as named LAMBDAs (``lambdas.py``, defaults from ``templates``), for the
+    user's own cells in Excel 365."""
     target = Path(path)
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(
@@ -1242,9 +1293,16 @@ def render(book: Book, path: Path | str, branding: Branding | None = None) -> Pa
                 "comments": f"Generated by xl_engage {__version__}",
             }
         )
-        with gc_paused():  # millions of cell tuples, none of them garbage: collection only costs time
-            renderer = _Renderer(book, wb, branding or Branding())
-            renderer.run()
-            renderer.check_names()  # before a byte is written
-            wb.close()
+        try:
+            with gc_paused():  # millions of cell tuples, none of them garbage: collection only costs time
+                renderer = _Renderer(book, wb, branding or Branding())
+                renderer.run()
+                renderer.define_functions(named_lambdas(templates))
+                renderer.check_names()  # before a byte is written
+                wb.close()
+        finally:  # a spooled sheet's rows are in a temporary file: gone with the run, failed or not
+            for ws in wb.worksheets():
+                spool = ws.__dict__.get("_xle_spool")
+                if spool is not None:
+                    spool.close()
     return target

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import python_calamine
 from defusedxml import ElementTree
 
 from xl_engage.a1 import col_index, col_letters, parse_cell
@@ -513,6 +512,8 @@ def open_xlsx(path: Path | str) -> XlsxFile:
     p = Path(path)
     _check_package(p)
     try:
+        import python_calamine  # compiled, for reading files only: xlwings Lite goes without
+
         book = python_calamine.load_workbook(str(p))
         names = _defined_names(p)
         tables = _tables(p)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
-import python_calamine
 from defusedxml import ElementTree
 from pydantic import BaseModel, ValidationError, create_model
 
@@ -95,6 +94,8 @@ def _workbook_grid(path: Path, named_as_text: bool = False) -> tuple[list[list[A
                 check_parts(path, need_workbook=True)
             except NotAWorkbookError as exc:
                 raise InputError([Issue(str(path), str(exc).removeprefix(f"{path}: "))]) from None
+        import python_calamine  # compiled, for reading files only: xlwings Lite goes without
+
         book = python_calamine.load_workbook(str(path))
         sheet = book.sheet_names[0]
         grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
