@@ -144,93 +144,95 @@ RACI_BLOCK = [["TAM", "ISP", "Office"], ["A", "R", None], ["A/R", None, None], [
 """A matrix block as Excel hands it over: party names in the header row, one area per row."""
 
 
-@pytest.mark.parametrize(
-    ("name", "args", "expected"),
-    [
-        ("VCIO_PRICE", (5000.0, None), 1000.0),  # 5000 × 0.20
-        ("VCIO_PACKAGE", (40.0, None, None), "vCIO Professional"),  # 40 ≥ 40, < 70
-        ("VCIO_CYCLE_MRR", ([[4.0], [2.0], [2.0], [2.0]], [["quarterly"]], None), 500.0),  # 30 h × 200 / 12
-        ("VCIO_HOURS", (1000.0, None), 60.0),  # 12,000 / 200
-        ("AM_ROI", (10.0, 0.5, 2000.0, 100.0, 250.0, None, None, None), 31000 / 5238),
-        ("PRICE_FROM_MARKUP", (3000.0, 0.3), 3900.0),  # 3000 × 1.3
-        ("PRICE_FROM_MARGIN", (3000.0, 0.3), 4285.71),  # 3000 / 0.7 = 4285.714…
-        (
-            "PRICE_FROM_MARGIN",
-            (3000.0, 1.0),
-            F.ERROR_PREFIX + "margin must be below 1 (100 %): no price carries that margin, got 1",
-        ),
-        # Workstation, life 4: 2022-01-02 → 2026-01-02 = serial 46024 (days since 1899-12-30)
-        ("LIFECYCLE_REPLACE_DATE", (dt.datetime(2022, 1, 2), "Workstation", None), 46024.0),
-        # Server replaces on warranty: 2026-01-10 = 46024 + 8
-        ("LIFECYCLE_REPLACE_DATE", (dt.datetime(2021, 3, 15), "Server", dt.datetime(2026, 1, 10)), 46032.0),
-        # Laptop, life 4: 2024-01-31 → 2028-01-31 = 46023 (2026-01-01) + 365 + 365 + 30
-        ("LIFECYCLE_REPLACE_DATE", (45322.0, "Laptop", None), 46783.0),
-        (
-            "LIFECYCLE_REPLACE_DATE",
-            (dt.datetime(2022, 1, 2), "Toaster", None),
-            F.ERROR_PREFIX + "unknown asset type 'Toaster'; the policy has Workstation, Laptop, Server, "
-            "Storage, Switch, Firewall, Wireless AP, UPS battery, Printer",
-        ),
-        # 2026-01-02 as of 2026-11-22: 324 days past
-        ("LIFECYCLE_STATUS", (46024.0, dt.datetime(2026, 11, 22)), "Overdue"),
-        ("LIFECYCLE_STATUS", (None, dt.datetime(2026, 11, 22)), "Unknown date"),
-        # one anniversary: 500 × 1.05 = 525; the month before: 500; before go-live: 0
-        ("BUDGET_RECURRING", (500.0, dt.datetime(2026, 10, 1), dt.datetime(2027, 10, 1), 0.05), 525.0),
-        ("BUDGET_RECURRING", (500.0, dt.datetime(2026, 10, 1), dt.datetime(2027, 9, 1), 0.05), 500.0),
-        ("BUDGET_RECURRING", (500.0, dt.datetime(2026, 10, 1), dt.datetime(2026, 9, 1), 0.05), 0.0),
-        # A and A/R in one area: 2 accountable
-        ("RACI_CHECK", ([["A", "A/R", None]],), "Several accountable (2)"),
-        ("RACI_CHECK", ([["a/r"], ["c"]],), "OK"),  # A/R is the one A and an R
-        ("RACI_CHECK", ([["C", "I"]],), "No accountable"),
-        ("RACI_CHECK", ([["A"]],), "No responsible"),  # a single cell comes as [[...]] (ndim=2)
-        (
-            "RACI_CHECK",
-            ([["A", "X"]],),
-            F.ERROR_PREFIX + "row_range has an invalid code 'X' (use R, A, C, I or A/R)",
-        ),
-        # TAM column A, A/R, C: A counts rows 1 and 2 (A/R once), R only row 2
-        ("RACI_LOAD", (RACI_BLOCK, "TAM", None), 2),
-        ("RACI_LOAD", (RACI_BLOCK, "tam", "A"), 2),
-        ("RACI_LOAD", (RACI_BLOCK, "TAM", "R"), 1),
-        ("RACI_LOAD", (RACI_BLOCK, "ISP", None), 2),  # R, R
-        ("RACI_LOAD", (RACI_BLOCK, "Office", "A"), 1),
-        (
-            "RACI_LOAD",
-            (RACI_BLOCK, "Vendor", None),
-            F.ERROR_PREFIX + "no party 'Vendor' in the header row of matrix_range",
-        ),
-        # DOMAIN.md §5: A ($3,000, 24 users, complexity 5) quarterly + monthly; C every other month
-        ("MEETING_CADENCE", (3000.0, 24.0, 5.0, None), "4 meetings a year, 1 touch a month (Standard)"),
-        ("MEETING_CADENCE", (6500.0, 52.0, 3.0, "touches"), 1),  # B
-        ("MEETING_CADENCE", (1500.0, 12.0, 8.0, "meetings"), 6),  # C
-        ("MEETING_CADENCE", (1500.0, None, 8.0, "Rule"), "Complex environment"),
-        (
-            "MEETING_CADENCE",
-            (1500.0, 12.0, 11.0, None),
-            F.ERROR_PREFIX + "complexity must be from 1 to 10, got 11",
-        ),
-        # (520 − 100) / 42 = 10; ahead of plan: 0
-        ("PLAYBOOK_WEEKLY_RATE", (520.0, 100.0, 42.0), 10.0),
-        ("PLAYBOOK_WEEKLY_RATE", (10.0, 12.0, 5.0), 0.0),
-        ("PLAYBOOK_WEEKLY_RATE", (10.0, None, 0.0), F.ERROR_PREFIX + "weeks_left must be > 0, got 0"),
-        # 46 > 40 × 1.1 clients; 30 clients and $90,000 both below 90 %; 44 clients is within 10 %
-        ("VCIO_CAPACITY", (46.0, 140000.0), "Over capacity"),
-        ("VCIO_CAPACITY", (30.0, 90000.0), "Under capacity"),
-        ("VCIO_CAPACITY", (44.0, 120000.0), "OK"),
-        # actual − budget: 1,200 − 1,000 = 200 over; a refund can make the actual negative
-        ("VARIANCE", (1200.0, 1000.0), 200.0),
-        ("VARIANCE", (-50.0, 0.0), -50.0),
-        ("VARIANCE_PCT", (1200.0, 1000.0), 0.2),
-        ("VARIANCE_PCT", (300.0, 0.0), ""),  # no budget: no %, not #DIV/0!
-        ("VARIANCE_PCT", ("$1,500.00", 1000.0), 0.5),
-        # +1,600 and +16 %: beyond $500 and 10 % → Red; +900 is 9 % → Green; −2,000 (−20 %) → Amber
-        ("VARIANCE_FLAG", (11600.0, 10000.0, None, None), "Red"),
-        ("VARIANCE_FLAG", (10900.0, 10000.0, None, None), "Green"),
-        ("VARIANCE_FLAG", (8000.0, 10000.0, None, None), "Amber"),
-        ("VARIANCE_FLAG", (10900.0, 10000.0, 100.0, 0.05), "Red"),  # tighter tolerances
-        ("VARIANCE", (None, 1000.0), F.ERROR_PREFIX + "actual is required"),
-    ],
-)
+WORKED_EXAMPLES: list[tuple[str, tuple[Any, ...], Any]] = [
+    ("VCIO_PRICE", (5000.0, None), 1000.0),  # 5000 × 0.20
+    ("VCIO_PACKAGE", (40.0, None, None), "vCIO Professional"),  # 40 ≥ 40, < 70
+    ("VCIO_CYCLE_MRR", ([[4.0], [2.0], [2.0], [2.0]], [["quarterly"]], None), 500.0),  # 30 h × 200 / 12
+    ("VCIO_HOURS", (1000.0, None), 60.0),  # 12,000 / 200
+    ("AM_ROI", (10.0, 0.5, 2000.0, 100.0, 250.0, None, None, None), 31000 / 5238),
+    ("PRICE_FROM_MARKUP", (3000.0, 0.3), 3900.0),  # 3000 × 1.3
+    ("PRICE_FROM_MARGIN", (3000.0, 0.3), 4285.71),  # 3000 / 0.7 = 4285.714…
+    (
+        "PRICE_FROM_MARGIN",
+        (3000.0, 1.0),
+        F.ERROR_PREFIX + "margin must be below 1 (100 %): no price carries that margin, got 1",
+    ),
+    # Workstation, life 4: 2022-01-02 → 2026-01-02 = serial 46024 (days since 1899-12-30)
+    ("LIFECYCLE_REPLACE_DATE", (dt.datetime(2022, 1, 2), "Workstation", None), 46024.0),
+    # Server replaces on warranty: 2026-01-10 = 46024 + 8
+    ("LIFECYCLE_REPLACE_DATE", (dt.datetime(2021, 3, 15), "Server", dt.datetime(2026, 1, 10)), 46032.0),
+    # Laptop, life 4: 2024-01-31 → 2028-01-31 = 46023 (2026-01-01) + 365 + 365 + 30
+    ("LIFECYCLE_REPLACE_DATE", (45322.0, "Laptop", None), 46783.0),
+    (
+        "LIFECYCLE_REPLACE_DATE",
+        (dt.datetime(2022, 1, 2), "Toaster", None),
+        F.ERROR_PREFIX + "unknown asset type 'Toaster'; the policy has Workstation, Laptop, Server, "
+        "Storage, Switch, Firewall, Wireless AP, UPS battery, Printer",
+    ),
+    # 2026-01-02 as of 2026-11-22: 324 days past
+    ("LIFECYCLE_STATUS", (46024.0, dt.datetime(2026, 11, 22)), "Overdue"),
+    ("LIFECYCLE_STATUS", (None, dt.datetime(2026, 11, 22)), "Unknown date"),
+    # one anniversary: 500 × 1.05 = 525; the month before: 500; before go-live: 0
+    ("BUDGET_RECURRING", (500.0, dt.datetime(2026, 10, 1), dt.datetime(2027, 10, 1), 0.05), 525.0),
+    ("BUDGET_RECURRING", (500.0, dt.datetime(2026, 10, 1), dt.datetime(2027, 9, 1), 0.05), 500.0),
+    ("BUDGET_RECURRING", (500.0, dt.datetime(2026, 10, 1), dt.datetime(2026, 9, 1), 0.05), 0.0),
+    # A and A/R in one area: 2 accountable
+    ("RACI_CHECK", ([["A", "A/R", None]],), "Several accountable (2)"),
+    ("RACI_CHECK", ([["a/r"], ["c"]],), "OK"),  # A/R is the one A and an R
+    ("RACI_CHECK", ([["C", "I"]],), "No accountable"),
+    ("RACI_CHECK", ([["A"]],), "No responsible"),  # a single cell comes as [[...]] (ndim=2)
+    (
+        "RACI_CHECK",
+        ([["A", "X"]],),
+        F.ERROR_PREFIX + "row_range has an invalid code 'X' (use R, A, C, I or A/R)",
+    ),
+    # TAM column A, A/R, C: A counts rows 1 and 2 (A/R once), R only row 2
+    ("RACI_LOAD", (RACI_BLOCK, "TAM", None), 2),
+    ("RACI_LOAD", (RACI_BLOCK, "tam", "A"), 2),
+    ("RACI_LOAD", (RACI_BLOCK, "TAM", "R"), 1),
+    ("RACI_LOAD", (RACI_BLOCK, "ISP", None), 2),  # R, R
+    ("RACI_LOAD", (RACI_BLOCK, "Office", "A"), 1),
+    (
+        "RACI_LOAD",
+        (RACI_BLOCK, "Vendor", None),
+        F.ERROR_PREFIX + "no party 'Vendor' in the header row of matrix_range",
+    ),
+    # DOMAIN.md §5: A ($3,000, 24 users, complexity 5) quarterly + monthly; C every other month
+    ("MEETING_CADENCE", (3000.0, 24.0, 5.0, None), "4 meetings a year, 1 touch a month (Standard)"),
+    ("MEETING_CADENCE", (6500.0, 52.0, 3.0, "touches"), 1),  # B
+    ("MEETING_CADENCE", (1500.0, 12.0, 8.0, "meetings"), 6),  # C
+    ("MEETING_CADENCE", (1500.0, None, 8.0, "Rule"), "Complex environment"),
+    (
+        "MEETING_CADENCE",
+        (1500.0, 12.0, 11.0, None),
+        F.ERROR_PREFIX + "complexity must be from 1 to 10, got 11",
+    ),
+    # (520 − 100) / 42 = 10; ahead of plan: 0
+    ("PLAYBOOK_WEEKLY_RATE", (520.0, 100.0, 42.0), 10.0),
+    ("PLAYBOOK_WEEKLY_RATE", (10.0, 12.0, 5.0), 0.0),
+    ("PLAYBOOK_WEEKLY_RATE", (10.0, None, 0.0), F.ERROR_PREFIX + "weeks_left must be > 0, got 0"),
+    # 46 > 40 × 1.1 clients; 30 clients and $90,000 both below 90 %; 44 clients is within 10 %
+    ("VCIO_CAPACITY", (46.0, 140000.0), "Over capacity"),
+    ("VCIO_CAPACITY", (30.0, 90000.0), "Under capacity"),
+    ("VCIO_CAPACITY", (44.0, 120000.0), "OK"),
+    # actual − budget: 1,200 − 1,000 = 200 over; a refund can make the actual negative
+    ("VARIANCE", (1200.0, 1000.0), 200.0),
+    ("VARIANCE", (-50.0, 0.0), -50.0),
+    ("VARIANCE_PCT", (1200.0, 1000.0), 0.2),
+    ("VARIANCE_PCT", (300.0, 0.0), ""),  # no budget: no %, not #DIV/0!
+    ("VARIANCE_PCT", ("$1,500.00", 1000.0), 0.5),
+    # +1,600 and +16 %: beyond $500 and 10 % → Red; +900 is 9 % → Green; −2,000 (−20 %) → Amber
+    ("VARIANCE_FLAG", (11600.0, 10000.0, None, None), "Red"),
+    ("VARIANCE_FLAG", (10900.0, 10000.0, None, None), "Green"),
+    ("VARIANCE_FLAG", (8000.0, 10000.0, None, None), "Amber"),
+    ("VARIANCE_FLAG", (10900.0, 10000.0, 100.0, 0.05), "Red"),  # tighter tolerances
+    ("VARIANCE", (None, 1000.0), F.ERROR_PREFIX + "actual is required"),
+]
+"""Each function called as Excel hands it over, and what the cell shows (shared with
+tests/test_lite.py: the xlwings Lite functions must show the same)."""
+
+
+@pytest.mark.parametrize(("name", "args", "expected"), WORKED_EXAMPLES)
 def test_adapters_worked_examples(
     udfs: types.ModuleType, name: str, args: tuple[Any, ...], expected: Any
 ) -> None:

@@ -1022,6 +1022,53 @@ def inspect(
 
 
 @app.command()
+def functions(
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", metavar="<path>", help="The function pack to write (.xlsx).")
+    ] = Path("out/functions.xlsx"),
+    lite: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="<dir>",
+            help="Also write main.py and requirements.txt for xlwings Lite into this folder.",
+        ),
+    ] = None,
+    wheel: Annotated[
+        str | None,
+        typer.Option(metavar="<url>", help="With --lite: where your firm hosts the xl-engage wheel."),
+    ] = None,
+    templates: TemplatesOpt = None,
+) -> None:
+    """Write the function pack: the Excel functions as named LAMBDAs with worked examples, for
+    Excel 365 on Windows, Mac and the web (copy its Examples sheet into any workbook and the
+    functions come along). Every generated workbook carries them too."""
+    from xl_engage.atomic import atomic_path, refuse_overwriting
+    from xl_engage.function_pack import build
+    from xl_engage.lite import main_py, requirements_txt
+    from xl_engage.render import render
+
+    def act() -> None:
+        if wheel is not None and lite is None:
+            raise RefusedError("--wheel goes with --lite DIR (it is written into requirements.txt)")
+        _guard(out_path, templates=templates)
+        if lite is not None and lite.exists() and not lite.is_dir():
+            raise RefusedError(f"--lite {lite} is a file: give a folder")
+        written = [render(build(templates), out_path, None, templates)]
+        if lite is not None:
+            lite.mkdir(parents=True, exist_ok=True)
+            for name, text in (("main.py", main_py()), ("requirements.txt", requirements_txt(wheel))):
+                target = lite / name
+                refuse_overwriting(target, (out_path,))
+                with atomic_path(target) as tmp:
+                    tmp.write_text(text, encoding="utf-8")
+                written.append(target)
+        for path in written:
+            out.print(f"wrote {path}", markup=False, highlight=False)
+
+    _run(act)
+
+
+@app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="The firm's own folder of templates (created if need be).")],
     sample: Annotated[

@@ -1301,7 +1301,7 @@ def render(
                 renderer.check_names()  # before a byte is written
                 wb.close()
         finally:  # a spooled sheet's rows are in a temporary file: gone with the run, failed or not
-            for ws in wb.worksheets():
+            for ws in wb.worksheets() if isinstance(wb, XlsxWorkbook) else ():  # (bench/: a recorder)
                 spool = ws.__dict__.get("_xle_spool")
                 if spool is not None:
                     spool.close()
