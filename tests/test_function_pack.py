@@ -70,16 +70,20 @@ def test_lite_files_are_written_beside_it(pack: tuple[Path, Path]) -> None:
 
 @pytest.mark.libreoffice
 def test_each_worked_example_computes_its_cached_value(tmp_path: Path) -> None:
-    """The examples' LAMBDA bodies with the typed arguments put in, evaluated by LibreOffice."""
+    """The examples' LAMBDA bodies with the typed arguments put in (each typed argument a
+    cell of its own, ``=30%``, as the LAMBDA receives a value), evaluated by LibreOffice."""
     import xlsxwriter
+    from xlsxwriter.utility import xl_rowcol_to_cell
 
     path = tmp_path / "examples.xlsx"
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet("Examples")
     for r, function in enumerate(LAMBDAS):
         typed, _ = EXAMPLES[function.name]
-        arguments = dict.fromkeys(function.params)  # left out: omitted, as in the example
-        arguments.update(zip(function.params, typed, strict=False))
+        arguments: dict[str, str | None] = dict.fromkeys(function.params)  # left out: omitted
+        for c, (param, text) in enumerate(zip(function.params, typed, strict=False), start=1):
+            ws.write_formula(r, c, "=" + text, None, "")
+            arguments[param] = xl_rowcol_to_cell(r, c)
         ws.write_formula(r, 0, "=" + function.put_in(arguments), None, "")
     wb.close()
     (out,) = recalculate([path], tmp_path / "lo")
@@ -88,6 +92,35 @@ def test_each_worked_example_computes_its_cached_value(tmp_path: Path) -> None:
         engine, python = sheet.cell(r + 1, 1).value, example_value(function)
         assert engine == (python if isinstance(python, str) else pytest.approx(python)), function.name
     record_lo_cells("function pack worked examples", len(LAMBDAS))
+
+
+def test_the_pack_follows_the_firm_s_templates(tmp_path: Path) -> None:
+    """Its names and the examples' stored values alike: a wider tolerance makes the example
+    flag Green, a larger capacity makes the example load OK."""
+    from xl_engage.templates import DEFAULT_TEMPLATES
+
+    firm = tmp_path / "firm"
+    firm.mkdir()
+    for file in DEFAULT_TEMPLATES.glob("*.toml"):
+        (firm / file.name).write_bytes(file.read_bytes())
+    for name, old, new in (
+        ("reconcile.toml", "tolerance_amount = 500", "tolerance_amount = 2000"),
+        ("playbook.toml", "capacity_clients = 40", "capacity_clients = 50"),
+        ("playbook.toml", "capacity_mrr = 120000", "capacity_mrr = 150000"),
+    ):
+        text = (firm / name).read_text()
+        assert old in text
+        (firm / name).write_text(text.replace(old, new))
+    done = run("functions", "--out", str(tmp_path / "f.xlsx"), "--templates", str(firm))
+    assert done.returncode == 0, done.stderr
+    values = {
+        row[0].value: row[1].value
+        for row in openpyxl.load_workbook(tmp_path / "f.xlsx", data_only=True)["Examples"].iter_rows()
+    }
+    assert values["=VARIANCE_FLAG(11600,10000)"] == "Green"  # 1,600 within the firm's 2,000
+    assert values["=VCIO_CAPACITY(46,140000)"] == "OK"  # within 50 clients and $150,000 ± 10 %
+    names = openpyxl.load_workbook(tmp_path / "f.xlsx").defined_names
+    assert "_xlfn.ISOMITTED(_xlpm.abs_tol),2000," in names["VARIANCE_FLAG"].attr_text
 
 
 def test_refusals_are_one_line(tmp_path: Path) -> None:
@@ -100,3 +133,22 @@ def test_refusals_are_one_line(tmp_path: Path) -> None:
     assert "is a file: give a folder" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "f.xlsx").exists()  # refused before anything was written
+
+    from xl_engage.templates import DEFAULT_TEMPLATES
+
+    for args, said in (
+        (("--lite", str(tmp_path / "f.xlsx")), "is the function pack's own path"),
+        (("--lite", str(DEFAULT_TEMPLATES)), "whose files are inputs"),
+    ):
+        done = run("functions", "--out", str(tmp_path / "f.xlsx"), *args)
+        assert done.returncode == 2, done.stderr
+        assert said in done.stderr and done.stderr.startswith("--lite ")
+        assert not (tmp_path / "f.xlsx").exists()
+    (tmp_path / "lite").mkdir()
+    (tmp_path / "lite" / "main.py").write_text("# mine")
+    (tmp_path / "lite" / "main.py").chmod(0o444)
+    done = run("functions", "--out", str(tmp_path / "f.xlsx"), "--lite", str(tmp_path / "lite"))
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"--lite {tmp_path / 'lite' / 'main.py'} is read-only")
+    assert not (tmp_path / "f.xlsx").exists()
+    assert (tmp_path / "lite" / "main.py").read_text() == "# mine"

@@ -99,6 +99,11 @@ EDGES: dict[str, list[dict[str, Any]]] = {
         {"msp_mrr": -1.0, "ratio": OMIT},
         {"msp_mrr": None, "ratio": 0.2},
         {"msp_mrr": 100.0, "ratio": 1.5},
+        {"msp_mrr": True, "ratio": OMIT},  # a logical value: refused, not taken as 1
+        {"msp_mrr": "5000", "ratio": OMIT},  # a number typed as text
+        {"msp_mrr": "abc", "ratio": OMIT},
+        {"msp_mrr": 5000.0, "ratio": "   "},  # spaces alone: blank, the default
+        {"msp_mrr": "-5", "ratio": OMIT},  # negative as text: still below 0
     ],
     "PRICE_FROM_MARGIN": [
         {"cost": 3000.0, "margin": 0.3},  # 4285.71
@@ -106,7 +111,13 @@ EDGES: dict[str, list[dict[str, Any]]] = {
         {"cost": 0.0, "margin": 0.0},
     ],
     "PRICE_FROM_MARKUP": [{"cost": 1.15, "markup": 0.3}, {"cost": 3000.0, "markup": 0.3}],
-    "VARIANCE_PCT": [{"actual": 1200.0, "budget": 0.0}, {"actual": 0.0, "budget": 0.0}],
+    "VARIANCE_PCT": [
+        {"actual": 1200.0, "budget": 0.0},
+        {"actual": 0.0, "budget": 0.0},
+        {"actual": "abc", "budget": 0.0},  # refused even where the budget alone decides the result
+        {"actual": True, "budget": 0.0},
+    ],
+    "VARIANCE": [{"actual": True, "budget": 0.0}, {"actual": "1200", "budget": 1000.0}],
     "VARIANCE_FLAG": [
         {"actual": 10500.1, "budget": 10000.1, "abs_tol": OMIT, "pct_tol": OMIT},  # exactly 500: Green
         {"actual": 10500.11, "budget": 10000.1, "abs_tol": OMIT, "pct_tol": 0.0},  # 500.01: Red
@@ -114,18 +125,24 @@ EDGES: dict[str, list[dict[str, Any]]] = {
         {"actual": 11600.0, "budget": 10000.0, "abs_tol": None, "pct_tol": None},  # Red
         {"actual": 0.0, "budget": 0.0, "abs_tol": 0.0, "pct_tol": 0.0},  # Green
         {"actual": 0.0, "budget": 9000.0, "abs_tol": OMIT, "pct_tol": OMIT},  # Amber
+        {"actual": 11600.0, "budget": 10000.0, "abs_tol": "100", "pct_tol": OMIT},  # text tolerance: Red
+        {"actual": 100.0, "budget": 10000.0, "abs_tol": "100", "pct_tol": 0.0},  # Amber
+        {"actual": 100.0, "budget": 100.0, "abs_tol": True, "pct_tol": OMIT},
     ],
     "PLAYBOOK_WEEKLY_RATE": [
         {"objective": 520.0, "done": 100.0, "weeks_left": 42.0},
         {"objective": 520.0, "done": None, "weeks_left": 42.0},
         {"objective": 100.0, "done": 520.0, "weeks_left": 42.0},
         {"objective": 520.0, "done": 1.0, "weeks_left": 0.0},
+        {"objective": 520.0, "done": "  ", "weeks_left": 42.0},  # spaces alone: none done
     ],
     "VCIO_CAPACITY": [
         {"clients": 46.0, "mrr": 140000.0},
         {"clients": 44.0, "mrr": 132000.0},  # exactly at the tolerance: OK
         {"clients": 35.0, "mrr": 100000.0},
         {"clients": 36.0, "mrr": 1.0},
+        {"clients": True, "mrr": 0.0},
+        {"clients": 40.5, "mrr": 1.0},  # not a whole number
     ],
     "BUDGET_RECURRING": [
         {
@@ -138,6 +155,9 @@ EDGES: dict[str, list[dict[str, Any]]] = {
         {"amount": 500.0, "start": 46296.0, "month": 46295.0, "increase": 0.05},  # 2026-09-30: 0
         {"amount": 500.0, "start": 46310.0, "month": 46296.0, "increase": OMIT},  # same month, earlier day
         {"amount": 100.1, "start": 46296.0, "month": 47392.0, "increase": 0.05},  # three anniversaries
+        {"amount": 500.0, "start": True, "month": 400.0, "increase": 0.05},
+        {"amount": 500.0, "start": 10.0, "month": 46661.0, "increase": 0.05},  # before 1900-03-01
+        {"amount": 500.0, "start": 46296.0, "month": 46661.0, "increase": " "},
     ],
 }
 
@@ -182,9 +202,10 @@ def test_each_definition_is_a_well_formed_lambda_of_its_twin_s_parameters(functi
     params = list(twin.args)
     declared = [t.value for t in tokens[1 : 2 * len(params)] if t.type == Token.OPERAND]
     assert declared == [("_xlop." if p in twin.defaults else "_xlpm.") + p for p in params]
-    used = {t.value for t in tokens if t.type == Token.OPERAND and t.value.startswith("_xl")}
+    body = tokens[2 * len(params) :]  # after the declarations (each an operand and a separator)
+    used = {t.value for t in body if t.type == Token.OPERAND and t.value.startswith("_xl")}
     assert used <= {f"_xlpm.{p}" for p in params} | {f"_xlop.{p}" for p in params}, "an undeclared parameter"
-    assert {f"_xlpm.{p}" for p in params} <= used | {f"_xlop.{p}" for p in params}, "a parameter never used"
+    assert used == {f"_xlpm.{p}" for p in params}, "a parameter never used, or used by its declared form"
     called = {t.value.rstrip("(") for t in tokens if t.type == Token.FUNC and t.subtype == Token.OPEN}
     assert called - {"_xlfn.LAMBDA", "_xlfn.ISOMITTED", ""} <= EXCEL_2016_AND_LIBREOFFICE
     assert "_xl" not in function.typed
@@ -256,7 +277,11 @@ def test_each_body_computes_what_its_python_twin_computes(tmp_path_factory: pyte
                 if value is OMIT:
                     cells[param] = None
                     continue
-                if value is not None:
+                if isinstance(value, bool):
+                    ws.write_boolean(r, c, value)
+                elif isinstance(value, str):
+                    ws.write_string(r, c, value)
+                elif value is not None:
                     ws.write_number(r, c, value)
                 cells[param] = xlsxwriter.utility.xl_rowcol_to_cell(r, c)
             result = _python(function, row)

@@ -15,28 +15,30 @@ from pathlib import Path
 from xl_engage.issues import RefusedError
 
 
-def refuse_overwriting(target: Path, inputs: Iterable[Path | None], allowed: Path | None = None) -> None:
+def refuse_overwriting(
+    target: Path, inputs: Iterable[Path | None], allowed: Path | None = None, option: str = "--out"
+) -> None:
     """An output is never one of the run's inputs (the same file, however it is named: by
     inode, not by string), except ``allowed`` (``--from X --out X`` rebuilds X in place, and
     atomically). A folder is not an output either."""
     target = Path(target)
     if target.is_dir():
         raise RefusedError(
-            f"--out {target} is a folder: give a file name, such as {target / 'workbook.xlsx'}"
+            f"{option} {target} is a folder: give a file name, such as {target / 'workbook.xlsx'}"
         )
     if not target.exists():
         return
     mode = target.stat().st_mode
     if not stat.S_ISREG(mode):
-        raise RefusedError(f"--out {target} is not a regular file (a device or a pipe?): write to a file")
+        raise RefusedError(f"{option} {target} is not a regular file (a device or a pipe?): write to a file")
     if not mode & 0o222:
-        raise RefusedError(f"--out {target} is read-only: it is kept; write to another file")
+        raise RefusedError(f"{option} {target} is read-only: it is kept; write to another file")
     for path in inputs:
         if path is None or not Path(path).exists() or (allowed is not None and _same(path, allowed)):
             continue
         if _same(path, target):
             raise RefusedError(
-                f"--out {target} is an input of this run ({Path(path).name}): an input is never "
+                f"{option} {target} is an input of this run ({Path(path).name}): an input is never "
                 "overwritten; write to another file"
             )
 

@@ -99,6 +99,7 @@ def _guard(
     allowed: Path | None = None,
     templates: Path | None = None,
     pdf: bool = False,
+    option: str = "--out",
 ) -> None:
     """Refuse, before anything is read, an output that is one of the inputs or a folder, or
     that would land among the firm's templates or the bundled samples (inputs every run reads).
@@ -106,7 +107,7 @@ def _guard(
     from xl_engage.atomic import refuse_overwriting
     from xl_engage.templates import DEFAULT_TEMPLATES, templates_dir
 
-    refuse_overwriting(out, inputs, allowed)
+    refuse_overwriting(out, inputs, allowed, option)
     if pdf:
         if Path(out).suffix.lower() == ".pdf":
             raise RefusedError(
@@ -116,7 +117,7 @@ def _guard(
     target = Path(out).resolve()
     for folder in {templates_dir(templates), DEFAULT_TEMPLATES, SAMPLE_MSP}:
         if folder.exists() and target.is_relative_to(folder.resolve()):
-            raise RefusedError(f"--out {out} is inside {folder}, whose files are inputs: write elsewhere")
+            raise RefusedError(f"{option} {out} is inside {folder}, whose files are inputs: write elsewhere")
 
 
 def _say(issues: Iterable[Issue]) -> None:
@@ -1042,7 +1043,7 @@ def functions(
     """Write the function pack: the Excel functions as named LAMBDAs with worked examples, for
     Excel 365 on Windows, Mac and the web (copy its Examples sheet into any workbook and the
     functions come along). Every generated workbook carries them too."""
-    from xl_engage.atomic import atomic_path, refuse_overwriting
+    from xl_engage.atomic import atomic_path
     from xl_engage.function_pack import build
     from xl_engage.lite import main_py, requirements_txt
     from xl_engage.render import render
@@ -1051,17 +1052,21 @@ def functions(
         if wheel is not None and lite is None:
             raise RefusedError("--wheel goes with --lite DIR (it is written into requirements.txt)")
         _guard(out_path, templates=templates)
-        if lite is not None and lite.exists() and not lite.is_dir():
-            raise RefusedError(f"--lite {lite} is a file: give a folder")
+        files = {} if lite is None else {"main.py": main_py(), "requirements.txt": requirements_txt(wheel)}
+        if lite is not None:  # everything refused before anything is written
+            if lite.exists() and not lite.is_dir():
+                raise RefusedError(f"--lite {lite} is a file: give a folder")
+            if lite.resolve() == out_path.resolve():
+                raise RefusedError(f"--lite {lite} is the function pack's own path: give a folder")
+            for name in files:
+                _guard(lite / name, out_path, templates=templates, option="--lite")
         written = [render(build(templates), out_path, None, templates)]
         if lite is not None:
             lite.mkdir(parents=True, exist_ok=True)
-            for name, text in (("main.py", main_py()), ("requirements.txt", requirements_txt(wheel))):
-                target = lite / name
-                refuse_overwriting(target, (out_path,))
-                with atomic_path(target) as tmp:
+            for name, text in files.items():
+                with atomic_path(lite / name) as tmp:
                     tmp.write_text(text, encoding="utf-8")
-                written.append(target)
+                written.append(lite / name)
         for path in written:
             out.print(f"wrote {path}", markup=False, highlight=False)
 

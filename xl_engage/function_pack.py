@@ -11,7 +11,6 @@ value). Built as any workbook is, by the one renderer: a layout, no writer of it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,10 +61,12 @@ def example_formula(function: NamedLambda) -> str:
     return f"{function.name}({','.join(typed)})"
 
 
-def example_value(function: NamedLambda, twin: Callable[..., Any] | None = None) -> Any:
-    """What the Python twin gives for the worked example."""
+def example_value(function: NamedLambda, templates: Path | str | None = None) -> Any:
+    """What the Python twin gives for the worked example, with the same templates' defaults
+    as the LAMBDA beside it."""
     _, args = EXAMPLES[function.name]
-    return (twin or getattr(F, function.twin))(*args)
+    with F.firm_templates(templates):
+        return getattr(F, function.twin)(*args)
 
 
 def summary(function: NamedLambda) -> str:
@@ -77,7 +78,7 @@ def build(templates: Path | str | None = None) -> Book:
     functions = named_lambdas(templates)
     examples = []
     for function in functions:
-        value = example_value(function)
+        value = example_value(function, templates)
         kind: ValueKind = "text" if isinstance(value, str) else _KINDS.get(function.name, "money")
         spec = CellSpec(
             f"Example_{function.name}",

@@ -24,15 +24,17 @@ bad input, a readable error string starting with ``#XLE!``. They never raise: on
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import functools
 import inspect
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, Overflow
 from pathlib import Path
-from typing import Any, TypeAlias, cast
+from typing import Any, Protocol, TypeAlias, TypeVar, cast
 
 from xl_engage.calc.budget import contract_amount, policy_index, replacement_date, type_names
 from xl_engage.calc.budget import status as _status
@@ -914,7 +916,43 @@ BUILT_IN_PLAYBOOK = PlaybookDefaults(
 """DOMAIN.md §5, used when ``playbook.toml`` cannot be read."""
 
 
-@functools.lru_cache(maxsize=4)
+_FIRM_TEMPLATES: contextvars.ContextVar[Path | str | None] = contextvars.ContextVar("templates", default=None)
+
+
+@contextlib.contextmanager
+def firm_templates(templates: Path | str | None) -> Iterator[None]:
+    """Within this block, the functions take their defaults from ``templates`` (the folder a
+    command was given with ``--templates``), as the named LAMBDAs written beside them do."""
+    token = _FIRM_TEMPLATES.set(templates)
+    try:
+        yield
+    finally:
+        _FIRM_TEMPLATES.reset(token)
+
+
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class _PerFolder(Protocol[_T_co]):
+    def __call__(self, templates: Path | str | None = None) -> _T_co: ...
+
+    def cache_clear(self) -> None: ...
+
+
+def _cached_per_folder(read: Callable[[Path | str | None], _T_co]) -> _PerFolder[_T_co]:
+    """``read(templates)`` once per folder; no folder means the one ``firm_templates`` set,
+    else ``$XL_ENGAGE_TEMPLATES`` or the bundled one. ``.cache_clear()`` forgets them."""
+    cached = functools.lru_cache(maxsize=8)(read)
+
+    @functools.wraps(read)
+    def defaults(templates: Path | str | None = None) -> _T_co:
+        return cached(templates if templates is not None else _FIRM_TEMPLATES.get())
+
+    defaults.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return cast(_PerFolder[_T_co], defaults)
+
+
+@_cached_per_folder
 def playbook_defaults(templates: Path | str | None = None) -> PlaybookDefaults:
     """Cadence rules and capacity from the firm's ``playbook.toml`` (in ``templates``, else
     ``$XL_ENGAGE_TEMPLATES`` or the bundled folder), read once.
@@ -1013,7 +1051,7 @@ class VarianceDefaults:
 BUILT_IN_VARIANCE = VarianceDefaults()
 
 
-@functools.lru_cache(maxsize=4)
+@_cached_per_folder
 def variance_defaults(templates: Path | str | None = None) -> VarianceDefaults:
     """Tolerances from the firm's ``reconcile.toml`` (in ``templates``, else as
     :func:`playbook_defaults`), read once (built-in if unreadable)."""

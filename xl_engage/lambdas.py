@@ -99,8 +99,9 @@ def _number(value: Decimal | float | int) -> str:
 
 
 def _blank(expr: str) -> str:
-    """True for an empty cell and for empty text (``&""`` makes both "")."""
-    return f'{expr}&""=""'
+    """True for an empty cell, for empty text and for spaces alone (``&""`` makes an empty
+    cell ""; the twins' ``is_blank`` strips spaces too)."""
+    return f'TRIM({expr}&"")=""'
 
 
 def _or_default(name: str, default: Decimal | float | int) -> str:
@@ -113,14 +114,20 @@ def _cents(expr: str) -> str:
     return f"ROUND(ROUND({expr},9),2)"
 
 
-def _checked(required: tuple[str, ...], out_of_range: tuple[str, ...], value: str) -> str:
-    """``#VALUE!`` when a required argument is blank, ``#NUM!`` when one is out of range.
-    Range checks compare ``x*1``: a number typed as text ("-5") compares as text in Excel
-    (above every number), so it would pass ``x<0`` unconverted."""
+def _checked(
+    required: tuple[str, ...], numbers: tuple[str, ...], out_of_range: tuple[str, ...], value: str
+) -> str:
+    """``#VALUE!`` when a required argument is blank or one of ``numbers`` (the arguments,
+    defaults applied) is not a number: a logical value (``TRUE*1`` is 1, where the twins
+    refuse TRUE) or text that reads as no number; ``#NUM!`` when one is out of range.
+    Comparisons use ``x*1``: a number typed as text ("-5") compares as text (above every
+    number), so it would pass ``x<0`` unconverted."""
     if out_of_range:
         value = f"IF(OR({','.join(out_of_range)}),#NUM!,{value})"
-    if required:
-        value = f"IF(OR({','.join(_blank(_p(r)) for r in required)}),#VALUE!,{value})"
+    wrong = [_blank(_p(r)) for r in required]
+    wrong += [f"ISLOGICAL({n})" for n in numbers] + [f"ISERROR({n}*1)" for n in numbers]
+    if wrong:
+        value = f"IF(OR({','.join(wrong)}),#VALUE!,{value})"
     return value
 
 
@@ -146,42 +153,50 @@ def named_lambdas(templates: Path | str | None = None) -> tuple[NamedLambda, ...
         "VCIO_PRICE",
         F.vcio_price,
         ("ratio",),
-        _checked(("msp_mrr",), (f"{m}*1<0", f"{r}*1<0", f"{r}*1>1"), _cents(f"{m}*{r}")),
+        _checked(("msp_mrr",), (m, r), (f"{m}*1<0", f"{r}*1<0", f"{r}*1>1"), _cents(f"{m}*{r}")),
     )
     m, r = _p("mrr"), _or_default("rate", _default(F.vcio_hours, "rate"))
-    add("VCIO_HOURS", F.vcio_hours, ("rate",), _checked(("mrr",), (f"{m}*1<0", f"{r}*1<=0"), f"{m}*12/{r}"))
+    add(
+        "VCIO_HOURS",
+        F.vcio_hours,
+        ("rate",),
+        _checked(("mrr",), (m, r), (f"{m}*1<0", f"{r}*1<=0"), f"{m}*12/{r}"),
+    )
     c, k = _p("cost"), _p("markup")
     add(
         "PRICE_FROM_MARKUP",
         F.price_from_markup,
         (),
-        _checked(("cost", "markup"), (f"{c}*1<0", f"{k}*1<0"), _cents(f"{c}*(1+{k})")),
+        _checked(("cost", "markup"), (c, k), (f"{c}*1<0", f"{k}*1<0"), _cents(f"{c}*(1+{k})")),
     )
     g = _p("margin")
     add(
         "PRICE_FROM_MARGIN",
         F.price_from_margin,
         (),
-        _checked(("cost", "margin"), (f"{c}*1<0", f"{g}*1<0", f"{g}*1>=1"), _cents(f"{c}/(1-{g})")),
+        _checked(("cost", "margin"), (c, g), (f"{c}*1<0", f"{g}*1<0", f"{g}*1>=1"), _cents(f"{c}/(1-{g})")),
     )
     a, b = _p("actual"), _p("budget")
-    add("VARIANCE", F.variance, (), _checked(("actual", "budget"), (), f"{a}-{b}"))
+    add("VARIANCE", F.variance, (), _checked(("actual", "budget"), (a, b), (), f"{a}-{b}"))
     add(
         "VARIANCE_PCT",
         F.variance_pct,
         (),
-        _checked(("actual", "budget"), (), f'IF({b}*1=0,"",({a}-{b})/{b})'),
+        _checked(("actual", "budget"), (a, b), (), f'IF({b}*1=0,"",({a}-{b})/{b})'),
     )
     t = _or_default("abs_tol", tolerances.tolerance_amount)
     q = _or_default("pct_tol", tolerances.tolerance_pct)
     v = f"ROUND({a}-{b},9)"
-    green = f"OR(ABS({v})<={t},AND({b}*1<>0,ABS({v})<=ROUND({q}*ABS({b}),9)))"
+    green = f"OR(ABS({v})<={t}*1,AND({b}*1<>0,ABS({v})<=ROUND({q}*ABS({b}),9)))"
     add(
         "VARIANCE_FLAG",
         F.variance_flag,
         ("abs_tol", "pct_tol"),
         _checked(
-            ("actual", "budget"), (f"{t}*1<0", f"{q}*1<0"), f'IF({green},"Green",IF({v}>0,"Red","Amber"))'
+            ("actual", "budget"),
+            (a, b, t, q),
+            (f"{t}*1<0", f"{q}*1<0"),
+            f'IF({green},"Green",IF({v}>0,"Red","Amber"))',
         ),
     )
     o, d, w = _p("objective"), f"IF({_blank(_p('done'))},0,{_p('done')})", _p("weeks_left")
@@ -189,7 +204,12 @@ def named_lambdas(templates: Path | str | None = None) -> tuple[NamedLambda, ...
         "PLAYBOOK_WEEKLY_RATE",
         F.playbook_weekly_rate,
         (),
-        _checked(("objective", "weeks_left"), (f"{o}*1<0", f"{d}*1<0", f"{w}*1<=0"), f"MAX({o}-{d},0)/{w}"),
+        _checked(
+            ("objective", "weeks_left"),
+            (o, d, w),
+            (f"{o}*1<0", f"{d}*1<0", f"{w}*1<=0"),
+            f"MAX({o}-{d},0)/{w}",
+        ),
     )
     n, mrr = _p("clients"), _p("mrr")
     tol = capacity.capacity_tolerance
@@ -204,6 +224,7 @@ def named_lambdas(templates: Path | str | None = None) -> tuple[NamedLambda, ...
         (),
         _checked(
             ("clients", "mrr"),
+            (n, mrr),
             (f"{n}*1<0", f"INT({n}*1)<>{n}*1", f"{mrr}*1<0"),
             f'IF(OR({n}*1>{over_c},{mrr}*1>{over_m}),"Over capacity",'
             f'IF(AND({n}*1<{under_c},{mrr}*1<{under_m}),"Under capacity","OK"))',
@@ -212,13 +233,15 @@ def named_lambdas(templates: Path | str | None = None) -> tuple[NamedLambda, ...
     amount, start, month = _p("amount"), _p("start"), _p("month")
     i = _or_default("increase", _default(F.budget_recurring, "increase"))
     months = f"((YEAR({month})-YEAR({start}))*12+MONTH({month})-MONTH({start}))"
+    first_day = 61  # 1900-03-01: the twins refuse earlier serial numbers (Excel's 1900 leap-year bug)
     add(
         "BUDGET_RECURRING",
         F.budget_recurring,
         ("increase",),
         _checked(
             ("amount", "start", "month"),
-            (f"{amount}*1<0", f"{i}*1<0", f"{i}*1>1"),
+            (amount, start, month, i),
+            (f"{amount}*1<0", f"{start}*1<{first_day}", f"{month}*1<{first_day}", f"{i}*1<0", f"{i}*1>1"),
             f"IF({months}<0,0,{_cents(f'{amount}*(1+{i})^INT({months}/12)')})",
         ),
     )

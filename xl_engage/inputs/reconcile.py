@@ -28,7 +28,7 @@ from xl_engage.gcpause import gc_paused
 from xl_engage.inputs.files import exact_numbers, read_table_file, validate_document, validate_rows
 from xl_engage.issues import InputError, Issue, errors
 from xl_engage.layout import Column, TableSpec, table_fits
-from xl_engage.models.base import Frozen, key, share_records_fields_sets
+from xl_engage.models.base import Fraction, Frozen, Money, key, share_records_fields_sets
 from xl_engage.models.budget import BudgetBook
 from xl_engage.models.reconcile import BudgetRow, LedgerEntry, ReconBook, ReconSettings, Rule, Transaction
 from xl_engage.money import currency_code, parse_amount, to_decimal
@@ -162,8 +162,8 @@ LEDGER = TableSpec(
 
 class Defaults(Frozen):
     currency: str = "USD"
-    tolerance_amount: Decimal = Decimal(500)
-    tolerance_pct: Decimal = Decimal("0.10")
+    tolerance_amount: Money = Decimal(500)
+    tolerance_pct: Fraction = Decimal("0.10")
 
 
 class LedgerSides(Frozen):
