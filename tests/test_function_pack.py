@@ -62,6 +62,13 @@ def test_the_pack_defines_every_function_and_calls_each_in_a_worked_example(pack
     assert listed == {f.signature: f.typed for f in LAMBDAS}
 
 
+def test_check_says_what_the_pack_is(pack: tuple[Path, Path]) -> None:
+    path, _ = pack
+    done = run("check", str(path))
+    assert done.returncode == 2
+    assert "this is the function pack (xl-engage functions)" in done.stderr
+
+
 def test_lite_files_are_written_beside_it(pack: tuple[Path, Path]) -> None:
     _, lite = pack
     assert (lite / "main.py").read_text(encoding="utf-8") == main_py()

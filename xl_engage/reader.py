@@ -70,6 +70,11 @@ def read_workbook(path: Path | str) -> Loaded:
     meta = read_metadata(xlsx)
     kind = get_kind(meta.get("kind", ""))
     if kind is None:
+        if meta.get("kind") == "functions":  # the function pack (function_pack.py): no model to read
+            raise NotAWorkbookError(
+                f"{xlsx.path}: this is the function pack (xl-engage functions): it holds the Excel "
+                "functions and their examples, not a model to check or rebuild"
+            )
         raise NotAWorkbookError(f"{xlsx.path}: unknown xl_engage workbook kind {meta.get('kind')!r}")
     try:
         version = int(float(meta.get("schema_version", "")))
