@@ -54,28 +54,22 @@ def test_alike_means_the_same_words_in_the_same_file() -> None:
     ]
 
 
-def test_a_ledger_dated_ahead_gives_ten_warnings_and_a_count(tmp_path: Path) -> None:
+def _reconciled(tmp_path: Path, header: str, rows: list[str]) -> subprocess.CompletedProcess[str]:
+    """`xl-engage reconcile` of Harbor's sample budget against a ledger of these rows."""
     budget, _ = load_budget(SAMPLE_MSP / "budgets" / "harbor-logistics" / "client.toml")
     workbook = write_workbook("budget", budget, tmp_path / "budget.xlsx")
-    ahead = dt.date.today() + dt.timedelta(days=400)
     ledger = tmp_path / "ledger.csv"
-    lines = [f"{ahead:%Y-%m-%d},CDW,Item {n},100.00,6100 Computer equipment,INV-{n}" for n in range(1, 31)]
-    ledger.write_text("Date,Payee,Description,Amount,GL account,Ref\n" + "\n".join(lines) + "\n")
-    done = subprocess.run(
-        [
-            CLI,
-            "reconcile",
-            "--budget",
-            str(workbook),
-            "--actuals",
-            str(ledger),
-            "--out",
-            str(tmp_path / "r.xlsx"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    ledger.write_text(header + "\n" + "\n".join(rows) + "\n")
+    command = [CLI, "reconcile", "--budget", str(workbook), "--actuals", str(ledger), "--as-of", "2026-11-22"]
+    return subprocess.run(
+        [*command, "--out", str(tmp_path / "r.xlsx")], capture_output=True, text=True, check=False
     )
+
+
+def test_a_ledger_dated_ahead_gives_ten_warnings_and_a_count(tmp_path: Path) -> None:
+    ahead = dt.date.today() + dt.timedelta(days=400)
+    lines = [f"{ahead:%Y-%m-%d},CDW,Item {n},100.00,6100 Computer equipment,INV-{n}" for n in range(1, 31)]
+    done = _reconciled(tmp_path, "Date,Payee,Description,Amount,GL account,Ref", lines)
     assert done.returncode == 0, done.stderr
     told = [line for line in done.stderr.splitlines() if "in the future" in line]
     assert len(told) == SHOWN_ALIKE + 1
@@ -99,29 +93,9 @@ def test_duplicated_references_are_alike_whatever_transaction_they_name() -> Non
 
 
 def test_a_ledger_s_transfers_are_counted_once_and_the_last_named(tmp_path: Path) -> None:
-    budget, _ = load_budget(SAMPLE_MSP / "budgets" / "harbor-logistics" / "client.toml")
-    workbook = write_workbook("budget", budget, tmp_path / "budget.xlsx")
-    ledger = tmp_path / "ledger.csv"
     rows = [f"2026-05-{n % 28 + 1:02d},Transfer,Move {n},100.00,INV-{n}" for n in range(1, 26)]
     rows.append("2026-05-03,CDW,Laptop,1200.00,INV-99")
-    ledger.write_text("Date,Type,Description,Amount,Ref\n" + "\n".join(rows) + "\n")
-    done = subprocess.run(
-        [
-            CLI,
-            "reconcile",
-            "--budget",
-            str(workbook),
-            "--actuals",
-            str(ledger),
-            "--as-of",
-            "2026-11-22",
-            "--out",
-            str(tmp_path / "r.xlsx"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = _reconciled(tmp_path, "Date,Type,Description,Amount,Ref", rows)
     assert done.returncode == 0, done.stderr
     told = [line for line in done.stderr.splitlines() if "not spend" in line or "more like this" in line]
     listed = [line for line in told if line.startswith("ledger.csv:") and "more like this" not in line]
