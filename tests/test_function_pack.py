@@ -144,13 +144,25 @@ def test_refusals_are_one_line(tmp_path: Path) -> None:
     from xl_engage.templates import DEFAULT_TEMPLATES
 
     for args, said in (
-        (("--lite", str(tmp_path / "f.xlsx")), "is the function pack's own path"),
+        (("--lite", str(tmp_path / "f.xlsx")), "would write over the function pack"),
         (("--lite", str(DEFAULT_TEMPLATES)), "whose files are inputs"),
     ):
         done = run("functions", "--out", str(tmp_path / "f.xlsx"), *args)
         assert done.returncode == 2, done.stderr
         assert said in done.stderr and done.stderr.startswith("--lite ")
         assert not (tmp_path / "f.xlsx").exists()
+    done = run("functions", "--out", str(tmp_path / "L" / "main.py"), "--lite", str(tmp_path / "L"))
+    assert done.returncode == 2 and "would write over the function pack" in done.stderr
+    (tmp_path / "afile").write_text("x")
+    done = run("functions", "--out", str(tmp_path / "B.xlsx"), "--lite", str(tmp_path / "afile" / "sub"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert not (tmp_path / "B.xlsx").exists()  # the pack is not written when --lite cannot be
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "reconcile.toml").write_text("[settings]\ntolerance_amount = -5\n")
+    done = run("functions", "--out", str(tmp_path / "C.xlsx"), "--templates", str(broken))
+    assert done.returncode != 0 and "tolerance_amount" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "C.xlsx").exists()  # the firm's own defaults are wrong: said, not replaced
     (tmp_path / "lite").mkdir()
     (tmp_path / "lite" / "main.py").write_text("# mine")
     (tmp_path / "lite" / "main.py").chmod(0o444)

@@ -104,6 +104,9 @@ EDGES: dict[str, list[dict[str, Any]]] = {
         {"msp_mrr": "abc", "ratio": OMIT},
         {"msp_mrr": 5000.0, "ratio": "   "},  # spaces alone: blank, the default
         {"msp_mrr": "-5", "ratio": OMIT},  # negative as text: still below 0
+        {"msp_mrr": 5000.0, "ratio": "\t"},  # a tab, a line end, a no-break space alone: blank
+        {"msp_mrr": 5000.0, "ratio": "\n "},
+        {"msp_mrr": 5000.0, "ratio": "\u00a0"},
     ],
     "PRICE_FROM_MARGIN": [
         {"cost": 3000.0, "margin": 0.3},  # 4285.71
@@ -207,7 +210,8 @@ def test_each_definition_is_a_well_formed_lambda_of_its_twin_s_parameters(functi
     assert used <= {f"_xlpm.{p}" for p in params} | {f"_xlop.{p}" for p in params}, "an undeclared parameter"
     assert used == {f"_xlpm.{p}" for p in params}, "a parameter never used, or used by its declared form"
     called = {t.value.rstrip("(") for t in tokens if t.type == Token.FUNC and t.subtype == Token.OPEN}
-    assert called - {"_xlfn.LAMBDA", "_xlfn.ISOMITTED", ""} <= EXCEL_2016_AND_LIBREOFFICE
+    # besides the common functions: LAMBDA and ISOMITTED (365), UNICHAR (2013), stored prefixed
+    assert called - {"_xlfn.LAMBDA", "_xlfn.ISOMITTED", "_xlfn.UNICHAR", ""} <= EXCEL_2016_AND_LIBREOFFICE
     assert "_xl" not in function.typed
     declared_typed = ",".join(f"[{p}]" if p in twin.defaults else p for p in params)
     assert function.typed.startswith(f"=LAMBDA({declared_typed},")

@@ -1056,13 +1056,13 @@ def functions(
         if lite is not None:  # everything refused before anything is written
             if lite.exists() and not lite.is_dir():
                 raise RefusedError(f"--lite {lite} is a file: give a folder")
-            if lite.resolve() == out_path.resolve():
-                raise RefusedError(f"--lite {lite} is the function pack's own path: give a folder")
+            if out_path.resolve() in {lite.resolve(), *((lite / name).resolve() for name in files)}:
+                raise RefusedError(f"--lite {lite} would write over the function pack --out {out_path}")
             for name in files:
                 _guard(lite / name, out_path, templates=templates, option="--lite")
+            lite.mkdir(parents=True, exist_ok=True)  # a path that cannot be a folder fails here, first
         written = [render(build(templates), out_path, None, templates)]
         if lite is not None:
-            lite.mkdir(parents=True, exist_ok=True)
             for name, text in files.items():
                 with atomic_path(lite / name) as tmp:
                     tmp.write_text(text, encoding="utf-8")

@@ -393,17 +393,25 @@ BUILT_IN_DEFAULTS = PricingDefaults(
 
 
 def _from_template(
-    load: Callable[[], Any], convert: Callable[[Any, str], Any], built_in: Any, file: str
+    load: Callable[[], Any],
+    convert: Callable[[Any, str], Any],
+    built_in: Any,
+    file: str,
+    folder: Path | str | None = None,
 ) -> Any:
     """Defaults read from a template file (``$XL_ENGAGE_TEMPLATES`` honoured), or the
-    built-in copy when the file is missing or invalid: a function in a cell must still work."""
+    built-in copy when the file is missing or invalid: a function in a cell must still work.
+    A ``folder`` given outright (``--templates``) is the user's own: its errors are said,
+    not replaced by built-in defaults."""
     from xl_engage.templates import template_path
 
     try:
         loaded = load()
     except (XleError, OSError, ValueError):
+        if folder is not None:
+            raise
         return built_in
-    return convert(loaded, str(template_path(file)))
+    return convert(loaded, str(template_path(file, folder)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -967,6 +975,7 @@ def playbook_defaults(templates: Path | str | None = None) -> PlaybookDefaults:
         lambda r, source: PlaybookDefaults(r.cadence, r.settings, source),
         BUILT_IN_PLAYBOOK,
         "playbook.toml",
+        templates,
     )
 
 
@@ -1060,7 +1069,9 @@ def variance_defaults(templates: Path | str | None = None) -> VarianceDefaults:
     def convert(t: Any, source: str) -> VarianceDefaults:
         return VarianceDefaults(t.settings.tolerance_amount, t.settings.tolerance_pct, source)
 
-    return _from_template(lambda: load_template(templates), convert, BUILT_IN_VARIANCE, "reconcile.toml")
+    return _from_template(
+        lambda: load_template(templates), convert, BUILT_IN_VARIANCE, "reconcile.toml", templates
+    )
 
 
 def _signed(name: str, value: ExcelInput) -> Decimal:

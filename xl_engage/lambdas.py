@@ -99,9 +99,10 @@ def _number(value: Decimal | float | int) -> str:
 
 
 def _blank(expr: str) -> str:
-    """True for an empty cell, for empty text and for spaces alone (``&""`` makes an empty
-    cell ""; the twins' ``is_blank`` strips spaces too)."""
-    return f'TRIM({expr}&"")=""'
+    """True for an empty cell, for empty text and for white space alone: spaces, tabs, line
+    ends and no-break spaces, as the twins' ``is_blank`` strips them (``&""`` makes an empty
+    cell ""; CLEAN drops the control characters, TRIM the spaces)."""
+    return f'TRIM(CLEAN(SUBSTITUTE({expr}&"",_xlfn.UNICHAR(160)," ")))=""'
 
 
 def _or_default(name: str, default: Decimal | float | int) -> str:
