@@ -181,6 +181,15 @@ class CellSpec:
     def is_input(self) -> bool:
         return self.formula is None
 
+    def __str__(self) -> str:
+        """The cell as a formula names it: ``f"{PLANNING_RATE}*12"`` is ``PlanningRate*12``,
+        so a formula reaches a named cell through its spec, and a spec renamed or removed is
+        a Python error where the formula is written, not a ``#NAME?`` in a file."""
+        return self.name
+
+    def __format__(self, spec: str) -> str:
+        return format(self.name, spec)
+
 
 @dataclass(frozen=True)
 class Title:

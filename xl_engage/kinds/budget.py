@@ -292,6 +292,13 @@ INITIATIVES = TableSpec(
 
 _L = LINES
 _cost, _mark, _qty = this(_L, "unit_cost"), this(_L, "markup"), this(_L, "quantity")
+FISCAL_YEAR_START = CellSpec(
+    "FiscalYearStart", "Fiscal year starts in month (1–12)", "profile.fiscal_year_start_month", "int"
+)
+BUDGET_START = CellSpec("BudgetStart", "Budget starts", "profile.start", "date")
+AS_OF = CellSpec("AsOf", "Status as of", "profile.as_of", "date")
+"""Named cells of the profile the formulas below reach through their specs."""
+
 _month = this(_L, "month")
 LINES = with_formulas(
     _L,
@@ -305,12 +312,12 @@ LINES = with_formulas(
             f'IF(OR({this(_L, "effective_decision")}="Approved",{this(_L, "effective_decision")}="Proposed"),'
             f'{this(_L, "amount")},"")'
         ),
-        "period": f"(YEAR({_month})-YEAR(BudgetStart))*12+MONTH({_month})-MONTH(BudgetStart)+1",
+        "period": f"(YEAR({_month})-YEAR({BUDGET_START}))*12+MONTH({_month})-MONTH({BUDGET_START})+1",
         "quarter": f"INT(({this(_L, 'period')}-1)/3)+1",
         "year": f"INT(({this(_L, 'period')}-1)/12)+1",
         "fiscal_quarter": (
-            f'"FY"&(YEAR({_month})+IF(AND(FiscalYearStart>1,MONTH({_month})>=FiscalYearStart),1,0))'
-            f'&" Q"&(INT(MOD(MONTH({_month})-FiscalYearStart,12)/3)+1)'
+            f'"FY"&(YEAR({_month})+IF(AND({FISCAL_YEAR_START}>1,MONTH({_month})>={FISCAL_YEAR_START}),1,0))'
+            f'&" Q"&(INT(MOD(MONTH({_month})-{FISCAL_YEAR_START},12)/3)+1)'
         ),
     },
 )
@@ -342,10 +349,10 @@ _known = f'AND({_type}<>"",SUMPRODUCT((TRIM({col(POLICY, "asset_type")})={_type}
 def _status_formula() -> str:
     formula = f'"{calc.FINE}"'
     for days in reversed(calc.DUE_WINDOWS):
-        formula = f'IF({_rd}-AsOf<={days},"{calc.due_label(days)}",{formula})'
+        formula = f'IF({_rd}-{AS_OF}<={days},"{calc.due_label(days)}",{formula})'
     return (
         f'IF(NOT({_known}),"{calc.UNKNOWN_TYPE}",'
-        f'IF({_rd}="","{calc.UNKNOWN_DATE}",IF({_rd}-AsOf<=0,"{calc.OVERDUE}",{formula})))'
+        f'IF({_rd}="","{calc.UNKNOWN_DATE}",IF({_rd}-{AS_OF}<=0,"{calc.OVERDUE}",{formula})))'
     )
 
 
@@ -385,12 +392,10 @@ INITIATIVES = with_formulas(
 
 PROFILE = (
     CellSpec("ClientName", "Client", "profile.client"),
-    CellSpec(
-        "FiscalYearStart", "Fiscal year starts in month (1–12)", "profile.fiscal_year_start_month", "int"
-    ),
-    CellSpec("BudgetStart", "Budget starts", "profile.start", "date"),
+    FISCAL_YEAR_START,
+    BUDGET_START,
     CellSpec("HorizonYears", "Horizon (years)", "profile.horizon_years", "int"),
-    CellSpec("AsOf", "Status as of", "profile.as_of", "date"),
+    AS_OF,
     CellSpec("Granularity", "Plan by", "profile.granularity", choices=("Month", "Quarter")),
 )
 _amount = col(LINES, "planned_amount")

@@ -88,6 +88,68 @@ def _nothing(kind: str) -> str:
     return '""' if kind == "text" else "0"
 
 
+FIRST_MONTH = CellSpec("FirstMonth", "First month of the year", "year.first_month", "month")
+AS_OF = CellSpec(
+    "AsOf",
+    "Progress measured at the end of",
+    "year.as_of",
+    "month",
+    help="Move this on each month: expected-to-date counts run through this month",
+)
+WORKING_WEEKS = CellSpec("WorkingWeeks", "Working weeks a year", "settings.working_weeks", "int")
+CAPACITY_CLIENTS = CellSpec(
+    "CapacityClients", "Capacity: clients per vCIO", "settings.capacity_clients", "int"
+)
+CAPACITY_MRR = CellSpec("CapacityMrr", "Capacity: MRR per vCIO", "settings.capacity_mrr", "money")
+CAPACITY_TOLERANCE = CellSpec(
+    "CapacityTolerance", "Capacity tolerance (±)", "settings.capacity_tolerance", "percent"
+)
+NRR_SHARE_MIN = CellSpec("NrrShareMin", "NRR minimum, share of MRR", "settings.nrr_share_min", "percent")
+NRR_SHARE_TARGET = CellSpec(
+    "NrrShareTarget", "NRR target, share of MRR", "settings.nrr_share_target", "percent"
+)
+SETTINGS = (
+    FIRST_MONTH,
+    AS_OF,
+    WORKING_WEEKS,
+    CAPACITY_CLIENTS,
+    CAPACITY_MRR,
+    CAPACITY_TOLERANCE,
+    NRR_SHARE_MIN,
+    NRR_SHARE_TARGET,
+)
+TECH_SUMMARIES = CellSpec(
+    "TechSummariesPerClient", "Tech summaries / client / year", "yearly.tech_summaries", "int"
+)
+BUDGETS = CellSpec("BudgetsPerClient", "Budgets / client / year", "yearly.budgets", "int")
+PROPOSALS = CellSpec("ProposalsPerClient", "Proposals / client / year", "yearly.proposals", "int")
+ESCALATIONS = CellSpec("EscalationsPerClient", "Escalations / client / year", "yearly.escalations", "int")
+YEARLY = (TECH_SUMMARIES, BUDGETS, PROPOSALS, ESCALATIONS)
+MONTHS_ELAPSED = CellSpec(
+    "MonthsElapsed",
+    "Months elapsed",
+    "elapsed",
+    "int",
+    formula=f"MAX(0,MIN(12,(YEAR({AS_OF})-YEAR({FIRST_MONTH}))*12+MONTH({AS_OF})-MONTH({FIRST_MONTH})+1))",
+)
+PROGRESS_END = CellSpec(
+    "ProgressEnd",
+    "Counts before this month are to date",
+    "progress_end",
+    "month",
+    formula=f"DATE(YEAR({FIRST_MONTH}),MONTH({FIRST_MONTH})+{MONTHS_ELAPSED},1)",
+)
+WEEKS_LEFT = CellSpec(
+    "WeeksLeft",
+    "Working weeks left",
+    "weeks_left",
+    "number",
+    formula=f"MAX({WORKING_WEEKS}*(12-{MONTHS_ELAPSED})/12,1)",
+)
+CLOCK = (MONTHS_ELAPSED, PROGRESS_END, WEEKS_LEFT)
+"""The named cells the formulas below reach through these specs."""
+
+
 _PORTFOLIO = TableSpec(
     "Portfolio",
     "Portfolio",
@@ -121,10 +183,10 @@ _PORTFOLIO = TableSpec(
         Column("Meetings / year", "meetings_year", "int", formula="0"),
         Column("Touches / month", "touches_month", "int", formula="0"),
         Column("Touches / year", "touches_year", "int", formula="0"),
-        Column("Escalations / year", "escalations_year", "int", formula="EscalationsPerClient"),
-        Column("Tech summaries / year", "tech_summaries_year", "int", formula="TechSummariesPerClient"),
-        Column("Budgets / year", "budgets_year", "int", formula="BudgetsPerClient"),
-        Column("Proposals / year", "proposals_year", "int", formula="ProposalsPerClient"),
+        Column("Escalations / year", "escalations_year", "int", formula=str(ESCALATIONS)),
+        Column("Tech summaries / year", "tech_summaries_year", "int", formula=str(TECH_SUMMARIES)),
+        Column("Budgets / year", "budgets_year", "int", formula=str(BUDGETS)),
+        Column("Proposals / year", "proposals_year", "int", formula=str(PROPOSALS)),
     ),
     title="Client portfolio",
     key=("name",),
@@ -169,8 +231,9 @@ PORTFOLIO = with_formulas(
 
 
 def _capacity(clients: str, mrr: str) -> str:
-    over = f"OR({clients}>CapacityClients*(1+CapacityTolerance),{mrr}>CapacityMrr*(1+CapacityTolerance))"
-    under = f"AND({clients}<CapacityClients*(1-CapacityTolerance),{mrr}<CapacityMrr*(1-CapacityTolerance))"
+    high, low = f"(1+{CAPACITY_TOLERANCE})", f"(1-{CAPACITY_TOLERANCE})"
+    over = f"OR({clients}>{CAPACITY_CLIENTS}*{high},{mrr}>{CAPACITY_MRR}*{high})"
+    under = f"AND({clients}<{CAPACITY_CLIENTS}*{low},{mrr}<{CAPACITY_MRR}*{low})"
     return f"IF({over},{constant(calc.OVER)},IF({under},{constant(calc.UNDER)},{constant(calc.OK)}))"
 
 
@@ -196,8 +259,8 @@ TEAM = with_formulas(
         "clients": f"SUMPRODUCT({_mine}*1)",
         "mrr_total": f"SUMPRODUCT({_mine}*{col(PORTFOLIO, 'mrr')})",
         "capacity": _capacity(this(_TEAM, "clients"), this(_TEAM, "mrr_total")),
-        "nrr_min": f"{this(_TEAM, 'mrr_total')}*NrrShareMin",
-        "nrr_target": f"{this(_TEAM, 'mrr_total')}*NrrShareTarget",
+        "nrr_min": f"{this(_TEAM, 'mrr_total')}*{NRR_SHARE_MIN}",
+        "nrr_target": f"{this(_TEAM, 'mrr_total')}*{NRR_SHARE_TARGET}",
     },
 )
 
@@ -214,66 +277,26 @@ ACTUALS = TableSpec(
     key=("vcio", "month"),
 )
 
-SETTINGS = (
-    CellSpec("FirstMonth", "First month of the year", "year.first_month", "month"),
-    CellSpec(
-        "AsOf",
-        "Progress measured at the end of",
-        "year.as_of",
-        "month",
-        help="Move this on each month: expected-to-date counts run through this month",
-    ),
-    CellSpec("WorkingWeeks", "Working weeks a year", "settings.working_weeks", "int"),
-    CellSpec("CapacityClients", "Capacity: clients per vCIO", "settings.capacity_clients", "int"),
-    CellSpec("CapacityMrr", "Capacity: MRR per vCIO", "settings.capacity_mrr", "money"),
-    CellSpec("CapacityTolerance", "Capacity tolerance (±)", "settings.capacity_tolerance", "percent"),
-    CellSpec("NrrShareMin", "NRR minimum, share of MRR", "settings.nrr_share_min", "percent"),
-    CellSpec("NrrShareTarget", "NRR target, share of MRR", "settings.nrr_share_target", "percent"),
+TEAM_SIZE = CellSpec(
+    "TeamSize", "vCIOs", "team_size", "int", formula=f'SUMPRODUCT(({col(TEAM, "name")}<>"")*1)'
 )
-YEARLY = (
-    CellSpec("TechSummariesPerClient", "Tech summaries / client / year", "yearly.tech_summaries", "int"),
-    CellSpec("BudgetsPerClient", "Budgets / client / year", "yearly.budgets", "int"),
-    CellSpec("ProposalsPerClient", "Proposals / client / year", "yearly.proposals", "int"),
-    CellSpec("EscalationsPerClient", "Escalations / client / year", "yearly.escalations", "int"),
+TEAM_CLIENTS = CellSpec(
+    "TeamClients",
+    "Clients",
+    "team_clients",
+    "int",
+    formula=f'SUMPRODUCT(({col(PORTFOLIO, "name")}<>"")*1)',
 )
-CLOCK = (
-    CellSpec(
-        "MonthsElapsed",
-        "Months elapsed",
-        "elapsed",
-        "int",
-        formula="MAX(0,MIN(12,(YEAR(AsOf)-YEAR(FirstMonth))*12+MONTH(AsOf)-MONTH(FirstMonth)+1))",
-    ),
-    CellSpec(
-        "ProgressEnd",
-        "Counts before this month are to date",
-        "progress_end",
-        "month",
-        formula="DATE(YEAR(FirstMonth),MONTH(FirstMonth)+MonthsElapsed,1)",
-    ),
-    CellSpec(
-        "WeeksLeft",
-        "Working weeks left",
-        "weeks_left",
-        "number",
-        formula="MAX(WorkingWeeks*(12-MonthsElapsed)/12,1)",
-    ),
-)
+TEAM_MRR = CellSpec("TeamMrr", "MRR", "team_mrr", "money", formula=f"SUM({col(PORTFOLIO, 'mrr')})")
 TEAM_TOTALS = (
-    CellSpec("TeamSize", "vCIOs", "team_size", "int", formula=f'SUMPRODUCT(({col(TEAM, "name")}<>"")*1)'),
-    CellSpec(
-        "TeamClients",
-        "Clients",
-        "team_clients",
-        "int",
-        formula=f'SUMPRODUCT(({col(PORTFOLIO, "name")}<>"")*1)',
-    ),
-    CellSpec("TeamMrr", "MRR", "team_mrr", "money", formula=f"SUM({col(PORTFOLIO, 'mrr')})"),
+    TEAM_SIZE,
+    TEAM_CLIENTS,
+    TEAM_MRR,
     CellSpec(
         "TeamCapacity",
         "Capacity (per vCIO on average)",
         "team_capacity",
-        formula=_capacity("TeamClients/MAX(TeamSize,1)", "TeamMrr/MAX(TeamSize,1)"),
+        formula=_capacity(f"{TEAM_CLIENTS}/MAX({TEAM_SIZE},1)", f"{TEAM_MRR}/MAX({TEAM_SIZE},1)"),
     ),
 )
 
@@ -311,7 +334,7 @@ class _Sources:
         return self._each(activity, "SUM({count})")
 
     def to_date(self, activity: str) -> str:
-        return self._each(activity, "SUMPRODUCT(({month}<ProgressEnd)*{count})")
+        return self._each(activity, f"SUMPRODUCT(({{month}}<{PROGRESS_END})*{{count}})")
 
     def in_month(self, activity: str) -> str:
         return self._each(activity, "SUMPRODUCT(({month}={{key}})*{count})")
@@ -337,7 +360,7 @@ def _objective_grid(name: str, src: _Sources, progress: calc.Progress) -> Grid:
         ],
         row_formulas={
             "objective": [src.objective(k) for k in ACTIVITY_KEYS],
-            "weekly_plan": ["{row:objective}/WorkingWeeks"] * len(ACTIVITY_KEYS),
+            "weekly_plan": [f"{{row:objective}}/{WORKING_WEEKS}"] * len(ACTIVITY_KEYS),
         },
         row_kinds={"weekly_plan": "number"},
     )
@@ -349,12 +372,12 @@ def _status_grid(name: str, src: _Sources, progress: calc.Progress) -> Grid:
         obj = src.objective(k)
         formulas["total"].append(src.total(k))
         formulas["pct"].append(f"IF({obj}=0,0,{{row:total}}/({obj}))")
-        formulas["expected"].append(f"({obj})*MonthsElapsed/12")
+        formulas["expected"].append(f"({obj})*{MONTHS_ELAPSED}/12")
         formulas["to_date"].append(src.to_date(k))
         formulas["on_track"].append(
             f"IF({{row:to_date}}>={{row:expected}},{constant(calc.ON_TRACK)},{constant(calc.BEHIND)})"
         )
-        formulas["weekly_needed"].append(f"MAX(({obj})-{{row:total}},0)/WeeksLeft")
+        formulas["weekly_needed"].append(f"MAX(({obj})-{{row:total}},0)/{WEEKS_LEFT}")
     return Grid(
         name,
         "Progress",
@@ -374,7 +397,7 @@ def _cumulative_grid(
     stops where the reporting does instead of running flat to December."""
     expected = GridColumn(
         "Expected",
-        "((YEAR({key})-YEAR(FirstMonth))*12+MONTH({key})-MONTH(FirstMonth)+1)/12",
+        f"((YEAR({{key}})-YEAR({FIRST_MONTH}))*12+MONTH({{key}})-MONTH({FIRST_MONTH})+1)/12",
         "percent",
     )
     columns = (
@@ -382,7 +405,7 @@ def _cumulative_grid(
         *(
             GridColumn(
                 header,
-                f"IF({{key}}>AsOf,NA(),IF({src.objective(k)}=0,0,({src.up_to(k)})/({src.objective(k)})))",
+                f"IF({{key}}>{AS_OF},NA(),IF({src.objective(k)}=0,0,({src.up_to(k)})/({src.objective(k)})))",
                 "percent",
             )
             for k, header in ACTIVITIES
@@ -487,7 +510,9 @@ def build(book: PlaybookBook) -> Book:
         Grid(
             "RollupMonths",
             "Month",
-            tuple(GridColumn(h, f'IF({{key}}>AsOf,"",{everyone.in_month(k)})', "int") for k, h in ACTIVITIES),
+            tuple(
+                GridColumn(h, f'IF({{key}}>{AS_OF},"",{everyone.in_month(k)})', "int") for k, h in ACTIVITIES
+            ),
             [
                 (
                     m,
@@ -618,8 +643,8 @@ def _nth(key_: str) -> str:
 def _budget_due() -> str:
     """The month before the client's fiscal year starts, within the playbook year."""
     fy = f"MAX(1,N({_nth('fiscal_year_start_month')}))"
-    offset = f"MOD(MOD(({fy})-2,12)+1-MONTH(FirstMonth),12)"
-    return f"DATE(YEAR(FirstMonth),MONTH(FirstMonth)+{offset},1)"
+    offset = f"MOD(MOD(({fy})-2,12)+1-MONTH({FIRST_MONTH}),12)"
+    return f"DATE(YEAR({FIRST_MONTH}),MONTH({FIRST_MONTH})+{offset},1)"
 
 
 def _meetings_in_month(index: int) -> str:

@@ -204,6 +204,22 @@ PROJECTS = TableSpec(
 )
 
 
+VCIO_RATIO = CellSpec("VcioRatio", "vCIO share of MSP MRR (20 % rule)", "settings.vcio_ratio", "percent")
+PLANNING_RATE = CellSpec(
+    "PlanningRate", "Internal planning rate per hour", "settings.planning_rate", "money", cents=True
+)
+VIABILITY_FLOOR = CellSpec(
+    "ViabilityFloorHours",
+    "Viability floor (vCIO hours a year)",
+    "settings.viability_floor_hours",
+    "hours",
+    help="Below this, nothing can be achieved: offer Client Advisory instead.",
+)
+ADVISORY_NAME = CellSpec("AdvisoryName", "Offer below the smallest package", "settings.advisory_name")
+ADVISORY_MRR = CellSpec("AdvisoryMrr", "Client Advisory fee (MRR)", "settings.advisory_mrr", "money")
+"""The settings, named cells the formulas below reach through these specs."""
+
+
 occ = lookup(CYCLES, "per_year", CYCLES, "name", "{cycle}", "0")
 sl = SERVICE_LINES
 SERVICE_LINES = sl = with_formulas(
@@ -223,7 +239,7 @@ PACKAGES = with_formulas(
         "annual_hours": f"SUMPRODUCT({_in_pkg}*{col(sl, 'annual_hours')})",
         "annual_amount": f"SUMPRODUCT({_in_pkg}*{col(sl, 'annual_amount')})",
         "mrr": f"ROUND({this(p, 'annual_amount')}/12,2)",
-        "viability": f'IF({this(p, "annual_hours")}<ViabilityFloorHours,"{calc.BELOW_FLOOR}","{calc.OK}")',
+        "viability": f'IF({this(p, "annual_hours")}<{VIABILITY_FLOOR},"{calc.BELOW_FLOOR}","{calc.OK}")',
     },
 )
 
@@ -261,35 +277,21 @@ CLIENTS = with_formulas(
             f'IF({this(c, "msp_mrr")}="",ROUND({this(c, "users")}*{this(c, "price_per_user")},2),'
             f"{this(c, 'msp_mrr')})"
         ),
-        "vcio_rule_mrr": f"ROUND({this(c, 'msp_mrr_effective')}*VcioRatio,2)",
-        "rule_hours": f"{this(c, 'vcio_rule_mrr')}*12/PlanningRate",
+        "vcio_rule_mrr": f"ROUND({this(c, 'msp_mrr_effective')}*{VCIO_RATIO},2)",
+        "rule_hours": f"{this(c, 'vcio_rule_mrr')}*12/{PLANNING_RATE}",
         "agreement_hours": f"SUMPRODUCT({_mine}*{col(a, 'annual_hours')})",
         "agreement_mrr": f"ROUND(SUMPRODUCT({_mine}*{col(a, 'annual_amount')})/12,2)",
         "template_mrr": lookup(PACKAGES, "mrr", PACKAGES, "name", this(c, "package"), "0"),
         "difference": f"{this(c, 'agreement_mrr')}-{this(c, 'template_mrr')}",
-        "viability": f'IF({this(c, "agreement_hours")}<ViabilityFloorHours,"{calc.BELOW_FLOOR}","{calc.OK}")',
+        "viability": f'IF({this(c, "agreement_hours")}<{VIABILITY_FLOOR},"{calc.BELOW_FLOOR}","{calc.OK}")',
         "recommended": (
-            f"IF({_fits}=0,AdvisoryName,INDEX({col(PACKAGES, 'name')},"
+            f"IF({_fits}=0,{ADVISORY_NAME},INDEX({col(PACKAGES, 'name')},"
             f"MATCH(SMALL({_mins},{_fits}),{_mins},0)))"
         ),
     },
 )
 
-SETTINGS = (
-    CellSpec("VcioRatio", "vCIO share of MSP MRR (20 % rule)", "settings.vcio_ratio", "percent"),
-    CellSpec(
-        "PlanningRate", "Internal planning rate per hour", "settings.planning_rate", "money", cents=True
-    ),
-    CellSpec(
-        "ViabilityFloorHours",
-        "Viability floor (vCIO hours a year)",
-        "settings.viability_floor_hours",
-        "hours",
-        help="Below this, nothing can be achieved: offer Client Advisory instead.",
-    ),
-    CellSpec("AdvisoryName", "Offer below the smallest package", "settings.advisory_name"),
-    CellSpec("AdvisoryMrr", "Client Advisory fee (MRR)", "settings.advisory_mrr", "money"),
-)
+SETTINGS = (VCIO_RATIO, PLANNING_RATE, VIABILITY_FLOOR, ADVISORY_NAME, ADVISORY_MRR)
 TOTALS = (
     CellSpec("ClientCount", "Clients", "client_count", "int", formula=f"COUNTA({col(CLIENTS, 'name')})"),
     CellSpec(

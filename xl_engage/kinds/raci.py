@@ -107,34 +107,24 @@ _PARTIES = TableSpec(
     title="Parties of the virtual IT department",
     key=("name",),
 )
-_P = _PARTIES
-PARTIES = with_formulas(
-    _P,
-    {
-        "share_a": f"IF(AreaCount=0,0,{this(_P, 'a_count')}/AreaCount)",
-        "share_r": f"IF(AreaCount=0,0,{this(_P, 'r_count')}/AreaCount)",
-    },
+OVERLOAD_THRESHOLD = CellSpec(
+    "OverloadThreshold",
+    "Overloaded above (share of areas as A or R)",
+    "settings.overload_threshold",
+    "percent",
 )
-
-SETTINGS = (
-    CellSpec("ClientName", "Client", "client"),
-    CellSpec(
-        "OverloadThreshold",
-        "Overloaded above (share of areas as A or R)",
-        "settings.overload_threshold",
-        "percent",
-    ),
-    CellSpec(
-        "SpofThreshold",
-        "Single point of failure from (high areas as only R)",
-        "settings.spof_threshold",
-        "int",
-    ),
+SPOF_THRESHOLD = CellSpec(
+    "SpofThreshold",
+    "Single point of failure from (high areas as only R)",
+    "settings.spof_threshold",
+    "int",
 )
+AREA_COUNT = CellSpec(
+    "AreaCount", "Responsibility areas", "area_count", "int", formula=f"COUNTA({col(MATRIX, 'name')})"
+)
+SETTINGS = (CellSpec("ClientName", "Client", "client"), OVERLOAD_THRESHOLD, SPOF_THRESHOLD)
 TOTALS = (
-    CellSpec(
-        "AreaCount", "Responsibility areas", "area_count", "int", formula=f"COUNTA({col(MATRIX, 'name')})"
-    ),
+    AREA_COUNT,
     CellSpec(
         "OkAreas",
         "Areas that keep the rules",
@@ -142,6 +132,15 @@ TOTALS = (
         "int",
         formula=f'COUNTIF({col(MATRIX, "status")},"{calc.OK}")',
     ),
+)
+
+_P = _PARTIES
+PARTIES = with_formulas(
+    _P,
+    {
+        "share_a": f"IF({AREA_COUNT}=0,0,{this(_P, 'a_count')}/{AREA_COUNT})",
+        "share_r": f"IF({AREA_COUNT}=0,0,{this(_P, 'r_count')}/{AREA_COUNT})",
+    },
 )
 
 FINDINGS = TableSpec(
@@ -202,9 +201,9 @@ def _party_formulas(name: str) -> dict[str, str]:
         "i_count": f'COUNTIF({codes},"I")',
         "sole_r_high": f'COUNTIFS({high},"R")+COUNTIFS({high},"A/R")',
         "load": (
-            f'IF(COUNTA({codes})=0,"{calc.IDLE}",IF(OR({this(p, "share_a")}>OverloadThreshold,'
-            f'{this(p, "share_r")}>OverloadThreshold),"{calc.OVERLOADED}",'
-            f'IF({this(p, "sole_r_high")}>=SpofThreshold,"{calc.SPOF}","{calc.OK}")))'
+            f'IF(COUNTA({codes})=0,"{calc.IDLE}",IF(OR({this(p, "share_a")}>{OVERLOAD_THRESHOLD},'
+            f'{this(p, "share_r")}>{OVERLOAD_THRESHOLD}),"{calc.OVERLOADED}",'
+            f'IF({this(p, "sole_r_high")}>={SPOF_THRESHOLD},"{calc.SPOF}","{calc.OK}")))'
         ),
     }
 

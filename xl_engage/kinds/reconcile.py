@@ -194,11 +194,48 @@ RULES = TableSpec(
     ordered=True,  # the first rule that matches wins: moving one is a change
 )
 
+FY_START = CellSpec("FyStart", "Fiscal year starts", "settings.fiscal_year_start", "month")
+AS_OF = CellSpec("AsOf", "Month to date: the month of", "settings.as_of", "date")
+TOL_AMOUNT = CellSpec("TolAmount", "Tolerance: amount", "settings.tolerance_amount", "money")
+TOL_PCT = CellSpec("TolPct", "Tolerance: % of budget", "settings.tolerance_pct", "percent")
+SETTINGS = (
+    CellSpec("ClientName", "Client", "settings.client"),
+    CellSpec("Currency", "Currency", "settings.currency", help="Every amount is in this currency"),
+    FY_START,
+    AS_OF,
+    TOL_AMOUNT,
+    TOL_PCT,
+)
+CONTROL_TOTAL = CellSpec(
+    "ControlTotal",
+    "Control total of the ledgers read",
+    "settings.control_total",
+    "money",
+    help="Written by xl-engage from the ledger files; do not edit",
+)
+CONTROL_COUNT = CellSpec("ControlCount", "Transactions in the ledgers read", "settings.control_count", "int")
+CONTROL = (CONTROL_TOTAL, CONTROL_COUNT)
+AS_OF_MONTH = CellSpec(
+    "AsOfMonth", "Month to date", "as_of_month", "month", formula=f"DATE(YEAR({AS_OF}),MONTH({AS_OF}),1)"
+)
+FY_END = CellSpec(
+    "FyEnd",
+    "Fiscal year's last month",
+    "fy_end",
+    "month",
+    formula=f"DATE(YEAR({FY_START}),MONTH({FY_START})+11,1)",
+)
+YTD_END = CellSpec(
+    "YtdEnd", "Year to date through", "ytd_end", "month", formula=f"MIN({AS_OF_MONTH},{FY_END})"
+)
+CLOCK = (AS_OF_MONTH, FY_END, YTD_END)
+"""The named cells the formulas below reach through these specs."""
+
 _B, _T = BUDGET, TRANSACTIONS
-_YTD_B = f"({col(_B, 'month')}>=FyStart)*({col(_B, 'month')}<=YtdEnd)"
-_YTD_T = f"({col(_T, 'month')}>=FyStart)*({col(_T, 'month')}<=YtdEnd)"
-_FY_B = f"({col(_B, 'month')}>=FyStart)*({col(_B, 'month')}<=FyEnd)"
-_FY_T = f"({col(_T, 'month')}>=FyStart)*({col(_T, 'month')}<=FyEnd)"
+_YTD_B = f"({col(_B, 'month')}>={FY_START})*({col(_B, 'month')}<={YTD_END})"
+_YTD_T = f"({col(_T, 'month')}>={FY_START})*({col(_T, 'month')}<={YTD_END})"
+_FY_B = f"({col(_B, 'month')}>={FY_START})*({col(_B, 'month')}<={FY_END})"
+_FY_T = f"({col(_T, 'month')}>={FY_START})*({col(_T, 'month')}<={FY_END})"
 
 
 def _sum(table: TableSpec, *conditions: str) -> str:
@@ -207,7 +244,7 @@ def _sum(table: TableSpec, *conditions: str) -> str:
 
 def _flag(v: str, b: str) -> str:
     """VARIANCE_FLAG as a formula: green within either tolerance, else red over, amber under."""
-    within = f"OR(ABS({v})<=TolAmount,AND({b}<>0,ABS({v})<=TolPct*ABS({b})))"
+    within = f"OR(ABS({v})<={TOL_AMOUNT},AND({b}<>0,ABS({v})<={TOL_PCT}*ABS({b})))"
     return f"IF({within},{constant(calc.GREEN)},IF({v}>0,{constant(calc.RED)},{constant(calc.AMBER)}))"
 
 
@@ -301,71 +338,50 @@ LEDGER_READ = TableSpec(
     key=("key",),
 )
 
-SETTINGS = (
-    CellSpec("ClientName", "Client", "settings.client"),
-    CellSpec("Currency", "Currency", "settings.currency", help="Every amount is in this currency"),
-    CellSpec("FyStart", "Fiscal year starts", "settings.fiscal_year_start", "month"),
-    CellSpec("AsOf", "Month to date: the month of", "settings.as_of", "date"),
-    CellSpec("TolAmount", "Tolerance: amount", "settings.tolerance_amount", "money"),
-    CellSpec("TolPct", "Tolerance: % of budget", "settings.tolerance_pct", "percent"),
-)
-CONTROL = (
-    CellSpec(
-        "ControlTotal",
-        "Control total of the ledgers read",
-        "settings.control_total",
-        "money",
-        help="Written by xl-engage from the ledger files; do not edit",
-    ),
-    CellSpec("ControlCount", "Transactions in the ledgers read", "settings.control_count", "int"),
-)
-CLOCK = (
-    CellSpec("AsOfMonth", "Month to date", "as_of_month", "month", formula="DATE(YEAR(AsOf),MONTH(AsOf),1)"),
-    CellSpec(
-        "FyEnd",
-        "Fiscal year's last month",
-        "fy_end",
-        "month",
-        formula="DATE(YEAR(FyStart),MONTH(FyStart)+11,1)",
-    ),
-    CellSpec("YtdEnd", "Year to date through", "ytd_end", "month", formula="MIN(AsOfMonth,FyEnd)"),
-)
-
 
 def _by_outcome(outcome: str) -> str:
     return f"SUMPRODUCT(({col(_T, 'outcome')}={constant(outcome)})*{col(_T, 'amount')})"
 
 
+TX_COUNT = CellSpec(
+    "TxCount",
+    "Transactions in this workbook",
+    "count",
+    "int",
+    formula=f'SUMPRODUCT(({col(_T, "date")}<>"")*1)',
+)
+TX_TOTAL = CellSpec("TxTotal", "Their total", "total", "money", formula=f"SUM({col(_T, 'amount')})")
+MATCHED_LINE = CellSpec("MatchedLine", "Matched to a budget line", LINE, "money", formula=_by_outcome(LINE))
+CATEGORY_ONLY_TOTAL = CellSpec(
+    "CategoryOnly",
+    "Matched to a category only",
+    CATEGORY_ONLY,
+    "money",
+    formula=_by_outcome(CATEGORY_ONLY),
+)
+UNMATCHED_TOTAL = CellSpec("UnmatchedTotal", "Unmatched", UNMATCHED, "money", formula=_by_outcome(UNMATCHED))
+TIE_DIFFERENCE = CellSpec(
+    "TieDifference",
+    "Total − (matched + category only + unmatched)",
+    "difference",
+    "money",
+    formula=f"{TX_TOTAL}-({MATCHED_LINE}+{CATEGORY_ONLY_TOTAL}+{UNMATCHED_TOTAL})",
+)
 TIE_OUT = (
-    CellSpec(
-        "TxCount",
-        "Transactions in this workbook",
-        "count",
-        "int",
-        formula=f'SUMPRODUCT(({col(_T, "date")}<>"")*1)',
-    ),
-    CellSpec("TxTotal", "Their total", "total", "money", formula=f"SUM({col(_T, 'amount')})"),
-    CellSpec("MatchedLine", "Matched to a budget line", LINE, "money", formula=_by_outcome(LINE)),
-    CellSpec(
-        "CategoryOnly",
-        "Matched to a category only",
-        CATEGORY_ONLY,
-        "money",
-        formula=_by_outcome(CATEGORY_ONLY),
-    ),
-    CellSpec("UnmatchedTotal", "Unmatched", UNMATCHED, "money", formula=_by_outcome(UNMATCHED)),
-    CellSpec(
-        "TieDifference",
-        "Total − (matched + category only + unmatched)",
-        "difference",
-        "money",
-        formula="TxTotal-(MatchedLine+CategoryOnly+UnmatchedTotal)",
-    ),
+    TX_COUNT,
+    TX_TOTAL,
+    MATCHED_LINE,
+    CATEGORY_ONLY_TOTAL,
+    UNMATCHED_TOTAL,
+    TIE_DIFFERENCE,
     CellSpec(
         "TiesOut",
         "Ties out to the ledgers read",
         "ties",
-        formula='IF(AND(ABS(TieDifference)<0.005,ABS(TxTotal-ControlTotal)<0.005,TxCount=ControlCount),"Yes","No")',
+        formula=(
+            f"IF(AND(ABS({TIE_DIFFERENCE})<0.005,ABS({TX_TOTAL}-{CONTROL_TOTAL})<0.005,"
+            f'{TX_COUNT}={CONTROL_COUNT}),"Yes","No")'
+        ),
     ),
 )
 
@@ -399,7 +415,7 @@ def _summary_formulas(mtd_b: str, mtd_a: str, ytd_b: str, ytd_a: str) -> list[st
 
 
 def _mtd(table: TableSpec) -> str:
-    return f"({col(table, 'month')}=AsOfMonth)"
+    return f"({col(table, 'month')}={AS_OF_MONTH})"
 
 
 def _summary_grid(r: calc.ReconResult) -> Grid:
@@ -446,7 +462,7 @@ def _summary_grid(r: calc.ReconResult) -> Grid:
 def _reached(formula: str, month: str = "{key}") -> str:
     """Blank for a month not yet reached (after the month-to-date month): its actual is not
     0 and its variance not −100 %, it has not happened."""
-    return f'IF({month}>AsOfMonth,"",{formula})'
+    return f'IF({month}>{AS_OF_MONTH},"",{formula})'
 
 
 def _month_grid(r: calc.ReconResult) -> Grid:
@@ -524,7 +540,7 @@ def _quarter_grid(r: calc.ReconResult) -> Grid:
     end = "DATE(YEAR({key}),MONTH({key})+3,1)"
     in_q_b = f"({col(_B, 'month')}>={{key}})*({col(_B, 'month')}<{end})"
     in_q_t = f"({col(_T, 'month')}>={{key}})*({col(_T, 'month')}<{end})"
-    reached_b = f"{in_q_b}*({col(_B, 'month')}<=AsOfMonth)"
+    reached_b = f"{in_q_b}*({col(_B, 'month')}<={AS_OF_MONTH})"
 
     def shown(first: dt.date, v: calc.Variance) -> list[object]:
         if first > r.as_of_month:

@@ -59,13 +59,81 @@ _SEGMENTS = TableSpec(
     key=("name",),
 )
 
+HOURS_PER_ACCOUNT = CellSpec(
+    "HoursPerAccount",
+    "AM hours per adopting account a year",
+    "settings.hours_per_account",
+    "hours",
+    help="3 QBRs + 1 annual IT strategy roadmap ≈ 10 h",
+)
+AM_RATE = CellSpec(
+    "AmRate",
+    "AM internal hourly rate",
+    "settings.am_rate",
+    "money",
+    help="Salary + burden at 70 % utilisation: typically $35–60",
+    cents=True,
+)
+TOOL_COST_MONTH = CellSpec("ToolCostMonth", "AM tool cost per month", "settings.tool_cost_month", "money")
+OWNER_DOES_AM = CellSpec(
+    "OwnerDoesAm",
+    "The owner does the AM work",
+    "settings.owner_does_am",
+    "bool",
+    choices=("Yes", "No"),
+    help="Yes: the owner's hourly value is the rate",
+)
+OWNER_RATE = CellSpec("OwnerRate", "Owner's hourly value", "settings.owner_rate", "money", cents=True)
+CURRENT_ARR = CellSpec("CurrentArr", "Current ARR", "settings.current_arr", "money")
+CURRENT_PROJECTS = CellSpec(
+    "CurrentProjectRevenue",
+    "Current project revenue / year",
+    "settings.current_project_revenue",
+    "money",
+)
+CURRENT_SERVICES = CellSpec(
+    "CurrentServicesRevenue",
+    "Current professional-services revenue / year",
+    "settings.current_services_revenue",
+    "money",
+)
+ASSUMPTIONS = (
+    HOURS_PER_ACCOUNT,
+    AM_RATE,
+    TOOL_COST_MONTH,
+    OWNER_DOES_AM,
+    OWNER_RATE,
+    CURRENT_ARR,
+    CURRENT_PROJECTS,
+    CURRENT_SERVICES,
+)
+
+
+def _total(name: str, label: str, key: str, kind: ValueKind, formula: str) -> CellSpec:
+    return CellSpec(name, label, key, kind, formula=formula)
+
+
+# the results the segments' formulas use: their columns are the segments table's own
+EFFECTIVE_RATE = CellSpec(
+    "EffectiveRate",
+    "Rate used for AM labour",
+    "rate",
+    "money",
+    formula=f"IF({is_yes(str(OWNER_DOES_AM))},{OWNER_RATE},{AM_RATE})",
+    cents=True,
+)
+TOTAL_ADOPTING = _total(
+    "TotalAdopting", "Adopting clients", "adopting", "number", f"SUM({col(_SEGMENTS, 'adopting')})"
+)
+TOOL_COST = _total("ToolCost", "Tool cost / year", "tool_cost", "money", f"{TOOL_COST_MONTH}*12")
+
 s = _SEGMENTS
 SEGMENTS = with_formulas(
     s,
     {
         "adopting": f"{this(s, 'clients')}*{this(s, 'adoption')}",
-        "labour_cost": f"{this(s, 'adopting')}*HoursPerAccount*EffectiveRate",
-        "tool_share": f"IF(TotalAdopting=0,0,ToolCost*{this(s, 'adopting')}/TotalAdopting)",
+        "labour_cost": f"{this(s, 'adopting')}*{HOURS_PER_ACCOUNT}*{EFFECTIVE_RATE}",
+        "tool_share": f"IF({TOTAL_ADOPTING}=0,0,{TOOL_COST}*{this(s, 'adopting')}/{TOTAL_ADOPTING})",
         "investment": f"{this(s, 'labour_cost')}+{this(s, 'tool_share')}",
         "added_projects": f"{this(s, 'adopting')}*{this(s, 'added_project_revenue')}",
         "added_mrr_annual": f"{this(s, 'adopting')}*{this(s, 'added_mrr')}*12",
@@ -77,125 +145,69 @@ SEGMENTS = with_formulas(
     },
 )
 
-ASSUMPTIONS = (
-    CellSpec(
-        "HoursPerAccount",
-        "AM hours per adopting account a year",
-        "settings.hours_per_account",
-        "hours",
-        help="3 QBRs + 1 annual IT strategy roadmap ≈ 10 h",
-    ),
-    CellSpec(
-        "AmRate",
-        "AM internal hourly rate",
-        "settings.am_rate",
-        "money",
-        help="Salary + burden at 70 % utilisation: typically $35–60",
-        cents=True,
-    ),
-    CellSpec("ToolCostMonth", "AM tool cost per month", "settings.tool_cost_month", "money"),
-    CellSpec(
-        "OwnerDoesAm",
-        "The owner does the AM work",
-        "settings.owner_does_am",
-        "bool",
-        choices=("Yes", "No"),
-        help="Yes: the owner's hourly value is the rate",
-    ),
-    CellSpec("OwnerRate", "Owner's hourly value", "settings.owner_rate", "money", cents=True),
-    CellSpec("CurrentArr", "Current ARR", "settings.current_arr", "money"),
-    CellSpec(
-        "CurrentProjectRevenue",
-        "Current project revenue / year",
-        "settings.current_project_revenue",
-        "money",
-    ),
-    CellSpec(
-        "CurrentServicesRevenue",
-        "Current professional-services revenue / year",
-        "settings.current_services_revenue",
-        "money",
-    ),
+LABOUR_COST = _total(
+    "LabourCost", "Labour cost / year", "labour_cost", "money", f"SUM({col(SEGMENTS, 'labour_cost')})"
 )
-
-
-def _total(name: str, label: str, key: str, kind: ValueKind, formula: str) -> CellSpec:
-    return CellSpec(name, label, key, kind, formula=formula)
-
-
+INVESTMENT = _total("Investment", "Investment / year", "investment", "money", f"{LABOUR_COST}+{TOOL_COST}")
+ADDED_PROJECTS = _total(
+    "AddedProjects",
+    "Added project revenue",
+    "added_projects",
+    "money",
+    f"SUM({col(SEGMENTS, 'added_projects')})",
+)
+ADDED_MRR = _total(
+    "AddedMrrAnnual",
+    "Added MRR × 12",
+    "added_mrr_annual",
+    "money",
+    f"SUM({col(SEGMENTS, 'added_mrr_annual')})",
+)
+ADDED_SERVICES = _total(
+    "AddedServicesAnnual",
+    "Added services MRR × 12",
+    "added_services_annual",
+    "money",
+    f"SUM({col(SEGMENTS, 'added_services_annual')})",
+)
+ADDED_REVENUE = _total(
+    "AddedRevenue",
+    "Added revenue / year",
+    "added_revenue",
+    "money",
+    f"{ADDED_PROJECTS}+{ADDED_MRR}+{ADDED_SERVICES}",
+)
+CURRENT_REVENUE = _total(
+    "CurrentRevenue",
+    "Current revenue / year",
+    "current_revenue",
+    "money",
+    f"{CURRENT_ARR}+{CURRENT_PROJECTS}+{CURRENT_SERVICES}",
+)
 RESULTS = (
-    CellSpec(
-        "EffectiveRate",
-        "Rate used for AM labour",
-        "rate",
-        "money",
-        formula=f"IF({is_yes('OwnerDoesAm')},OwnerRate,AmRate)",
-        cents=True,
-    ),
-    _total(
-        "TotalAdopting",
-        "Adopting clients",
-        "adopting",
-        "number",
-        f"SUM({col(SEGMENTS, 'adopting')})",
-    ),
-    _total(
-        "LabourCost",
-        "Labour cost / year",
-        "labour_cost",
-        "money",
-        f"SUM({col(SEGMENTS, 'labour_cost')})",
-    ),
-    _total("ToolCost", "Tool cost / year", "tool_cost", "money", "ToolCostMonth*12"),
-    _total("Investment", "Investment / year", "investment", "money", "LabourCost+ToolCost"),
-    _total(
-        "AddedProjects",
-        "Added project revenue",
-        "added_projects",
-        "money",
-        f"SUM({col(SEGMENTS, 'added_projects')})",
-    ),
-    _total(
-        "AddedMrrAnnual",
-        "Added MRR × 12",
-        "added_mrr_annual",
-        "money",
-        f"SUM({col(SEGMENTS, 'added_mrr_annual')})",
-    ),
-    _total(
-        "AddedServicesAnnual",
-        "Added services MRR × 12",
-        "added_services_annual",
-        "money",
-        f"SUM({col(SEGMENTS, 'added_services_annual')})",
-    ),
-    _total(
-        "AddedRevenue",
-        "Added revenue / year",
-        "added_revenue",
-        "money",
-        "AddedProjects+AddedMrrAnnual+AddedServicesAnnual",
-    ),
+    EFFECTIVE_RATE,
+    TOTAL_ADOPTING,
+    LABOUR_COST,
+    TOOL_COST,
+    INVESTMENT,
+    ADDED_PROJECTS,
+    ADDED_MRR,
+    ADDED_SERVICES,
+    ADDED_REVENUE,
     _total(
         "RoiMultiple",
         "ROI (added revenue ÷ investment)",
         "roi",
         "ratio",
-        "IF(Investment=0,0,AddedRevenue/Investment)",
+        f"IF({INVESTMENT}=0,0,{ADDED_REVENUE}/{INVESTMENT})",
     ),
-    _total(
-        "CurrentRevenue",
-        "Current revenue / year",
-        "current_revenue",
-        "money",
-        "CurrentArr+CurrentProjectRevenue+CurrentServicesRevenue",
-    ),
+    CURRENT_REVENUE,
     _total(
         "RevenueGrowth",
         "Revenue growth",
         "growth",
         "percent",
-        "IF(CurrentRevenue=0,0,AddedRevenue/CurrentRevenue)",
+        f"IF({CURRENT_REVENUE}=0,0,{ADDED_REVENUE}/{CURRENT_REVENUE})",
     ),
 )
 
