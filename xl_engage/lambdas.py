@@ -37,6 +37,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from xl_engage import functions as F
+from xl_engage.kinds.common import months_from
 
 _PARAM = re.compile(r"_xlpm\.([A-Za-z_][A-Za-z0-9_]*)")
 _OMITTED = re.compile(r"_xlfn\.ISOMITTED\(_xlpm\.([A-Za-z_][A-Za-z0-9_]*)\)")
@@ -233,7 +234,7 @@ def named_lambdas(templates: Path | str | None = None) -> tuple[NamedLambda, ...
     )
     amount, start, month = _p("amount"), _p("start"), _p("month")
     i = _or_default("increase", _default(F.budget_recurring, "increase"))
-    months = f"((YEAR({month})-YEAR({start}))*12+MONTH({month})-MONTH({start}))"
+    months = f"({months_from(start, month)})"
     first_day = 61  # 1900-03-01: the twins refuse earlier serial numbers (Excel's 1900 leap-year bug)
     add(
         "BUDGET_RECURRING",

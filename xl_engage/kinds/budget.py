@@ -18,7 +18,7 @@ from xl_engage.calc import budget as calc
 from xl_engage.calc.fiscal import add_months
 from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
-from xl_engage.kinds.common import col, lookup, rows, this, with_formulas
+from xl_engage.kinds.common import col, lookup, months_from, price_from_cost, rows, this, with_formulas
 from xl_engage.layout import (
     Block,
     Book,
@@ -303,16 +303,13 @@ _month = this(_L, "month")
 LINES = with_formulas(
     _L,
     {
-        "unit_price": (
-            f'IF({_cost}="","",IF({this(_L, "pricing")}="Margin",'
-            f"ROUND({_cost}/(1-N({_mark})),2),ROUND({_cost}*(1+N({_mark})),2)))"
-        ),
+        "unit_price": price_from_cost(_cost, this(_L, "pricing"), _mark),
         "amount": f'IF({this(_L, "unit_price")}="","",IF({_qty}="",1,{_qty})*{this(_L, "unit_price")})',
         "planned_amount": (
             f'IF(OR({this(_L, "effective_decision")}="Approved",{this(_L, "effective_decision")}="Proposed"),'
             f'{this(_L, "amount")},"")'
         ),
-        "period": f"(YEAR({_month})-YEAR({BUDGET_START}))*12+MONTH({_month})-MONTH({BUDGET_START})+1",
+        "period": f"{months_from(str(BUDGET_START), _month)}+1",
         "quarter": f"INT(({this(_L, 'period')}-1)/3)+1",
         "year": f"INT(({this(_L, 'period')}-1)/12)+1",
         "fiscal_quarter": (
@@ -326,11 +323,7 @@ _P = POLICY
 POLICY = with_formulas(
     _P,
     {
-        "unit_price": (
-            f'IF({this(_P, "unit_cost")}="","",IF({this(_P, "pricing")}="Margin",'
-            f"ROUND({this(_P, 'unit_cost')}/(1-N({this(_P, 'markup')})),2),"
-            f"ROUND({this(_P, 'unit_cost')}*(1+N({this(_P, 'markup')})),2)))"
-        ),
+        "unit_price": price_from_cost(this(_P, "unit_cost"), this(_P, "pricing"), this(_P, "markup")),
     },
 )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -31,6 +31,22 @@ def rows(
             row.update(computed)
         out.append(row)
     return out
+
+
+def months_from(start: str, month: str) -> str:
+    """Formula: whole months from ``start``'s month to ``month``'s (0 within the same month,
+    whatever the days): the month arithmetic of budgets, playbooks and recurring costs."""
+    return f"(YEAR({month})-YEAR({start}))*12+MONTH({month})-MONTH({start})"
+
+
+def price_from_cost(cost: str, pricing: str, markup: str) -> str:
+    """Formula: a unit price from its cost, to the cent, by a margin on the price when
+    ``pricing`` says "Margin", else a markup on the cost (PRICE_FROM_MARGIN and
+    PRICE_FROM_MARKUP); blank while the cost is, and a blank markup counts 0."""
+    return (
+        f'IF({cost}="","",IF({pricing}="Margin",'
+        f"ROUND({cost}/(1-N({markup})),2),ROUND({cost}*(1+N({markup})),2)))"
+    )
 
 
 def this(spec: TableSpec, key: str) -> str:
@@ -72,8 +88,14 @@ def is_no(cell: str) -> str:
     return f'OR({cell}="No",{cell}="N",{cell}="False",{cell}=FALSE)'
 
 
-def with_formulas(spec: TableSpec, formulas: Mapping[str, str]) -> TableSpec:
-    """The spec with calculated columns filled in (formulas may refer to other tables)."""
+def with_formulas(
+    spec: TableSpec, formulas: Mapping[str, str] | Callable[[TableSpec], Mapping[str, str]]
+) -> TableSpec:
+    """The spec with calculated columns filled in (formulas may refer to other tables).
+    ``formulas`` may be a function of the spec itself, ``lambda t: {"mrr": this(t, …)}``,
+    so a table's own columns need no module-level alias of the spec."""
+    if callable(formulas):
+        formulas = formulas(spec)
     return dataclasses.replace(
         spec,
         columns=tuple(dataclasses.replace(c, formula=formulas.get(c.key, c.formula)) for c in spec.columns),

@@ -30,7 +30,7 @@ from typing import Any
 from xl_engage.calc import playbook as calc
 from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
-from xl_engage.kinds.common import col, first_match, lookup, rows, this, with_formulas
+from xl_engage.kinds.common import col, first_match, lookup, months_from, rows, this, with_formulas
 from xl_engage.layout import (
     Block,
     Book,
@@ -130,7 +130,7 @@ MONTHS_ELAPSED = CellSpec(
     "Months elapsed",
     "elapsed",
     "int",
-    formula=f"MAX(0,MIN(12,(YEAR({AS_OF})-YEAR({FIRST_MONTH}))*12+MONTH({AS_OF})-MONTH({FIRST_MONTH})+1))",
+    formula=f"MAX(0,MIN(12,{months_from(str(FIRST_MONTH), str(AS_OF))}+1))",
 )
 PROGRESS_END = CellSpec(
     "ProgressEnd",
@@ -397,7 +397,7 @@ def _cumulative_grid(
     stops where the reporting does instead of running flat to December."""
     expected = GridColumn(
         "Expected",
-        f"((YEAR({{key}})-YEAR({FIRST_MONTH}))*12+MONTH({{key}})-MONTH({FIRST_MONTH})+1)/12",
+        f"({months_from(str(FIRST_MONTH), '{key}')}+1)/12",
         "percent",
     )
     columns = (

@@ -221,40 +221,40 @@ ADVISORY_MRR = CellSpec("AdvisoryMrr", "Client Advisory fee (MRR)", "settings.ad
 
 
 occ = lookup(CYCLES, "per_year", CYCLES, "name", "{cycle}", "0")
-sl = SERVICE_LINES
-SERVICE_LINES = sl = with_formulas(
-    sl,
-    {
+SERVICE_LINES = with_formulas(
+    SERVICE_LINES,
+    lambda sl: {
         "occurrences": occ.format(cycle=this(sl, "cycle")),
         "annual_hours": f"{this(sl, 'occurrences')}*{this(sl, 'hours')}",
         "annual_amount": f"{this(sl, 'annual_hours')}*{this(sl, 'rate')}",
     },
 )
 
-p = PACKAGES
-_in_pkg = f"({col(sl, 'package')}={this(p, 'name')})"
+_in_pkg = f"({col(SERVICE_LINES, 'package')}={this(PACKAGES, 'name')})"
 PACKAGES = with_formulas(
-    p,
-    {
-        "annual_hours": f"SUMPRODUCT({_in_pkg}*{col(sl, 'annual_hours')})",
-        "annual_amount": f"SUMPRODUCT({_in_pkg}*{col(sl, 'annual_amount')})",
+    PACKAGES,
+    lambda p: {
+        "annual_hours": f"SUMPRODUCT({_in_pkg}*{col(SERVICE_LINES, 'annual_hours')})",
+        "annual_amount": f"SUMPRODUCT({_in_pkg}*{col(SERVICE_LINES, 'annual_amount')})",
         "mrr": f"ROUND({this(p, 'annual_amount')}/12,2)",
         "viability": f'IF({this(p, "annual_hours")}<{VIABILITY_FLOOR},"{calc.BELOW_FLOOR}","{calc.OK}")',
     },
 )
 
-a = AGREEMENTS
-_same_line = f"({col(sl, 'package')}={this(a, 'template')})*({col(sl, 'name')}={this(a, 'name')})"
+_same_line = (
+    f"({col(SERVICE_LINES, 'package')}={this(AGREEMENTS, 'template')})"
+    f"*({col(SERVICE_LINES, 'name')}={this(AGREEMENTS, 'name')})"
+)
 _in_template = f"SUMPRODUCT({_same_line})>0"
 AGREEMENTS = with_formulas(
-    a,
-    {
+    AGREEMENTS,
+    lambda a: {
         "template": lookup(CLIENTS, "package", CLIENTS, "name", this(a, "client"), '""'),
         "occurrences": occ.format(cycle=this(a, "cycle")),
         "annual_hours": f"IF({is_no(this(a, 'included'))},0,{this(a, 'occurrences')}*{this(a, 'hours')})",
         "annual_amount": f"{this(a, 'annual_hours')}*{this(a, 'rate')}",
-        "template_hours": f"SUMPRODUCT({_same_line}*{col(sl, 'annual_hours')})",
-        "template_amount": f"SUMPRODUCT({_same_line}*{col(sl, 'annual_amount')})",
+        "template_hours": f"SUMPRODUCT({_same_line}*{col(SERVICE_LINES, 'annual_hours')})",
+        "template_amount": f"SUMPRODUCT({_same_line}*{col(SERVICE_LINES, 'annual_amount')})",
         "difference": f"{this(a, 'annual_amount')}-{this(a, 'template_amount')}",
         "change": (
             f'IF({is_no(this(a, "included"))},IF({_in_template},"{calc.REMOVED}","{calc.EXCLUDED}"),'
@@ -266,21 +266,20 @@ AGREEMENTS = with_formulas(
     },
 )
 
-c = CLIENTS
-_mine = f"({col(a, 'client')}={this(c, 'name')})"
+_mine = f"({col(AGREEMENTS, 'client')}={this(CLIENTS, 'name')})"
 _mins = col(PACKAGES, "min_employees")
-_fits = f'COUNTIF({_mins},"<="&{this(c, "employees")})'
+_fits = f'COUNTIF({_mins},"<="&{this(CLIENTS, "employees")})'
 CLIENTS = with_formulas(
-    c,
-    {
+    CLIENTS,
+    lambda c: {
         "msp_mrr_effective": (
             f'IF({this(c, "msp_mrr")}="",ROUND({this(c, "users")}*{this(c, "price_per_user")},2),'
             f"{this(c, 'msp_mrr')})"
         ),
         "vcio_rule_mrr": f"ROUND({this(c, 'msp_mrr_effective')}*{VCIO_RATIO},2)",
         "rule_hours": f"{this(c, 'vcio_rule_mrr')}*12/{PLANNING_RATE}",
-        "agreement_hours": f"SUMPRODUCT({_mine}*{col(a, 'annual_hours')})",
-        "agreement_mrr": f"ROUND(SUMPRODUCT({_mine}*{col(a, 'annual_amount')})/12,2)",
+        "agreement_hours": f"SUMPRODUCT({_mine}*{col(AGREEMENTS, 'annual_hours')})",
+        "agreement_mrr": f"ROUND(SUMPRODUCT({_mine}*{col(AGREEMENTS, 'annual_amount')})/12,2)",
         "template_mrr": lookup(PACKAGES, "mrr", PACKAGES, "name", this(c, "package"), "0"),
         "difference": f"{this(c, 'agreement_mrr')}-{this(c, 'template_mrr')}",
         "viability": f'IF({this(c, "agreement_hours")}<{VIABILITY_FLOOR},"{calc.BELOW_FLOOR}","{calc.OK}")',

@@ -178,28 +178,34 @@ SCHEMA = Schema(tables=(MATRIX, PARTIES), cells=SETTINGS + TOTALS)
 _ORDER = {"A/R": 0, "A": 1, "R": 2, "C": 3, "I": 4}
 
 
+def _holding(cells: str, code: str, count: str = "COUNTIF") -> str:
+    """Formula: how many of ``cells`` hold ``code``; A and R each count A/R too, which holds
+    both (``count``: COUNTIFS when ``cells`` carries further criteria before the codes)."""
+    both = f'+{count}({cells},"A/R")' if code in ("A", "R") else ""
+    return f'{count}({cells},"{code}"){both}'
+
+
 def _matrix_spec(parties: list[str]) -> TableSpec:
     """The matrix's row checks count codes across this workbook's party columns."""
     if not parties:
         return with_formulas(MATRIX, {"a_count": "0", "r_count": "0", "status": f'"{calc.NO_A}"'})
-    span = f"Matrix[[#This Row],[{escape_header(parties[0])}]:[{escape_header(parties[-1])}]]"
-    a = f'COUNTIF({span},"A")+COUNTIF({span},"A/R")'
-    r = f'COUNTIF({span},"R")+COUNTIF({span},"A/R")'
+    span = f"{MATRIX.name}[[#This Row],[{escape_header(parties[0])}]:[{escape_header(parties[-1])}]]"
+    a, r = _holding(span, "A"), _holding(span, "R")
     ac, rc = this(MATRIX, "a_count"), this(MATRIX, "r_count")
     status = f'IF({ac}=0,"{calc.NO_A}",IF({ac}>1,"{calc.SEVERAL_A}",IF({rc}=0,"{calc.NO_R}","{calc.OK}")))'
     return with_formulas(MATRIX, {"a_count": a, "r_count": r, "status": status})
 
 
 def _party_formulas(name: str) -> dict[str, str]:
-    codes = f"Matrix[{escape_header(name)}]"
+    codes = f"{MATRIX.name}[{escape_header(name)}]"
     p = PARTIES
     high = f'{col(MATRIX, "criticality")},"high",{col(MATRIX, "r_count")},1,{codes}'
     return {
-        "a_count": f'COUNTIF({codes},"A")+COUNTIF({codes},"A/R")',
-        "r_count": f'COUNTIF({codes},"R")+COUNTIF({codes},"A/R")',
-        "c_count": f'COUNTIF({codes},"C")',
-        "i_count": f'COUNTIF({codes},"I")',
-        "sole_r_high": f'COUNTIFS({high},"R")+COUNTIFS({high},"A/R")',
+        "a_count": _holding(codes, "A"),
+        "r_count": _holding(codes, "R"),
+        "c_count": _holding(codes, "C"),
+        "i_count": _holding(codes, "I"),
+        "sole_r_high": _holding(high, "R", "COUNTIFS"),
         "load": (
             f'IF(COUNTA({codes})=0,"{calc.IDLE}",IF(OR({this(p, "share_a")}>{OVERLOAD_THRESHOLD},'
             f'{this(p, "share_r")}>{OVERLOAD_THRESHOLD}),"{calc.OVERLOADED}",'

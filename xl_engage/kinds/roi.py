@@ -127,10 +127,9 @@ TOTAL_ADOPTING = _total(
 )
 TOOL_COST = _total("ToolCost", "Tool cost / year", "tool_cost", "money", f"{TOOL_COST_MONTH}*12")
 
-s = _SEGMENTS
 SEGMENTS = with_formulas(
-    s,
-    {
+    _SEGMENTS,
+    lambda s: {
         "adopting": f"{this(s, 'clients')}*{this(s, 'adoption')}",
         "labour_cost": f"{this(s, 'adopting')}*{HOURS_PER_ACCOUNT}*{EFFECTIVE_RATE}",
         "tool_share": f"IF({TOTAL_ADOPTING}=0,0,{TOOL_COST}*{this(s, 'adopting')}/{TOTAL_ADOPTING})",
