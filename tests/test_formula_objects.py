@@ -30,15 +30,25 @@ def _named_cells(module: object) -> set[str]:
     return found
 
 
-def _whole_formulas(tree: ast.AST) -> set[int]:
-    """String constants given as a whole formula (``formula="BudgetsPerClient"``)."""
-    return {
-        id(k.value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        for k in node.keywords
-        if k.arg == "formula" and isinstance(k.value, ast.Constant)
-    }
+_TEXT_ARGUMENTS = {"CellSpec": 4, "_total": 4, "Column": 3, "TableSpec": 3, "GridColumn": 1, "Title": 2}
+"""Calls whose first positional arguments are names, labels, keys or headers (text, not a
+formula): how many of them. ``_total``'s fifth and GridColumn's second are formulas."""
+_TEXT_KEYWORDS = {"help", "title", "label", "header", "key"}
+
+
+def _texts(tree: ast.AST) -> set[int]:
+    ids: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):  # column keys of with_formulas(…) and of rows
+            ids |= {id(k) for k in node.keys if k is not None}
+        if not isinstance(node, ast.Call):
+            continue
+        callee = node.func.id if isinstance(node.func, ast.Name) else ""
+        ids |= {id(a) for a in node.args[: _TEXT_ARGUMENTS.get(callee, 0)]}
+        if callee in ("this", "col", "lookup", "first_match"):  # a table's column keys
+            ids |= {id(a) for a in node.args if isinstance(a, ast.Constant) and str(a.value).islower()}
+        ids |= {id(k.value) for k in node.keywords if k.arg in _TEXT_KEYWORDS}
+    return ids
 
 
 @pytest.mark.parametrize("kind", all_kinds(), ids=lambda k: k.name)
@@ -48,19 +58,22 @@ def test_no_formula_names_a_named_cell_by_its_text(kind: object) -> None:
     assert names, "a kind with no named cells?"
     path = Path(module.__file__ or "")
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    whole = _whole_formulas(tree)
+    texts = _texts(tree)
     alternatives = "|".join(sorted(names, key=len, reverse=True))
-    # in a formula a name touches an operator or a bracket ("*PlanningRate", "(AsOf)"); a
-    # label that is also a word ("Investment / year", "Currency") does not
+    # in a formula a name touches an operator or a bracket ("*PlanningRate", "(AsOf)"), or is
+    # the whole string (is_yes("OwnerDoesAm")); Excel's names ignore case
     in_formula = re.compile(
-        rf"(?<=[(*+\-/<>=,&^])({alternatives})(?![\w(])|(?<![\w.])({alternatives})(?=[)*+\-/<>=,&^])"
+        rf"(?<=[(*+\-/<>=,&^])({alternatives})(?![\w(])|(?<![\w.])({alternatives})(?=[)*+\-/<>=,&^])",
+        re.IGNORECASE,
     )
+    lowered = {n.casefold() for n in names}
     bare = [
         f"{path.name}:{node.lineno}: {node.value!r}"
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
-        and (in_formula.search(node.value) or (id(node) in whole and node.value in names))
+        and id(node) not in texts
+        and (in_formula.search(node.value) or node.value.strip().casefold() in lowered)
     ]
     assert bare == [], "formulas name these cells by text; use the spec:\n" + "\n".join(bare)
 
