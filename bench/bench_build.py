@@ -25,7 +25,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from paired import in_child, summary
+from paired import in_child, said, summary
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -98,8 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     cpu, wall = report["ours_over_baseline"]["cpu"], report["ours_over_baseline"]["wall"]
     print(
         f"build {args.assets:,} assets, ours / {args.baseline}, {args.pairs} pairs: "
-        f"CPU {cpu['median']:.2f}× ({cpu['min']:.2f}–{cpu['max']:.2f}), "
-        f"wall {wall['median']:.2f}× ({wall['min']:.2f}–{wall['max']:.2f}); "
+        f"CPU {said(cpu)}, wall {said(wall)}; "
         f"same parts: {'yes' if same else 'NO'}"
     )
     return 0

@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from paired import in_child, summary
+from paired import in_child, said, summary
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -155,8 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"diff / two reads, {args.pairs} pairs: "
-        f"CPU {cpu['median']:.2f}× ({cpu['min']:.2f}–{cpu['max']:.2f}), "
-        f"wall {wall['median']:.2f}× ({wall['min']:.2f}–{wall['max']:.2f}); the comparison itself is "
+        f"CPU {said(cpu)}, wall {said(wall)}; the comparison itself is "
         f"{share['median']:.1%} ({share['min']:.1%}–{share['max']:.1%}) of the reads' CPU"
     )
     return 0

@@ -24,11 +24,12 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from paired import said, summary
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -157,15 +158,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"baseline {got['base']['cpu']:.2f}s CPU",
                 file=sys.stderr,
             )
-        report[task] = {
-            k: {"median": statistics.median(v), "min": min(v), "max": max(v)} for k, v in ratios.items()
-        }
+        report[task] = {k: summary(v) for k, v in ratios.items()}
         cpu, wall = report[task]["cpu"], report[task]["wall"]
-        print(
-            f"{task:9s} ours/baseline  CPU {cpu['median']:.2f}x ({cpu['min']:.2f}-{cpu['max']:.2f})"  # type: ignore[index]
-            f"  wall {wall['median']:.2f}x ({wall['min']:.2f}-{wall['max']:.2f})"  # type: ignore[index]
-            f"  over {args.pairs} pairs"
-        )
+        print(f"{task:9s} ours/baseline  CPU {said(cpu)}  wall {said(wall)}  over {args.pairs} pairs")
     (RESULTS / "import.json").write_text(
         json.dumps({"baseline": args.baseline, "rows": args.rows, **report}, indent=2)
     )

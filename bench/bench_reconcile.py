@@ -58,7 +58,7 @@ from typing import Any
 
 from bench_budget import _mb, _proc_kb, _ratio, _reset_peak, with_worksheet_class
 from bench_pricing import capture, same_parts, write_raw
-from paired import summary
+from paired import said, summary
 
 import xl_engage.render as render_module
 from xl_engage.branding import load_branding
@@ -273,10 +273,6 @@ def _paired(mech: list[dict[str, Any]], base: list[dict[str, Any]]) -> dict[str,
     return {"cpu": ratios("cpu"), "wall": ratios("seconds"), "memory": ratios("peak_extra_kb")}
 
 
-def _said(r: dict[str, float]) -> str:
-    return f"{r['median']}× ({r['min']}–{r['max']})"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--transactions", type=int, default=100_000, help="ledger rows (100000)")
@@ -390,15 +386,15 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     r = result["reconcile"]
     print(
-        f"reconcile ÷ polars: CPU {_said(r['vs_polars']['cpu'])}, wall {_said(r['vs_polars']['wall'])}, "
-        f"memory {_said(r['vs_polars']['memory'])} (target ≤ 1.5×)\n"
-        f"reconcile ÷ pandas: CPU {_said(r['vs_pandas']['cpu'])}, memory {_said(r['vs_pandas']['memory'])}"
+        f"reconcile ÷ polars: CPU {said(r['vs_polars']['cpu'])}, wall {said(r['vs_polars']['wall'])}, "
+        f"memory {said(r['vs_polars']['memory'])} (target ≤ 1.5×)\n"
+        f"reconcile ÷ pandas: CPU {said(r['vs_pandas']['cpu'])}, memory {said(r['vs_pandas']['memory'])}"
     )
     if not args.whole:
         w = result["write"]
         print(
-            f"write ÷ raw xlsxwriter: CPU {_said(w['vs_raw']['cpu'])} (target ≤ 1.2×); ÷ the cached replay: "
-            f"CPU {_said(w['vs_cached_replay']['cpu'])}; raw writes the same parts: "
+            f"write ÷ raw xlsxwriter: CPU {said(w['vs_raw']['cpu'])} (target ≤ 1.2×); ÷ the cached replay: "
+            f"CPU {said(w['vs_cached_replay']['cpu'])}; raw writes the same parts: "
             f"{'yes' if identical else 'no (spooled sheets: spans and style order)'}; the same cells and "
             f"formulas: {'yes' if same_cells else 'NO'}"
         )

@@ -25,3 +25,8 @@ def in_child(code: str, *args: object, cwd: Path) -> dict[str, Any]:
 def summary(values: list[float]) -> dict[str, float]:
     """The median of the pairs' ratios, with their least and greatest."""
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def said(ratio: dict[str, float]) -> str:
+    """A summary as the benches print it: ``1.16× (1.13–1.18)``."""
+    return f"{ratio['median']:.2f}× ({ratio['min']:.2f}–{ratio['max']:.2f})"

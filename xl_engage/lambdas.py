@@ -95,8 +95,7 @@ def _p(name: str) -> str:
 
 def _number(value: Decimal | float | int) -> str:
     """A constant as a formula writes it (no exponent, no trailing zeros)."""
-    text = format(Decimal(str(value)).normalize(), "f")
-    return text
+    return format(Decimal(str(value)).normalize(), "f")
 
 
 def _blank(expr: str) -> str:
