@@ -15,11 +15,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from xl_engage.a1 import cell
 from xl_engage.issues import RefusedError
 from xl_engage.style import Audience
 
@@ -145,9 +146,7 @@ def constant(value: Any) -> str:
         return str(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return f"DATE({value.year},{value.month},{value.day})"
-    text = '"' + str(value).replace('"', '""') + '"'
-    # braces would read as a layout placeholder ({key}, {row:…}): spell them as characters
-    return text.replace("{", '"&CHAR(123)&"').replace("}", '"&CHAR(125)&"')
+    return '"' + str(value).replace('"', '""') + '"'
 
 
 def header_key(text: str) -> str:
@@ -207,15 +206,22 @@ class Cells:
 
 @dataclass(frozen=True)
 class Table:
-    """A table block: the spec plus its rows (mappings from column key to value).
-
-    A row may carry ``"__extra__"``: columns the user added, kept and written back; and
-    ``"__formulas__"``: per-row formulas for calculated columns whose formula differs by
-    row (a party's own matrix column), overriding the column's formula.
-    """
+    """A table block: the spec plus its rows (mappings from column key to value)."""
 
     spec: TableSpec
     rows: Sequence[Mapping[str, Any]]
+    extras: Sequence[Mapping[str, Any]] = ()
+    """Row by row (as ``rows``; empty: none), the columns the spec does not name: the user's
+    own, kept and written back, or a matrix's party columns (header -> value)."""
+    formulas: Sequence[Mapping[str, str]] = ()
+    """Row by row (empty: none), formulas for calculated columns whose formula differs by row
+    (a party's counts over its own matrix column), over the column's own (key -> formula)."""
+
+    def __post_init__(self) -> None:
+        for name, per_row in (("extras", self.extras), ("formulas", self.formulas)):
+            if per_row and len(per_row) != len(self.rows):
+                raise ValueError(f"table {self.spec.name}: {len(per_row)} {name} for {len(self.rows)} rows")
+
     extra_headers: Sequence[str] | None = None
     """The order of the extra columns (default: as they first appear in the rows)."""
     extra_groups: Sequence[str] | None = None
@@ -223,14 +229,73 @@ class Table:
     and the columns of a group outlined together."""
 
 
+class GridCell:
+    """Where a grid formula is being written, for the formula to refer to: this row's key
+    (as a formula constant), label cell and the cells of other rows and columns.
+
+    A grid formula that depends on its cell is a function of it
+    (``lambda g: f"SUMPRODUCT(({MONTHS}={g.key})*1,{AMOUNTS})"``), called by the renderer
+    for each cell: no placeholder is written into a formula and substituted later, so text
+    from a model (a category named "R&D {key}") can never be taken for one."""
+
+    __slots__ = ("_col", "_col_of", "_header_row", "_key", "_row", "_row_of")
+
+    def __init__(
+        self,
+        key: Any,
+        row: int,
+        col: int,
+        header_row: int,
+        row_of: Mapping[str, int],
+        col_of: Mapping[str, int],
+    ):
+        self._key, self._row, self._col, self._header_row = key, row, col, header_row
+        self._row_of, self._col_of = row_of, col_of
+
+    @property
+    def key(self) -> str:
+        """This row's key as a formula constant (a month as ``DATE(2026,4,1)``, text quoted)."""
+        return constant(self._key)
+
+    @property
+    def label(self) -> str:
+        """This row's label cell (its column absolute)."""
+        return cell(self._row, 0, col_abs=True)
+
+    @property
+    def header(self) -> str:
+        """This column's header cell (its row absolute)."""
+        return cell(self._header_row, self._col, row_abs=True)
+
+    def row(self, key: Any) -> str:
+        """This column's cell in the row whose key is ``key`` (a status block's total)."""
+        if str(key) not in self._row_of:
+            raise ValueError(f"grid formula refers to an unknown row {key!r}")
+        return cell(self._row_of[str(key)], self._col)
+
+    def col(self, header: str) -> str:
+        """This row's cell in the column ``header``."""
+        if header not in self._col_of:
+            raise ValueError(f"grid formula refers to an unknown column {header!r}")
+        return cell(self._row, self._col_of[header])
+
+
+GridFormula = str | Callable[[GridCell], str]
+"""A grid cell's formula: the same text in every cell, or a function of the cell."""
+
+
+def at_cell(formula: GridFormula, g: GridCell) -> str:
+    """A grid formula as written in the cell ``g``."""
+    return formula if isinstance(formula, str) else formula(g)
+
+
 @dataclass(frozen=True)
 class GridColumn:
-    """A computed column of a grid. In ``formula``, ``{key}`` stands for this row's key (as a
-    constant), ``{label}`` for this row's label cell and ``{header}`` for this column's
-    header cell."""
+    """A computed column of a grid: ``formula`` is its cells' formula, a function of each
+    :class:`GridCell` when it refers to its row or column."""
 
     header: str
-    formula: str
+    formula: GridFormula
     kind: ValueKind = "money"
 
 
@@ -239,12 +304,11 @@ class Grid:
     """A block of output formulas: rows (key, label, cached values) × columns.
 
     Used for cross-tabs (month × category) whose cells are live formulas over tables.
-    Charts may refer to it like a table: its columns by header, ``__label__`` for labels.
+    Charts may refer to it like a table: its columns by header, :data:`LABELS` for labels.
 
     ``row_formulas`` gives some rows their own formulas, one per column, instead of the
-    columns' (a status block whose rows are objective, total, % of objective…). Any formula
-    may also use ``{row:KEY}``, this column's cell in the row ``KEY``, and ``{col:HEADER}``,
-    this row's cell in the column ``HEADER``.
+    columns' (a status block whose rows are objective, total, % of objective…); a formula
+    reaches other rows and columns through its :class:`GridCell` (``g.row("total")``).
     """
 
     name: str
@@ -253,13 +317,17 @@ class Grid:
     rows: Sequence[tuple[Any, str, Sequence[Any]]]
     title: str | None = None
     total_label: str | None = None
-    row_formulas: Mapping[Any, Sequence[str]] = field(default_factory=dict)
+    row_formulas: Mapping[Any, Sequence[GridFormula]] = field(default_factory=dict)
     row_kinds: Mapping[Any, ValueKind] = field(default_factory=dict)
     """A row's value kind where it differs from its columns' (a % row in a count grid)."""
     colors: tuple[tuple[str, str], ...] = ()
     """Conditional fills over the grid's cells: (cell text, #RRGGBB)."""
     hide_errors: bool = False
     """Cells showing #N/A (a value a chart should skip, a month not reached) show blank."""
+
+
+LABELS = "\u27e6labels\u27e7"
+"""A chart series' categories from a grid's label column (a grid header is never this)."""
 
 
 @dataclass(frozen=True)

@@ -39,18 +39,20 @@ from xl_engage.gcpause import gc_paused
 from xl_engage.issues import InputError, Issue
 from xl_engage.lambdas import NamedLambda, named_lambdas
 from xl_engage.layout import (
+    LABELS,
     Block,
     Book,
     Cells,
     Chart,
     Column,
     Grid,
+    GridCell,
     Series,
     Sheet,
     Table,
     Title,
     ValueKind,
-    constant,
+    at_cell,
     table_fits,
 )
 from xl_engage.metadata import (
@@ -375,6 +377,16 @@ class _Formats:
 _EPOCH = dt.date(1899, 12, 30)
 
 
+_USER_COLUMN = "user column: "
+"""How the renderer keys a column the spec does not name (the user's ``Notes``) among the
+spec's own: no model field's name has a space."""
+
+
+def _user_column(col: Column) -> str | None:
+    """The user's name of a column the spec does not name; None for the spec's own."""
+    return col.key[len(_USER_COLUMN) :] if col.key.startswith(_USER_COLUMN) else None
+
+
 def _cached(value: Any) -> Any:
     """A formula's cached value as Excel stores it (dates are serial numbers)."""
     if isinstance(value, bool | str):
@@ -466,9 +478,9 @@ class _SheetWriter:
     def _table_width(self, col: Column, block: Table, j: int) -> float:
         """Wide enough for the header's words and the widest value as shown (text within
         reason: 50 characters, the rest is cut on screen and the cell keeps it)."""
-        if col.key.startswith("__extra__:"):
-            name = col.key[len("__extra__:") :]
-            values: Iterable[Any] = (row.get("__extra__", {}).get(name) for row in block.rows)
+        name = _user_column(col)
+        if name is not None:
+            values: Iterable[Any] = (extra.get(name) for extra in block.extras)
         else:
             values = (row.get(col.key) for row in block.rows)
         shown = shown_width(values, col.kind, self.sheet.audience, self._currency) + 2
@@ -481,22 +493,23 @@ class _SheetWriter:
         lines (set, so Excel and LibreOffice agree and the print plan knows it)."""
         self.wrapped = set()
 
-        def text(row: Mapping[str, Any], col: Column) -> str:
-            if col.key.startswith("__extra__:"):  # the user's own column: as long as theirs
-                value = row.get("__extra__", {}).get(col.key[len("__extra__:") :])
-            else:
-                value = row.get(col.key)
+        def text(i: int, row: Mapping[str, Any], col: Column) -> str:
+            name = _user_column(col)  # the user's own column: as long as theirs
+            extra = block.extras[i] if block.extras else {}
+            value = row.get(col.key) if name is None else extra.get(name)
             return value if isinstance(value, str) else ""
 
         for j, col in enumerate(columns):
             if col.kind == "text":
-                longest = max((len(text(row, col)) for row in block.rows), default=0)
+                longest = max((len(text(i, row, col)) for i, row in enumerate(block.rows)), default=0)
                 if longest + 2 > widths[j]:
                     self.wrapped.add(j)
         if not self.wrapped:
             return
         for i, row in enumerate(block.rows):
-            lines = max(math.ceil(len(text(row, columns[j])) / max(widths[j] - 2, 1)) for j in self.wrapped)
+            lines = max(
+                math.ceil(len(text(i, row, columns[j])) / max(widths[j] - 2, 1)) for j in self.wrapped
+            )
             if lines > 1:
                 r = header_row + 1 + i
                 self.heights[r] = 13.0 * lines + 2
@@ -572,8 +585,8 @@ class _SheetWriter:
         spec = block.spec
         self.block_title(spec.title)
         extra_headers: list[str] = list(block.extra_headers or [])
-        for row in block.rows:
-            for header in row.get("__extra__", {}):
+        for extra in block.extras:
+            for header in extra:
                 if header not in extra_headers:
                     extra_headers.append(header)
         template = spec.extra_column or Column(header="", key="", required=False)
@@ -583,7 +596,7 @@ class _SheetWriter:
             if header != h:  # the reader gives the user's column its own name back
                 self.r.meta[f"column:{spec.name}:{header}"] = h
         columns: list[Column] = list(spec.columns) + [
-            dataclasses.replace(template, header=header, key=f"__extra__:{h}")
+            dataclasses.replace(template, header=header, key=_USER_COLUMN + h)
             for h, header in zip(extra_headers, shown, strict=True)
         ]
         if block.extra_groups:
@@ -680,14 +693,19 @@ class _SheetWriter:
         spooler = ws if isinstance(ws, CachingWorksheet) and long else None
         table = block.spec.name
         first = header_row + 1
+        cells = [(j, col, role, fmt, _user_column(col)) for j, col, role, fmt in plan]
+        extras, own_formulas = block.extras, block.formulas
+        no_extras: Mapping[str, Any] = {}
+        no_formulas: Mapping[str, str] = {}
         for i, row in enumerate(block.rows):
             r = header_row + 1 + i
-            for j, col, role, fmt in plan:
-                if col.key.startswith("__extra__:"):
-                    value = row.get("__extra__", {}).get(col.key[len("__extra__:") :])
-                    self._user_value(r, j, value, col, role, fmt, table)
+            extra = extras[i] if extras else no_extras
+            formulas = own_formulas[i] if own_formulas else no_formulas
+            for j, col, role, fmt, user in cells:
+                if user is not None:
+                    self._user_value(r, j, extra.get(user), col, role, fmt, table)
                 elif col.formula:
-                    formula = row.get("__formulas__", {}).get(col.key, col.formula)
+                    formula = formulas.get(col.key, col.formula)
                     ws.write_formula(r, j, "=" + formula, fmt, _cached(row.get(col.key)))
                 else:
                     write_value(ws, r, j, row.get(col.key), col.kind, fmt)
@@ -740,13 +758,8 @@ class _SheetWriter:
             write_value(self.ws, r, 0, label, "text", self._fmt("text", "label"))
             own = block.row_formulas.get(key)
             for j, (col, value) in enumerate(zip(block.columns, values, strict=True), start=1):
-                template = own[j - 1] if own is not None else col.formula
-                formula = (
-                    _grid_refs(template, r, j, row_of, col_of)
-                    .replace("{key}", constant(key))
-                    .replace("{label}", cell(r, 0, col_abs=True))
-                    .replace("{header}", cell(header_row, j, row_abs=True))
-                )
+                written = own[j - 1] if own is not None else col.formula
+                formula = at_cell(written, GridCell(key, r, j, header_row, row_of, col_of))
                 fmt = self._fmt(block.row_kinds.get(key, col.kind), "output")
                 self.ws.write_formula(r, j, "=" + formula, fmt, _cached(value))
         last = header_row + len(block.rows)
@@ -799,7 +812,7 @@ class _SheetWriter:
             shown = shown_width(values, kind, self.sheet.audience, self._currency) * BOLD + 2
             self._width(j, max(header_width(col.header), shown, 9.0))
         self.r.tables[block.name] = _PlacedTable(
-            self.sheet.name, header_row, 0, len(block.rows), ["__label__", *(c.header for c in block.columns)]
+            self.sheet.name, header_row, 0, len(block.rows), [LABELS, *(c.header for c in block.columns)]
         )
         self.row = last + 2
 
@@ -988,29 +1001,6 @@ def header_width(header: str) -> float:
     never so narrow that a word breaks ("Profession al")."""
     words = header.split() or [""]
     return max(max(len(w) for w in words) * BOLD + 1.5, len(header) * BOLD / 2 + 1.5)
-
-
-_GRID_REF = re.compile(r"\{(row|col):([^}]+)\}")
-
-
-def _grid_refs(
-    template: str, row: int, col: int, row_of: Mapping[str, int], col_of: Mapping[str, int]
-) -> str:
-    """Replace ``{row:KEY}`` with this column's cell in the row whose key is KEY, and
-    ``{col:HEADER}`` with this row's cell in the column HEADER."""
-    if "{row:" not in template and "{col:" not in template:
-        return template
-
-    def cell_of(match: re.Match[str]) -> str:
-        axis, name = match.groups()
-        places = row_of if axis == "row" else col_of
-        if name not in places:
-            raise ValueError(
-                f"grid formula refers to an unknown {'row' if axis == 'row' else 'column'} {name!r}"
-            )
-        return cell(places[name], col) if axis == "row" else cell(row, places[name])
-
-    return _GRID_REF.sub(cell_of, template)
 
 
 def _escape_hf(text: str, limit: int = 70) -> str:

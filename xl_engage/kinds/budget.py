@@ -18,8 +18,9 @@ from xl_engage.calc import budget as calc
 from xl_engage.calc.fiscal import add_months
 from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
-from xl_engage.kinds.common import col, lookup, months_from, price_from_cost, rows, this, with_formulas
+from xl_engage.kinds.common import col, lookup, months_from, price_from_cost, table, this, with_formulas
 from xl_engage.layout import (
+    LABELS,
     Block,
     Book,
     Cells,
@@ -27,11 +28,12 @@ from xl_engage.layout import (
     Chart,
     Column,
     Grid,
+    GridCell,
     GridColumn,
+    GridFormula,
     Schema,
     Series,
     Sheet,
-    Table,
     TableSpec,
     Title,
 )
@@ -458,11 +460,12 @@ TOTALS = (
     ),
 )
 
-_top_decision = (
-    "PROPER(TRIM("
-    + lookup(INITIATIVES, "decision", INITIATIVES, "name", "{label}", '"Proposed"', blank_is_default=True)
-    + "))"
-)
+
+def _top_decision(g: GridCell) -> str:
+    """A top initiative's decision, looked up by its label as the reader reads it."""
+    found = lookup(INITIATIVES, "decision", INITIATIVES, "name", g.label, '"Proposed"', blank_is_default=True)
+    return f"PROPER(TRIM({found}))"
+
 
 SCHEMA = Schema(tables=(POLICY, LINES, ASSETS, INITIATIVES), cells=PROFILE + TOTALS)
 
@@ -477,12 +480,13 @@ def _category_grid(
     label: str,
 ) -> Grid:
     per = col(LINES, by)
+
+    def in_category(g: GridCell) -> str:
+        return f"SUMPRODUCT(({per}={g.key})*({col(LINES, 'category')}={g.header}),{_amount})"
+
     columns = (
-        *tuple(
-            GridColumn(c, f"SUMPRODUCT(({per}={{key}})*({col(LINES, 'category')}={{header}}),{_amount})")
-            for c in cats
-        ),
-        GridColumn("Total", f"SUMPRODUCT(({per}={{key}})*1,{_amount})"),
+        *(GridColumn(c, in_category) for c in cats),
+        GridColumn("Total", lambda g: f"SUMPRODUCT(({per}={g.key})*1,{_amount})"),
     )
     rows_ = []
     for k, lbl in keys:
@@ -495,9 +499,13 @@ def _decision_columns(by: str) -> list[GridColumn]:
     """Per period: planned (approved + proposed), then committed, still proposed, deferred
     and declined."""
     per = col(LINES, by)
+
+    def decided(decision: Decision) -> GridFormula:
+        return lambda g: _decided_total(decision, f"{per}={g.key}")
+
     return [
-        GridColumn("Planned", f"SUMPRODUCT(({per}={{key}})*1,{_amount})"),
-        *(GridColumn(h, _decided_total(d, f"{per}={{key}}")) for h, d in DECISION_TOTALS),
+        GridColumn("Planned", lambda g: f"SUMPRODUCT(({per}={g.key})*1,{_amount})"),
+        *(GridColumn(h, decided(d)) for h, d in DECISION_TOTALS),
     ]
 
 
@@ -510,18 +518,16 @@ def build(book: BudgetBook) -> Book:
     r = calc.calculate(book)
     prof = book.profile
     first_fy, last_fy = r.years[0][1], r.years[-1][1]
+
+    def of_expense(g: GridCell) -> str:
+        return f"SUMPRODUCT(({col(LINES, 'year')}={g.key})*({col(LINES, 'expense')}={g.header}),{_amount})"
+
     years = Grid(
         "YearGrid",
         "Fiscal year",
         (
-            GridColumn(
-                "Capex",
-                f"SUMPRODUCT(({col(LINES, 'year')}={{key}})*({col(LINES, 'expense')}={{header}}),{_amount})",
-            ),
-            GridColumn(
-                "Opex",
-                f"SUMPRODUCT(({col(LINES, 'year')}={{key}})*({col(LINES, 'expense')}={{header}}),{_amount})",
-            ),
+            GridColumn("Capex", of_expense),
+            GridColumn("Opex", of_expense),
             *_decision_columns("year"),
         ),
         [
@@ -546,11 +552,13 @@ def build(book: BudgetBook) -> Book:
         (
             GridColumn(
                 "Target quarter",
-                lookup(INITIATIVES, "target_quarter", INITIATIVES, "name", "{label}", '""'),
+                lambda g: lookup(INITIATIVES, "target_quarter", INITIATIVES, "name", g.label, '""'),
                 "text",
             ),
             GridColumn("Decision", _top_decision, "text"),
-            GridColumn("Budget", f"SUMPRODUCT((TRIM({col(LINES, 'source')})=TRIM({{label}}))*1,{_cost})"),
+            GridColumn(
+                "Budget", lambda g: f"SUMPRODUCT((TRIM({col(LINES, 'source')})=TRIM({g.label}))*1,{_cost})"
+            ),
         ),
         [
             (i + 1, ini.name, [ini.target_quarter, ini.decision, res.budget])
@@ -602,7 +610,7 @@ def build(book: BudgetBook) -> Book:
         years,
         Chart(
             "Spend by fiscal quarter and category",
-            tuple(Series(c, "QuarterGrid", c, "__label__") for c in r.categories),
+            tuple(Series(c, "QuarterGrid", c, LABELS) for c in r.categories),
             stacked=True,
             y_title="Spend",
         ),
@@ -631,15 +639,15 @@ def build(book: BudgetBook) -> Book:
         sheets=(
             Sheet("Summary", tuple(summary_blocks), audience="summary", deliver=True),
             *grids,
-            Sheet("Lines", (Table(LINES, rows(book.lines, r.lines)),)),
-            Sheet("Assets", (Table(ASSETS, rows(book.assets, r.assets)),)),
+            Sheet("Lines", (table(LINES, book.lines, r.lines),)),
+            Sheet("Assets", (table(ASSETS, book.assets, r.assets),)),
             Sheet(
                 "Roadmap",
-                (Table(INITIATIVES, rows(book.initiatives, r.initiatives)),),
+                (table(INITIATIVES, book.initiatives, r.initiatives),),
                 audience="summary",
                 deliver=True,
             ),
-            Sheet("Policy", (Table(POLICY, rows(book.policy, r.policy)),)),
+            Sheet("Policy", (table(POLICY, book.policy, r.policy),)),
         ),
     )
 

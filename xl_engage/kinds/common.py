@@ -8,20 +8,32 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from xl_engage.layout import TableSpec
+from xl_engage.layout import Table, TableSpec
 
 
-def rows(
+def table(
+    spec: TableSpec,
     records: Sequence[BaseModel],
     results: Sequence[Any] | None = None,
-    extras_field: str = "extras",
-) -> list[dict[str, Any]]:
-    """Layout rows: a record's fields, its result's fields, and the columns the spec does not
-    name (``extras_field``: the user's own columns, or a matrix's party columns)."""
+    **options: Any,
+) -> Table:
+    """A table block of records (and their results, one per record), each row with the
+    columns the spec does not name (its ``extras_field``: the user's own columns, or a
+    matrix's party columns); ``options`` as :class:`Table`'s."""
+    return Table(spec, rows(records, results), extras=extras(records, spec.extras_field), **options)
+
+
+def extras(records: Sequence[BaseModel], field: str = "extras") -> list[dict[str, Any]]:
+    """Each record's columns the spec does not name; an empty list when no record has any."""
+    out = [dict(getattr(record, field, None) or {}) for record in records]
+    return out if any(out) else []
+
+
+def rows(records: Sequence[BaseModel], results: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+    """Layout rows: a record's fields and its result's fields."""
     out = []
     for i, record in enumerate(records):
         row: dict[str, Any] = {k: getattr(record, k) for k in type(record).model_fields}
-        row["__extra__"] = dict(getattr(record, extras_field, {}) or {})
         if results is not None:
             result = results[i]  # shallow: asdict() would deep-copy every Decimal
             computed = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,8 +30,19 @@ from typing import Any
 from xl_engage.calc import playbook as calc
 from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
-from xl_engage.kinds.common import col, first_match, lookup, months_from, rows, this, with_formulas
+from xl_engage.kinds.common import (
+    col,
+    extras,
+    first_match,
+    lookup,
+    months_from,
+    rows,
+    table,
+    this,
+    with_formulas,
+)
 from xl_engage.layout import (
+    LABELS,
     Block,
     Book,
     Cells,
@@ -39,13 +50,16 @@ from xl_engage.layout import (
     Chart,
     Column,
     Grid,
+    GridCell,
     GridColumn,
+    GridFormula,
     Schema,
     Series,
     Sheet,
     Table,
     TableSpec,
     Title,
+    at_cell,
     constant,
 )
 from xl_engage.models.base import field_at, key, trim
@@ -319,10 +333,11 @@ class _Sources:
         self.tables = tables
         self.vcio = vcio
 
-    def _each(self, activity: str, template: str) -> str:
+    def _each(self, activity: str, piece: Callable[[str, str], str]) -> str:
+        """``piece(months, counts)`` over each actuals table's Month and activity columns, added."""
         if not self.tables:
             return "0"
-        return "+".join(template.format(month=col(t, "month"), count=col(t, activity)) for t in self.tables)
+        return "+".join(piece(col(t, "month"), col(t, activity)) for t in self.tables)
 
     def objective(self, activity: str) -> str:
         counts = col(PORTFOLIO, f"{activity}_year")
@@ -331,16 +346,16 @@ class _Sources:
         return f"SUMPRODUCT((TRIM({col(PORTFOLIO, 'vcio')})={constant(trim(self.vcio))})*{counts})"
 
     def total(self, activity: str) -> str:
-        return self._each(activity, "SUM({count})")
+        return self._each(activity, lambda _, count: f"SUM({count})")
 
     def to_date(self, activity: str) -> str:
-        return self._each(activity, f"SUMPRODUCT(({{month}}<{PROGRESS_END})*{{count}})")
+        return self._each(activity, lambda month, count: f"SUMPRODUCT(({month}<{PROGRESS_END})*{count})")
 
-    def in_month(self, activity: str) -> str:
-        return self._each(activity, "SUMPRODUCT(({month}={{key}})*{count})")
+    def in_month(self, activity: str, when: str) -> str:
+        return self._each(activity, lambda month, count: f"SUMPRODUCT(({month}={when})*{count})")
 
-    def up_to(self, activity: str) -> str:
-        return self._each(activity, "SUMPRODUCT(({month}<={{key}})*{count})")
+    def up_to(self, activity: str, when: str) -> str:
+        return self._each(activity, lambda month, count: f"SUMPRODUCT(({month}<={when})*{count})")
 
 
 def _activity_columns() -> tuple[GridColumn, ...]:
@@ -360,24 +375,29 @@ def _objective_grid(name: str, src: _Sources, progress: calc.Progress) -> Grid:
         ],
         row_formulas={
             "objective": [src.objective(k) for k in ACTIVITY_KEYS],
-            "weekly_plan": [f"{{row:objective}}/{WORKING_WEEKS}"] * len(ACTIVITY_KEYS),
+            "weekly_plan": [lambda g: f"{g.row('objective')}/{WORKING_WEEKS}"] * len(ACTIVITY_KEYS),
         },
         row_kinds={"weekly_plan": "number"},
     )
 
 
+def _status_formulas(src: _Sources, activity: str) -> dict[str, GridFormula]:
+    """One activity's column of the status block, row by row."""
+    obj = src.objective(activity)
+    on_track, behind = constant(calc.ON_TRACK), constant(calc.BEHIND)
+    return {
+        "total": src.total(activity),
+        "pct": lambda g: f"IF({obj}=0,0,{g.row('total')}/({obj}))",
+        "expected": f"({obj})*{MONTHS_ELAPSED}/12",
+        "to_date": src.to_date(activity),
+        "on_track": lambda g: f"IF({g.row('to_date')}>={g.row('expected')},{on_track},{behind})",
+        "weekly_needed": lambda g: f"MAX(({obj})-{g.row('total')},0)/{WEEKS_LEFT}",
+    }
+
+
 def _status_grid(name: str, src: _Sources, progress: calc.Progress) -> Grid:
-    formulas: dict[str, list[str]] = {key_: [] for key_, _ in _STATUS_ROWS}
-    for k in ACTIVITY_KEYS:
-        obj = src.objective(k)
-        formulas["total"].append(src.total(k))
-        formulas["pct"].append(f"IF({obj}=0,0,{{row:total}}/({obj}))")
-        formulas["expected"].append(f"({obj})*{MONTHS_ELAPSED}/12")
-        formulas["to_date"].append(src.to_date(k))
-        formulas["on_track"].append(
-            f"IF({{row:to_date}}>={{row:expected}},{constant(calc.ON_TRACK)},{constant(calc.BEHIND)})"
-        )
-        formulas["weekly_needed"].append(f"MAX(({obj})-{{row:total}},0)/{WEEKS_LEFT}")
+    columns = [_status_formulas(src, k) for k in ACTIVITY_KEYS]
+    formulas = {key_: [column[key_] for column in columns] for key_, _ in _STATUS_ROWS}
     return Grid(
         name,
         "Progress",
@@ -395,22 +415,15 @@ def _cumulative_grid(
     """Expected and actual shares of the objective, month by month. A month after the as-of
     month has no actual yet: #N/A (hidden in the grid), so each actual line of the chart
     stops where the reporting does instead of running flat to December."""
-    expected = GridColumn(
-        "Expected",
-        f"({months_from(str(FIRST_MONTH), '{key}')}+1)/12",
-        "percent",
-    )
-    columns = (
-        expected,
-        *(
-            GridColumn(
-                header,
-                f"IF({{key}}>{AS_OF},NA(),IF({src.objective(k)}=0,0,({src.up_to(k)})/({src.objective(k)})))",
-                "percent",
-            )
-            for k, header in ACTIVITIES
-        ),
-    )
+    expected = GridColumn("Expected", lambda g: f"({months_from(str(FIRST_MONTH), g.key)}+1)/12", "percent")
+
+    def share_done(activity: str) -> GridFormula:
+        objective = src.objective(activity)
+        return lambda g: (
+            f"IF({g.key}>{AS_OF},NA(),IF({objective}=0,0,({src.up_to(activity, g.key)})/({objective})))"
+        )
+
+    columns = (expected, *(GridColumn(header, share_done(k), "percent") for k, header in ACTIVITIES))
     return Grid(
         name,
         "Month",
@@ -440,7 +453,7 @@ def _progress_chart(grid: Grid, reached: int) -> Chart:
     return Chart(
         "Actual vs expected cumulative progress",
         tuple(
-            Series(c.header, grid.name, c.header, "__label__", None if i == 0 else max(reached, 1))
+            Series(c.header, grid.name, c.header, LABELS, None if i == 0 else max(reached, 1))
             for i, c in enumerate(grid.columns)
         ),
         type="line",
@@ -475,7 +488,7 @@ def table_suffix(index: int, name: str) -> str:
     return f"{index + 1}_{re.sub(r'[^A-Za-z0-9]', '', name)[:12]}"
 
 
-def _actual_rows(book: PlaybookBook, vcio: str) -> list[dict[str, object]]:
+def _actuals(member: TableSpec, book: PlaybookBook, vcio: str) -> Table:
     """The vCIO's twelve months in order, with what was typed; other typed rows after them."""
     mine = [a for a in book.actuals if key(a.vcio) == key(vcio)]
     by_month = {a.month: a for a in mine}
@@ -485,7 +498,7 @@ def _actual_rows(book: PlaybookBook, vcio: str) -> list[dict[str, object]]:
     out = rows(ordered)
     for row in out:
         row["vcio"] = vcio
-    return out
+    return Table(member, out, extras=extras(ordered, member.extras_field))
 
 
 def build(book: PlaybookBook) -> Book:
@@ -505,14 +518,12 @@ def build(book: PlaybookBook) -> Book:
             "note",
         ),
         Cells(tuple((c, getattr(r, c.key)) for c in TEAM_TOTALS), "Team"),
-        Table(TEAM, rows(book.team, r.team)),
+        table(TEAM, book.team, r.team),
         _objective_grid("RollupObjective", everyone, r.total),
         Grid(
             "RollupMonths",
             "Month",
-            tuple(
-                GridColumn(h, f'IF({{key}}>{AS_OF},"",{everyone.in_month(k)})', "int") for k, h in ACTIVITIES
-            ),
+            tuple(GridColumn(h, _reported(everyone, k), "int") for k, h in ACTIVITIES),
             [
                 (
                     m,
@@ -549,22 +560,16 @@ def build(book: PlaybookBook) -> Book:
                         f"Load_{member.name}",
                         "vCIO",
                         (
-                            GridColumn("Clients", lookup(TEAM, "clients", TEAM, "name", "{key}", "0"), "int"),
-                            GridColumn("MRR", lookup(TEAM, "mrr_total", TEAM, "name", "{key}", "0"), "money"),
-                            GridColumn(
-                                "Capacity", lookup(TEAM, "capacity", TEAM, "name", "{key}", '""'), "text"
-                            ),
-                            GridColumn(
-                                "NRR target / month",
-                                lookup(TEAM, "nrr_target", TEAM, "name", "{key}", "0"),
-                                "money",
-                            ),
+                            GridColumn("Clients", _of_vcio("clients", "0"), "int"),
+                            GridColumn("MRR", _of_vcio("mrr_total", "0"), "money"),
+                            GridColumn("Capacity", _of_vcio("capacity", '""'), "text"),
+                            GridColumn("NRR target / month", _of_vcio("nrr_target", "0"), "money"),
                         ),
                         [(v.name, v.name, [load.clients, load.mrr_total, load.capacity, load.nrr_target])],
                         colors=CAPACITY_COLORS,
                     ),
                     _objective_grid(f"Objective_{member.name}", src, progress),
-                    Table(member, _actual_rows(book, v.name)),
+                    _actuals(member, book, v.name),
                     _status_grid(f"Status_{member.name}", src, progress),
                     _progress_chart(cumulative, reached),
                     cumulative,
@@ -578,10 +583,10 @@ def build(book: PlaybookBook) -> Book:
         "Schedule",
         "#",
         (
-            GridColumn("Client", _in_portfolio(f"TRIM({_nth('name')})"), "text"),
-            GridColumn("vCIO", _in_portfolio(f"TRIM({_nth('vcio')})"), "text"),
-            GridColumn("Cadence", _in_portfolio(_nth("rule")), "text"),
-            GridColumn("Budget due", _in_portfolio(_budget_due()), "month"),
+            GridColumn("Client", _in_portfolio(lambda g: f"TRIM({_nth(g, 'name')})"), "text"),
+            GridColumn("vCIO", _in_portfolio(lambda g: f"TRIM({_nth(g, 'vcio')})"), "text"),
+            GridColumn("Cadence", _in_portfolio(lambda g: _nth(g, "rule")), "text"),
+            GridColumn("Budget due", _in_portfolio(_budget_due), "month"),
             *(
                 GridColumn(f"{m:%b %Y}", _in_portfolio(_meetings_in_month(i)), "int")
                 for i, m in enumerate(r.months)
@@ -603,11 +608,11 @@ def build(book: PlaybookBook) -> Book:
         sheets=(
             Sheet("Summary", tuple(summary_blocks), audience="summary", deliver=True),
             *vcio_sheets,
-            Sheet("Portfolio", (Table(PORTFOLIO, rows(book.clients, r.clients)),)),
+            Sheet("Portfolio", (table(PORTFOLIO, book.clients, r.clients),)),
             Sheet(
                 "Cadence",
                 (
-                    Table(CADENCE, rows(book.cadence)),
+                    table(CADENCE, book.cadence),
                     Cells(
                         tuple((c, getattr(book.yearly, c.key.split(".")[1])) for c in YEARLY),
                         "Yearly counts per client",
@@ -628,29 +633,44 @@ def build(book: PlaybookBook) -> Book:
     )
 
 
-def _in_portfolio(formula: str) -> str:
+def _reported(src: _Sources, activity: str) -> GridFormula:
+    """An activity's count in the row's month; blank after the as-of month."""
+    return lambda g: f'IF({g.key}>{AS_OF},"",{src.in_month(activity, g.key)})'
+
+
+def _of_vcio(field_: str, default: str) -> GridFormula:
+    """A field of the Team table's row for the grid row's vCIO."""
+    return lambda g: lookup(TEAM, field_, TEAM, "name", g.key, default)
+
+
+def _in_portfolio(formula: GridFormula) -> GridFormula:
     """Blank once the portfolio has fewer rows than when the schedule was made (a client
     deleted); rows added appear when the workbook is rebuilt with ``--from``."""
-    return f'IF({{key}}>ROWS({col(PORTFOLIO, "name")}),"",{formula})'
+    return lambda g: f'IF({g.key}>ROWS({col(PORTFOLIO, "name")}),"",{at_cell(formula, g)})'
 
 
-def _nth(key_: str) -> str:
-    """The Portfolio's row ``{key}`` (the schedule follows the portfolio's order, so a sorted
-    portfolio re-sorts the schedule; a position costs nothing to look up)."""
-    return f"INDEX({col(PORTFOLIO, key_)},{{key}})"
+def _nth(g: GridCell, key_: str) -> str:
+    """The Portfolio's row numbered by the schedule row's key (the schedule follows the
+    portfolio's order, so a sorted portfolio re-sorts the schedule; a position costs nothing
+    to look up)."""
+    return f"INDEX({col(PORTFOLIO, key_)},{g.key})"
 
 
-def _budget_due() -> str:
+def _budget_due(g: GridCell) -> str:
     """The month before the client's fiscal year starts, within the playbook year."""
-    fy = f"MAX(1,N({_nth('fiscal_year_start_month')}))"
+    fy = f"MAX(1,N({_nth(g, 'fiscal_year_start_month')}))"
     offset = f"MOD(MOD(({fy})-2,12)+1-MONTH({FIRST_MONTH}),12)"
     return f"DATE(YEAR({FIRST_MONTH}),MONTH({FIRST_MONTH})+{offset},1)"
 
 
-def _meetings_in_month(index: int) -> str:
+def _meetings_in_month(index: int) -> GridFormula:
     """ceil((i+1)·n/12) − ceil(i·n/12) for this client's n meetings a year (calc's rule)."""
-    n = _nth("meetings_year")
-    return f"-INT(-{index + 1}*{n}/12)+INT(-{index}*{n}/12)"
+
+    def meetings(g: GridCell) -> str:
+        n = _nth(g, "meetings_year")
+        return f"-INT(-{index + 1}*{n}/12)+INT(-{index}*{n}/12)"
+
+    return meetings
 
 
 def check(book: PlaybookBook) -> list[Problem]:

@@ -14,7 +14,7 @@ from typing import Any
 from xl_engage.calc import pricing as calc
 from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
-from xl_engage.kinds.common import col, is_no, lookup, rows, this, with_formulas
+from xl_engage.kinds.common import col, is_no, lookup, table, this, with_formulas
 from xl_engage.layout import (
     Book,
     Cells,
@@ -24,7 +24,6 @@ from xl_engage.layout import (
     Schema,
     Series,
     Sheet,
-    Table,
     TableSpec,
     Title,
 )
@@ -220,11 +219,15 @@ ADVISORY_MRR = CellSpec("AdvisoryMrr", "Client Advisory fee (MRR)", "settings.ad
 """The settings, named cells the formulas below reach through these specs."""
 
 
-occ = lookup(CYCLES, "per_year", CYCLES, "name", "{cycle}", "0")
+def _occurrences(cycle: str) -> str:
+    """How often a line happens in a year: its cycle's Per year, by the cycle's name."""
+    return lookup(CYCLES, "per_year", CYCLES, "name", cycle, "0")
+
+
 SERVICE_LINES = with_formulas(
     SERVICE_LINES,
     lambda sl: {
-        "occurrences": occ.format(cycle=this(sl, "cycle")),
+        "occurrences": _occurrences(this(sl, "cycle")),
         "annual_hours": f"{this(sl, 'occurrences')}*{this(sl, 'hours')}",
         "annual_amount": f"{this(sl, 'annual_hours')}*{this(sl, 'rate')}",
     },
@@ -250,7 +253,7 @@ AGREEMENTS = with_formulas(
     AGREEMENTS,
     lambda a: {
         "template": lookup(CLIENTS, "package", CLIENTS, "name", this(a, "client"), '""'),
-        "occurrences": occ.format(cycle=this(a, "cycle")),
+        "occurrences": _occurrences(this(a, "cycle")),
         "annual_hours": f"IF({is_no(this(a, 'included'))},0,{this(a, 'occurrences')}*{this(a, 'hours')})",
         "annual_amount": f"{this(a, 'annual_hours')}*{this(a, 'rate')}",
         "template_hours": f"SUMPRODUCT({_same_line}*{col(SERVICE_LINES, 'annual_hours')})",
@@ -332,7 +335,6 @@ def build(book: PricingBook) -> Book:
         s.advisory_mrr,
     )
     totals = (len(book.clients), r.total_msp_mrr, r.total_rule_mrr, r.total_agreement_mrr)
-    client_rows = rows(book.clients, r.clients)
     overview = Sheet(
         "Overview",
         (
@@ -358,15 +360,15 @@ def build(book: PricingBook) -> Book:
         title="vCIO pricing",
         sheets=(
             overview,
-            Sheet("Clients", (Table(CLIENTS, client_rows),), deliver=True),
-            Sheet("Agreements", (Table(AGREEMENTS, rows(book.agreement_lines, r.agreement_lines)),)),
-            Sheet("Packages", (Table(PACKAGES, rows(book.packages, r.packages)),)),
-            Sheet("Service lines", (Table(SERVICE_LINES, rows(book.service_lines, r.lines)),)),
-            Sheet("Cycles", (Table(CYCLES, rows(book.cycles)),)),
+            Sheet("Clients", (table(CLIENTS, book.clients, r.clients),), deliver=True),
+            Sheet("Agreements", (table(AGREEMENTS, book.agreement_lines, r.agreement_lines),)),
+            Sheet("Packages", (table(PACKAGES, book.packages, r.packages),)),
+            Sheet("Service lines", (table(SERVICE_LINES, book.service_lines, r.lines),)),
+            Sheet("Cycles", (table(CYCLES, book.cycles),)),
             Sheet(
                 "Projects",
                 (
-                    Table(PROJECTS, rows(book.projects)),
+                    table(PROJECTS, book.projects),
                     Title("Projects are quoted as fixed fees and never counted in the MRR.", "note"),
                 ),
             ),

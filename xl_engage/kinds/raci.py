@@ -18,13 +18,14 @@ from typing import Any
 from xl_engage.calc import raci as calc
 from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
-from xl_engage.kinds.common import col, rows, this, with_formulas
+from xl_engage.kinds.common import col, table, this, with_formulas
 from xl_engage.layout import (
     Book,
     Cells,
     CellSpec,
     Column,
     Grid,
+    GridCell,
     GridColumn,
     Schema,
     Sheet,
@@ -218,31 +219,26 @@ def build(book: RaciBook) -> Book:
     r = calc.calculate(book)
     parties = sorted(book.parties, key=lambda p: SIDES.index(p.side))
     order = [p.name for p in parties]
-    party_rows = rows(parties, [r.parties[book.parties.index(p)] for p in parties])
+    party_results = [r.parties[book.parties.index(p)] for p in parties]
     # a party named like one of the matrix's own columns ("Status") is shown as "Status (2)":
     # the formulas refer to the column by the name it will have
     shown = dict(zip(order, unique_headers(MATRIX, order), strict=True))
-    for row in party_rows:
-        row["__formulas__"] = _party_formulas(shown[row["name"]])
+    party_formulas = [_party_formulas(shown[p.name]) for p in parties]
     matrix = _matrix_spec([shown[name] for name in order])
-    area_rows = rows(book.areas, r.areas, extras_field="codes")
+
+    def areas(g: GridCell) -> str:
+        return f"SUMPRODUCT(({col(MATRIX, 'category')}={g.label})*1)"
+
+    def keeping(g: GridCell) -> str:
+        return f'SUMPRODUCT(({col(MATRIX, "category")}={g.label})*({col(MATRIX, "status")}="{calc.OK}"))'
+
     coverage = Grid(
         "Coverage",
         "Category",
         (
-            GridColumn("Areas", f"SUMPRODUCT(({col(MATRIX, 'category')}={{label}})*1)", "int"),
-            GridColumn(
-                "Keep the rules",
-                f'SUMPRODUCT(({col(MATRIX, "category")}={{label}})*({col(MATRIX, "status")}="{calc.OK}"))',
-                "int",
-            ),
-            GridColumn(
-                "Coverage",
-                f"IF(SUMPRODUCT(({col(MATRIX, 'category')}={{label}})*1)=0,0,"
-                f"SUMPRODUCT(({col(MATRIX, 'category')}={{label}})*({col(MATRIX, 'status')}="
-                f'"{calc.OK}"))/SUMPRODUCT(({col(MATRIX, "category")}={{label}})*1))',
-                "percent",
-            ),
+            GridColumn("Areas", areas, "int"),
+            GridColumn("Keep the rules", keeping, "int"),
+            GridColumn("Coverage", lambda g: f"IF({areas(g)}=0,0,{keeping(g)}/{areas(g)})", "percent"),
         ),
         [(i, c.category, [c.areas, c.ok, c.coverage]) for i, c in enumerate(r.categories)],
         title="Coverage by category",
@@ -283,9 +279,10 @@ def build(book: RaciBook) -> Book:
                         "Each area needs exactly one A and at least one R.",
                         "note",
                     ),
-                    Table(
+                    table(
                         dataclasses.replace(matrix, title=None),
-                        area_rows,
+                        book.areas,
+                        r.areas,
                         extra_headers=order,
                         extra_groups=[p.side for p in parties],
                     ),
@@ -296,7 +293,7 @@ def build(book: RaciBook) -> Book:
                 (
                     Cells(tuple(zip(SETTINGS, settings, strict=True)), "Rules"),
                     Cells(tuple(zip(TOTALS, (len(book.areas), r.ok_areas), strict=True)), "Matrix"),
-                    Table(PARTIES, party_rows),
+                    table(PARTIES, parties, party_results, formulas=party_formulas),
                 ),
             ),
             Sheet(

@@ -31,21 +31,25 @@ from xl_engage.calc import reconcile as calc
 from xl_engage.calc.fiscal import add_months
 from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
-from xl_engage.kinds.common import col, first_match, rows, this, with_formulas
+from xl_engage.kinds.common import col, extras, first_match, rows, table, this, with_formulas
 from xl_engage.layout import (
+    LABELS,
     Book,
     Cells,
     CellSpec,
     Chart,
     Column,
     Grid,
+    GridCell,
     GridColumn,
+    GridFormula,
     Schema,
     Series,
     Sheet,
     Table,
     TableSpec,
     Title,
+    at_cell,
     constant,
 )
 from xl_engage.models.base import field_at, key
@@ -400,17 +404,19 @@ _SUMMARY_HEADERS = (
 )
 
 
-def _summary_formulas(mtd_b: str, mtd_a: str, ytd_b: str, ytd_a: str) -> list[str]:
+def _summary_formulas(
+    mtd_b: GridFormula, mtd_a: GridFormula, ytd_b: GridFormula, ytd_a: GridFormula
+) -> list[GridFormula]:
     return [
         mtd_b,
         mtd_a,
-        "{col:MTD actual}-{col:MTD budget}",
-        _pct("{col:MTD variance}", "{col:MTD budget}"),
+        lambda g: f"{g.col('MTD actual')}-{g.col('MTD budget')}",
+        lambda g: _pct(g.col("MTD variance"), g.col("MTD budget")),
         ytd_b,
         ytd_a,
-        "{col:YTD actual}-{col:YTD budget}",
-        _pct("{col:YTD variance}", "{col:YTD budget}"),
-        _flag("{col:YTD variance}", "{col:YTD budget}"),
+        lambda g: f"{g.col('YTD actual')}-{g.col('YTD budget')}",
+        lambda g: _pct(g.col("YTD variance"), g.col("YTD budget")),
+        lambda g: _flag(g.col("YTD variance"), g.col("YTD budget")),
     ]
 
 
@@ -432,9 +438,17 @@ def _summary_grid(r: calc.ReconResult) -> Grid:
             v_ytd.flag,
         ]
 
-    in_b, in_t = f"({_trimmed(_B, 'category')}={{label}})", f"({col(_T, 'category')}={{label}})"
+    def in_b(g: GridCell) -> str:
+        return f"({_trimmed(_B, 'category')}={g.label})"
+
+    def in_t(g: GridCell) -> str:
+        return f"({col(_T, 'category')}={g.label})"
+
     by_category = _summary_formulas(
-        _sum(_B, _mtd(_B), in_b), _sum(_T, _mtd(_T), in_t), _sum(_B, _YTD_B, in_b), _sum(_T, _YTD_T, in_t)
+        lambda g: _sum(_B, _mtd(_B), in_b(g)),
+        lambda g: _sum(_T, _mtd(_T), in_t(g)),
+        lambda g: _sum(_B, _YTD_B, in_b(g)),
+        lambda g: _sum(_T, _YTD_T, in_t(g)),
     )
     unmatched = f"({col(_T, 'outcome')}={constant(UNMATCHED)})"
     return Grid(
@@ -443,15 +457,15 @@ def _summary_grid(r: calc.ReconResult) -> Grid:
         tuple(GridColumn(h, f, k) for (h, k), f in zip(_SUMMARY_HEADERS, by_category, strict=True)),  # type: ignore[arg-type]
         [
             *((("category", c), c, values(r.mtd[key(c)], r.ytd[key(c)])) for c in r.categories),
-            ("__unmatched__", "Unmatched", values(r.mtd[UNMATCHED], r.ytd[UNMATCHED])),
-            ("__total__", "Total", values(r.mtd["total"], r.ytd["total"])),
+            ("unmatched", "Unmatched", values(r.mtd[UNMATCHED], r.ytd[UNMATCHED])),
+            ("total", "Total", values(r.mtd["total"], r.ytd["total"])),
         ],
         title="Variance by category: month to date and year to date",
         row_formulas={
-            "__unmatched__": _summary_formulas(
+            "unmatched": _summary_formulas(
                 "0", _sum(_T, _mtd(_T), unmatched), "0", _sum(_T, _YTD_T, unmatched)
             ),
-            "__total__": _summary_formulas(
+            "total": _summary_formulas(
                 _sum(_B, _mtd(_B)), _sum(_T, _mtd(_T)), _sum(_B, _YTD_B), _sum(_T, _YTD_T)
             ),
         },
@@ -459,19 +473,32 @@ def _summary_grid(r: calc.ReconResult) -> Grid:
     )
 
 
-def _reached(formula: str, month: str = "{key}") -> str:
-    """Blank for a month not yet reached (after the month-to-date month): its actual is not
-    0 and its variance not −100 %, it has not happened."""
-    return f'IF({month}>{AS_OF_MONTH},"",{formula})'
+def _reached(formula: GridFormula) -> GridFormula:
+    """Blank for a month not yet reached (after the month-to-date month, the row's key): its
+    actual is not 0 and its variance not −100 %, it has not happened."""
+    return lambda g: f'IF({g.key}>{AS_OF_MONTH},"",{at_cell(formula, g)})'
+
+
+def _variance(g: GridCell) -> str:
+    return f"{g.col('Actual')}-{g.col('Budget')}"
+
+
+def _variance_pct(g: GridCell) -> str:
+    return _pct(g.col("Variance"), g.col("Budget"))
 
 
 def _month_grid(r: calc.ReconResult) -> Grid:
-    in_month_b, in_month_t = f"({col(_B, 'month')}={{key}})", f"({col(_T, 'month')}={{key}})"
+    def in_month_b(g: GridCell) -> str:
+        return f"({col(_B, 'month')}={g.key})"
+
+    def in_month_t(g: GridCell) -> str:
+        return f"({col(_T, 'month')}={g.key})"
+
     head = (
-        GridColumn("Budget", _sum(_B, in_month_b)),
-        GridColumn("Actual", _reached(_sum(_T, in_month_t))),
-        GridColumn("Variance", _reached("{col:Actual}-{col:Budget}")),
-        GridColumn("Variance %", _reached(_pct("{col:Variance}", "{col:Budget}")), "percent"),
+        GridColumn("Budget", lambda g: _sum(_B, in_month_b(g))),
+        GridColumn("Actual", _reached(lambda g: _sum(_T, in_month_t(g)))),
+        GridColumn("Variance", _reached(_variance)),
+        GridColumn("Variance %", _reached(_variance_pct), "percent"),
     )
 
     def of(c: str, when_t: str, when_b: str) -> str:
@@ -480,14 +507,15 @@ def _month_grid(r: calc.ReconResult) -> Grid:
         budget = _sum(_B, when_b, f"({_trimmed(_B, 'category')}={cat})")
         return f"{actual}-{budget}"
 
-    per_category = tuple(
-        GridColumn(f"{c} (variance)", _reached(of(c, in_month_t, in_month_b))) for c in r.categories
-    )
-    ytd = [  # like with like: the budget of the months reached against their actuals
+    def in_month(c: str) -> GridFormula:
+        return lambda g: of(c, in_month_t(g), in_month_b(g))
+
+    per_category = tuple(GridColumn(f"{c} (variance)", _reached(in_month(c))) for c in r.categories)
+    ytd: list[GridFormula] = [  # like with like: the budget of the months reached against their actuals
         _sum(_B, _YTD_B),
         _sum(_T, _YTD_T),
-        "{col:Actual}-{col:Budget}",
-        _pct("{col:Variance}", "{col:Budget}"),
+        _variance,
+        _variance_pct,
         *(of(c, _YTD_T, _YTD_B) for c in r.categories),
     ]
     full_year = [_sum(_B, _FY_B), *(['""'] * (3 + len(r.categories)))]
@@ -513,7 +541,7 @@ def _month_grid(r: calc.ReconResult) -> Grid:
         [
             *((m, f"{m:%b %Y}", shown(m)) for m in r.months),
             (
-                "__ytd__",
+                "ytd",
                 f"Year to date, through {r.ytd_end:%b %Y}",
                 [
                     total.budget,
@@ -524,23 +552,26 @@ def _month_grid(r: calc.ReconResult) -> Grid:
                 ],
             ),
             (
-                "__fy__",
+                "fy",
                 "Full-year budget",
                 [r.fy_total.budget, *(None for _ in range(3 + len(r.categories)))],
             ),
         ],
         title="Variance by month (actual − budget; over budget is positive)",
-        row_formulas={"__ytd__": ytd, "__fy__": full_year},
+        row_formulas={"ytd": ytd, "fy": full_year},
     )
 
 
 def _quarter_grid(r: calc.ReconResult) -> Grid:
     """A quarter not yet begun shows its budget only; the quarter under way compares its
     actuals with the budget of its months reached (like with like, as the year to date)."""
-    end = "DATE(YEAR({key}),MONTH({key})+3,1)"
-    in_q_b = f"({col(_B, 'month')}>={{key}})*({col(_B, 'month')}<{end})"
-    in_q_t = f"({col(_T, 'month')}>={{key}})*({col(_T, 'month')}<{end})"
-    reached_b = f"{in_q_b}*({col(_B, 'month')}<={AS_OF_MONTH})"
+
+    def in_quarter(table: TableSpec, g: GridCell) -> str:
+        end = f"DATE(YEAR({g.key}),MONTH({g.key})+3,1)"
+        return f"({col(table, 'month')}>={g.key})*({col(table, 'month')}<{end})"
+
+    def reached_b(g: GridCell) -> str:
+        return f"{in_quarter(_B, g)}*({col(_B, 'month')}<={AS_OF_MONTH})"
 
     def shown(first: dt.date, v: calc.Variance) -> list[object]:
         if first > r.as_of_month:
@@ -559,9 +590,9 @@ def _quarter_grid(r: calc.ReconResult) -> Grid:
         "ByQuarter",
         "Quarter",
         (
-            GridColumn("Budget", _sum(_B, in_q_b)),
-            GridColumn("Actual", _reached(_sum(_T, in_q_t))),
-            GridColumn("Variance", _reached(f"{{col:Actual}}-{_sum(_B, reached_b)}")),
+            GridColumn("Budget", lambda g: _sum(_B, in_quarter(_B, g))),
+            GridColumn("Actual", _reached(lambda g: _sum(_T, in_quarter(_T, g)))),
+            GridColumn("Variance", _reached(lambda g: f"{g.col('Actual')}-{_sum(_B, reached_b(g))}")),
         ),
         [(first, label, shown(first, v)) for first, label, v in r.quarters],
         title="Budget vs actual by fiscal quarter (variance: against the budget of the months reached)",
@@ -583,13 +614,11 @@ def build(book: ReconBook) -> Book:
     clock = {"as_of_month": r.as_of_month, "fy_end": r.months[-1], "ytd_end": r.ytd_end}
     settings = book.settings
     quarters = _quarter_grid(r)
-    tx_rows = rows(book.transactions, r.matches)
-    unmatched = [
-        row for row, m in zip(rows(book.transactions), r.matches, strict=True) if m.outcome == UNMATCHED
-    ]
+    unmatched = [tx for tx, m in zip(book.transactions, r.matches, strict=True) if m.outcome == UNMATCHED]
     rule_rows = rows(book.rules)
     for n, row in enumerate(rule_rows, start=1):
         row["number"] = n
+    rules = Table(RULES, rule_rows, extras=extras(book.rules, RULES.extras_field))
     line_rows = [{"category": info.category, "line": info.name, **vars(result)} for info, result in r.lines]
     type_rows = [
         {"asset_type": info.name, "category": info.category, **vars(result)} for info, result in r.asset_types
@@ -616,8 +645,8 @@ def build(book: ReconBook) -> Book:
             Chart(
                 "Budget vs actual by quarter",
                 (
-                    Series("Budget", "ByQuarter", "Budget", "__label__"),
-                    Series("Actual", "ByQuarter", "Actual", "__label__"),
+                    Series("Budget", "ByQuarter", "Budget", LABELS),
+                    Series("Actual", "ByQuarter", "Actual", LABELS),
                 ),
                 y_title=f"Amount ({settings.currency})",
             ),
@@ -648,11 +677,11 @@ def build(book: ReconBook) -> Book:
             ),
             Sheet("Lines", (Table(LINES, line_rows),)),
             Sheet("Asset types", (Table(ASSET_TYPES, type_rows),)),
-            Sheet("Transactions", (Table(TRANSACTIONS, tx_rows),)),
-            Sheet("Unmatched", (Table(UNMATCHED_LIST, unmatched),)),
-            Sheet("Rules", (Table(RULES, rule_rows), Table(CATEGORIES, category_rows))),
-            Sheet("Budget", (Table(BUDGET, rows(book.budget)),)),
-            Sheet("_ledger", (Table(LEDGER_READ, rows(book.ledger)),), hidden=True),
+            Sheet("Transactions", (table(TRANSACTIONS, book.transactions, r.matches),)),
+            Sheet("Unmatched", (table(UNMATCHED_LIST, unmatched),)),
+            Sheet("Rules", (rules, Table(CATEGORIES, category_rows))),
+            Sheet("Budget", (table(BUDGET, book.budget),)),
+            Sheet("_ledger", (table(LEDGER_READ, book.ledger),), hidden=True),
         ),
         list_names={
             "CategoryList": ("Categories", "name"),

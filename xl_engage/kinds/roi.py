@@ -13,7 +13,7 @@ from typing import Any
 from xl_engage.calc import roi as calc
 from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
-from xl_engage.kinds.common import col, is_yes, rows, this, with_formulas
+from xl_engage.kinds.common import col, is_yes, table, this, with_formulas
 from xl_engage.layout import (
     Book,
     Cells,
@@ -23,7 +23,6 @@ from xl_engage.layout import (
     Schema,
     Series,
     Sheet,
-    Table,
     TableSpec,
     Title,
     ValueKind,
@@ -243,7 +242,7 @@ def build(book: RoiBook) -> Book:
         kind=KIND_NAME,
         schema_version=SCHEMA_VERSION,
         title="Account-management ROI",
-        sheets=(roi, Sheet("Segments", (Table(SEGMENTS, rows(book.segments, r.segments)),))),
+        sheets=(roi, Sheet("Segments", (table(SEGMENTS, book.segments, r.segments),))),
     )
 
 
