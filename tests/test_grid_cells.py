@@ -137,3 +137,30 @@ def test_no_kind_writes_a_placeholder_or_formats_a_formula(kind: object) -> None
         )
     ]
     assert found == []
+
+
+def test_with_formulas_gives_formulas_only_to_calculated_columns() -> None:
+    from xl_engage.kinds.common import this, with_formulas
+    from xl_engage.layout import CALCULATED
+
+    spec = TableSpec(
+        "T", "S", "items", (Column("Name", "name"), Column("Twice", "twice", "int", formula=CALCULATED))
+    )
+    done = with_formulas(spec, lambda t: {"twice": f"2*LEN({this(t, 'name')})"})
+    assert done.column("twice").formula == "2*LEN(T[[#This Row],[Name]])"
+    with pytest.raises(ValueError, match="no calculated column 'twcie'"):
+        with_formulas(spec, {"twcie": "1"})  # a typo is a mistake at import, not a column left waiting
+    with pytest.raises(ValueError, match="no calculated column 'name'"):
+        with_formulas(spec, {"name": "1"})  # an input is not turned into a formula by a slip
+
+
+def test_a_calculated_column_left_without_its_formula_is_refused(tmp_path: Path) -> None:
+    from xl_engage.layout import CALCULATED
+
+    spec = TableSpec(
+        "T", "S", "items", (Column("Name", "name"), Column("Twice", "twice", "int", formula=CALCULATED))
+    )
+    path = tmp_path / "t.xlsx"
+    with pytest.raises(ValueError, match="no formula was given to Twice"):
+        render(Book("roi", 1, "t", (Sheet("S", (Table(spec, [{"name": "a"}]),)),)), path)
+    assert not path.exists()

@@ -42,6 +42,13 @@ def table_fits(name: str, rows: int, first_row: int = 2) -> None:
         )
 
 
+CALCULATED = "\u27e6calculated: given by with_formulas\u27e7"
+"""The formula of a calculated column declared before its formula can be written: tables
+refer to each other as a spreadsheet's do (a package sums its lines, a line looks up its
+package), so a kind declares its tables, then gives their formulas with
+``kinds.common.with_formulas``. A table still holding this is refused when it is rendered."""
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of an Excel table.

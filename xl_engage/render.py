@@ -39,6 +39,7 @@ from xl_engage.gcpause import gc_paused
 from xl_engage.issues import InputError, Issue
 from xl_engage.lambdas import NamedLambda, named_lambdas
 from xl_engage.layout import (
+    CALCULATED,
     LABELS,
     Block,
     Book,
@@ -583,6 +584,11 @@ class _SheetWriter:
 
     def table(self, block: Table) -> None:
         spec = block.spec
+        waiting = [c.header for c in spec.columns if c.formula == CALCULATED]
+        if waiting:  # a kind's mistake: a file with "=⟦…⟧" would not open
+            raise ValueError(
+                f"table {spec.name}: no formula was given to {', '.join(waiting)} (with_formulas)"
+            )
         self.block_title(spec.title)
         extra_headers: list[str] = list(block.extra_headers or [])
         for extra in block.extras:

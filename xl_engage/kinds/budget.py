@@ -20,6 +20,7 @@ from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
 from xl_engage.kinds.common import col, lookup, months_from, price_from_cost, table, this, with_formulas
 from xl_engage.layout import (
+    CALCULATED,
     LABELS,
     Block,
     Book,
@@ -111,7 +112,7 @@ POLICY = TableSpec(
         Column("Labour rate", "labour_rate", "money", required=False),
         Column("Expense", "expense", required=False, choices=("Capex", "Opex")),
         Column("Category", "category", required=False),
-        Column("Unit price", "unit_price", "money"),
+        Column("Unit price", "unit_price", "money", formula=CALCULATED),
     ),
     title="Life-cycle policy (edit freely)",
     key=("asset_type",),
@@ -140,14 +141,14 @@ LINES = TableSpec(
             help="Asset id, contract vendor, initiative name or Reserve.",
         ),
         *_decided_by_client("Blank = as its initiative decides (Proposed for other lines). "),
-        Column("Unit price", "unit_price", "money"),
-        Column("Amount", "amount", "money"),
-        Column("Effective decision", "effective_decision", colors=DECISION_COLORS),
-        Column("Planned amount", "planned_amount", "money"),
-        Column("Period", "period", "int"),
-        Column("Quarter", "quarter", "int"),
-        Column("Year", "year", "int"),
-        Column("Fiscal quarter", "fiscal_quarter"),
+        Column("Unit price", "unit_price", "money", formula=CALCULATED),
+        Column("Amount", "amount", "money", formula=CALCULATED),
+        Column("Effective decision", "effective_decision", formula=CALCULATED, colors=DECISION_COLORS),
+        Column("Planned amount", "planned_amount", "money", formula=CALCULATED),
+        Column("Period", "period", "int", formula=CALCULATED),
+        Column("Quarter", "quarter", "int", formula=CALCULATED),
+        Column("Year", "year", "int", formula=CALCULATED),
+        Column("Fiscal quarter", "fiscal_quarter", formula=CALCULATED),
     ),
     title="Budget lines: move a line to another month and every total follows",
     key=("description", "source", "month"),
@@ -267,9 +268,9 @@ ASSETS = TableSpec(
         Column(
             "Location", "location", required=False, aliases=("Site", "Site Name", "Company Site", "Office")
         ),
-        Column("Life years", "life_years", "int"),
-        Column("Replace date", "replace_date", "date"),
-        Column("Status", "status", width=16, colors=STATUS_COLORS),
+        Column("Life years", "life_years", "int", formula=CALCULATED),
+        Column("Replace date", "replace_date", "date", formula=CALCULATED),
+        Column("Status", "status", formula=CALCULATED, width=16, colors=STATUS_COLORS),
     ),
     title="Assets: replacement date and status",
     key=("asset_id",),
@@ -286,14 +287,15 @@ INITIATIVES = TableSpec(
         Column("Compliance", "compliance", required=False, help="e.g. HIPAA, PCI DSS"),
         Column("Time frame", "time_frame", required=False),
         *_decided_by_client("Applies to the initiative's lines whose own Decision is blank. "),
-        Column("Budget", "budget", "money", help="What its lines cost, whatever was decided."),
+        Column(
+            "Budget", "budget", "money", formula=CALCULATED, help="What its lines cost, whatever was decided."
+        ),
     ),
     title="Roadmap: initiatives by fiscal quarter",
     key=("name",),
 )
 
-_L = LINES
-_cost, _mark, _qty = this(_L, "unit_cost"), this(_L, "markup"), this(_L, "quantity")
+_cost, _mark, _qty = this(LINES, "unit_cost"), this(LINES, "markup"), this(LINES, "quantity")
 FISCAL_YEAR_START = CellSpec(
     "FiscalYearStart", "Fiscal year starts in month (1–12)", "profile.fiscal_year_start_month", "int"
 )
@@ -301,19 +303,19 @@ BUDGET_START = CellSpec("BudgetStart", "Budget starts", "profile.start", "date")
 AS_OF = CellSpec("AsOf", "Status as of", "profile.as_of", "date")
 """Named cells of the profile the formulas below reach through their specs."""
 
-_month = this(_L, "month")
+_month = this(LINES, "month")
 LINES = with_formulas(
-    _L,
-    {
-        "unit_price": price_from_cost(_cost, this(_L, "pricing"), _mark),
-        "amount": f'IF({this(_L, "unit_price")}="","",IF({_qty}="",1,{_qty})*{this(_L, "unit_price")})',
+    LINES,
+    lambda t: {
+        "unit_price": price_from_cost(_cost, this(t, "pricing"), _mark),
+        "amount": f'IF({this(t, "unit_price")}="","",IF({_qty}="",1,{_qty})*{this(t, "unit_price")})',
         "planned_amount": (
-            f'IF(OR({this(_L, "effective_decision")}="Approved",{this(_L, "effective_decision")}="Proposed"),'
-            f'{this(_L, "amount")},"")'
+            f'IF(OR({this(t, "effective_decision")}="Approved",{this(t, "effective_decision")}="Proposed"),'
+            f'{this(t, "amount")},"")'
         ),
         "period": f"{months_from(str(BUDGET_START), _month)}+1",
-        "quarter": f"INT(({this(_L, 'period')}-1)/3)+1",
-        "year": f"INT(({this(_L, 'period')}-1)/12)+1",
+        "quarter": f"INT(({this(t, 'period')}-1)/3)+1",
+        "year": f"INT(({this(t, 'period')}-1)/12)+1",
         "fiscal_quarter": (
             f'"FY"&(YEAR({_month})+IF(AND({FISCAL_YEAR_START}>1,MONTH({_month})>={FISCAL_YEAR_START}),1,0))'
             f'&" Q"&(INT(MOD(MONTH({_month})-{FISCAL_YEAR_START},12)/3)+1)'
@@ -321,21 +323,23 @@ LINES = with_formulas(
     },
 )
 
-_P = POLICY
 POLICY = with_formulas(
-    _P,
-    {
-        "unit_price": price_from_cost(this(_P, "unit_cost"), this(_P, "pricing"), this(_P, "markup")),
+    POLICY,
+    lambda t: {
+        "unit_price": price_from_cost(this(t, "unit_cost"), this(t, "pricing"), this(t, "markup")),
     },
 )
 
-_A = ASSETS
-_life = this(_A, "life_years")
-_basis = lookup(POLICY, "basis", POLICY, "asset_type", this(_A, "asset_type"), '""')
-_p, _w, _rd = this(_A, "purchase_date"), this(_A, "warranty_end"), this(_A, "replace_date")
+_life = this(ASSETS, "life_years")
+_basis = lookup(POLICY, "basis", POLICY, "asset_type", this(ASSETS, "asset_type"), '""')
+_bought, _warranty_end, _replaced = (
+    this(ASSETS, "purchase_date"),
+    this(ASSETS, "warranty_end"),
+    this(ASSETS, "replace_date"),
+)
 
 
-_type = f"TRIM({this(_A, 'asset_type')})"
+_type = f"TRIM({this(ASSETS, 'asset_type')})"
 # the policy has a row for this type: compared as lookup() compares (TRIM, any case, no
 # wildcards: COUNTIF and MATCH would read a * or ? in a type as one), so the two agree
 _known = f'AND({_type}<>"",SUMPRODUCT((TRIM({col(POLICY, "asset_type")})={_type})*1)>0)'
@@ -344,20 +348,20 @@ _known = f'AND({_type}<>"",SUMPRODUCT((TRIM({col(POLICY, "asset_type")})={_type}
 def _status_formula() -> str:
     formula = f'"{calc.FINE}"'
     for days in reversed(calc.DUE_WINDOWS):
-        formula = f'IF({_rd}-{AS_OF}<={days},"{calc.due_label(days)}",{formula})'
+        formula = f'IF({_replaced}-{AS_OF}<={days},"{calc.due_label(days)}",{formula})'
     return (
         f'IF(NOT({_known}),"{calc.UNKNOWN_TYPE}",'
-        f'IF({_rd}="","{calc.UNKNOWN_DATE}",IF({_rd}-{AS_OF}<=0,"{calc.OVERDUE}",{formula})))'
+        f'IF({_replaced}="","{calc.UNKNOWN_DATE}",IF({_replaced}-{AS_OF}<=0,"{calc.OVERDUE}",{formula})))'
     )
 
 
 ASSETS = with_formulas(
-    _A,
+    ASSETS,
     {
-        "life_years": lookup(POLICY, "life_years", POLICY, "asset_type", this(_A, "asset_type"), '""'),
+        "life_years": lookup(POLICY, "life_years", POLICY, "asset_type", this(ASSETS, "asset_type"), '""'),
         "replace_date": (
-            f'IF({_life}="","",IF(AND({_basis}="Warranty",{_w}<>""),{_w},'
-            f'IF({_p}<>"",EDATE({_p},12*{_life}),IF({_w}<>"",{_w},""))))'
+            f'IF({_life}="","",IF(AND({_basis}="Warranty",{_warranty_end}<>""),{_warranty_end},'
+            f'IF({_bought}<>"",EDATE({_bought},12*{_life}),IF({_warranty_end}<>"",{_warranty_end},""))))'
         ),
         "status": _status_formula(),
     },

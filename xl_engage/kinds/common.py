@@ -105,9 +105,15 @@ def with_formulas(
 ) -> TableSpec:
     """The spec with calculated columns filled in (formulas may refer to other tables).
     ``formulas`` may be a function of the spec itself, ``lambda t: {"mrr": this(t, …)}``,
-    so a table's own columns need no module-level alias of the spec."""
+    so a table's own columns need no module-level alias of the spec. Only a calculated
+    column (declared with a formula, or :data:`CALCULATED`) takes one: a key that names no
+    column, or an input, is a mistake at import."""
     if callable(formulas):
         formulas = formulas(spec)
+    calculated = {c.key for c in spec.columns if c.formula is not None}
+    wrong = [k for k in formulas if k not in calculated]
+    if wrong:
+        raise ValueError(f"table {spec.name}: no calculated column {', '.join(map(repr, wrong))}")
     return dataclasses.replace(
         spec,
         columns=tuple(dataclasses.replace(c, formula=formulas.get(c.key, c.formula)) for c in spec.columns),

@@ -42,6 +42,7 @@ from xl_engage.kinds.common import (
     with_formulas,
 )
 from xl_engage.layout import (
+    CALCULATED,
     LABELS,
     Block,
     Book,
@@ -164,7 +165,7 @@ CLOCK = (MONTHS_ELAPSED, PROGRESS_END, WEEKS_LEFT)
 """The named cells the formulas below reach through these specs."""
 
 
-_PORTFOLIO = TableSpec(
+PORTFOLIO = TableSpec(
     "Portfolio",
     "Portfolio",
     "clients",
@@ -193,10 +194,10 @@ _PORTFOLIO = TableSpec(
             aliases=("FY start", "Fiscal year start month", "FY Start Month"),
             help="Month number (1 = January) the client's fiscal year starts",
         ),
-        Column("Cadence rule", "rule", formula="0", width=20),
-        Column("Meetings / year", "meetings_year", "int", formula="0"),
-        Column("Touches / month", "touches_month", "int", formula="0"),
-        Column("Touches / year", "touches_year", "int", formula="0"),
+        Column("Cadence rule", "rule", formula=CALCULATED, width=20),
+        Column("Meetings / year", "meetings_year", "int", formula=CALCULATED),
+        Column("Touches / month", "touches_month", "int", formula=CALCULATED),
+        Column("Touches / year", "touches_year", "int", formula=CALCULATED),
         Column("Escalations / year", "escalations_year", "int", formula=str(ESCALATIONS)),
         Column("Tech summaries / year", "tech_summaries_year", "int", formula=str(TECH_SUMMARIES)),
         Column("Budgets / year", "budgets_year", "int", formula=str(BUDGETS)),
@@ -215,7 +216,7 @@ def _bound(rules: TableSpec, low: str, high: str, value: str) -> list[str]:
 
 def _rule_conditions() -> list[str]:
     """The rule's bounds hold for this client; a rule row cleared of its name is no rule."""
-    p = _PORTFOLIO
+    p = PORTFOLIO
     return [
         f'TRIM({col(CADENCE, "name")})<>""',
         *_bound(CADENCE, "min_complexity", "max_complexity", this(p, "complexity")),
@@ -225,12 +226,12 @@ def _rule_conditions() -> list[str]:
 
 
 PORTFOLIO = with_formulas(
-    _PORTFOLIO,
+    PORTFOLIO,
     {
         "rule": first_match(CADENCE, _rule_conditions(), "name", constant(calc.NO_RULE)),
         "meetings_year": first_match(CADENCE, _rule_conditions(), "meetings_per_year", "0"),
         "touches_month": first_match(CADENCE, _rule_conditions(), "touches_per_month", "0"),
-        "touches_year": f"{this(_PORTFOLIO, 'touches_month')}*12",
+        "touches_year": f"{this(PORTFOLIO, 'touches_month')}*12",
     },
 )
 # A row the user cleared is no client: the reader skips it, so its counts must be nothing.
@@ -251,30 +252,30 @@ def _capacity(clients: str, mrr: str) -> str:
     return f"IF({over},{constant(calc.OVER)},IF({under},{constant(calc.UNDER)},{constant(calc.OK)}))"
 
 
-_TEAM = TableSpec(
+TEAM = TableSpec(
     "Team",
     "Summary",
     "team",
     (
         Column("vCIO", "name", width=22),
-        Column("Clients", "clients", "int", formula="0"),
-        Column("MRR", "mrr_total", "money", formula="0"),
-        Column("Capacity", "capacity", formula="0", width=16, colors=CAPACITY_COLORS),
-        Column("NRR minimum / month", "nrr_min", "money", formula="0"),
-        Column("NRR target / month", "nrr_target", "money", formula="0"),
+        Column("Clients", "clients", "int", formula=CALCULATED),
+        Column("MRR", "mrr_total", "money", formula=CALCULATED),
+        Column("Capacity", "capacity", formula=CALCULATED, width=16, colors=CAPACITY_COLORS),
+        Column("NRR minimum / month", "nrr_min", "money", formula=CALCULATED),
+        Column("NRR target / month", "nrr_target", "money", formula=CALCULATED),
     ),
     title="The team: each vCIO's load against capacity",
     key=("name",),
 )
-_mine = f"(TRIM({col(PORTFOLIO, 'vcio')})=TRIM({this(_TEAM, 'name')}))"
+_mine = f"(TRIM({col(PORTFOLIO, 'vcio')})=TRIM({this(TEAM, 'name')}))"
 TEAM = with_formulas(
-    _TEAM,
+    TEAM,
     {
         "clients": f"SUMPRODUCT({_mine}*1)",
         "mrr_total": f"SUMPRODUCT({_mine}*{col(PORTFOLIO, 'mrr')})",
-        "capacity": _capacity(this(_TEAM, "clients"), this(_TEAM, "mrr_total")),
-        "nrr_min": f"{this(_TEAM, 'mrr_total')}*{NRR_SHARE_MIN}",
-        "nrr_target": f"{this(_TEAM, 'mrr_total')}*{NRR_SHARE_TARGET}",
+        "capacity": _capacity(this(TEAM, "clients"), this(TEAM, "mrr_total")),
+        "nrr_min": f"{this(TEAM, 'mrr_total')}*{NRR_SHARE_MIN}",
+        "nrr_target": f"{this(TEAM, 'mrr_total')}*{NRR_SHARE_TARGET}",
     },
 )
 

@@ -77,7 +77,7 @@ MATRIX = TableSpec(
     key=("category", "name"),
 )
 
-_PARTIES = TableSpec(
+PARTIES = TableSpec(
     "Parties",
     "Parties",
     "parties",
@@ -135,12 +135,11 @@ TOTALS = (
     ),
 )
 
-_P = _PARTIES
 PARTIES = with_formulas(
-    _P,
+    PARTIES,
     {
-        "share_a": f"IF({AREA_COUNT}=0,0,{this(_P, 'a_count')}/{AREA_COUNT})",
-        "share_r": f"IF({AREA_COUNT}=0,0,{this(_P, 'r_count')}/{AREA_COUNT})",
+        "share_a": f"IF({AREA_COUNT}=0,0,{this(PARTIES, 'a_count')}/{AREA_COUNT})",
+        "share_r": f"IF({AREA_COUNT}=0,0,{this(PARTIES, 'r_count')}/{AREA_COUNT})",
     },
 )
 

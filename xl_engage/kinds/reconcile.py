@@ -33,6 +33,7 @@ from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
 from xl_engage.kinds.common import col, extras, first_match, rows, table, this, with_formulas
 from xl_engage.layout import (
+    CALCULATED,
     LABELS,
     Book,
     Cells,
@@ -84,7 +85,7 @@ BUDGET = TableSpec(
     key=("month", "category", "line"),
 )
 
-_TRANSACTIONS = TableSpec(
+TRANSACTIONS = TableSpec(
     "Transactions",
     "Transactions",
     "transactions",
@@ -115,11 +116,11 @@ _TRANSACTIONS = TableSpec(
             width=28,
             help="Your decision: beats every rule and the assigned category",
         ),
-        Column("Month", "month", "month", formula="0"),
-        Column("Category", "category", formula="0", width=18),
-        Column("Line", "line", formula="0", width=28),
-        Column("Asset type", "asset_type", formula="0", width=14),
-        Column("Outcome", "outcome", formula="0", width=16, colors=OUTCOME_COLORS),
+        Column("Month", "month", "month", formula=CALCULATED),
+        Column("Category", "category", formula=CALCULATED, width=18),
+        Column("Line", "line", formula=CALCULATED, width=28),
+        Column("Asset type", "asset_type", formula=CALCULATED, width=14),
+        Column("Outcome", "outcome", formula=CALCULATED, width=16, colors=OUTCOME_COLORS),
     ),
     title="Transactions (amounts are spend: refunds and credits are negative)",
     key=(
@@ -130,16 +131,15 @@ _TRANSACTIONS = TableSpec(
         "reference",
     ),  # what the ledger said, not the clerk's choice
 )
-_t = _TRANSACTIONS
 
 
 def _this(k: str) -> str:
-    return this(_t, k)
+    return this(TRANSACTIONS, k)
 
 
 def _trim(k: str) -> str:
     """A typed or pasted cell as the reader sees it: without stray spaces."""
-    return f"TRIM({this(_t, k)})"
+    return f"TRIM({this(TRANSACTIONS, k)})"
 
 
 def _trimmed(table: TableSpec, k: str) -> str:
@@ -148,7 +148,7 @@ def _trimmed(table: TableSpec, k: str) -> str:
 
 
 TRANSACTIONS = with_formulas(
-    _t,
+    TRANSACTIONS,
     {
         "month": f"DATE(YEAR({_this('date')}),MONTH({_this('date')}),1)",
         "category": (  # a blank cell reads as 0 in a formula: &"" keeps it text
@@ -235,11 +235,10 @@ YTD_END = CellSpec(
 CLOCK = (AS_OF_MONTH, FY_END, YTD_END)
 """The named cells the formulas below reach through these specs."""
 
-_B, _T = BUDGET, TRANSACTIONS
-_YTD_B = f"({col(_B, 'month')}>={FY_START})*({col(_B, 'month')}<={YTD_END})"
-_YTD_T = f"({col(_T, 'month')}>={FY_START})*({col(_T, 'month')}<={YTD_END})"
-_FY_B = f"({col(_B, 'month')}>={FY_START})*({col(_B, 'month')}<={FY_END})"
-_FY_T = f"({col(_T, 'month')}>={FY_START})*({col(_T, 'month')}<={FY_END})"
+_YTD_B = f"({col(BUDGET, 'month')}>={FY_START})*({col(BUDGET, 'month')}<={YTD_END})"
+_YTD_T = f"({col(TRANSACTIONS, 'month')}>={FY_START})*({col(TRANSACTIONS, 'month')}<={YTD_END})"
+_FY_B = f"({col(BUDGET, 'month')}>={FY_START})*({col(BUDGET, 'month')}<={FY_END})"
+_FY_T = f"({col(TRANSACTIONS, 'month')}>={FY_START})*({col(TRANSACTIONS, 'month')}<={FY_END})"
 
 
 def _sum(table: TableSpec, *conditions: str) -> str:
@@ -256,18 +255,18 @@ def _pct(v: str, b: str) -> str:
     return f'IF({b}=0,"",{v}/{b})'
 
 
-_LINES = TableSpec(
+LINES = TableSpec(
     "Lines",
     "Lines",
     "lines",
     (
         Column("Category", "category", width=20),
         Column("Line", "line", width=44),
-        Column("YTD budget", "ytd_budget", "money", formula="0"),
-        Column("YTD actual", "ytd_actual", "money", formula="0"),
-        Column("YTD variance", "ytd_variance", "money", formula="0"),
-        Column("YTD variance %", "ytd_pct", "percent", formula="0"),
-        Column("Flag", "ytd_flag", formula="0", colors=FLAG_COLORS),
+        Column("YTD budget", "ytd_budget", "money", formula=CALCULATED),
+        Column("YTD actual", "ytd_actual", "money", formula=CALCULATED),
+        Column("YTD variance", "ytd_variance", "money", formula=CALCULATED),
+        Column("YTD variance %", "ytd_pct", "percent", formula=CALCULATED),
+        Column("Flag", "ytd_flag", formula=CALCULATED, colors=FLAG_COLORS),
     ),
     title="Budget lines of the fiscal year, year to date",
     readonly=True,
@@ -281,8 +280,8 @@ def _ytd(spec: TableSpec, key: str) -> TableSpec:
     return with_formulas(
         spec,
         {
-            "ytd_budget": _sum(_B, f"({_trimmed(_B, key)}={mine})", _YTD_B),
-            "ytd_actual": _sum(_T, f"({col(_T, key)}={mine})", _YTD_T),
+            "ytd_budget": _sum(BUDGET, f"({_trimmed(BUDGET, key)}={mine})", _YTD_B),
+            "ytd_actual": _sum(TRANSACTIONS, f"({col(TRANSACTIONS, key)}={mine})", _YTD_T),
             "ytd_variance": f"{this(spec, 'ytd_actual')}-{this(spec, 'ytd_budget')}",
             "ytd_pct": _pct(this(spec, "ytd_variance"), this(spec, "ytd_budget")),
             "ytd_flag": _flag(this(spec, "ytd_variance"), this(spec, "ytd_budget")),
@@ -290,34 +289,34 @@ def _ytd(spec: TableSpec, key: str) -> TableSpec:
     )
 
 
-LINES = _ytd(_LINES, "line")
+LINES = _ytd(LINES, "line")
 
-_TYPES = TableSpec(
+ASSET_TYPES = TableSpec(
     "AssetTypes",
     "Asset types",
     "asset_types",
     (
         Column("Asset type", "asset_type", width=20),
         Column("Category", "category", width=20),
-        *(dataclasses.replace(c, formula="0") for c in _LINES.columns if c.formula),
+        *(dataclasses.replace(c, formula=CALCULATED) for c in LINES.columns if c.formula),
     ),
     title="Replacements by asset type (device and labour), year to date",
     readonly=True,
 )
-ASSET_TYPES = _ytd(_TYPES, "asset_type")
+ASSET_TYPES = _ytd(ASSET_TYPES, "asset_type")
 
-_CATEGORIES = TableSpec(
+CATEGORIES = TableSpec(
     "Categories",
     "Rules",
     "categories",
-    (Column("Category", "name", width=20), Column("FY budget", "budget", "money", formula="0")),
+    (Column("Category", "name", width=20), Column("FY budget", "budget", "money", formula=CALCULATED)),
     title="Budget categories",
     readonly=True,
 )
 CATEGORIES = with_formulas(
-    _CATEGORIES,
+    CATEGORIES,
     {
-        "budget": _sum(_B, f"({_trimmed(_B, 'category')}={this(_CATEGORIES, 'name')})", _FY_B),
+        "budget": _sum(BUDGET, f"({_trimmed(BUDGET, 'category')}={this(CATEGORIES, 'name')})", _FY_B),
     },
 )
 
@@ -326,7 +325,9 @@ UNMATCHED_LIST = TableSpec(
     "Unmatched",
     "unmatched",
     tuple(
-        c for c in _t.columns if c.key in ("date", "vendor", "description", "amount", "account", "reference")
+        c
+        for c in TRANSACTIONS.columns
+        if c.key in ("date", "vendor", "description", "amount", "account", "reference")
     ),
     title="Transactions no rule matched at the last run: assign them on the Transactions sheet or add a rule",
     readonly=True,
@@ -344,7 +345,7 @@ LEDGER_READ = TableSpec(
 
 
 def _by_outcome(outcome: str) -> str:
-    return f"SUMPRODUCT(({col(_T, 'outcome')}={constant(outcome)})*{col(_T, 'amount')})"
+    return f"SUMPRODUCT(({col(TRANSACTIONS, 'outcome')}={constant(outcome)})*{col(TRANSACTIONS, 'amount')})"
 
 
 TX_COUNT = CellSpec(
@@ -352,9 +353,9 @@ TX_COUNT = CellSpec(
     "Transactions in this workbook",
     "count",
     "int",
-    formula=f'SUMPRODUCT(({col(_T, "date")}<>"")*1)',
+    formula=f'SUMPRODUCT(({col(TRANSACTIONS, "date")}<>"")*1)',
 )
-TX_TOTAL = CellSpec("TxTotal", "Their total", "total", "money", formula=f"SUM({col(_T, 'amount')})")
+TX_TOTAL = CellSpec("TxTotal", "Their total", "total", "money", formula=f"SUM({col(TRANSACTIONS, 'amount')})")
 MATCHED_LINE = CellSpec("MatchedLine", "Matched to a budget line", LINE, "money", formula=_by_outcome(LINE))
 CATEGORY_ONLY_TOTAL = CellSpec(
     "CategoryOnly",
@@ -439,18 +440,18 @@ def _summary_grid(r: calc.ReconResult) -> Grid:
         ]
 
     def in_b(g: GridCell) -> str:
-        return f"({_trimmed(_B, 'category')}={g.label})"
+        return f"({_trimmed(BUDGET, 'category')}={g.label})"
 
     def in_t(g: GridCell) -> str:
-        return f"({col(_T, 'category')}={g.label})"
+        return f"({col(TRANSACTIONS, 'category')}={g.label})"
 
     by_category = _summary_formulas(
-        lambda g: _sum(_B, _mtd(_B), in_b(g)),
-        lambda g: _sum(_T, _mtd(_T), in_t(g)),
-        lambda g: _sum(_B, _YTD_B, in_b(g)),
-        lambda g: _sum(_T, _YTD_T, in_t(g)),
+        lambda g: _sum(BUDGET, _mtd(BUDGET), in_b(g)),
+        lambda g: _sum(TRANSACTIONS, _mtd(TRANSACTIONS), in_t(g)),
+        lambda g: _sum(BUDGET, _YTD_B, in_b(g)),
+        lambda g: _sum(TRANSACTIONS, _YTD_T, in_t(g)),
     )
-    unmatched = f"({col(_T, 'outcome')}={constant(UNMATCHED)})"
+    unmatched = f"({col(TRANSACTIONS, 'outcome')}={constant(UNMATCHED)})"
     return Grid(
         "Variance",
         "Category",
@@ -463,10 +464,16 @@ def _summary_grid(r: calc.ReconResult) -> Grid:
         title="Variance by category: month to date and year to date",
         row_formulas={
             "unmatched": _summary_formulas(
-                "0", _sum(_T, _mtd(_T), unmatched), "0", _sum(_T, _YTD_T, unmatched)
+                "0",
+                _sum(TRANSACTIONS, _mtd(TRANSACTIONS), unmatched),
+                "0",
+                _sum(TRANSACTIONS, _YTD_T, unmatched),
             ),
             "total": _summary_formulas(
-                _sum(_B, _mtd(_B)), _sum(_T, _mtd(_T)), _sum(_B, _YTD_B), _sum(_T, _YTD_T)
+                _sum(BUDGET, _mtd(BUDGET)),
+                _sum(TRANSACTIONS, _mtd(TRANSACTIONS)),
+                _sum(BUDGET, _YTD_B),
+                _sum(TRANSACTIONS, _YTD_T),
             ),
         },
         colors=FLAG_COLORS,
@@ -489,22 +496,22 @@ def _variance_pct(g: GridCell) -> str:
 
 def _month_grid(r: calc.ReconResult) -> Grid:
     def in_month_b(g: GridCell) -> str:
-        return f"({col(_B, 'month')}={g.key})"
+        return f"({col(BUDGET, 'month')}={g.key})"
 
     def in_month_t(g: GridCell) -> str:
-        return f"({col(_T, 'month')}={g.key})"
+        return f"({col(TRANSACTIONS, 'month')}={g.key})"
 
     head = (
-        GridColumn("Budget", lambda g: _sum(_B, in_month_b(g))),
-        GridColumn("Actual", _reached(lambda g: _sum(_T, in_month_t(g)))),
+        GridColumn("Budget", lambda g: _sum(BUDGET, in_month_b(g))),
+        GridColumn("Actual", _reached(lambda g: _sum(TRANSACTIONS, in_month_t(g)))),
         GridColumn("Variance", _reached(_variance)),
         GridColumn("Variance %", _reached(_variance_pct), "percent"),
     )
 
     def of(c: str, when_t: str, when_b: str) -> str:
         cat = constant(c)
-        actual = _sum(_T, when_t, f"({col(_T, 'category')}={cat})")
-        budget = _sum(_B, when_b, f"({_trimmed(_B, 'category')}={cat})")
+        actual = _sum(TRANSACTIONS, when_t, f"({col(TRANSACTIONS, 'category')}={cat})")
+        budget = _sum(BUDGET, when_b, f"({_trimmed(BUDGET, 'category')}={cat})")
         return f"{actual}-{budget}"
 
     def in_month(c: str) -> GridFormula:
@@ -512,13 +519,13 @@ def _month_grid(r: calc.ReconResult) -> Grid:
 
     per_category = tuple(GridColumn(f"{c} (variance)", _reached(in_month(c))) for c in r.categories)
     ytd: list[GridFormula] = [  # like with like: the budget of the months reached against their actuals
-        _sum(_B, _YTD_B),
-        _sum(_T, _YTD_T),
+        _sum(BUDGET, _YTD_B),
+        _sum(TRANSACTIONS, _YTD_T),
         _variance,
         _variance_pct,
         *(of(c, _YTD_T, _YTD_B) for c in r.categories),
     ]
-    full_year = [_sum(_B, _FY_B), *(['""'] * (3 + len(r.categories)))]
+    full_year = [_sum(BUDGET, _FY_B), *(['""'] * (3 + len(r.categories)))]
 
     def shown(m: dt.date) -> list[object]:
         v = r.by_month[m]
@@ -571,7 +578,7 @@ def _quarter_grid(r: calc.ReconResult) -> Grid:
         return f"({col(table, 'month')}>={g.key})*({col(table, 'month')}<{end})"
 
     def reached_b(g: GridCell) -> str:
-        return f"{in_quarter(_B, g)}*({col(_B, 'month')}<={AS_OF_MONTH})"
+        return f"{in_quarter(BUDGET, g)}*({col(BUDGET, 'month')}<={AS_OF_MONTH})"
 
     def shown(first: dt.date, v: calc.Variance) -> list[object]:
         if first > r.as_of_month:
@@ -590,9 +597,9 @@ def _quarter_grid(r: calc.ReconResult) -> Grid:
         "ByQuarter",
         "Quarter",
         (
-            GridColumn("Budget", lambda g: _sum(_B, in_quarter(_B, g))),
-            GridColumn("Actual", _reached(lambda g: _sum(_T, in_quarter(_T, g)))),
-            GridColumn("Variance", _reached(lambda g: f"{g.col('Actual')}-{_sum(_B, reached_b(g))}")),
+            GridColumn("Budget", lambda g: _sum(BUDGET, in_quarter(BUDGET, g))),
+            GridColumn("Actual", _reached(lambda g: _sum(TRANSACTIONS, in_quarter(TRANSACTIONS, g)))),
+            GridColumn("Variance", _reached(lambda g: f"{g.col('Actual')}-{_sum(BUDGET, reached_b(g))}")),
         ),
         [(first, label, shown(first, v)) for first, label, v in r.quarters],
         title="Budget vs actual by fiscal quarter (variance: against the budget of the months reached)",

@@ -15,6 +15,7 @@ from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
 from xl_engage.kinds.common import col, is_yes, table, this, with_formulas
 from xl_engage.layout import (
+    CALCULATED,
     Book,
     Cells,
     CellSpec,
@@ -32,7 +33,7 @@ from xl_engage.models.roi import RoiBook
 KIND_NAME = "roi"
 SCHEMA_VERSION = 1
 
-_SEGMENTS = TableSpec(
+SEGMENTS = TableSpec(
     "Segments",
     "Segments",
     "segments",
@@ -44,15 +45,15 @@ _SEGMENTS = TableSpec(
         Column("Added project revenue / client / year", "added_project_revenue", "money", width=16),
         Column("Added MRR / client", "added_mrr", "money"),
         Column("Added services MRR / client", "added_services_mrr", "money", width=16),
-        Column("Adopting clients", "adopting", "number"),
-        Column("Labour cost", "labour_cost", "money"),
-        Column("Tool share", "tool_share", "money"),
-        Column("Investment", "investment", "money"),
-        Column("Added projects", "added_projects", "money"),
-        Column("Added MRR × 12", "added_mrr_annual", "money"),
-        Column("Added services × 12", "added_services_annual", "money"),
-        Column("Added revenue", "added_revenue", "money"),
-        Column("ROI", "roi", "ratio"),
+        Column("Adopting clients", "adopting", "number", formula=CALCULATED),
+        Column("Labour cost", "labour_cost", "money", formula=CALCULATED),
+        Column("Tool share", "tool_share", "money", formula=CALCULATED),
+        Column("Investment", "investment", "money", formula=CALCULATED),
+        Column("Added projects", "added_projects", "money", formula=CALCULATED),
+        Column("Added MRR × 12", "added_mrr_annual", "money", formula=CALCULATED),
+        Column("Added services × 12", "added_services_annual", "money", formula=CALCULATED),
+        Column("Added revenue", "added_revenue", "money", formula=CALCULATED),
+        Column("ROI", "roi", "ratio", formula=CALCULATED),
     ),
     title="Client segments",
     key=("name",),
@@ -122,12 +123,12 @@ EFFECTIVE_RATE = CellSpec(
     cents=True,
 )
 TOTAL_ADOPTING = _total(
-    "TotalAdopting", "Adopting clients", "adopting", "number", f"SUM({col(_SEGMENTS, 'adopting')})"
+    "TotalAdopting", "Adopting clients", "adopting", "number", f"SUM({col(SEGMENTS, 'adopting')})"
 )
 TOOL_COST = _total("ToolCost", "Tool cost / year", "tool_cost", "money", f"{TOOL_COST_MONTH}*12")
 
 SEGMENTS = with_formulas(
-    _SEGMENTS,
+    SEGMENTS,
     lambda s: {
         "adopting": f"{this(s, 'clients')}*{this(s, 'adoption')}",
         "labour_cost": f"{this(s, 'adopting')}*{HOURS_PER_ACCOUNT}*{EFFECTIVE_RATE}",
