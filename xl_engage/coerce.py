@@ -43,7 +43,9 @@ _TIME = re.compile(
     r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?)?"
     r"\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)?$"
 )
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+"""Day 0 of Excel's (Windows, 1900) date system: a date's serial number is its distance in
+days. The one definition: the reader, the renderer and the Excel functions all count from it."""
 
 
 def is_blank(value: Any) -> bool:
@@ -164,7 +166,7 @@ def to_date(value: Any, formats: tuple[str, ...] = DATE_FORMATS) -> dt.date:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 2958466:
-            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise ValueError(f"must be a date, got {show(value)}")
     text = date_part(to_text(value))
     for fmt in formats:

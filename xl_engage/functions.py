@@ -49,7 +49,7 @@ from xl_engage.calc.reconcile import flag as _variance_flag
 from xl_engage.calc.reconcile import variance as _variance
 from xl_engage.calc.reconcile import variance_pct as _variance_pct
 from xl_engage.calc.roi import segment_roi
-from xl_engage.coerce import is_blank, show, to_date, to_int, to_number, to_text
+from xl_engage.coerce import EXCEL_EPOCH, is_blank, show, to_date, to_int, to_number, to_text
 from xl_engage.issues import XleError
 from xl_engage.models.base import key
 from xl_engage.models.budget import Asset, Contract, PolicyRow, ReplaceBasis
@@ -316,8 +316,6 @@ def _required(name: str, value: ExcelInput) -> ExcelInput:
     return value
 
 
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-"""Day 0 of Excel's (Windows, 1900) date system: a date's serial number is its distance in days."""
 FIRST_EXCEL_DATE = dt.date(1900, 3, 1)
 """Serial 61. Before it Excel counts a 29 February 1900 that never was, so serials disagree."""
 LAST_EXCEL_DATE = dt.date(9999, 12, 31)

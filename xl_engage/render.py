@@ -33,6 +33,7 @@ from xl_engage import __version__, pages
 from xl_engage.a1 import cell, quote_sheet
 from xl_engage.atomic import atomic_path
 from xl_engage.branding import Branding, image_size
+from xl_engage.coerce import EXCEL_EPOCH
 from xl_engage.formula_names import unknown_names
 from xl_engage.formula_refs import resolve
 from xl_engage.gcpause import gc_paused
@@ -375,9 +376,6 @@ class _Formats:
         return self._cache[key]
 
 
-_EPOCH = dt.date(1899, 12, 30)
-
-
 _USER_COLUMN = "user column: "
 """How the renderer keys a column the spec does not name (the user's ``Notes``) among the
 spec's own: no model field's name has a space."""
@@ -395,9 +393,9 @@ def _cached(value: Any) -> Any:
     if isinstance(value, Decimal | int | float):
         return float(value)
     if isinstance(value, dt.datetime):
-        return (value - dt.datetime.combine(_EPOCH, dt.time())).total_seconds() / 86400
+        return (value - dt.datetime.combine(EXCEL_EPOCH, dt.time())).total_seconds() / 86400
     if isinstance(value, dt.date):
-        return float((value - _EPOCH).days)
+        return float((value - EXCEL_EPOCH).days)
     if value is None:
         return ""
     return str(value)

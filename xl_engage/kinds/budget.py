@@ -657,6 +657,7 @@ def build(book: BudgetBook) -> Book:
 
 
 def check(book: BudgetBook) -> list[Problem]:
+    """The budget's rules, with the advice a workbook needs (not an import's)."""
     return calc.check(book, "workbook")
 
 

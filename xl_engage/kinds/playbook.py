@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from xl_engage.calc import playbook as calc
-from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
 from xl_engage.kinds.common import (
     col,
@@ -674,10 +673,6 @@ def _meetings_in_month(index: int) -> GridFormula:
     return meetings
 
 
-def check(book: PlaybookBook) -> list[Problem]:
-    return calc.check(book)
-
-
 def headline(book: PlaybookBook) -> dict[str, Any]:
     """The team's objectives and what is done of each."""
     total = calc.calculate(book).total
@@ -711,7 +706,7 @@ KIND = Kind(
     PlaybookBook,
     SCHEMA,
     build,
-    check,
+    calc.check,
     headline=headline,
     samples=samples,
 )

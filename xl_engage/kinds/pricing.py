@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from xl_engage.calc import pricing as calc
-from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
 from xl_engage.kinds.common import col, is_no, lookup, table, this, with_formulas
 from xl_engage.layout import (
@@ -382,10 +381,6 @@ def build(book: PricingBook) -> Book:
     )
 
 
-def check(book: PricingBook) -> list[Problem]:
-    return calc.check(book)
-
-
 def headline(book: PricingBook) -> dict[str, Any]:
     r = calc.calculate(book)
     return {
@@ -413,7 +408,7 @@ KIND = Kind(
     PricingBook,
     SCHEMA,
     build,
-    check,
+    calc.check,
     headline=headline,
     samples=samples,
 )

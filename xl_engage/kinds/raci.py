@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from xl_engage.calc import raci as calc
-from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
 from xl_engage.kinds.common import col, table, this, with_formulas
 from xl_engage.layout import (
@@ -305,10 +304,6 @@ def build(book: RaciBook) -> Book:
     )
 
 
-def check(book: RaciBook) -> list[Problem]:
-    return calc.check(book)
-
-
 def headline(book: RaciBook) -> dict[str, Any]:
     r = calc.calculate(book)
     return {"Areas keeping the rules": Decimal(r.ok_areas), "Areas": Decimal(len(book.areas))}
@@ -329,7 +324,7 @@ KIND = Kind(
     RaciBook,
     SCHEMA,
     build,
-    check,
+    calc.check,
     identity="client",
     headline=headline,
     samples=samples,

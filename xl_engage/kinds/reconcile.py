@@ -29,7 +29,6 @@ from pathlib import Path
 
 from xl_engage.calc import reconcile as calc
 from xl_engage.calc.fiscal import add_months
-from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
 from xl_engage.kinds.common import col, extras, first_match, rows, table, this, with_formulas
 from xl_engage.layout import (
@@ -698,10 +697,6 @@ def build(book: ReconBook) -> Book:
     )
 
 
-def check(book: ReconBook) -> list[Problem]:
-    return calc.check(book)
-
-
 def headline(book: ReconBook) -> dict[str, Decimal]:
     r = calc.calculate(book)
     ytd = r.ytd["total"]
@@ -733,7 +728,7 @@ KIND = Kind(
     ReconBook,
     SCHEMA,
     build,
-    check,
+    calc.check,
     headline=headline,
     identity="settings.client",
     samples=samples,

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from xl_engage.calc import roi as calc
-from xl_engage.issues import Problem
 from xl_engage.kinds import Kind
 from xl_engage.kinds.common import col, is_yes, table, this, with_formulas
 from xl_engage.layout import (
@@ -247,10 +246,6 @@ def build(book: RoiBook) -> Book:
     )
 
 
-def check(book: RoiBook) -> list[Problem]:
-    return calc.check(book)
-
-
 def headline(book: RoiBook) -> dict[str, Any]:
     r = calc.calculate(book)
     return {"Added revenue / year": r.added_revenue, "Investment / year": r.investment, "ROI": r.roi}
@@ -271,7 +266,7 @@ KIND = Kind(
     RoiBook,
     SCHEMA,
     build,
-    check,
+    calc.check,
     headline=headline,
     samples=samples,
 )
