@@ -164,3 +164,29 @@ def test_a_calculated_column_left_without_its_formula_is_refused(tmp_path: Path)
     with pytest.raises(ValueError, match="no formula was given to Twice"):
         render(Book("roi", 1, "t", (Sheet("S", (Table(spec, [{"name": "a"}]),)),)), path)
     assert not path.exists()
+
+
+def test_a_row_formula_for_a_column_that_is_not_calculated_is_refused() -> None:
+    """Review: it was dropped without a word (with_formulas refuses the same slip)."""
+    with pytest.raises(ValueError, match="no calculated column 'name', 'twcie'"):
+        Table(SPEC, [{"name": "a"}], formulas=[{"twcie": "2*2", "name": "1+1"}])
+
+
+def test_a_category_named_like_the_labels_is_charted_as_itself(tmp_path: Path) -> None:
+    """Review: a grid column headed like LABELS was charted from the label column."""
+    import zipfile
+
+    from xl_engage.layout import LABELS, Chart, Series
+
+    grid = Grid(
+        "G", "Quarter", (GridColumn("A", "1", "int"), GridColumn(LABELS, "2", "int")), [(1, "Q1", [1, 2])]
+    )
+    chart = Chart("c", (Series("odd", "G", LABELS, LABELS),))
+    path = tmp_path / "g.xlsx"
+    render(Book("roi", 1, "t", (Sheet("S", (grid, chart)),)), path)
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/charts/chart1.xml").decode()
+    values = xml.split("<c:val>")[1].split("</c:val>")[0]
+    categories = xml.split("<c:cat>")[1].split("</c:cat>")[0]
+    assert "<c:f>S!$C$2</c:f>" in values  # its own column, the third
+    assert "<c:f>S!$A$2</c:f>" in categories  # the labels

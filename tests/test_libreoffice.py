@@ -326,11 +326,12 @@ def test_reconciliation_after_the_clerk_reassigns_transactions(tmp_path: Path) -
 
 
 def test_reconciliation_with_awkward_names_and_pasted_spaces(tmp_path: Path) -> None:
-    """Categories named with braces, quotes, ß and a formula-looking text; a clerk's
+    """Categories named with braces, quotes, ß, a formula-looking text and Excel 365 function
+    names (XlsxWriter rewrote SORT( to _xlfn._xlws.SORT( even inside a text); a clerk's
     assignments pasted with stray spaces and in another case: Python and the formulas agree."""
     from xl_engage.models.reconcile import BudgetRow, ReconBook, ReconSettings, Rule, Transaction
 
-    cats = ["R&D {key}", 'Say "hi"', "Straße", "=HYPERLINK(1)"]
+    cats = ["R&D {key}", 'Say "hi"', "Straße", "=HYPERLINK(1)", "Re-SORT(2026) FILTER(x)"]
     budget = tuple(
         BudgetRow(month=dt.date(2026, m, 1), category=c, line=f"{c} line", amount=D(100 * (i + 1)))
         for i, c in enumerate(cats)

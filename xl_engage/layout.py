@@ -217,6 +217,7 @@ class Table:
 
     spec: TableSpec
     rows: Sequence[Mapping[str, Any]]
+    _: dataclasses.KW_ONLY
     extras: Sequence[Mapping[str, Any]] = ()
     """Row by row (as ``rows``; empty: none), the columns the spec does not name: the user's
     own, kept and written back, or a matrix's party columns (header -> value)."""
@@ -228,6 +229,10 @@ class Table:
         for name, per_row in (("extras", self.extras), ("formulas", self.formulas)):
             if per_row and len(per_row) != len(self.rows):
                 raise ValueError(f"table {self.spec.name}: {len(per_row)} {name} for {len(self.rows)} rows")
+        calculated = {c.key for c in self.spec.columns if c.formula is not None}
+        wrong = sorted({k for own in self.formulas for k in own} - calculated)
+        if wrong:  # a row's own formula for an input (or a typo) would be dropped without a word
+            raise ValueError(f"table {self.spec.name}: no calculated column {', '.join(map(repr, wrong))}")
 
     extra_headers: Sequence[str] | None = None
     """The order of the extra columns (default: as they first appear in the rows)."""

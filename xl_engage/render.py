@@ -131,6 +131,47 @@ class _Unrecorded(dict[tuple[int, int], str]):
         pass
 
 
+_SHIELD = "\x00"
+"""Stands for "(" in a formula's texts while XlsxWriter prepares it (XML holds no NUL)."""
+
+
+def _shielded(formula: str) -> str:
+    """The formula with every "(" inside a text ("Re-SORT(2026)"), a structured reference's
+    brackets (a column "UNIQUE(team)") or a quoted sheet name replaced by :data:`_SHIELD`.
+
+    XlsxWriter prefixes Excel 365 functions by searching the whole formula for ``SORT(``,
+    ``FILTER(`` and the like, texts included: a category "Re-SORT(2026)" became
+    "Re-_xlfn._xlws.SORT(2026)" inside its own quotes, the cell an array formula, and the
+    category's sums matched nothing. Shielded, only real calls are looked at."""
+    if "(" not in formula or _SHIELD in formula:
+        return formula
+    out: list[str] = []
+    quote = ""  # the quote we are inside: '"' a text, "'" a sheet name; "" none
+    depth = 0  # inside [brackets]
+    escaped = False  # after ' inside brackets: the next character is literal
+    for ch in formula:
+        if escaped:
+            escaped = False
+        elif quote:
+            if ch == quote:
+                quote = ""
+        elif depth:
+            if ch == "'":
+                escaped = True
+            elif ch == "[":
+                depth += 1
+            elif ch == "]":
+                depth -= 1
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "[":
+            depth = 1
+        if ch == "(" and (quote or depth):
+            ch = _SHIELD
+        out.append(ch)
+    return "".join(out)
+
+
 class CachingWorksheet(Worksheet):
     """XlsxWriter rewrites every formula with some thirty regular expressions, and a table's
     calculated column is prepared twice per cell (once by ``add_table``, once with its cached
@@ -196,7 +237,7 @@ class CachingWorksheet(Worksheet):
         if plain is None:
             plain = dynamic[formula] = bool(
                 formula
-                and not re_dynamic_function.search(formula)
+                and not re_dynamic_function.search(_shielded(formula))
                 and not (formula.startswith("{") and formula.endswith("}"))
             )
         if not plain or self.constant_memory:
@@ -290,15 +331,21 @@ class CachingWorksheet(Worksheet):
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         if self.__dict__.get("_xle_user"):
-            return str(super()._prepare_formula(formula, expand_future_functions))
+            return self._prepare_shielded(formula, expand_future_functions)
         cache: dict[tuple[str, bool], str] = self.__dict__.setdefault("_xle_prepared", {})
         key = (formula, expand_future_functions)
         prepared = cache.get(key)
         if prepared is None:
             if len(formula) > MAX_FORMULA:
                 raise ValueError(f"a formula of {len(formula):,} characters exceeds Excel's {MAX_FORMULA:,}")
-            prepared = cache[key] = super()._prepare_formula(formula, expand_future_functions)
+            prepared = cache[key] = self._prepare_shielded(formula, expand_future_functions)
         return prepared
+
+    def _prepare_shielded(self, formula: str, expand_future_functions: bool) -> str:
+        """Stock preparation, which sees no "(" inside a text, reference or sheet name."""
+        shielded = _shielded(formula)
+        prepared = str(super()._prepare_formula(shielded, expand_future_functions))
+        return prepared if shielded is formula else prepared.replace(_SHIELD, "(")
 
 
 class _Formats:
@@ -1134,9 +1181,12 @@ class _Renderer:
             self._chart(ws, row, chart)
         self._metadata()
 
-    def _column_range(self, table: str, key: str) -> tuple[str, int, int, int, int]:
+    def _column_range(self, table: str, key: str, values: bool = False) -> tuple[str, int, int, int, int]:
+        """A placed table's (or grid's) column by key; ``values``: a chart's values, never a
+        grid's labels (a category named like :data:`LABELS` is its own column)."""
         placed = self.tables[table]
-        col = placed.first_col + placed.keys.index(key)
+        start = 1 if values and placed.keys[:1] == [LABELS] else 0
+        col = placed.first_col + placed.keys.index(key, start)
         first = placed.header_row + 1
         last = placed.header_row + max(placed.n_rows, 1)
         return placed.sheet, first, col, last, col
@@ -1180,7 +1230,7 @@ class _Renderer:
         ws.insert_chart(row, 0, chart)
 
     def _values_range(self, series: Series) -> list[Any]:
-        sheet, first, col, last, _ = self._column_range(series.table, series.values)
+        sheet, first, col, last, _ = self._column_range(series.table, series.values, values=True)
         if series.rows is not None:
             last = max(first, min(last, first + series.rows - 1))
         return [sheet, first, col, last, col]

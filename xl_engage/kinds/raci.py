@@ -19,6 +19,7 @@ from xl_engage.calc import raci as calc
 from xl_engage.kinds import Kind
 from xl_engage.kinds.common import col, table, this, with_formulas
 from xl_engage.layout import (
+    CALCULATED,
     Book,
     Cells,
     CellSpec,
@@ -47,7 +48,9 @@ STATUS_COLORS = (
     (calc.SEVERAL_A, STATUS_FILLS["bad"]),
     (calc.NO_R, STATUS_FILLS["warn"]),
 )
-PLACEHOLDER = "0"  # calculated columns whose formula depends on the parties; set per workbook
+NO_COLUMN_YET = "0"
+"""A party's counts are over its own matrix column, a formula per row (``Table.formulas``);
+a party row added in Excel has no column until the workbook is rebuilt, so it counts none."""
 
 MATRIX = TableSpec(
     "Matrix",
@@ -58,9 +61,9 @@ MATRIX = TableSpec(
         Column("Area", "name", width=40, aliases=("Responsibility", "Responsibility area")),
         Column("Description", "description", required=False, width=30),
         Column("Criticality", "criticality", required=False, choices=("high", "medium", "low")),
-        Column("A count", "a_count", "int", formula=PLACEHOLDER),
-        Column("R count", "r_count", "int", formula=PLACEHOLDER),
-        Column("Status", "status", formula=PLACEHOLDER, width=18, colors=STATUS_COLORS),
+        Column("A count", "a_count", "int", formula=CALCULATED),
+        Column("R count", "r_count", "int", formula=CALCULATED),
+        Column("Status", "status", formula=CALCULATED, width=18, colors=STATUS_COLORS),
     ),
     title=None,
     extras_field="codes",
@@ -84,17 +87,17 @@ PARTIES = TableSpec(
         Column("Party", "name", width=30),
         Column("Side", "side", required=False, choices=SIDES),
         Column("Description", "description", required=False, width=40),
-        Column("A", "a_count", "int", formula=PLACEHOLDER),
-        Column("R", "r_count", "int", formula=PLACEHOLDER),
-        Column("C", "c_count", "int", formula=PLACEHOLDER),
-        Column("I", "i_count", "int", formula=PLACEHOLDER),
-        Column("Share A", "share_a", "percent", formula=PLACEHOLDER),
-        Column("Share R", "share_r", "percent", formula=PLACEHOLDER),
-        Column("Only R on high areas", "sole_r_high", "int", formula=PLACEHOLDER),
+        Column("A", "a_count", "int", formula=NO_COLUMN_YET),
+        Column("R", "r_count", "int", formula=NO_COLUMN_YET),
+        Column("C", "c_count", "int", formula=NO_COLUMN_YET),
+        Column("I", "i_count", "int", formula=NO_COLUMN_YET),
+        Column("Share A", "share_a", "percent", formula=CALCULATED),
+        Column("Share R", "share_r", "percent", formula=CALCULATED),
+        Column("Only R on high areas", "sole_r_high", "int", formula=NO_COLUMN_YET),
         Column(
             "Load",
             "load",
-            formula=PLACEHOLDER,
+            formula=NO_COLUMN_YET,
             width=20,
             colors=(
                 (calc.OVERLOADED, STATUS_FILLS["bad"]),
