@@ -2,20 +2,21 @@
 
 Run from the project root::
 
-    .venv/bin/python bench/bench_raci.py [--areas 500] [--parties 40] [--repeat 3] [--profile]
+    .venv/bin/python bench/bench_raci.py [--areas 500] [--parties 40] [--pairs 3] [--profile]
 
 It generates in memory a matrix of N areas × P parties (deterministic random: categories of
 about ten areas, a criticality mix, each area one A, 1–3 R and some C and I; parties on the
-MSP, Client and Vendor sides) as a ``RaciBook``, then measures in the same run, best of
-``--repeat``:
+MSP, Client and Vendor sides) as a ``RaciBook``, then measures, each side in a fresh
+process, in ``--pairs`` alternating pairs (``sides.py``: median ratio with min–max, for CPU,
+wall and peak memory):
 
 build
     ``xl_engage.build.write_workbook("raci", book, path)`` (calculation + layout + render)
-    plus ``xl_engage.calc.raci.check(book)`` against raw xlsxwriter replaying exactly the
-    calls the renderer makes (recorded once, untimed, with the stand-in workbook of
-    ``bench_pricing.py``), so both files hold identical parts. Informative, not in the
-    ratio: the same replay with the renderer's formula cache (``CachingWorksheet``) in place
-    of stock xlsxwriter's worksheet, which the mechanism has and the raw side has not.
+    against raw xlsxwriter replaying exactly the calls the renderer makes (recorded once,
+    untimed, with the stand-in workbook of ``bench_pricing.py``), so both files hold
+    identical parts. Also: the same replay with the renderer's formula cache
+    (``CachingWorksheet``) in place of stock xlsxwriter's worksheet, which the mechanism has
+    and the raw side has not.
 read
     ``xl_engage.reader.read_workbook(path)`` against ``python_calamine.load_workbook`` plus
     ``to_python()`` of every sheet of the same file.
@@ -56,13 +57,8 @@ if str(BENCH_DIR) not in sys.path:  # run as a script, bench/ is already there; 
 from bench_pricing import (  # noqa: E402
     TARGETS,
     RawContent,
-    _comparison,
-    _ratio,
     best_of,
-    capture,
     profile,
-    read_raw,
-    same_parts,
     write_raw,
 )
 
@@ -174,14 +170,15 @@ def write_raw_cached(content: RawContent, path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import sides
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--areas", type=int, default=500, help="responsibility areas (default 500)")
     parser.add_argument("--parties", type=int, default=40, help="parties, i.e. matrix columns (default 40)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; best is kept")
+    parser.add_argument("--pairs", type=int, default=3, help="alternating runs of the sides (3)")
     parser.add_argument("--profile", action="store_true", help="also print cProfile tables")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the JSON goes")
     args = parser.parse_args(argv)
-    repeat = max(1, args.repeat)
 
     t0 = time.perf_counter()
     book = make_book(args.areas, args.parties)
@@ -190,22 +187,18 @@ def main(argv: list[str] | None = None) -> int:
     assert kind is not None
     branding = load_branding()
     problems = calc.check(book)
+    codes = sum(len(a.codes) for a in book.areas)
+    categories = len({a.category for a in book.areas})
+    print(
+        f"raci bench: {len(book.areas):,} areas × {len(book.parties):,} parties ({categories} categories, "
+        f"{codes:,} codes, {len(problems)} findings)",
+        flush=True,
+    )
 
     with tempfile.TemporaryDirectory(prefix="xle-bench-") as tmp_dir:
         tmp = Path(tmp_dir)
-        mech_path, raw_path = tmp / "mechanism.xlsx", tmp / "raw.xlsx"
-        content = capture(kind.build(book), branding, tmp)
-
-        build = best_of(
-            repeat,
-            {
-                "mechanism": lambda: build_and_check(book, mech_path),
-                "raw": lambda: write_raw(content, raw_path),
-                "raw_cached": lambda: write_raw_cached(content, tmp / "raw-cached.xlsx"),
-            },
-        )
-        identical, differ = same_parts(mech_path, raw_path)
-        cached_identical, _ = same_parts(mech_path, tmp / "raw-cached.xlsx")
+        got = sides.workbook_bench("raci", book, tmp, args.pairs, lambda m: print(m, flush=True))
+        mech_path = tmp / "build-mech.xlsx"
 
         # Where the mechanism's build time goes: one run each, informative, not in the ratio.
         layout_holder: list[Any] = []
@@ -219,13 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             },
         )
         phases["layout"] = max(phases["layout"] - phases["calculate"], 0.0)  # build() calculates too
-
-        read = best_of(
-            repeat,
-            {"mechanism": lambda: read_workbook(mech_path), "raw": lambda: read_raw(mech_path)},
-        )
         loaded = read_workbook(mech_path)
-        file_bytes = mech_path.stat().st_size
 
         profiles = ""
         if args.profile:
@@ -236,10 +223,7 @@ def main(argv: list[str] | None = None) -> int:
                 ]
             )
 
-    build_ratio = _ratio(build["mechanism"], build["raw"])
-    read_ratio = _ratio(read["mechanism"], read["raw"])
-    cells = sum(v for k, v in content.counts.items() if k != "other")
-    codes = sum(len(a.codes) for a in book.areas)
+    runs = got.pop("runs")
     results: dict[str, Any] = {
         "bench": "raci",
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -248,61 +232,36 @@ def main(argv: list[str] | None = None) -> int:
         "xlsxwriter": xlsxwriter.__version__,
         "areas": len(book.areas),
         "parties": len(book.parties),
-        "categories": len({a.category for a in book.areas}),
+        "categories": categories,
         "codes": codes,
         "findings": len(problems),
-        "repeat": repeat,
-        "cells": cells,
-        "cell_writes": content.counts,
-        "file_bytes": file_bytes,
         "setup_s": round(setup_s, 4),
-        "same_content": identical,
-        "differing_parts": differ,
-        "build": {
-            **_comparison("build", build),
-            "raw_cached_s": build["raw_cached"],
-            "ratio_vs_raw_cached": _ratio(build["mechanism"], build["raw_cached"]),
-            "raw_cached_same_content": cached_identical,
-            "phases_s": phases,
-        },
-        "read": {
-            **_comparison("read", read),
-            "read_ok": loaded.ok,
-            "issues": len(loaded.issues),
-            "round_trip_equal": loaded.model == book,
-        },
+        **got,
+        "targets": TARGETS,
+        "phases_s": phases,
+        "read_ok": loaded.ok,
+        "issues": len(loaded.issues),
+        "round_trip_equal": loaded.model == book,
+        "subprocess_reports": runs,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-
     print(
-        f"raci bench: {len(book.areas):,} areas × {len(book.parties):,} parties "
-        f"({results['categories']} categories, {codes:,} codes, {len(problems)} findings), "
-        f"{cells:,} cells ({content.counts['formula']:,} formulas, {content.counts['other']:,} other "
-        f"sheet calls), {file_bytes / 1e6:.1f} MB; best of {repeat}"
+        f"{got['cells']:,} cells ({got['cell_writes']['formula']:,} formulas), "
+        f"{got['file_bytes'] / 1e6:.1f} MB; {got['pairs']} pairs, each side in a fresh process"
     )
-    print(f"{'':8}{'mechanism s':>13}{'raw s':>10}{'overhead s':>12}{'ratio':>8}{'target':>8}")
-    for label, got, ratio in (("build", build, build_ratio), ("read", read, read_ratio)):
-        verdict = "ok" if ratio <= TARGETS[label] else "MISSED"
-        print(
-            f"{label:8}{got['mechanism']:>13.3f}{got['raw']:>10.3f}"
-            f"{got['mechanism'] - got['raw']:>12.3f}{ratio:>7.2f}×"
-            f"{TARGETS[label]:>7.1f}×  {verdict}"
-        )
-    print(
-        f"build, informative: raw replay with the renderer's formula cache (CachingWorksheet) "
-        f"{build['raw_cached']:.3f} s, mechanism / that "
-        f"{results['build']['ratio_vs_raw_cached']:.2f}×"
-    )
+    print(sides.said_ratios("build ÷ raw xlsxwriter", got["build"]["vs_raw"], TARGETS["build"]))
+    print(sides.said_ratios("build ÷ the cached replay", got["build"]["vs_cached_replay"]))
+    print(sides.said_ratios("read ÷ raw python-calamine", got["read"]["vs_raw"], TARGETS["read"]))
     print(
         "build phases: "
         + ", ".join(f"{k} {v:.3f} s" for k, v in phases.items())
         + f" (+ branding and atomic write); setup {setup_s:.2f} s"
     )
+    same = "yes" if got["same_content"] else "NO: " + ", ".join(got["differing_parts"])
     print(
-        f"raw writes the same parts: {'yes' if identical else 'NO, differing: ' + ', '.join(differ)}; "
-        f"read back ok: {loaded.ok}, {len(loaded.issues)} issue(s), "
-        f"round trip equal: {results['read']['round_trip_equal']}"
+        f"raw writes the same parts: {same}; read back ok: {loaded.ok}, {len(loaded.issues)} issue(s), "
+        f"round trip equal: {results['round_trip_equal']}"
     )
     print(f"results: {args.out}")
     if profiles:

@@ -47,7 +47,6 @@ import os
 import pickle
 import platform
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,9 +55,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench_budget import _mb, _proc_kb, _ratio, _reset_peak, with_worksheet_class
+from bench_budget import _mb
 from bench_pricing import capture, same_parts, write_raw
-from paired import said, summary
+from paired import said
+from sides import medians, proc_kb, ratios, reset_peak, with_worksheet_class
 
 import xl_engage.render as render_module
 from xl_engage.branding import load_branding
@@ -210,8 +210,8 @@ def worker(task: str, tmp: Path) -> int:
     else:
         import pandas  # noqa: F401
     gc.collect()
-    loaded = _proc_kb()
-    reset = _reset_peak()
+    loaded = proc_kb()
+    reset = reset_peak()
     run: Callable[[], object] = {
         "recon-mech": lambda: reconcile_mech(tmp / "ledger.csv", tmp / "budget.pickle"),
         "recon-raw": lambda: reconcile_raw(tmp / "ledger.csv", tmp / "budget.csv"),
@@ -223,7 +223,7 @@ def worker(task: str, tmp: Path) -> int:
     t0, c0 = time.perf_counter(), time.process_time()
     run()
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-    after = _proc_kb()
+    after = proc_kb()
     peak_extra = after["VmHWM"] - (loaded["VmRSS"] if reset else 0)
     print(json.dumps({"task": task, "seconds": seconds, "cpu": cpu, "peak_extra_kb": peak_extra}))
     return 0
@@ -252,25 +252,6 @@ def same_values(a: Path, b: Path) -> bool:
         return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()] for ws in book}
 
     return values(a) == values(b) and formulas(a) == formulas(b)
-
-
-def _side(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """A side's runs: median CPU, wall and peak (MiB), and the runs themselves."""
-    return {
-        "cpu_s": round(statistics.median(r["cpu"] for r in runs), 3),
-        "wall_s": round(statistics.median(r["seconds"] for r in runs), 3),
-        "peak_extra_mib": _mb(statistics.median(r["peak_extra_kb"] for r in runs)),
-    }
-
-
-def _paired(mech: list[dict[str, Any]], base: list[dict[str, Any]]) -> dict[str, Any]:
-    """Per pair mechanism ÷ baseline, for CPU, wall and peak memory: median (min–max)."""
-
-    def ratios(measure: str) -> dict[str, float]:
-        got = summary([_ratio(m[measure], b[measure]) for m, b in zip(mech, base, strict=True)])
-        return {k: round(v, 2) for k, v in got.items()}
-
-    return {"cpu": ratios("cpu"), "wall": ratios("seconds"), "memory": ratios("peak_extra_kb")}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -357,10 +338,10 @@ def main(argv: list[str] | None = None) -> int:
         "transactions": args.transactions,
         "budget_lines": len(rows),
         "pairs": max(1, args.pairs),
-        "sides": {t: _side(r) for t, r in runs.items()},
+        "sides": {t: medians(r) for t, r in runs.items()},
         "reconcile": {
-            "vs_polars": _paired(runs["recon-mech"], runs["recon-polars"]),
-            "vs_pandas": _paired(runs["recon-mech"], runs["recon-raw"]),
+            "vs_polars": ratios(runs["recon-mech"], runs["recon-polars"]),
+            "vs_pandas": ratios(runs["recon-mech"], runs["recon-raw"]),
             "target": 1.5,
         },
         "total_s": round(time.perf_counter() - started, 1),
@@ -374,8 +355,8 @@ def main(argv: list[str] | None = None) -> int:
         }
     if not args.whole:
         result["write"] = {
-            "vs_raw": _paired(runs["write-mech"], runs["write-raw"]),
-            "vs_cached_replay": _paired(runs["write-mech"], runs["write-raw-cached"]),
+            "vs_raw": ratios(runs["write-mech"], runs["write-raw"]),
+            "vs_cached_replay": ratios(runs["write-mech"], runs["write-raw-cached"]),
             "raw_writes_same_parts": identical,
             "parts_that_differ": differ,
             "raw_writes_same_cells_and_formulas": same_cells,
