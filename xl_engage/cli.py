@@ -10,12 +10,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-from rich.console import Console
+from xl_engage.lean_help import defer_unused_rich_modules
 
-from xl_engage import __version__
-from xl_engage.issues import InputError, Issue, NotAWorkbookError, RefusedError, XleError
-from xl_engage.templates import SAMPLE_MSP
+defer_unused_rich_modules()  # before Typer's help formatter imports them: see lean_help
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+
+from xl_engage import __version__  # noqa: E402
+from xl_engage.issues import InputError, Issue, NotAWorkbookError, RefusedError, XleError  # noqa: E402
+from xl_engage.templates import SAMPLE_MSP  # noqa: E402
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
