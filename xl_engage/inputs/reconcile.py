@@ -347,6 +347,20 @@ class _Sides:
         self.not_spend_types = {key(t) for t in sides.not_spend_types}
         self.not_spend_text = [pattern_matcher(p) for p in sides.not_spend_descriptions]
         self.memo: dict[str, str] = {}
+        self.expense_memo: dict[tuple[Any, ...], tuple[str, int] | str] = {}
+
+    def expense_side(self, row: dict[str, Any], sectioned: bool, signed: bool) -> tuple[str, int] | str:
+        """:func:`_expense_side`, worked out once per distinct account, other account and
+        type: a ledger of 100,000 lines names a few dozen accounts. A line naming neither
+        account is told by its text, which is not remembered."""
+        own, other, kind = row.get("account"), row.get("split"), row.get("type")
+        if not to_text(own or "") and not to_text(other or ""):  # as _expense_side reads them
+            return _expense_side(row, self, sectioned, signed)
+        key = (own, other, kind, sectioned, signed)
+        found = self.expense_memo.get(key)
+        if found is None:
+            found = self.expense_memo[key] = _expense_side(row, self, sectioned, signed)
+        return found
 
     def side(self, account: str) -> str:
         """ "expense", "payable", "cash", "balance" (another balance-sheet account) or
@@ -467,7 +481,7 @@ def _load_ledger(
         row.pop("currency", None)
         if not seen_any:
             problems.append(Issue(where[("transactions", i)], "no amount on this row"))
-        expense = _expense_side(row, sides, sectioned, signed_amount)
+        expense = sides.expense_side(row, sectioned, signed_amount)
         split, kind = row.pop("split", None), row.pop("type", None)
         if isinstance(expense, str):
             accounts = " and ".join(to_text(a) for a in (row.get("account"), split) if not is_blank(a))
