@@ -45,8 +45,10 @@ def parse_cell(ref: str) -> tuple[int, int]:
 
 
 def quote_sheet(sheet: str) -> str:
-    """Sheet name as it must appear in a formula or defined name."""
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet):
+    """Sheet name as it must appear in a formula or defined name: quoted unless it is
+    letters, ``_`` and ``.`` alone, so a name that reads as a cell (a vCIO's sheet "VC1",
+    "R2D2") or as R1C1 ("R", "C", "RC") is never taken for one."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z_.]*", sheet) and sheet.upper() not in ("R", "C", "RC"):
         return sheet
     return "'" + sheet.replace("'", "''") + "'"
 

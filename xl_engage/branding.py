@@ -99,12 +99,21 @@ def load_branding(templates: Path | str | None = None) -> Branding:
         firm_name=str(data.get("firm_name", Branding.firm_name)),
         primary=_color("primary_color", data.get("primary_color", Branding.primary)),
         input_fill=_color("input_fill", data.get("input_fill", Branding.input_fill)),
-        font=str(data.get("font", Branding.font)),
+        font=_font(data.get("font", Branding.font)),
         chart_colors=tuple(_color("chart_colors", c) for c in colors) if colors else CHART_PALETTE,
         currency_symbol=_currency(data.get("currency_symbol", Branding.currency_symbol)),
         logo=_logo(data.get("logo"), source.parent),
         paper=_paper(data.get("paper", "letter")),
     )
+
+
+def _font(value: object) -> str:
+    """A font name as the styles part can hold it: printable text of a sensible length."""
+    text = str(value).strip()
+    if not text or len(text) > 31 or any(ch < " " or ch in "\x7f\ufffe\uffff" for ch in text):
+        said = f"font must be a font's name, such as Calibri; got {value!r}"
+        raise InputError([Issue("branding.toml", said)])
+    return text
 
 
 def _color(key: str, value: object) -> str:

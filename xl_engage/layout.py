@@ -153,7 +153,33 @@ def constant(value: Any) -> str:
         return str(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return f"DATE({value.year},{value.month},{value.day})"
-    return '"' + str(value).replace('"', '""') + '"'
+    text = '"' + str(value).replace('"', '""') + '"'
+    if _NOT_IN_XML.search(text):  # a vertical tab pasted into a name: XML cannot hold it raw
+        text = _NOT_IN_XML.sub(_as_char, text)
+    return text
+
+
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters an .xlsx part cannot hold as they are (XML 1.0): a cell's text escapes them,
+a formula's and a table header's cannot."""
+
+
+def _as_char(match: re.Match[str]) -> str:
+    """A control character inside a formula's text, spelled as Excel's CHAR(n)."""
+    code = ord(match.group())
+    if not 1 <= code <= 31:
+        raise ValueError(f"text holds the character U+{code:04X}, which a workbook cannot store; remove it")
+    return f'"&CHAR({code})&"'
+
+
+def writable_header(name: str) -> str:
+    """A user's name (a column heading, a party) as a table header can show it: control
+    characters (a tab or line break pasted into a heading) cannot stand in a table's
+    definition, and a leading ``@`` reads as Excel's this-row shorthand in a reference, so
+    they are shown as a space and a full-width ＠. The renderer records the user's own name,
+    and the reader gives it back."""
+    text = re.sub("[\x00-\x1f\x7f\ufffe\uffff]", " ", name)
+    return "\uff20" + text[1:] if text.startswith("@") else text
 
 
 def header_key(text: str) -> str:

@@ -223,7 +223,10 @@ class CachingWorksheet(Worksheet):
         if done == 0:
             ranges.ranges.append((top, left, bottom, right, xl_range(top, left, bottom, right)))
             for j, formula in formulas.items():
-                prepared = self._prepare_table_formula(formula.removeprefix("="))
+                # stock runs _prepare_table_formula first, which reads every @ outside quotes as
+                # the this-row shorthand, inside a column's name too ("support@acme.com"); our
+                # formulas spell [#This Row] out, so it has nothing to do
+                prepared = formula.removeprefix("=")
                 self.tables[-1]["columns"][j]["formula"] = self._prepare_formula(prepared, True)
         return done
 

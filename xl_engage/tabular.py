@@ -29,7 +29,7 @@ from xl_engage.coerce import (
     with_decimal_point,
 )
 from xl_engage.issues import Issue
-from xl_engage.layout import Column, TableSpec, header_key
+from xl_engage.layout import Column, TableSpec, header_key, writable_header
 
 Loc = tuple[str | int, ...]
 Locator = Callable[[int, int], str]
@@ -283,9 +283,10 @@ def unique_headers(spec: TableSpec, extra: Sequence[str]) -> list[str]:
     taken = {compact_header(name) for c in spec.columns for name in (c.header, c.key)}
     out = []
     for h in extra:
-        header, n = h, 2
+        shown = writable_header(h)
+        header, n = shown, 2
         while compact_header(header) in taken:
-            header, n = f"{h} ({n})", n + 1
+            header, n = f"{shown} ({n})", n + 1
         taken.add(compact_header(header))
         out.append(header)
     return out

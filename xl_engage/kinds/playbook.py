@@ -473,6 +473,7 @@ def sheet_names(team: Sequence[str]) -> list[str]:
     out = []
     for name in team:
         plain = re.sub(r"[^\w .,&()'-]", "-", name).lstrip("=+-@ ")
+        plain = re.sub(r"_(?=x[0-9A-Fa-f]{4}_)", "-", plain)  # "_x0041_" would open as "A"
         base = plain[:31].strip("' ") or "vCIO"  # no ' at either end
         candidate, n = base, 2
         while candidate.casefold() in taken:

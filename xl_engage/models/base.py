@@ -24,7 +24,20 @@ Fraction = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
 MAX_COUNT = 10**9
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 """A head count, a quantity, a number of users: a billion at most (more is a typo)."""
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+
+
+def _storable(text: str) -> str:
+    """A name goes into formulas and table headers, where a workbook cannot hold a control
+    character (a vertical tab pasted from a PSA) as it is: said at its cell, not written."""
+    bad = next((ch for ch in text if (ch < " " and ch not in "\t\n\r") or ch in "\ufffe\uffff"), None)
+    if bad is not None:
+        raise ValueError(f"holds a control character (U+{ord(bad):04X}); remove it")
+    return text
+
+
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), AfterValidator(_storable)
+]
 CellText = Annotated[str, StringConstraints(max_length=32_767)]
 """Free text a cell holds: Excel holds at most 32,767 characters, and cuts a longer one short."""
 ExtraScalar = str | float | int | bool | dt.date | dt.datetime | Decimal | None
