@@ -26,11 +26,16 @@ Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 """A head count, a quantity, a number of users: a billion at most (more is a typo)."""
 
 
+_NOT_STORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""What XML 1.0 cannot hold (tab, line feed and carriage return it can)."""
+
+
 def _storable(text: str) -> str:
     """A name goes into formulas and table headers, where a workbook cannot hold a control
     character (a vertical tab pasted from a PSA) as it is: said at its cell, not written."""
-    bad = next((ch for ch in text if (ch < " " and ch not in "\t\n\r") or ch in "\ufffe\uffff"), None)
-    if bad is not None:
+    found = _NOT_STORABLE.search(text)
+    if found is not None:
+        bad = found.group()
         raise ValueError(f"holds a control character (U+{ord(bad):04X}); remove it")
     return text
 
