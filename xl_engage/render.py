@@ -507,6 +507,8 @@ class _SheetWriter:
         self.first_table_header: int | None = None
         self.heights: dict[int, float] = {}
         """Rows not of the default height (points), for the print plan."""
+        self.levels: dict[int, int] = {}
+        """Rows folded under another (outline level), kept when a row's height is set."""
         self.blocks: list[pages.Block] = []
         self.flowing_header: int | None = None
         """The header row of a long table that ends the sheet (repeated on each page)."""
@@ -566,8 +568,7 @@ class _SheetWriter:
 
     def _set_height(self, r: int, height: float) -> None:
         """A row's height, keeping its outline level (a party's rows fold under its first)."""
-        known = getattr(self.ws, "row_info", None)  # XlsxWriter's (a recording stand-in has none)
-        level = getattr(known.get(r), "level", 0) if isinstance(known, dict) else 0
+        level = self.levels.get(r, 0)
         self.ws.set_row(r, height, None, {"level": level} if level else None)
 
     def _settle_heights(self, rows: range) -> None:
@@ -791,6 +792,7 @@ class _SheetWriter:
             value = row.get(key or "")
             if i and value == previous:
                 self.ws.set_row(header_row + 1 + i, None, None, {"level": 1})
+                self.levels[header_row + 1 + i] = 1
             previous = value
 
     def grid(self, block: Grid) -> None:
