@@ -16,15 +16,15 @@ COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands
 
 HELP = """
 import contextlib, io, json, sys
-import xl_engage.lean_help as lean
-if sys.argv[1] == "full":
-    lean.defer_unused_rich_modules = lambda: None  # as before: Typer imports everything
-from xl_engage.cli import app
+from xl_engage.cli import app, run  # importing the command installs nothing
+assert not hasattr(sys.modules.get("rich.markdown"), "_xle_stand_in")
+mode, commands = sys.argv[1], sys.argv[2:]
 shown = {}
-for command in [[]] + [[c] for c in sys.argv[2:]]:
+for command in [[]] + [[c] for c in commands]:
     out = io.StringIO()
+    sys.argv = ["xl-engage", *command, "--help"]
     with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
-        app([*command, "--help"])
+        run() if mode == "lean" else app()  # run: as the xl-engage command starts
     shown[" ".join(command)] = out.getvalue()
 loaded = sorted(m for m in ("markdown_it", "pygments") if m in sys.modules)
 print(json.dumps({"shown": shown, "loaded": loaded}))
@@ -58,7 +58,13 @@ text = Markdown("# Title")  # the stand-in called: the real module is loaded and
 assert type(text).__module__ == "rich.markdown" and "markdown_it" in sys.modules
 assert not getattr(sys.modules["rich.markdown"], "_xle_stand_in", False)
 Console(file=open("/dev/null", "w")).print(text)
+assert isinstance(text, Markdown) and issubclass(type(text), Markdown)
 from rich.traceback import Traceback
+try:
+    raise ValueError("boom")
+except ValueError as exc:
+    shown = Traceback.from_exception(type(exc), exc, exc.__traceback__)  # as Typer's pretty errors ask
+assert type(shown).__module__ == "rich.traceback"
 import rich.traceback
 assert hasattr(rich.traceback, "install") and not getattr(rich.traceback, "_xle_stand_in", False)
 print("ok")

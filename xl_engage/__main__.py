@@ -1,5 +1,5 @@
 """``python -m xl_engage``: the command line, as ``xl-engage``."""
 
-from xl_engage.cli import app
+from xl_engage.cli import run
 
-app()
+run()

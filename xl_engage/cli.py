@@ -10,16 +10,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-from xl_engage.lean_help import defer_unused_rich_modules
+import typer
+from rich.console import Console
 
-defer_unused_rich_modules()  # before Typer's help formatter imports them: see lean_help
-
-import typer  # noqa: E402
-from rich.console import Console  # noqa: E402
-
-from xl_engage import __version__  # noqa: E402
-from xl_engage.issues import InputError, Issue, NotAWorkbookError, RefusedError, XleError  # noqa: E402
-from xl_engage.templates import SAMPLE_MSP  # noqa: E402
+from xl_engage import __version__
+from xl_engage.issues import InputError, Issue, NotAWorkbookError, RefusedError, XleError
+from xl_engage.templates import SAMPLE_MSP
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -1117,5 +1113,15 @@ def init(
     _run(act)
 
 
-if __name__ == "__main__":  # python -m xl_engage.cli
+def run() -> None:
+    """The ``xl-engage`` command (and ``python -m xl_engage``). Only the command defers the
+    rich modules its help never uses (``lean_help``): a program importing this module keeps
+    rich as it is."""
+    from xl_engage.lean_help import defer_unused_rich_modules
+
+    defer_unused_rich_modules()
     app()
+
+
+if __name__ == "__main__":  # python -m xl_engage.cli
+    run()

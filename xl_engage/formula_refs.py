@@ -64,6 +64,8 @@ THIS_TABLE = "\u27e6table\u27e7"
 """Stands for the table a kept formula sits in: a family's table may be renamed by a
 rebuild (a vCIO's actuals table numbered anew), so the renderer writes the name it has then."""
 _USER_COLUMN = re.compile("\u27e6column:(.*?)\u27e7")
+_THIS_ROW = re.compile(re.escape(THIS_TABLE) + r"\[\[#This Row\],\[((?:'.|[^\]'])*)\]\]", re.IGNORECASE)
+"""A kept formula's reference to its own row's cell of a column (the name escaped)."""
 
 
 def user_column(name: str) -> str:
@@ -79,12 +81,16 @@ def resolve(formula: str, table: str, shown: Mapping[str, str]) -> str:
     return _USER_COLUMN.sub(lambda m: escape_header(shown.get(m.group(1), m.group(1))), out)
 
 
-def portable(formula: str, row: int, columns: Mapping[int, str], table: str) -> str | None:
+def portable(
+    formula: str, row: int, columns: Mapping[int, str], table: str, shown: Mapping[str, str] | None = None
+) -> str | None:
     """``formula`` (typed in 0-based ``row``) with every reference to a cell of the same row
     inside ``columns`` (0-based column -> the column's name in a structured reference:
     escaped, or a ``user_column`` placeholder) made a structured reference to
     ``THIS_TABLE``; None when it refers to anything else by position, or asks for a
-    position (``ROW()``, ``OFFSET``, ``INDIRECT``: they would answer otherwise after a rebuild)."""
+    position (``ROW()``, ``OFFSET``, ``INDIRECT``: they would answer otherwise after a rebuild).
+    ``shown`` maps a user column's header as a structured reference already in the formula
+    names it (escaped) to its placeholder, so the reference follows the column's name too."""
     if not formula.strip():
         return None
     pieces = _outside_strings(formula)
@@ -110,4 +116,11 @@ def portable(formula: str, row: int, columns: Mapping[int, str], table: str) -> 
             if i + 1 < len(pieces) and pieces[i + 1][1].startswith("["):
                 text = own_table.sub(THIS_TABLE, text)
         out.append(text)
-    return None if unportable else "".join(out)
+    if unportable:
+        return None
+    kept = "".join(out)
+    if shown and THIS_TABLE in kept:
+        kept = _THIS_ROW.sub(
+            lambda m: f"{THIS_TABLE}[[#This Row],[{shown.get(m.group(1), m.group(1))}]]", kept
+        )
+    return kept

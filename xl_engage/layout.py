@@ -159,9 +159,10 @@ def constant(value: Any) -> str:
     return text
 
 
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-"""Characters an .xlsx part cannot hold as they are (XML 1.0): a cell's text escapes them,
-a formula's and a table header's cannot."""
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+"""Characters an .xlsx part cannot hold as they are (XML 1.0; a carriage return it holds,
+but every XML reader reads it as a line feed): a cell's text escapes them, a formula's and
+a table header's cannot."""
 
 
 def _as_char(match: re.Match[str]) -> str:
@@ -176,9 +177,10 @@ def writable_header(name: str) -> str:
     """A user's name (a column heading, a party) as a table header can show it: control
     characters (a tab or line break pasted into a heading) cannot stand in a table's
     definition, and a leading ``@`` reads as Excel's this-row shorthand in a reference, so
-    they are shown as a space and a full-width ＠. The renderer records the user's own name,
-    and the reader gives it back."""
-    text = re.sub("[\x00-\x1f\x7f\ufffe\uffff]", " ", name)
+    they are shown as a space and a full-width ＠ (and no space at either end: the reader
+    strips a heading). The renderer records the user's own name, and the reader gives it
+    back."""
+    text = re.sub("[\x00-\x1f\x7f\ufffe\uffff]", " ", name).strip() or "Column"
     return "\uff20" + text[1:] if text.startswith("@") else text
 
 

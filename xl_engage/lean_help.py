@@ -26,6 +26,29 @@ def _real(module_name: str) -> types.ModuleType:
     return importlib.import_module(module_name)
 
 
+class _Forwarding(type):
+    """A stand-in class: calling it, asking it for an attribute (``Traceback.from_exception``)
+    or testing an instance against it is done by the real class, loaded then."""
+
+    _module: str
+
+    def _real(cls) -> type:
+        real: type = getattr(_real(cls._module), cls.__name__)
+        return real
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        return cls._real()(*args, **kwargs)
+
+    def __getattr__(cls, name: str) -> Any:
+        return getattr(cls._real(), name)
+
+    def __instancecheck__(cls, instance: Any) -> bool:
+        return isinstance(instance, cls._real())
+
+    def __subclasscheck__(cls, subclass: type) -> bool:
+        return issubclass(subclass, cls._real())
+
+
 class _StandInModule(types.ModuleType):
     _xle_stand_in = True
 
@@ -36,10 +59,7 @@ class _StandInModule(types.ModuleType):
 
 
 def _stand_in_class(module_name: str, name: str) -> type:
-    def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:
-        return getattr(_real(module_name), name)(*args, **kwargs)
-
-    return type(name, (), {"__new__": __new__, "__module__": module_name})
+    return _Forwarding(name, (), {"_module": module_name, "__module__": module_name})
 
 
 def defer_unused_rich_modules() -> None:

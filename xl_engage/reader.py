@@ -52,7 +52,8 @@ def read_metadata(xlsx: XlsxFile) -> dict[str, str]:
     meta: dict[str, str] = {}
     for row in xlsx.grid(METADATA_SHEET):
         if len(row) >= 2 and not is_blank(row[0]):
-            meta[to_text(row[0])] = to_text(row[1])
+            value = row[1]  # as written: a user's column name may end in a tab
+            meta[to_text(row[0])] = value if isinstance(value, str) else to_text(value)
     return meta
 
 
@@ -90,14 +91,14 @@ def read_workbook(path: Path | str) -> Loaded:
 
 
 def _keep_formula(
-    row: dict[str, Any], spec: Any, header: str, text: str, r: int, names: dict[int, str], table: str
+    row: dict[str, Any], spec: Any, header: str, text: str, r: int, names: _Names, table: str
 ) -> bool:
     """A formula in the user's own column, referring only to cells of its row, is kept (as
     a ``UserFormula`` in place of its value); False when it cannot be kept."""
     extras = row.setdefault(spec.extras_field, {}) if spec.extras_field == "extras" else None
     if not isinstance(extras, dict):
         return False
-    formula = portable(text, r, names, table)
+    formula = portable(text, r, names, table, names.shown)
     if formula is None:
         return False
     value = extras.get(header)  # blank when no program has computed it yet (or it shows an error)
@@ -105,9 +106,16 @@ def _keep_formula(
     return True
 
 
+class _Names(dict[int, str]):
+    """Each column's name in a kept formula, by position; ``shown``: a user column's header as
+    the file shows it (escaped) -> its placeholder."""
+
+    shown: dict[str, str]
+
+
 def _reference_names(
     grid: list[list[Any]], ref: TableRef, spec: Any, got: Any, meta: dict[str, str]
-) -> dict[int, str]:
+) -> _Names:
     """Each column of the table as a kept formula names it: a column of the table's own
     (calculated ones included) by its header, escaped; one of the user's by a placeholder
     holding the name the user gave it (the renderer writes the name it is shown under)."""
@@ -118,11 +126,13 @@ def _reference_names(
     for c in spec.columns:
         own.update({header_key(a): c.header for a in c.aliases})
     row = grid[ref.header_row] if ref.header_row < len(grid) else []
-    out: dict[int, str] = {}
+    out = _Names()
+    out.shown = {}
     for c in range(ref.first_col, min(ref.last_col + 1, len(row))):
         shown = to_text(row[c])
         if c in got.extra_columns:
             out[c] = user_column(renamed.get(got.extra_columns[c], got.extra_columns[c]))
+            out.shown[escape_header(shown)] = out[c]
         elif header_key(shown) in own:
             out[c] = escape_header(own[header_key(shown)])
     return out

@@ -118,3 +118,22 @@ def test_shared_formulas_and_references_are_moved_as_excel_moves_them() -> None:
         assert portable(other, 2, columns, "Assets") is None, other
     typed = portable("Assets[[#This Row],[Cost A1]]*2", 2, columns, "Assets")  # Excel's own form
     assert typed is not None and resolve(typed, "Assets_1", {}) == "Assets_1[[#This Row],[Cost A1]]*2"
+
+
+def test_a_reference_to_a_user_column_follows_the_name_it_is_shown_under() -> None:
+    """Review: a formula naming the user's column "@x" by Excel's own form kept the literal
+    [@x]; rebuilt, the column is shown as "＠x" (a leading @ reads as the this-row
+    shorthand) and the formula said #NAME?."""
+    columns = {1: "Cost", 3: user_column("@x")}
+    kept = portable(
+        "Assets[[#This Row],[@x]]*2+Assets[[#This Row],[Cost]]", 2, columns, "Assets", {"@x": columns[3]}
+    )
+    assert kept is not None
+    assert (
+        resolve(kept, "Assets", {"@x": "\uff20x"})
+        == "Assets[[#This Row],[\uff20x]]*2+Assets[[#This Row],[Cost]]"
+    )
+    escaped = portable("Assets[[#This Row],[a'[1']]]", 2, columns, "Assets", {"a'[1']": user_column("a[1]")})
+    assert escaped is not None and resolve(escaped, "Assets", {"a[1]": "a[1] (2)"}) == (
+        "Assets[[#This Row],[a'[1'] (2)]]"
+    )

@@ -33,6 +33,8 @@ def _parts_parse(path: Path) -> None:
 def test_a_control_character_in_a_formula_text_is_spelled_as_char() -> None:
     assert constant("Dana\x0bSmith") == '"Dana"&CHAR(11)&"Smith"'
     assert constant("tab\tand line\nkept") == '"tab\tand line\nkept"'  # XML holds these
+    # a carriage return it holds too, but every XML reader reads it as a line feed
+    assert constant("Cloud\rservices") == '"Cloud"&CHAR(13)&"services"'
     with pytest.raises(ValueError, match="U\\+0000"):
         constant("nul\x00")
 
@@ -122,3 +124,26 @@ def test_a_font_name_with_a_control_character_is_refused(tmp_path: Path) -> None
     (tmp_path / "branding.toml").write_text('font = "Cal\\u000bibri"\n', encoding="utf-8")
     with pytest.raises(InputError, match="font must be a font's name"):
         load_branding(tmp_path)
+
+
+def test_a_name_written_with_windows_line_ends_reads_as_a_workbook_will() -> None:
+    """Review: "Cloud\rservices" compared in a formula read back as "Cloud\nservices"."""
+    from xl_engage.models.playbook import Vcio
+
+    assert Vcio(name="Dana\r\nWhitfield").name == "Dana\nWhitfield"
+
+
+def test_a_heading_ending_in_a_control_character_comes_back_whole(tmp_path: Path) -> None:
+    from xl_engage.build import model_from_workbook, write_workbook
+    from xl_engage.kinds import get_kind
+
+    kind = get_kind("budget")
+    assert kind is not None and kind.samples is not None
+    _, book = next(iter(kind.samples(None)))
+    assets = (
+        book.assets[0].model_copy(update={"extras": {"Note\x0b": "a", "\tLead": "b"}}),
+        *book.assets[1:],
+    )
+    path = write_workbook("budget", book.model_copy(update={"assets": assets}), tmp_path / "b.xlsx")
+    _parts_parse(path)
+    assert model_from_workbook(path, "budget").assets[0].extras == {"Note\x0b": "a", "\tLead": "b"}
