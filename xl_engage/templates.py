@@ -7,11 +7,8 @@ in code.
 
 from __future__ import annotations
 
-import difflib
-import importlib.resources
 import os
 import sys
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -24,8 +21,10 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 def _bundled(installed: str, checkout: Path) -> Path:
     """A bundled folder: in a checkout, the design card's top-level folder itself; in an
     installed package, its copy inside the package (the build copies the top-level folder
-    there: one source of truth)."""
-    inside = Path(str(importlib.resources.files("xl_engage"))) / installed
+    there: one source of truth). Found beside this module, as importlib.resources would
+    find it for an unzipped package, without loading that machinery: ``xl-engage --help``
+    reads no template (issue 15, start-up)."""
+    inside = Path(__file__).resolve().parent / installed
     return inside if inside.is_dir() else checkout
 
 
@@ -41,6 +40,8 @@ def check_keys(table: Any, keys: Iterable[str], where: str) -> None:
     issues = []
     for name in table:
         if name not in valid:
+            import difflib  # only to suggest a key
+
             near = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
             hint = f"; did you mean '{near[0]}'?" if near else f"; the keys are {', '.join(valid)}"
             issues.append(Issue(f"{where} {name}", f"is not a known key{hint}"))
@@ -77,6 +78,8 @@ def load_toml(path: Path, keys: Iterable[str] | None = None) -> dict[str, Any]:
     """Read a TOML file; a missing or malformed file is a located InputError, and so is a
     top-level key not among ``keys`` (when given), with the valid key it is nearest to: a
     typo never silently does nothing."""
+    import tomllib
+
     try:
         with path.open("rb") as fh:
             doc = tomllib.load(fh)
