@@ -246,13 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(
-        f"{got['cells']:,} cells ({got['cell_writes']['formula']:,} formulas), "
-        f"{got['file_bytes'] / 1e6:.1f} MB; {got['pairs']} pairs, each side in a fresh process"
-    )
-    print(sides.said_ratios("build ÷ raw xlsxwriter", got["build"]["vs_raw"], TARGETS["build"]))
-    print(sides.said_ratios("build ÷ the cached replay", got["build"]["vs_cached_replay"]))
-    print(sides.said_ratios("read ÷ raw python-calamine", got["read"]["vs_raw"], TARGETS["read"]))
+    print("\n".join(sides.said_lines(got, TARGETS)))
     print(
         "build phases: "
         + ", ".join(f"{k} {v:.3f} s" for k, v in phases.items())

@@ -272,5 +272,17 @@ def said_ratios(label: str, got: dict[str, dict[str, float]], target: float | No
     return f"{label}: CPU {said(got['cpu'])}{aim}, wall {said(got['wall'])}, memory {said(got['memory'])}"
 
 
+def said_lines(got: dict[str, Any], targets: dict[str, float]) -> list[str]:
+    """What a workbook bench prints of ``workbook_bench``'s result: its size, then the build
+    against both replays and the read against python-calamine."""
+    return [
+        f"{got['cells']:,} cells ({got['cell_writes']['formula']:,} formulas), "
+        f"{got['file_bytes'] / 1e6:.1f} MB; {got['pairs']} pairs, each side in a fresh process",
+        said_ratios("build ÷ raw xlsxwriter", got["build"]["vs_raw"], targets["build"]),
+        said_ratios("build ÷ the cached replay", got["build"]["vs_cached_replay"]),
+        said_ratios("read ÷ raw python-calamine", got["read"]["vs_raw"], targets["read"]),
+    ]
+
+
 if __name__ == "__main__":
     worker(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))
