@@ -58,7 +58,7 @@ from typing import Any
 from bench_budget import _mb
 from bench_pricing import capture, same_parts, write_raw
 from paired import said
-from sides import medians, proc_kb, ratios, reset_peak, with_worksheet_class
+from sides import medians, proc_kb, ratios, reset_peak, same_values, with_worksheet_class
 
 import xl_engage.render as render_module
 from xl_engage.branding import load_branding
@@ -235,23 +235,6 @@ def in_subprocess(task: str, tmp: Path) -> dict[str, Any]:
     if done.returncode != 0:
         raise SystemExit(f"{task} failed in its subprocess: {done.stderr.strip()[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def same_values(a: Path, b: Path) -> bool:
-    """Every sheet's values and formulas alike. Parts differ once the mechanism spools a long
-    sheet (no row ``spans``, styles numbered by first use), which the recorded replay does not."""
-    import openpyxl
-    import python_calamine
-
-    def values(path: Path) -> dict[str, Any]:
-        book = python_calamine.load_workbook(str(path))
-        return {s: book.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in book.sheet_names}
-
-    def formulas(path: Path) -> dict[str, Any]:
-        book = openpyxl.load_workbook(path, read_only=True)
-        return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()] for ws in book}
-
-    return values(a) == values(b) and formulas(a) == formulas(b)
 
 
 def main(argv: list[str] | None = None) -> int:

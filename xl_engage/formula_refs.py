@@ -120,7 +120,8 @@ def portable(
         return None
     kept = "".join(out)
     if shown and THIS_TABLE in kept:
+        folded = {name.casefold(): placeholder for name, placeholder in shown.items()}  # as Excel matches
         kept = _THIS_ROW.sub(
-            lambda m: f"{THIS_TABLE}[[#This Row],[{shown.get(m.group(1), m.group(1))}]]", kept
+            lambda m: f"{THIS_TABLE}[[#This Row],[{folded.get(m.group(1).casefold(), m.group(1))}]]", kept
         )
     return kept

@@ -133,6 +133,12 @@ def test_a_reference_to_a_user_column_follows_the_name_it_is_shown_under() -> No
         resolve(kept, "Assets", {"@x": "\uff20x"})
         == "Assets[[#This Row],[\uff20x]]*2+Assets[[#This Row],[Cost]]"
     )
+    upper = portable(
+        "Assets[[#This Row],[@X]]", 2, columns, "Assets", {"@x": columns[3]}
+    )  # Excel ignores case
+    assert (
+        upper is not None and resolve(upper, "Assets", {"@x": "\uff20x"}) == "Assets[[#This Row],[\uff20x]]"
+    )
     escaped = portable("Assets[[#This Row],[a'[1']]]", 2, columns, "Assets", {"a'[1']": user_column("a[1]")})
     assert escaped is not None and resolve(escaped, "Assets", {"a[1]": "a[1] (2)"}) == (
         "Assets[[#This Row],[a'[1'] (2)]]"

@@ -126,11 +126,13 @@ def test_a_font_name_with_a_control_character_is_refused(tmp_path: Path) -> None
         load_branding(tmp_path)
 
 
-def test_a_name_written_with_windows_line_ends_reads_as_a_workbook_will() -> None:
-    """Review: "Cloud\rservices" compared in a formula read back as "Cloud\nservices"."""
+def test_a_name_keeps_its_line_ends_as_typed() -> None:
+    """Review: turning CR LF into LF in names alone made a rule or a code typed the same way
+    match nothing; a formula spells the CR as CHAR(13) instead."""
     from xl_engage.models.playbook import Vcio
 
-    assert Vcio(name="Dana\r\nWhitfield").name == "Dana\nWhitfield"
+    assert Vcio(name="Dana\r\nWhitfield").name == "Dana\r\nWhitfield"
+    assert constant("Dana\r\nWhitfield") == '"Dana"&CHAR(13)&"\nWhitfield"'
 
 
 def test_a_heading_ending_in_a_control_character_comes_back_whole(tmp_path: Path) -> None:

@@ -37,8 +37,7 @@ def _storable(text: str) -> str:
     if found is not None:
         bad = found.group()
         raise ValueError(f"holds a control character (U+{ord(bad):04X}); remove it")
-    # a line break as Windows writes it (CR LF) is a line feed once the workbook's XML is read
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    return text  # a carriage return stays: other fields name this one as typed (CHAR(13) in formulas)
 
 
 Name = Annotated[
