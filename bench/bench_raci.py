@@ -223,7 +223,6 @@ def main(argv: list[str] | None = None) -> int:
                 ]
             )
 
-    runs = got.pop("runs")
     results: dict[str, Any] = {
         "bench": "raci",
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -236,13 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         "codes": codes,
         "findings": len(problems),
         "setup_s": round(setup_s, 4),
-        **got,
-        "targets": TARGETS,
-        "phases_s": phases,
-        "read_ok": loaded.ok,
-        "issues": len(loaded.issues),
-        "round_trip_equal": loaded.model == book,
-        "subprocess_reports": runs,
+        **sides.outcome(got, TARGETS, phases, loaded, book),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

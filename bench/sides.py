@@ -293,6 +293,22 @@ def said_ratios(label: str, got: dict[str, dict[str, float]], target: float | No
     return f"{label}: CPU {said(got['cpu'])}{aim}, wall {said(got['wall'])}, memory {said(got['memory'])}"
 
 
+def outcome(
+    got: dict[str, Any], targets: dict[str, float], phases: dict[str, float], loaded: Any, book: Any
+) -> dict[str, Any]:
+    """The JSON report's common part: ``workbook_bench``'s result (its runs last, as
+    ``subprocess_reports``), the targets, the build's phases and how the file read back."""
+    return {
+        **{k: v for k, v in got.items() if k != "runs"},
+        "targets": targets,
+        "phases_s": phases,
+        "read_ok": loaded.ok,
+        "issues": len(loaded.issues),
+        "round_trip_equal": loaded.model == book,
+        "subprocess_reports": got.get("runs", {}),
+    }
+
+
 def said_lines(got: dict[str, Any], targets: dict[str, float]) -> list[str]:
     """What a workbook bench prints of ``workbook_bench``'s result: its size, then the build
     against both replays and the read against python-calamine."""

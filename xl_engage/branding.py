@@ -110,7 +110,7 @@ def load_branding(templates: Path | str | None = None) -> Branding:
 def _font(value: object) -> str:
     """A font name as the styles part can hold it: printable text of a sensible length."""
     text = str(value).strip()
-    if not text or len(text) > 31 or any(ch < " " or ch in "\x7f\ufffe\uffff" for ch in text):
+    if not text or len(text) > 31 or not text.isprintable():
         said = f"font must be a font's name, such as Calibri; got {value!r}"
         raise InputError([Issue("branding.toml", said)])
     return text

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from xl_engage.a1 import cell
 from xl_engage.issues import RefusedError
 from xl_engage.style import Audience
+from xl_engage.xmlchars import NOT_IN_FORMULA_TEXT
 
 ValueKind = Literal["text", "int", "number", "hours", "money", "percent", "bool", "date", "month", "ratio"]
 
@@ -154,15 +155,9 @@ def constant(value: Any) -> str:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return f"DATE({value.year},{value.month},{value.day})"
     text = '"' + str(value).replace('"', '""') + '"'
-    if _NOT_IN_XML.search(text):  # a vertical tab pasted into a name: XML cannot hold it raw
-        text = _NOT_IN_XML.sub(_as_char, text)
+    if NOT_IN_FORMULA_TEXT.search(text):  # a vertical tab pasted into a name
+        text = NOT_IN_FORMULA_TEXT.sub(_as_char, text)
     return text
-
-
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
-"""Characters an .xlsx part cannot hold as they are (XML 1.0; a carriage return it holds,
-but every XML reader reads it as a line feed): a cell's text escapes them, a formula's and
-a table header's cannot."""
 
 
 def _as_char(match: re.Match[str]) -> str:

@@ -32,21 +32,21 @@ class _Forwarding(type):
 
     _module: str
 
-    def _real(cls) -> type:
+    def _loaded(cls) -> type:
         real: type = getattr(_real(cls._module), cls.__name__)
         return real
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        return cls._real()(*args, **kwargs)
+        return cls._loaded()(*args, **kwargs)
 
     def __getattr__(cls, name: str) -> Any:
-        return getattr(cls._real(), name)
+        return getattr(cls._loaded(), name)
 
     def __instancecheck__(cls, instance: Any) -> bool:
-        return isinstance(instance, cls._real())
+        return isinstance(instance, cls._loaded())
 
     def __subclasscheck__(cls, subclass: type) -> bool:
-        return issubclass(subclass, cls._real())
+        return issubclass(subclass, cls._loaded())
 
 
 class _StandInModule(types.ModuleType):

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from xl_engage.xmlchars import NOT_IN_XML
+
 _SPACES = re.compile(r" {2,}")
 MAX_AMOUNT = Decimal(10) ** 12
 """A trillion: beyond any budget an MSP's client has; a longer number is a typo or an attack
@@ -26,14 +28,10 @@ Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 """A head count, a quantity, a number of users: a billion at most (more is a typo)."""
 
 
-_NOT_STORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-"""What XML 1.0 cannot hold (tab, line feed and carriage return it can)."""
-
-
 def _storable(text: str) -> str:
     """A name goes into formulas and table headers, where a workbook cannot hold a control
     character (a vertical tab pasted from a PSA) as it is: said at its cell, not written."""
-    found = _NOT_STORABLE.search(text)
+    found = NOT_IN_XML.search(text)
     if found is not None:
         bad = found.group()
         raise ValueError(f"holds a control character (U+{ord(bad):04X}); remove it")
