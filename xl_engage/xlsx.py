@@ -11,8 +11,7 @@ import functools
 import html
 import re
 import zipfile
-import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,8 @@ from defusedxml import ElementTree
 from xl_engage.a1 import col_index, col_letters, parse_cell
 from xl_engage.formula_refs import shift
 from xl_engage.issues import NotAWorkbookError
+from xl_engage.package_check import check_parts
 
-MAX_UNCOMPRESSED = 1 << 31  # 2 GiB: a zip bomb dressed as a workbook is refused
-MAX_MEMBERS = 20_000
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -152,215 +150,6 @@ def _check_package(path: Path) -> None:
     if not zipfile.is_zipfile(path):
         raise NotAWorkbookError(f"{path}: not an .xlsx workbook (it is not a zip package)")
     check_parts(path, need_workbook=True)
-
-
-MAX_GRID = 10_000_000
-"""Cells a sheet's grid may span (calamine allocates every cell from A1 to the farthest,
-about 60 bytes each read) when they are more than ``GRID_PER_CELL`` times its cells."""
-GRID_PER_CELL = 4
-FREE_CELLS = 4_000_000
-"""Cells (or shared strings) any workbook may hold, however well they compress: about 300 MB
-read. Beyond it, a part may hold at most ``CELLS_PER_PACKED_BYTE`` per byte it takes in the
-file: xl_engage's formula-heavy sheets hold 0.15-0.21, dense numbers 0.4, while a bomb of
-``<c><v>1</v></c>`` repeated holds 15 (20 million cells in a 1.3 MB file, 1.5 GB read). At
-one per byte, a 10 MB file holds at most 10 million cells: about 860 MB read."""
-CELLS_PER_PACKED_BYTE = 1
-_CHUNK = 8 * 1024 * 1024
-_MAX_TAG = 1024 * 1024
-_CELL_ROW = re.compile(rb"\sr\s*=\s*[\"'][A-Za-z]{1,3}(\d{1,7})[\"']")  # only a cell's r names a column
-_WIDE_COL = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]{2,3})\d")  # beyond Z: rare, so cheap to collect
-_PLAIN_ROW = re.compile(rb'r="[A-Za-z]{1,3}(\d{1,7})"')  # as every program writes it: twice as fast
-_PLAIN_WIDE = re.compile(rb'r="([A-Za-z]{2,3})\d')
-_ROW_REF = re.compile(rb"<row\b[^>]*?\sr\s*=\s*[\"'](\d{1,7})[\"']")
-
-
-_WHITESPACE = bytes.maketrans(b"\t\r\n", b"   ")
-_PREFIX = re.compile(rb"<(/?)[A-Za-z_][\w.-]*:")
-_EMPTY_CELL = re.compile(rb"<c\b[^>]*/>")
-_EMPTY_PLACED_ROW = re.compile(rb"<row\b[^>]*\sr=\"\d+\"[^>]*(?:/>|>\s*</row>)")
-"""A row naming its place and holding no cell: no place of any other row depends on it."""
-
-
-def _plain(text: bytes) -> bytes:
-    """A chunk as every spreadsheet program writes it: tabs and line ends in tags read as
-    spaces, and element prefixes (``<x:c>``) dropped, since the workbook library matches
-    tags by local name whatever their prefix. The prefix pass costs a regular expression,
-    so it runs only on a chunk that has one."""
-    if b"\t" in text or b"\n" in text or b"\r" in text:  # one memchr each: cheaper than translating
-        text = text.translate(_WHITESPACE)
-    if b":" in text and (b":c" in text or b":row" in text or b":si" in text):
-        text = _PREFIX.sub(rb"<\1", text)
-    return text
-
-
-@dataclass
-class _Extent:
-    """What a sheet part holds, counted without building anything, placed the way the
-    workbook library places cells: a row or cell naming its place (``r``) is there, one
-    that does not follows the one before. So the counts bound the grid it would allocate."""
-
-    cells: int = 0
-    placed: int = 0
-    rows: int = 0
-    cols: int = 0
-    unplaced_rows: int = 0
-    unplaced_in_a_row: int = 0
-    skip_empty: bool = False
-    """Leave out cells with no content (``<c r="XFD9" s="1"/>``, a formatted empty cell):
-    the workbook library places no such cell. Costly, so only for a second look at a sheet
-    the first scan would refuse."""
-
-    def add_strings(self, text: bytes) -> None:
-        """For the shared strings: each is held in memory like a cell."""
-        self.cells += _plain(text).count(b"<si")
-
-    def add(self, text: bytes) -> None:
-        text = _plain(text)
-        if self.skip_empty:
-            text = _EMPTY_PLACED_ROW.sub(b"", _EMPTY_CELL.sub(b"", text))
-        cells = text.count(b"<c ") + text.count(b"<c>")
-        self.cells += cells
-        wide_col, rows = _PLAIN_WIDE, _PLAIN_ROW.findall(text)
-        if len(rows) < cells:  # some written otherwise (another quote, spaces around "="), or placeless
-            wide_col, rows = _WIDE_COL, _CELL_ROW.findall(text)
-        self.placed += len(rows)
-        if len(rows) < cells:  # cells with no place follow the one before, in their row
-            self.unplaced_in_a_row = max(
-                self.unplaced_in_a_row,
-                max(
-                    (piece.count(b"<c ") + piece.count(b"<c>") - len(_CELL_ROW.findall(piece)))
-                    for piece in text.split(b"<row")
-                ),
-            )
-        if rows:  # a column A-Z: 26 at most (a bound is enough for the one-letter columns)
-            self.cols = max(self.cols, 26)
-        wide = set(wide_col.findall(text))
-        if wide:
-            self.cols = max(self.cols, *(col_index(x.decode().upper()) + 1 for x in wide))
-        row_refs = _ROW_REF.findall(text)
-        self.unplaced_rows += text.count(b"<row>") + text.count(b"<row ") - len(row_refs)
-        rows += row_refs
-        if rows:  # few distinct row numbers: the max of a set is cheap
-            self.rows = max(self.rows, *map(int, set(rows)))
-
-    @property
-    def grid(self) -> tuple[int, int]:
-        """(rows, columns) of the grid the library would allocate, at most."""
-        return self.rows + self.unplaced_rows, max(self.cols + self.unplaced_in_a_row, 1)
-
-
-def _scan(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, see: Callable[[bytes], None]) -> None:
-    """Read a part a chunk at a time (a part of any size costs a few MB), giving ``see`` its
-    text cut before the last ``<`` of each chunk, so no tag is cut in two (a tag, or text
-    between tags, of over a megabyte is refused: no program writes one). Reading every
-    part to its end is also what checks the sizes and CRCs the package declares: a lying
-    part ends in BadZipFile before any library trusts it. Entities live in a DOCTYPE before
-    the root element, so a markup part's first chunk is searched for one."""
-    carry = b""
-    with zf.open(info) as part:
-        first = True
-        while chunk := part.read(_CHUNK):
-            if first and (b"<!DOCTYPE" in chunk[:65536] or b"<!ENTITY" in chunk[:65536]):
-                raise NotAWorkbookError(
-                    f"{path}: refused: its part {info.filename} declares entities (a DOCTYPE), "
-                    "which no spreadsheet program writes"
-                )
-            first = False
-            text = carry + chunk
-            cut = text.rfind(b"<")
-            if cut < 0:
-                cut = len(text)
-            if len(text) - cut > _MAX_TAG:
-                raise NotAWorkbookError(
-                    f"{path}: refused: its part {info.filename} holds over a megabyte in one tag or one text"
-                )
-            see(text[:cut])
-            carry = text[cut:]
-    if carry:
-        see(carry)
-
-
-def _kind_of_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
-    """ "sheet", "strings" or "": by what the part holds, not by its name (the workbook
-    library finds sheets through the package's relationships, whatever their path or case)."""
-    if not info.filename.casefold().endswith(".xml"):
-        return ""
-    with zf.open(info) as part:
-        head = _plain(part.read(65536))
-    if b"<sheetData" in head or b"<worksheet" in head:
-        return "sheet"
-    if b"<sst" in head:
-        return "strings"
-    return ""
-
-
-def _too_far(extent: _Extent) -> bool:
-    rows, cols = extent.grid
-    return rows * cols > MAX_GRID and rows * cols > GRID_PER_CELL * max(extent.cells, 1)
-
-
-def _check_parts_content(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
-    """Every part read once, before any library reads the package: sizes and CRCs as
-    declared, no entities; every sheet and the shared strings counted. A sheet holding a
-    cell far from the others (``XFD1048576`` in a 36 KB file) would make the reader
-    allocate the whole grid up to it (512 GB); cells or strings packed beyond any real
-    workbook (a zip bomb) would fill memory as they are read. Both are refused. The scan
-    costs about 1 s per 100 MB unpacked (a 30,000-asset budget: 0.9 s)."""
-    held, packed = 0, 0
-    for info in infos:
-        kind = _kind_of_part(zf, info)
-        if kind == "sheet":
-            extent = _Extent()
-            _scan(path, zf, info, extent.add)
-            rows, cols = extent.grid
-            if _too_far(extent):  # perhaps only formatted empty cells lie far: look again without them
-                extent = _Extent(skip_empty=True)
-                _scan(path, zf, info, extent.add)
-                rows, cols = extent.grid
-            if _too_far(extent):
-                raise NotAWorkbookError(
-                    f"{path}: refused: {info.filename} holds a cell at {col_letters(cols - 1)}{rows}, far "
-                    f"beyond its {extent.cells:,} cells (a grid of {rows * cols:,} cells would be "
-                    "allocated)"
-                )
-            held, packed = held + extent.cells, packed + info.compress_size
-        elif kind == "strings":
-            strings = _Extent()
-            _scan(path, zf, info, strings.add_strings)
-            held, packed = held + strings.cells, packed + info.compress_size
-        else:
-            _scan(path, zf, info, lambda text: None)
-    if held > max(FREE_CELLS, CELLS_PER_PACKED_BYTE * packed):
-        raise NotAWorkbookError(
-            f"{path}: refused: its sheets hold {held:,} cells and strings packed into {packed:,} bytes, "
-            "far denser than any real workbook (a zip bomb)"
-        )
-
-
-def check_parts(path: Path, need_workbook: bool = False) -> None:
-    """A zip package (.xlsx, .ods) checked before any library reads it: a sane number of
-    parts, a bounded size unpacked, every part what it says it is, no part declaring
-    entities (a DOCTYPE: billion laughs, external files), which no spreadsheet program
-    writes, and no sheet that would fill memory (``_check_parts_content``)."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            if len(infos) > MAX_MEMBERS:
-                raise NotAWorkbookError(f"{path}: refused: {len(infos)} parts is not a workbook")
-            total = sum(i.file_size for i in infos)
-            if total > MAX_UNCOMPRESSED:
-                raise NotAWorkbookError(f"{path}: refused: it unpacks to {total:,} bytes")
-            if need_workbook and "xl/workbook.xml" not in zf.namelist():
-                if b"opendocument" in (zf.read("mimetype")[:200] if "mimetype" in zf.namelist() else b""):
-                    raise NotAWorkbookError(
-                        f"{path}: an OpenDocument spreadsheet (.ods) is not read: save it as .xlsx or .csv"
-                    )
-                raise NotAWorkbookError(f"{path}: not an .xlsx workbook (no xl/workbook.xml)")
-            _check_parts_content(path, zf, infos)
-    except zipfile.BadZipFile as exc:
-        raise NotAWorkbookError(f"{path}: damaged .xlsx package ({exc})") from None
-    except (zlib.error, EOFError) as exc:  # a deflate stream that is not one
-        raise NotAWorkbookError(f"{path}: damaged .xlsx package ({exc})") from None
 
 
 def sheet_states(path: Path, local_name: str) -> tuple[set[str], set[str]]:

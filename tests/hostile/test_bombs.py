@@ -236,3 +236,116 @@ def test_a_formatted_empty_cell_far_away_is_not_a_bomb(tmp_path: Path) -> None:
     code, stderr, peak_kib = _check_in_child(book, tmp_path)
     assert "far beyond" not in stderr and code in (0, 1), stderr
     assert peak_kib < GiB_KIB
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        (b'<row r="5"><c r="B20000000"><v>1</v></c></row>', "at row 20000000, beyond the 1,048,576 rows"),
+        (b'<row r="5"><c r="B9999999999"><v>1</v></c></row>', "at row 9999999999, beyond"),
+        (b'<row r="5"><c r="ZZZZZZ5"><v>1</v></c></row>', "at column ZZZZZZ, beyond"),
+        (b'<row r="5"><c r="XFE5"><v>1</v></c></row>', "at column XFE, beyond"),
+        (b"<row r='5'><c t='n' r='B20000000'><v>1</v></c></row>", "at row 20000000, beyond"),
+        (b'<x:row r="5"><x:c r="ZZZZ5"><x:v>1</x:v></x:c></x:row>', "at column ZZZZ, beyond"),
+        (b'<row r="2000000"/>', "at row 2000000, beyond"),
+        (
+            b'<row r="2"><c r="A00000002"><v>1</v></c></row>'
+            b'<row r="1000000"><c r="XFD1000000"><v>1</v></c></row>',
+            "holds a cell at XFD1000000, far beyond",
+        ),
+    ],
+    ids=[
+        "row-8-digits",
+        "row-10-digits",
+        "column-6-letters",
+        "column-XFE",
+        "odd-quotes",
+        "prefixed",
+        "empty-row",
+        "leading-zeros",
+    ],
+)
+def test_a_place_beyond_a_sheet_is_refused_before_the_library_allocates_for_it(
+    tmp_path: Path, rows: bytes, said: str
+) -> None:
+    """The library reads a place of any length: ``B20000000`` made it allocate 12 GB and
+    ``ZZZZZZ5`` abort the process (a Rust out-of-memory backtrace, no ``except`` catches
+    it). No program writes beyond XFD1048576, so such a place is refused at once."""
+    bad = _rewritten(
+        tmp_path,
+        "beyond.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda d: iter([d.replace(b"</sheetData>", rows + b"</sheetData>")]),
+    )
+    code, stderr, peak_kib = _check_in_child(bad, tmp_path)
+    assert code == 2 and said in stderr and len(stderr.strip().splitlines()) == 1, stderr
+    assert peak_kib < GiB_KIB, f"peak {peak_kib / 1024:.0f} MiB"
+
+
+def _many_plain_rows_then_far(far: bytes) -> Callable[[], Iterator[bytes]]:
+    """200,000 rows written as every program writes them (the quick look reads none of
+    their places), then ``far``."""
+
+    def rows() -> Iterator[bytes]:
+        for r in range(1, 200_001):
+            n = str(r).encode()
+            yield b'<row r="' + n + b'"><c r="A' + n + b'"><v>1</v></c><c r="B' + n + b'"><v>2</v></c></row>'
+        yield far
+
+    return rows
+
+
+_FAR_ROW_LATE = b'<row r="1048576"><c r="Z1048576"><v>1</v></c></row>'
+_PLACELESS_ROWS_LATE = b"<row><c><v>1</v></c></row>" * 200_000
+"""Each follows the one before: the grid reaches row 400,000, though no row names it."""
+_WIDE_COLUMN_LATE = (
+    b'<row r="3"><c r="A3"><v>1</v></c></row>' * 400_000 + b'<row r="3"><c r="ZZ3"><v>1</v></c></row>'
+)
+"""16 MB of low rows, then column ZZ: the grid is 200,000 rows by 702 columns, though the
+chunk holding ZZ holds no far row."""
+
+
+@pytest.mark.parametrize(
+    ("far", "said"),
+    [
+        (_FAR_ROW_LATE, "holds a cell at Z1048576"),
+        (_PLACELESS_ROWS_LATE, "far beyond"),
+        (_WIDE_COLUMN_LATE, "holds a cell at ZZ200000"),
+    ],
+    ids=["far-row-late", "placeless-rows-late", "wide-column-late"],
+)
+def test_the_quick_look_misses_no_far_cell(tmp_path: Path, far: bytes, said: str) -> None:
+    """After chunks the quick look measured (rows below its threshold left unread), a far
+    row, rows naming no place, or a column wider than it assumed: each still refused."""
+    bad = _rewritten(
+        tmp_path, "late.xlsx", "xl/worksheets/sheet1.xml", _sheet_of(_many_plain_rows_then_far(far))
+    )
+    code, stderr, _ = _check_in_child(bad, tmp_path)
+    assert code == 2 and said in stderr, stderr
+
+
+def test_a_large_sheet_written_plainly_is_not_refused(tmp_path: Path) -> None:
+    """200,000 plain rows of two cells (400,000 cells, a grid of 5.2 million at most): read."""
+    big = _rewritten(
+        tmp_path, "big.xlsx", "xl/worksheets/sheet1.xml", _sheet_of(_many_plain_rows_then_far(b""))
+    )
+    _, stderr, _ = _check_in_child(big, tmp_path)
+    assert "refused" not in stderr, stderr
+
+
+def test_rows_naming_no_place_right_after_a_quick_look_are_measured_again() -> None:
+    """A chunk the quick look measured leaves its rows below the threshold unread; rows
+    naming no place in the next chunk follow the last of them, so the sheet is measured
+    again exactly (here the grid would reach row 990,000)."""
+    from xl_engage.package_check import _Extent
+
+    plain = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r) for r in range(1, 290_001))
+    extent = _Extent()
+    extent.add(plain)
+    assert extent.settled and extent.rows == 0  # no row read: all below the threshold
+    extent.add(b"<row><c><v>1</v></c></row>" * 700_000)
+    assert not extent.settled
+    exact = _Extent(exactly=True)
+    exact.add(plain)
+    exact.add(b"<row><c><v>1</v></c></row>" * 700_000)
+    assert exact.grid[0] == 990_000
