@@ -20,8 +20,9 @@ import functools
 import re
 import zipfile
 import zlib
+from array import array
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from xl_engage.a1 import col_index, col_letters
@@ -40,6 +41,19 @@ file: xl_engage's formula-heavy sheets hold 0.15-0.21, dense numbers 0.4, while 
 ``<c><v>1</v></c>`` repeated holds 15 (20 million cells in a 1.3 MB file, 1.5 GB read). At
 one per byte, a 10 MB file holds at most 10 million cells: about 860 MB read."""
 CELLS_PER_PACKED_BYTE = 1
+FREE_BYTES = 512 * 1024 * 1024
+BYTES_PER_PACKED_BYTE = 100
+"""Sheets and shared strings may unpack to ``FREE_BYTES``, beyond it to at most
+``BYTES_PER_PACKED_BYTE`` per byte they take in the file: real sheets unpack 5-25 times
+(a 100,000-asset budget 22, a million plain numbers 11), while a megabyte of repeated text
+unpacks 1,000 times, and every byte of text is held in memory as it is read."""
+FREE_TEXT = 256 * 1024 * 1024
+TEXT_PER_PACKED_BYTE = 50
+"""The shared text the cells refer to (counted once per cell: the library copies a shared
+string into every cell that uses it, so one 1 MB string used by 10,000 cells in a 73 KB
+file asked for 10 GB and aborted the process) may reach ``FREE_TEXT``, beyond it at most
+``TEXT_PER_PACKED_BYTE`` per packed byte. A 100,000-asset budget's cells refer to 38 MB of
+shared text: 1.5 per packed byte."""
 SHEET_ROWS = 1_048_576
 SHEET_COLS = 16_384
 """A sheet's size in Excel and LibreOffice. No program writes a cell beyond it, and the
@@ -74,6 +88,68 @@ def _cell_tags(text: bytes) -> int:
 
 def _row_tags(text: bytes) -> int:
     return text.count(b"<row ") + text.count(b"<row>") + text.count(b"<row/>")
+
+
+_STRING_REF = re.compile(rb't="s"><v>(\d{1,10})</v>')
+"""A cell of a shared string, as every program writes it."""
+
+
+@dataclass
+class _SharedText:
+    """The shared strings' lengths (bytes of their XML: at least their characters, no
+    entity being declared), and what the cells referring to them will cost. A cell is
+    first charged as if it held the longest string; once that bound passes three quarters
+    of the allowance, each cell is charged its own string's length (one search per chunk),
+    and one written otherwise the longest."""
+
+    allowance: int = FREE_TEXT
+    lengths: list[array[int]] = field(default_factory=list)
+    longest: int = 0
+    bounded: int = 0
+    exact: int = 0
+
+    def start_part(self) -> None:
+        self.lengths.append(array("I"))
+
+    def add_strings(self, text: bytes) -> None:
+        """One chunk of a strings part: each ``<si`` starts a string; text before the first
+        continues the string the previous chunk ended in (or is the part's head)."""
+        lengths = self.lengths[-1]
+        head, *strings = text.split(b"<si")
+        if lengths:
+            lengths[-1] += len(head)
+            self.longest = max(self.longest, lengths[-1])
+        added = [len(piece) + 3 for piece in strings]
+        lengths.extend(added)
+        self.longest = max(self.longest, max(added, default=0))
+
+    def charge(self, text: bytes) -> None:
+        """A sheet's chunk, its tags plain. A cell typed a string is written ``t="s"``, or
+        in other spacing or quotes (``t = 's'``): counting ``"s"`` and ``'s'`` finds them all
+        (and perhaps a few texts more, which only makes the bound safer)."""
+        if not self.longest:
+            return
+        typed = text.count(b'"s"') + (text.count(b"'s'") if b"'" in text else 0)
+        if self.bounded + typed * self.longest <= self.allowance * 3 // 4:
+            self.bounded += typed * self.longest
+            return
+        refs = _STRING_REF.findall(text)
+        self.exact += self._lengths_of(refs) + max(typed - len(refs), 0) * self.longest
+
+    def _lengths_of(self, refs: list[bytes]) -> int:
+        if len(self.lengths) == 1:
+            lengths = self.lengths[0]
+            try:
+                return sum(map(lengths.__getitem__, map(int, refs)))
+            except IndexError:  # a reference past the strings: the library reads nothing there
+                pass
+        return sum(
+            max((part[i] for part in self.lengths if i < len(part)), default=0) for i in map(int, refs)
+        )
+
+    @property
+    def total(self) -> int:
+        return self.bounded + self.exact
 
 
 @functools.cache
@@ -125,10 +201,8 @@ class _Extent:
     assumed_cols: int | None = None
     beyond: str = ""
     """The first place found beyond a sheet's size (``ZZZZ5``, ``B20000000``), if any."""
-
-    def add_strings(self, text: bytes) -> None:
-        """For the shared strings: each is held in memory like a cell."""
-        self.cells += _plain(text).count(b"<si")
+    text: _SharedText | None = None
+    """Charged for the shared strings each chunk's cells refer to (on the first look only)."""
 
     def add(self, text: bytes) -> None:
         text = _plain(text)
@@ -136,7 +210,12 @@ class _Extent:
             text = _EMPTY_PLACED_ROW.sub(b"", _EMPTY_CELL.sub(b"", text))
         if self.exactly or _NOT_PLAINLY_PLACED.search(text):
             self._add_exactly(text)
-            return
+        else:
+            self._add_quickly(text)
+        if self.text is not None:
+            self.text.charge(text)
+
+    def _add_quickly(self, text: bytes) -> None:
         cells = text.count(b"<c")
         self.cells += cells
         self._reach_cols([letters for letters in set(_PLAIN_WIDE.findall(text))], any_cell=cells > 0)
@@ -248,10 +327,10 @@ def _too_far(extent: _Extent) -> bool:
     return rows * cols > MAX_GRID and rows * cols > GRID_PER_CELL * max(extent.cells, 1)
 
 
-def _measure_sheet(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Extent:
+def _measure_sheet(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, text: _SharedText) -> _Extent:
     """A sheet's extent: a quick look, then an exact one if the quick look cannot settle
     it, then one without formatted empty cells if only those lie far."""
-    extent = _Extent()
+    extent = _Extent(text=text)
     _scan(path, zf, info, extent.add)
     if not extent.settled:
         extent = _Extent(exactly=True)
@@ -279,23 +358,40 @@ def _check_parts_content(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.Zi
     declared, no entities; every sheet and the shared strings counted. A sheet holding a
     cell far from the others (``XFD1048576`` in a 36 KB file) would make the reader
     allocate the whole grid up to it (512 GB); cells or strings packed beyond any real
-    workbook (a zip bomb) would fill memory as they are read. Both are refused. The scan
-    costs about 0.35 s per 100 MB unpacked (a 100,000-asset budget, 553 MB: 1.9 s)."""
-    held, packed = 0, 0
-    for info in infos:
-        kind = _kind_of_part(zf, info)
-        if kind == "sheet":
-            held, packed = held + _measure_sheet(path, zf, info).cells, packed + info.compress_size
-        elif kind == "strings":
-            strings = _Extent()
-            _scan(path, zf, info, strings.add_strings)
-            held, packed = held + strings.cells, packed + info.compress_size
+    workbook (a zip bomb), text unpacking beyond any real workbook's, or a long shared
+    string used by thousands of cells would fill memory as they are read. All are refused.
+    The shared strings are read first, so the sheets' cells can be charged for the text
+    they refer to. The scan costs about 0.5 s per 100 MB unpacked (a 100,000-asset budget,
+    553 MB: 2.8 s)."""
+    kinds = [(info, _kind_of_part(zf, info)) for info in infos]
+    measured = [(info, kind) for info, kind in kinds if kind]
+    packed = sum(info.compress_size for info, _ in measured)
+    unpacked = sum(info.file_size for info, _ in measured)
+    if unpacked > max(FREE_BYTES, BYTES_PER_PACKED_BYTE * packed):
+        raise NotAWorkbookError(
+            f"{path}: refused: its sheets and strings unpack to {unpacked:,} bytes from {packed:,}, "
+            "far more than any real workbook's (a zip bomb)"
+        )
+    text = _SharedText(allowance=max(FREE_TEXT, TEXT_PER_PACKED_BYTE * packed))
+    held = 0
+    for info, kind in sorted(kinds, key=lambda part: part[1] != "strings"):
+        if kind == "strings":  # each string is held in memory like a cell
+            text.start_part()
+            _scan(path, zf, info, lambda chunk: text.add_strings(_plain(chunk)))
+            held += len(text.lengths[-1])
+        elif kind == "sheet":
+            held += _measure_sheet(path, zf, info, text).cells
         else:
-            _scan(path, zf, info, lambda text: None)
+            _scan(path, zf, info, lambda chunk: None)
     if held > max(FREE_CELLS, CELLS_PER_PACKED_BYTE * packed):
         raise NotAWorkbookError(
             f"{path}: refused: its sheets hold {held:,} cells and strings packed into {packed:,} bytes, "
             "far denser than any real workbook (a zip bomb)"
+        )
+    if text.total > text.allowance:
+        raise NotAWorkbookError(
+            f"{path}: refused: its cells refer to {text.total:,} bytes of shared text packed into "
+            f"{packed:,} bytes, far more than any real workbook (a zip bomb)"
         )
 
 

@@ -552,7 +552,13 @@ class _SheetWriter:
 
         for j, col in enumerate(columns):
             if col.kind == "text":
-                longest = max((len(text(i, row, col)) for i, row in enumerate(block.rows)), default=0)
+                name = _user_column(col)
+                values: Iterable[Any] = (
+                    (row.get(col.key) for row in block.rows)
+                    if name is None
+                    else (extra.get(name) for extra in block.extras)
+                )
+                longest = max((len(v) for v in values if isinstance(v, str)), default=0)
                 if longest + 2 > widths[j]:
                     self.wrapped.add(j)
         if not self.wrapped:
@@ -1023,21 +1029,33 @@ BOLD = 1.12
 def shown_width(values: Iterable[Any], kind: str, audience: Audience, currency: str) -> float:
     """The width (in Excel's character units) the widest of ``values`` needs as shown in
     its number format: so no amount shows ``###`` and no name is cut off."""
-    longest, biggest, negative = 0, 0.0, False
-    for v in values:
-        if isinstance(v, UserFormula):
+    longest = 0
+    high: Decimal | int | float = 0
+    low: Decimal | int | float = 0
+    for v in values:  # a table's every cell passes here: exact types first, compared as they are
+        t = type(v)
+        if t is UserFormula:
             v = v.value
-        if isinstance(v, bool) or v is None:
+            t = type(v)
+        if t is str:
+            if len(v) > longest:
+                longest = len(v)
+        elif t is Decimal or t is int or t is float:
+            if v > high:
+                high = v
+            elif v < low:
+                low = v
+        elif v is None or isinstance(v, bool):
             continue
-        if isinstance(v, Decimal | int | float):
-            f = float(v)
-            biggest, negative = max(biggest, abs(f)), negative or f < 0
+        elif isinstance(v, Decimal | int | float):
+            high, low = max(high, v), min(low, v)
         elif isinstance(v, dt.datetime):
             longest = max(longest, 19)
         elif isinstance(v, dt.date):
             longest = max(longest, 10)
         else:
             longest = max(longest, len(str(v)))
+    biggest, negative = max(float(high), -float(low)), low < 0
     if biggest or kind in ("money", "number", "hours", "int", "percent", "ratio"):
         if kind == "money":
             digits = f"{biggest:,.0f}" if audience == "summary" else f"{biggest:,.2f}"

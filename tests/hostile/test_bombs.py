@@ -23,6 +23,13 @@ GiB_KIB = 1024 * 1024
 
 def _rewritten(tmp_path: Path, name: str, part: str, body: Callable[[bytes], Iterator[bytes]]) -> Path:
     """A pricing workbook whose ``part`` is replaced by what ``body`` yields (given the old part)."""
+    return _rewritten_parts(tmp_path, name, {part: body})
+
+
+def _rewritten_parts(
+    tmp_path: Path, name: str, bodies: dict[str, Callable[[bytes], Iterator[bytes]]]
+) -> Path:
+    """A pricing workbook whose parts named in ``bodies`` are replaced by what each yields."""
     good = tmp_path / "good.xlsx"
     if not good.exists():
         assert run("pricing", "--out", str(good)).returncode == 0
@@ -33,11 +40,11 @@ def _rewritten(tmp_path: Path, name: str, part: str, body: Callable[[bytes], Ite
     ):
         for info in zin.infolist():
             data = zin.read(info.filename)
-            if info.filename != part:
+            if info.filename not in bodies:
                 zout.writestr(info, data)
                 continue
             with zout.open(info.filename, "w", force_zip64=True) as out:
-                for piece in body(data):
+                for piece in bodies[info.filename](data):
                     out.write(piece)
     return bad
 
@@ -349,3 +356,73 @@ def test_rows_naming_no_place_right_after_a_quick_look_are_measured_again() -> N
     exact.add(plain)
     exact.add(b"<row><c><v>1</v></c></row>" * 700_000)
     assert exact.grid[0] == 990_000
+
+
+_MEGABYTE_STRING = b"<si><t>" + b"a" * 1_000_000 + b"</t></si>"
+
+
+def _one_long_string(old: bytes) -> Iterator[bytes]:
+    """The workbook's own strings, then a string of a megabyte (the last, so every index
+    the sheets use still means what it meant)."""
+    yield old.replace(b"</sst>", _MEGABYTE_STRING + b"</sst>")
+
+
+def _cells_using(index: int, cell: bytes) -> Callable[[bytes], Iterator[bytes]]:
+    """10,000 cells (2,000 rows of five) that refer to string ``index``, each written as
+    ``cell`` (``%(ref)s`` and ``%(index)d`` filled in)."""
+
+    def body(old: bytes) -> Iterator[bytes]:
+        rows = b"".join(
+            b'<row r="%d">' % r
+            + b"".join(
+                cell % {b"ref": b"%s%d" % (c, r), b"index": index} for c in (b"A", b"B", b"C", b"D", b"E")
+            )
+            + b"</row>"
+            for r in range(1000, 3000)
+        )
+        yield old.replace(b"</sheetData>", rows + b"</sheetData>")
+
+    return body
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c r="%(ref)s" t="s"><v>%(index)d</v></c>',
+        b'<c t="s" r="%(ref)s"><v>%(index)d</v></c>',
+        b"<c r='%(ref)s' t = 's'><v>%(index)d</v></c>",
+    ],
+    ids=["plain", "type-first", "spaced-single-quotes"],
+)
+def test_a_long_shared_string_used_by_many_cells_is_refused(tmp_path: Path, cell: bytes) -> None:
+    """The library copies a shared string into every cell that uses it: one megabyte used
+    by 10,000 cells, in a 70 KB file, asked for 10 GB and aborted the process."""
+    good = tmp_path / "good.xlsx"
+    assert run("pricing", "--out", str(good)).returncode == 0
+    with zipfile.ZipFile(good) as zf:
+        last = zf.read("xl/sharedStrings.xml").count(b"<si>")
+    bad = _rewritten_parts(
+        tmp_path,
+        "amplified.xlsx",
+        {"xl/sharedStrings.xml": _one_long_string, "xl/worksheets/sheet1.xml": _cells_using(last, cell)},
+    )
+    assert bad.stat().st_size < 200_000
+    code, stderr, peak_kib = _check_in_child(bad, tmp_path)
+    assert code == 2 and "bytes of shared text" in stderr and len(stderr.strip().splitlines()) == 1, stderr
+    assert peak_kib < GiB_KIB, f"peak {peak_kib / 1024:.0f} MiB"
+
+
+def test_text_that_unpacks_a_thousand_times_is_refused(tmp_path: Path) -> None:
+    """1,500 strings of a megabyte, used by no cell, in a 1.5 MB file: the library holds
+    every shared string as it opens the package (1.5 GB)."""
+
+    def strings(old: bytes) -> Iterator[bytes]:
+        yield old.replace(b"</sst>", b"")
+        for _ in range(1500):
+            yield _MEGABYTE_STRING
+        yield b"</sst>"
+
+    bad = _rewritten(tmp_path, "text.xlsx", "xl/sharedStrings.xml", strings)
+    code, stderr, peak_kib = _check_in_child(bad, tmp_path)
+    assert code == 2 and "far more than any real workbook's" in stderr, stderr
+    assert peak_kib < GiB_KIB, f"peak {peak_kib / 1024:.0f} MiB"
