@@ -17,6 +17,7 @@ measured exactly as the library would place it (``_Extent._add_exactly``).
 from __future__ import annotations
 
 import functools
+import lzma
 import re
 import zipfile
 import zlib
@@ -43,8 +44,8 @@ one per byte, a 10 MB file holds at most 10 million cells: about 860 MB read."""
 CELLS_PER_PACKED_BYTE = 1
 FREE_BYTES = 512 * 1024 * 1024
 BYTES_PER_PACKED_BYTE = 100
-"""Sheets and shared strings may unpack to ``FREE_BYTES``, beyond it to at most
-``BYTES_PER_PACKED_BYTE`` per byte they take in the file: real sheets unpack 5-25 times
+"""A package may unpack to ``FREE_BYTES``, beyond it to at most ``BYTES_PER_PACKED_BYTE``
+per byte it takes in the file: real sheets unpack 5-25 times
 (a 100,000-asset budget 22, a million plain numbers 11), while a megabyte of repeated text
 unpacks 1,000 times, and every byte of text is held in memory as it is read."""
 FREE_TEXT = 256 * 1024 * 1024
@@ -63,23 +64,29 @@ _CHUNK = 8 * 1024 * 1024
 _MAX_TAG = 1024 * 1024
 
 _WHITESPACE = bytes.maketrans(b"\t\r\n", b"   ")
-_PREFIX = re.compile(rb"<(/?)[A-Za-z_][\w.-]*:")
+_PREFIX = re.compile(rb"<(/?)[^\s<>/:!?=\"']*:")
+"""Any prefix, whatever its characters: the library reads ``<x:c>``, ``<\xc3\xa9:c>`` and
+``<1:c>`` alike as a cell."""
 _PREFIXED_TAG = re.compile(rb":(?:c|row|si)[ >/]")
-_EMPTY_CELL = re.compile(rb"<c\b[^>]*/>")
-_EMPTY_PLACED_ROW = re.compile(rb"<row\b[^>]*\sr=\"\d+\"[^>]*(?:/>|>\s*</row>)")
-"""A row naming its place and holding no cell: no place of any other row depends on it."""
 
-# Exactly, however written: only a cell's r names a column; a place has any number of
-# letters and digits (the library reads them all, so a bound must too).
-_CELL_PLACE = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]+)(\d+)[\"']")
-_ROW_PLACE = re.compile(rb"<row\b[^>]*?\sr\s*=\s*[\"'](\d+)[\"']")
+# Exactly, however written. Inside a tag, a quoted value may hold ">" but never "<", so
+# each pattern stops at the next "<": linear however many tags a text or comment imitates.
+_ATTRS = rb"""(?:[^<>"']|"[^<"]*"|'[^<']*')*"""
+_EMPTY_CELL = re.compile(rb"<c(?=[ />])" + _ATTRS + rb"/>")
+_EMPTY_PLACED_ROW = re.compile(rb"<row(?=[ />])" + _ATTRS + rb" r=\"\d+\"" + _ATTRS + rb"(?:/>|>\s*</row>)")
+"""A row naming its place and holding no cell: no place of any other row depends on it
+(unless rows naming no place follow it: then it is kept)."""
+# Only a cell's r names a column; a place has any number of letters and digits (the
+# library reads them all, so a bound must too).
+_CELL_PLACE = re.compile(rb"<c(?=[ />])" + _ATTRS[:-1] + rb"*? r *= *[\"']([A-Za-z]+)(\d+)[\"']")
+_ROW_PLACE = re.compile(rb"<row(?=[ />])" + _ATTRS[:-1] + rb"*? r *= *[\"'](\d+)[\"']")
 
 # The quick look, for chunks written as every program writes them.
 _NOT_PLAINLY_PLACED = re.compile(rb'<c(?:[>/]| (?!r="))|<row(?:[>/]| (?!r="))')
 """A cell or row tag not starting ``<c r="`` / ``<row r="``: the chunk is measured exactly."""
-_PLAIN_WIDE = re.compile(rb'r="([A-Za-z]{2,})\d')
-"""Cells beyond column Z: rare, so cheap to collect (a row's r holds no letter; the regular
-expression engine finds a short literal start faster than ``<c r="``)."""
+_PLAIN_WIDE = re.compile(rb'<c r="([A-Za-z]{2,})\d')
+"""Cells beyond column Z: rare, so cheap to collect (only in a cell's tag: ``r="ABCD1"``
+in a formula's text or an inline string is no place)."""
 
 
 def _cell_tags(text: bytes) -> int:
@@ -92,6 +99,8 @@ def _row_tags(text: bytes) -> int:
 
 _STRING_REF = re.compile(rb't="s"><v>(\d{1,10})</v>')
 """A cell of a shared string, as every program writes it."""
+_TYPED_STRING = re.compile(rb""" t *= *(?:"s"|'s')""")
+"""A cell typed a shared string, however spaced and quoted."""
 
 
 @dataclass
@@ -125,8 +134,8 @@ class _SharedText:
 
     def charge(self, text: bytes) -> None:
         """A sheet's chunk, its tags plain. A cell typed a string is written ``t="s"``, or
-        in other spacing or quotes (``t = 's'``): counting ``"s"`` and ``'s'`` finds them all
-        (and perhaps a few texts more, which only makes the bound safer)."""
+        in other spacing or quotes (``t = 's'``): counting ``"s"`` and ``'s'`` bounds them
+        all (with a formula's ``"s"`` too); past the bound they are counted exactly."""
         if not self.longest:
             return
         typed = text.count(b'"s"') + (text.count(b"'s'") if b"'" in text else 0)
@@ -134,6 +143,7 @@ class _SharedText:
             self.bounded += typed * self.longest
             return
         refs = _STRING_REF.findall(text)
+        typed = len(_TYPED_STRING.findall(text))  # exactly: not a formula's "s"
         self.exact += self._lengths_of(refs) + max(typed - len(refs), 0) * self.longest
 
     def _lengths_of(self, refs: list[bytes]) -> int:
@@ -159,7 +169,7 @@ def _rows_from(threshold: int) -> re.Pattern[bytes]:
     are parsed; the rest are known to lie below the threshold without being read."""
     digits = str(threshold)
     at_least = rf"[{digits[0]}-9]\d{{{len(digits) - 1}}}|\d{{{len(digits) + 1},}}"
-    return re.compile(rb'r="[A-Za-z]*(' + at_least.encode() + rb')"')
+    return re.compile(rb'(?:<c r="[A-Za-z]+|<row r=")(' + at_least.encode() + rb')"')
 
 
 def _plain(text: bytes) -> bytes:
@@ -198,6 +208,11 @@ class _Extent:
     """Leave out cells with no content (``<c r="XFD9" s="1"/>``, a formatted empty cell):
     the workbook library places no such cell. Costly, so only for a second look at a sheet
     the first scan would refuse."""
+    skip_empty_rows: bool = False
+    """With ``skip_empty``, leave out placed rows left with no cell too (only where no row
+    naming no place could follow one)."""
+    open_row: int = 0
+    """Cells naming no place in the row the last chunk ended in: the next chunk goes on."""
     assumed_cols: int | None = None
     beyond: str = ""
     """The first place found beyond a sheet's size (``ZZZZ5``, ``B20000000``), if any."""
@@ -207,7 +222,9 @@ class _Extent:
     def add(self, text: bytes) -> None:
         text = _plain(text)
         if self.skip_empty:
-            text = _EMPTY_PLACED_ROW.sub(b"", _EMPTY_CELL.sub(b"", text))
+            text = _EMPTY_CELL.sub(b"", text)
+            if self.skip_empty_rows:
+                text = _EMPTY_PLACED_ROW.sub(b"", text)
         if self.exactly or _NOT_PLAINLY_PLACED.search(text):
             self._add_exactly(text)
         else:
@@ -218,6 +235,7 @@ class _Extent:
     def _add_quickly(self, text: bytes) -> None:
         cells = text.count(b"<c")
         self.cells += cells
+        self.open_row = 0
         self._reach_cols([letters for letters in set(_PLAIN_WIDE.findall(text))], any_cell=cells > 0)
         cols = max(self.cols, 1)
         self.assumed_cols = cols if self.assumed_cols is None else min(self.assumed_cols, cols)
@@ -236,16 +254,17 @@ class _Extent:
         cells = _cell_tags(text)
         self.cells += cells
         places = _CELL_PLACE.findall(text)
-        if len(places) < cells:  # cells with no place follow the one before, in their row
+        if len(places) < cells or self.open_row:  # cells with no place follow the one before
             # A row's cell tags are its cells; the pieces before the first row and after the
-            # last may count a few more tags (<col, <cfRule): a bound is enough.
+            # last may count a few more tags (<col, <cfRule): a bound is enough. A row may
+            # run on from the chunk before, and on into the next.
             pieces = text.split(b"<row")
-            widest = (
-                max(piece.count(b"<c") - len(_CELL_PLACE.findall(piece)) for piece in pieces)
-                if places
-                else max(piece.count(b"<c") for piece in pieces)
-            )
-            self.unplaced_in_a_row = max(self.unplaced_in_a_row, widest)
+            counts = [
+                piece.count(b"<c") - (len(_CELL_PLACE.findall(piece)) if places else 0) for piece in pieces
+            ]
+            counts[0] += self.open_row
+            self.open_row = counts[-1]
+            self.unplaced_in_a_row = max(self.unplaced_in_a_row, *counts)
         letters = {col for col, _ in places}
         self._reach_cols([x for x in letters if len(x) > 1], any_cell=bool(letters))
         row_places = _ROW_PLACE.findall(text)
@@ -308,18 +327,31 @@ def _scan(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, see: Callable[
         see(carry)
 
 
-def _kind_of_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
-    """ "sheet", "strings" or "": by what the part holds, not by its name (the workbook
-    library finds sheets through the package's relationships, whatever their path or case)."""
-    if not info.filename.casefold().endswith(".xml"):
-        return ""
+_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
+_ROOT = re.compile(rb"<([^\s<>/!?]+)")
+
+
+def _kind_of_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
+    """ "strings" for a shared-strings part (its root element ``sst``, whatever its prefix,
+    however much declaration or comment comes first), else "sheet": every other part is
+    measured as a sheet would be, since the workbook library finds sheets through the
+    package's relationships, whatever their path, name or extension, and a part that is no
+    sheet holds no cells to count. A DOCTYPE anywhere before the root is refused."""
     with zf.open(info) as part:
-        head = _plain(part.read(65536))
-    if b"<sheetData" in head or b"<worksheet" in head:
-        return "sheet"
-    if b"<sst" in head:
-        return "strings"
-    return ""
+        head = part.read(_MAX_TAG)
+    prolog = _PROLOG.match(head, 3 if head.startswith(b"\xef\xbb\xbf") else 0)
+    start = prolog.end() if prolog else 0  # it always matches, if only nothing
+    if head.startswith((b"<!DOCTYPE", b"<!ENTITY"), start):
+        raise NotAWorkbookError(
+            f"{path}: refused: its part {info.filename} declares entities (a DOCTYPE), "
+            "which no spreadsheet program writes"
+        )
+    if head.startswith(b"<!--", start):
+        raise NotAWorkbookError(
+            f"{path}: refused: its part {info.filename} holds over a megabyte of comment before its content"
+        )
+    root = _ROOT.match(head, start)
+    return "strings" if root is not None and root.group(1).rsplit(b":", 1)[-1] == b"sst" else "sheet"
 
 
 def _too_far(extent: _Extent) -> bool:
@@ -336,7 +368,7 @@ def _measure_sheet(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, text:
         extent = _Extent(exactly=True)
         _scan(path, zf, info, extent.add)
     if _too_far(extent) and not extent.beyond:  # perhaps only formatted empty cells lie far
-        extent = _Extent(exactly=True, skip_empty=True)
+        extent = _Extent(exactly=True, skip_empty=True, skip_empty_rows=not extent.unplaced_rows)
         _scan(path, zf, info, extent.add)
     if extent.beyond:
         raise NotAWorkbookError(
@@ -361,15 +393,14 @@ def _check_parts_content(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.Zi
     workbook (a zip bomb), text unpacking beyond any real workbook's, or a long shared
     string used by thousands of cells would fill memory as they are read. All are refused.
     The shared strings are read first, so the sheets' cells can be charged for the text
-    they refer to. The scan costs about 0.5 s per 100 MB unpacked (a 100,000-asset budget,
-    553 MB: 2.8 s)."""
-    kinds = [(info, _kind_of_part(zf, info)) for info in infos]
-    measured = [(info, kind) for info, kind in kinds if kind]
-    packed = sum(info.compress_size for info, _ in measured)
-    unpacked = sum(info.file_size for info, _ in measured)
+    they refer to. Every other part is measured as a sheet (``_kind_of_part``). The scan
+    costs about 0.65 s per 100 MB unpacked (a 100,000-asset budget, 553 MB: 3.5 s)."""
+    kinds = [(info, _kind_of_part(path, zf, info)) for info in infos]
+    packed = sum(info.compress_size for info in infos)
+    unpacked = sum(info.file_size for info in infos)
     if unpacked > max(FREE_BYTES, BYTES_PER_PACKED_BYTE * packed):
         raise NotAWorkbookError(
-            f"{path}: refused: its sheets and strings unpack to {unpacked:,} bytes from {packed:,}, "
+            f"{path}: refused: it unpacks to {unpacked:,} bytes from {packed:,}, "
             "far more than any real workbook's (a zip bomb)"
         )
     text = _SharedText(allowance=max(FREE_TEXT, TEXT_PER_PACKED_BYTE * packed))
@@ -379,10 +410,8 @@ def _check_parts_content(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.Zi
             text.start_part()
             _scan(path, zf, info, lambda chunk: text.add_strings(_plain(chunk)))
             held += len(text.lengths[-1])
-        elif kind == "sheet":
-            held += _measure_sheet(path, zf, info, text).cells
         else:
-            _scan(path, zf, info, lambda chunk: None)
+            held += _measure_sheet(path, zf, info, text).cells
     if held > max(FREE_CELLS, CELLS_PER_PACKED_BYTE * packed):
         raise NotAWorkbookError(
             f"{path}: refused: its sheets hold {held:,} cells and strings packed into {packed:,} bytes, "
@@ -417,5 +446,9 @@ def check_parts(path: Path, need_workbook: bool = False) -> None:
             _check_parts_content(path, zf, infos)
     except zipfile.BadZipFile as exc:
         raise NotAWorkbookError(f"{path}: damaged .xlsx package ({exc})") from None
-    except (zlib.error, EOFError) as exc:  # a deflate stream that is not one
+    except (zlib.error, EOFError, lzma.LZMAError) as exc:  # a compressed stream that is not one
         raise NotAWorkbookError(f"{path}: damaged .xlsx package ({exc})") from None
+    except (RuntimeError, NotImplementedError) as exc:  # an encrypted part, an unknown compression
+        raise NotAWorkbookError(
+            f"{path}: a package no spreadsheet program writes ({exc}); save it again from Excel"
+        ) from None

@@ -57,8 +57,11 @@ class XlsxFile:
     def grid(self, sheet: str) -> list[list[Any]]:
         """All cells of a sheet from A1, as calamine returns them ('' for blank)."""
         if sheet not in self._grids:
-            ws = self.book.get_sheet_by_name(sheet)
-            self._grids[sheet] = ws.to_python(skip_empty_area=False)
+            try:
+                ws = self.book.get_sheet_by_name(sheet)
+                self._grids[sheet] = ws.to_python(skip_empty_area=False)
+            except Exception as exc:  # calamine's errors have many types (a cell placed "5" or "")
+                raise NotAWorkbookError(f"{self.path}: its sheet '{sheet}' cannot be read ({exc})") from None
         return self._grids[sheet]
 
     def value(self, sheet: str, row: int, col: int) -> Any:

@@ -1,0 +1,194 @@
+"""The package check against sheets written to slip past it, and against real text that
+only looks like a place. Each case was found by a review of ``xl_engage/package_check.py``
+and confirmed against python-calamine (an abort, a grid of billions of cells, or a
+traceback); each is now refused in one line, or read, as it should be.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.test_bombs import GiB_KIB, _check_in_child, _rewritten, _rewritten_parts
+from tests.hostile.test_cli_refusals import run
+
+HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
+FAR = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+
+
+def _whole_sheet(xml: bytes) -> Iterator[bytes]:
+    yield xml
+
+
+def _sheet(rows: bytes, before: bytes = b"") -> bytes:
+    return before + HEAD + b"<sheetData>" + rows + b"</sheetData></worksheet>"
+
+
+_PREFIXED = (
+    b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:cols>'
+    + b'<x:col min="1" max="1" width="9"/>' * 3000
+    + b'</x:cols><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>'
+    b'<x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>'
+)
+
+
+@pytest.mark.parametrize(
+    ("xml", "said"),
+    [
+        (_PREFIXED, "holds a cell at XFD1048576"),
+        (_sheet(FAR, b" " * 70_000), "holds a cell at XFD1048576"),
+        (_sheet(FAR, b"<!--" + b"x" * 70_000 + b"-->"), "holds a cell at XFD1048576"),
+        (
+            _sheet(b'<row r="1048576" y="/>"><c r="XFD1048576" x="/>"><v>1</v></c></row>'),
+            "holds a cell at XFD1048576",
+        ),
+        (_sheet(b'<row x=">" r="1048576"><c r="XFD1048576"><v>1</v></c></row>'), "far beyond"),
+        (
+            _sheet(
+                b'<row r="1"><c r="XFD1"><v>1</v></c></row><row r="1048000"></row><row><c><v>1</v></c></row>'
+            ),
+            "far beyond",
+        ),
+        (
+            _sheet(
+                b'<row r="1"><c r="A1"><v>1</v></c></row><row r="178">'
+                + (b'<c x="' + b"a" * 130 + b'"><v>1</v></c>') * 1_000_000
+                + b"</row>"
+            ),
+            "far beyond",
+        ),
+        (
+            _sheet(
+                b'<row r="1">'
+                + b"<\xc3\xa9:c><v>1</v></\xc3\xa9:c>" * 16_384
+                + b'</row><row r="1048576"><c><v>1</v></c></row>'
+            ),
+            "far beyond",
+        ),
+        (_sheet(b'<1:row r="1"><1:c r="A1"/><:c r="XFD1048576"><v>1</v></:c></1:row>'), "far beyond"),
+        (_sheet(b'<row r="5"><!DOCTYPE x></row>', b'<!DOCTYPE x [<!ENTITY a "b">]>'), "declares entities"),
+    ],
+    ids=[
+        "prefixed-root-after-64KB-of-cols",
+        "root-after-70KB-of-spaces",
+        "root-after-a-70KB-comment",
+        "quoted-greater-than-in-empty-looking-tags",
+        "quoted-greater-than-before-r",
+        "empty-placed-row-then-placeless",
+        "one-row-across-chunks",
+        "non-ascii-prefix",
+        "odd-prefixes",
+        "doctype",
+    ],
+)
+def test_a_far_cell_however_hidden_is_refused(tmp_path: Path, xml: bytes, said: str) -> None:
+    bad = _rewritten(tmp_path, "hidden.xlsx", "xl/worksheets/sheet1.xml", lambda old: _whole_sheet(xml))
+    code, stderr, peak_kib = _check_in_child(bad, tmp_path)
+    assert code == 2 and said in stderr and len(stderr.strip().splitlines()) == 1, stderr
+    assert peak_kib < GiB_KIB, f"peak {peak_kib / 1024:.0f} MiB"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c r="D5"><f>IF(PartNumber="ABCD1234","match","")</f><v></v></c>',
+        b'<c r="D5" t="inlineStr"><is><t>&lt;item nr="20240117"/&gt;</t></is></c>',
+        b'<c r="D5" t="inlineStr"><is><t>tag r="ABCD1"</t></is></c><c r=\'E5\'><v>1</v></c>',
+    ],
+    ids=["formula-text", "inline-string", "inline-string-in-an-odd-chunk"],
+)
+def test_text_that_looks_like_a_place_is_no_place(tmp_path: Path, cell: bytes) -> None:
+    """``r="ABCD1234"`` in a formula's text or an inline string (Apache POI's streaming
+    writer puts every string inline) places no cell: such a workbook is read, not refused."""
+    spot = b'<c r="B5" s="5"><v>0.2</v></c>'
+
+    def body(old: bytes) -> Iterator[bytes]:
+        assert spot in old
+        yield old.replace(spot, spot + cell, 1)
+
+    book = _rewritten(tmp_path, "text.xlsx", "xl/worksheets/sheet1.xml", body)
+    code, stderr, _ = _check_in_child(book, tmp_path)
+    assert "refused" not in stderr and "Traceback" not in stderr and code in (0, 1), stderr
+
+
+def _patched(source: Path, out: Path, name: str, method: int | None = None, flags: int = 0) -> Path:
+    """``source`` with part ``name``'s zip headers saying another compression method or
+    other flags (encrypted: 1) than its data has."""
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as zf:
+        info = zf.getinfo(name)
+    local = info.header_offset
+    central = data.find(b"PK\x01\x02")
+    while (
+        data[central + 46 : central + 46 + struct.unpack("<H", data[central + 28 : central + 30])[0]]
+        != name.encode()
+    ):
+        central = data.find(b"PK\x01\x02", central + 4)
+    for offset, flag_at, method_at in ((local, 6, 8), (central, 8, 10)):
+        flag = struct.unpack("<H", data[offset + flag_at : offset + flag_at + 2])[0] | flags
+        data[offset + flag_at : offset + flag_at + 2] = struct.pack("<H", flag)
+        if method is not None:
+            data[offset + method_at : offset + method_at + 2] = struct.pack("<H", method)
+    out.write_bytes(bytes(data))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("method", "flags", "said"),
+    [(None, 1, "no spreadsheet program writes"), (9, 0, "no spreadsheet program writes"), (14, 0, "damaged")],
+    ids=["encrypted", "deflate64", "lzma-that-is-not"],
+)
+def test_a_package_no_program_writes_is_one_line(
+    tmp_path: Path, method: int | None, flags: int, said: str
+) -> None:
+    good = tmp_path / "good.xlsx"
+    assert run("pricing", "--out", str(good)).returncode == 0
+    bad = _patched(good, tmp_path / "odd.xlsx", "xl/worksheets/sheet1.xml", method, flags)
+    result = run("check", str(bad))
+    assert result.returncode == 2 and said in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "place", [b'r=""', b'r="5"', b'r="XFD"'], ids=["empty", "digits-only", "letters-only"]
+)
+def test_a_cell_the_library_cannot_place_is_one_line(tmp_path: Path, place: bytes) -> None:
+    spot = b'<c r="B5" s="5"><v>0.2</v></c>'
+    book = _rewritten(
+        tmp_path,
+        "unplaceable.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda old: iter([old.replace(spot, spot + b"<c " + place + b"><v>1</v></c>", 1)]),
+    )
+    result = run("check", str(book))
+    assert result.returncode == 2 and "cannot be read" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_formulas_text_s_is_not_charged_as_shared_text(tmp_path: Path) -> None:
+    """300,000 formulas holding the text ``"s"`` (a plural: ``B7&"s"``) and one shared
+    string of a kilobyte: bounded as if each were a cell using that string (300 MB, past
+    the allowance), then counted exactly, they use no shared string at all."""
+
+    def strings(old: bytes) -> Iterator[bytes]:
+        yield old.replace(b"</sst>", b"<si><t>" + b"k" * 1000 + b"</t></si></sst>")
+
+    def sheet(old: bytes) -> Iterator[bytes]:
+        rows = b"".join(
+            b'<row r="%d"><c r="C%d"><f>B%d&amp;"s"</f><v>1</v></c></row>' % (r, r, r)
+            for r in range(1000, 301_000)
+        )
+        yield old.replace(b"</sheetData>", rows + b"</sheetData>")
+
+    book = _rewritten_parts(
+        tmp_path, "plurals.xlsx", {"xl/sharedStrings.xml": strings, "xl/worksheets/sheet1.xml": sheet}
+    )
+    code, stderr, _ = _check_in_child(book, tmp_path)
+    assert "refused" not in stderr and "Traceback" not in stderr and code in (0, 1), stderr
