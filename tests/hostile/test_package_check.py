@@ -142,7 +142,7 @@ def _patched(source: Path, out: Path, name: str, method: int | None = None, flag
 
 @pytest.mark.parametrize(
     ("method", "flags", "said"),
-    [(None, 1, "no spreadsheet program writes"), (9, 0, "no spreadsheet program writes"), (14, 0, "damaged")],
+    [(None, 1, "is encrypted"), (9, 0, "no spreadsheet program writes"), (14, 0, "damaged")],
     ids=["encrypted", "deflate64", "lzma-that-is-not"],
 )
 def test_a_package_no_program_writes_is_one_line(
