@@ -448,12 +448,12 @@ def check_parts(path: Path, need_workbook: bool = False) -> None:
         raise NotAWorkbookError(f"{path}: damaged .xlsx package ({exc})") from None
     except (zlib.error, EOFError, lzma.LZMAError) as exc:  # a compressed stream that is not one
         raise NotAWorkbookError(f"{path}: damaged .xlsx package ({exc})") from None
+    except NotImplementedError as exc:  # Deflate64 and the like; caught before RuntimeError, its base
+        raise NotAWorkbookError(
+            f"{path}: a package no spreadsheet program writes ({exc}); save it again from Excel"
+        ) from None
     except RuntimeError:  # zipfile's word for a part encrypted with a zip password
         raise NotAWorkbookError(
             f"{path}: a part of the package is encrypted, which no spreadsheet program does; "
             "save it again from Excel (a password-protected workbook: remove the password first)"
-        ) from None
-    except NotImplementedError as exc:  # a compression method zipfile does not read (Deflate64)
-        raise NotAWorkbookError(
-            f"{path}: a package no spreadsheet program writes ({exc}); save it again from Excel"
         ) from None
