@@ -218,6 +218,9 @@ class _Extent:
     """The first place found beyond a sheet's size (``ZZZZ5``, ``B20000000``), if any."""
     text: _SharedText | None = None
     """Charged for the shared strings each chunk's cells refer to (on the first look only)."""
+    strings: bool = False
+    """A shared string (``<si>``) met in the part: in a part not read as the strings, the
+    library could still take it as theirs, and the cells were charged without it."""
 
     def add(self, text: bytes) -> None:
         text = _plain(text)
@@ -231,6 +234,7 @@ class _Extent:
             self._add_quickly(text)
         if self.text is not None:
             self.text.charge(text)
+            self.strings = self.strings or _STRING_TAG.search(text) is not None
 
     def _add_quickly(self, text: bytes) -> None:
         cells = text.count(b"<c")
@@ -328,15 +332,17 @@ def _scan(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, see: Callable[
 
 
 _PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
-_ROOT = re.compile(rb"<([^\s<>/!?]+)")
+_SST_TAG = re.compile(rb"<sst[ >/]")
+_STRING_TAG = re.compile(rb"<si[ >/]")
 
 
 def _kind_of_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
-    """ "strings" for a shared-strings part (its root element ``sst``, whatever its prefix,
-    however much declaration or comment comes first), else "sheet": every other part is
-    measured as a sheet would be, since the workbook library finds sheets through the
-    package's relationships, whatever their path, name or extension, and a part that is no
-    sheet holds no cells to count. A DOCTYPE anywhere before the root is refused."""
+    """ "strings" for a part whose first megabyte holds an ``sst`` tag (whatever its prefix,
+    and whatever comes first: the library reads shared strings after junk), else "sheet".
+    Every part is measured as a sheet, strings parts too, since the library finds parts
+    through the package's relationships, whatever their path, name or extension; a part
+    that is no sheet holds no cells to count. A DOCTYPE anywhere before the root is
+    refused."""
     with zf.open(info) as part:
         head = part.read(_MAX_TAG)
     prolog = _PROLOG.match(head, 3 if head.startswith(b"\xef\xbb\xbf") else 0)
@@ -350,8 +356,7 @@ def _kind_of_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str
         raise NotAWorkbookError(
             f"{path}: refused: its part {info.filename} holds over a megabyte of comment before its content"
         )
-    root = _ROOT.match(head, start)
-    return "strings" if root is not None and root.group(1).rsplit(b":", 1)[-1] == b"sst" else "sheet"
+    return "strings" if _SST_TAG.search(_plain(head)) else "sheet"
 
 
 def _too_far(extent: _Extent) -> bool:
@@ -359,7 +364,9 @@ def _too_far(extent: _Extent) -> bool:
     return rows * cols > MAX_GRID and rows * cols > GRID_PER_CELL * max(extent.cells, 1)
 
 
-def _measure_sheet(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, text: _SharedText) -> _Extent:
+def _measure_sheet(
+    path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, text: _SharedText | None
+) -> _Extent:
     """A sheet's extent: a quick look, then an exact one if the quick look cannot settle
     it, then one without formatted empty cells if only those lie far."""
     extent = _Extent(text=text)
@@ -410,8 +417,15 @@ def _check_parts_content(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.Zi
             text.start_part()
             _scan(path, zf, info, lambda chunk: text.add_strings(_plain(chunk)))
             held += len(text.lengths[-1])
-        else:
-            held += _measure_sheet(path, zf, info, text).cells
+            _measure_sheet(path, zf, info, None)  # in case the library reads it as a sheet too
+            continue
+        extent = _measure_sheet(path, zf, info, text)
+        if extent.strings:
+            raise NotAWorkbookError(
+                f"{path}: refused: its part {info.filename} holds shared strings (<si>) after over a "
+                "megabyte, or outside the shared strings, which no spreadsheet program writes"
+            )
+        held += extent.cells
     if held > max(FREE_CELLS, CELLS_PER_PACKED_BYTE * packed):
         raise NotAWorkbookError(
             f"{path}: refused: its sheets hold {held:,} cells and strings packed into {packed:,} bytes, "

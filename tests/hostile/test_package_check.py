@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.test_bombs import GiB_KIB, _check_in_child, _rewritten, _rewritten_parts
+from tests.hostile.test_bombs import (
+    _MEGABYTE_STRING,
+    GiB_KIB,
+    _cells_using,
+    _check_in_child,
+    _rewritten,
+    _rewritten_parts,
+)
 from tests.hostile.test_cli_refusals import run
 
 HEAD = (
@@ -192,3 +199,30 @@ def test_a_formulas_text_s_is_not_charged_as_shared_text(tmp_path: Path) -> None
     )
     code, stderr, _ = _check_in_child(book, tmp_path)
     assert "refused" not in stderr and "Traceback" not in stderr and code in (0, 1), stderr
+
+
+@pytest.mark.parametrize(
+    ("junk", "said"),
+    [(b"JUNK", "bytes of shared text"), (b"x" * 1_100_000, "holds shared strings")],
+    ids=["junk-before-the-strings", "a-megabyte-of-junk-before-the-strings"],
+)
+def test_shared_strings_after_junk_are_still_charged(tmp_path: Path, junk: bytes, said: str) -> None:
+    """The library reads shared strings after text that is no XML: the long string used by
+    10,000 cells is charged all the same, or, past a megabyte, the part is refused."""
+    good = tmp_path / "good.xlsx"
+    assert run("pricing", "--out", str(good)).returncode == 0
+    with zipfile.ZipFile(good) as zf:
+        last = zf.read("xl/sharedStrings.xml").count(b"<si>")
+
+    def strings(old: bytes) -> Iterator[bytes]:
+        yield junk + old[old.index(b"<sst") :].replace(b"</sst>", _MEGABYTE_STRING + b"</sst>")
+
+    cell = b'<c r="%(ref)s" t="s"><v>%(index)d</v></c>'
+    bad = _rewritten_parts(
+        tmp_path,
+        "junk.xlsx",
+        {"xl/sharedStrings.xml": strings, "xl/worksheets/sheet1.xml": _cells_using(last, cell)},
+    )
+    code, stderr, peak_kib = _check_in_child(bad, tmp_path)
+    assert code == 2 and said in stderr and len(stderr.strip().splitlines()) == 1, stderr
+    assert peak_kib < GiB_KIB, f"peak {peak_kib / 1024:.0f} MiB"
