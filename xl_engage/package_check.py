@@ -19,6 +19,8 @@ from __future__ import annotations
 import functools
 import lzma
 import re
+import subprocess
+import sys
 import zipfile
 import zlib
 from array import array
@@ -60,7 +62,22 @@ SHEET_COLS = 16_384
 """A sheet's size in Excel and LibreOffice. No program writes a cell beyond it, and the
 library would allocate a grid up to it (``r="B20000000"``: 12 GB; ``r="ZZZZZZ5"``: an
 abort), so a reference beyond it is refused whatever else the sheet holds."""
+PROBE_UP_TO = 4 * 1024 * 1024
+PROBE_MEMORY = 2 * 1024 * 1024 * 1024
+PROBE_SECONDS = 60
+"""A package of at most ``PROBE_UP_TO`` in the file (a workbook an MSP mails, and every
+bomb: a bomb is small by nature, and unpacks to at most 100 times that) is also read once
+by the workbook library itself, in a child process that may use ``PROBE_MEMORY`` of
+address space and ``PROBE_SECONDS``. The scan above models how the library places cells
+and copies strings; the probe is the library. A child that runs out of memory (the library
+aborts the process) or time means the file is refused; one that cannot read the file
+leaves it to the reader, which says why."""
 _CHUNK = 8 * 1024 * 1024
+_MARKUP = (".xml", ".rels", ".vml")
+"""Parts the libraries parse as XML, as the package names them: a DOCTYPE is refused in
+these (an SVG picture may carry one; nothing parses it). Any part is measured, whatever
+its name; the probe covers a sheet stored under another."""
+_TAG_START = re.compile(rb"</?[A-Za-z_:!?]")
 _MAX_TAG = 1024 * 1024
 
 _WHITESPACE = bytes.maketrans(b"\t\r\n", b"   ")
@@ -73,9 +90,17 @@ _PREFIXED_TAG = re.compile(rb":(?:c|row|si)[ >/]")
 # each pattern stops at the next "<": linear however many tags a text or comment imitates.
 _ATTRS = rb"""(?:[^<>"']|"[^<"]*"|'[^<']*')*"""
 _EMPTY_CELL = re.compile(rb"<c(?=[ />])" + _ATTRS + rb"/>")
-_EMPTY_PLACED_ROW = re.compile(rb"<row(?=[ />])" + _ATTRS + rb" r=\"\d+\"" + _ATTRS + rb"(?:/>|>\s*</row>)")
-"""A row naming its place and holding no cell: no place of any other row depends on it
-(unless rows naming no place follow it: then it is kept)."""
+_EMPTY_ROW = re.compile(rb"""<row(?=[ />])(?:[^<>"'/]|"[^<"]*"|'[^<']*')*+(?:/>|>\s*</row>)""")
+"""A row holding no cell (possessive: one pass per tag however its attributes repeat)."""
+_PLACED = re.compile(rb' r="\d+"')
+
+
+def _without_empty_placed_rows(text: bytes) -> bytes:
+    """A row naming its place and holding no cell: no place of any other row depends on it
+    (unless rows naming no place follow it: then it is kept, see ``skip_empty_rows``)."""
+    return _EMPTY_ROW.sub(lambda row: b"" if _PLACED.search(row.group(0)) else row.group(0), text)
+
+
 # Only a cell's r names a column; a place has any number of letters and digits (the
 # library reads them all, so a bound must too).
 _CELL_PLACE = re.compile(rb"<c(?=[ />])" + _ATTRS[:-1] + rb"*? r *= *[\"']([A-Za-z]+)(\d+)[\"']")
@@ -97,6 +122,20 @@ def _row_tags(text: bytes) -> int:
     return text.count(b"<row ") + text.count(b"<row>") + text.count(b"<row/>")
 
 
+_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
+_SST_TAG = re.compile(rb"<sst[ >/]")
+_STRING_TAG = re.compile(rb"<si[ >/]")
+_STRING_END = re.compile(rb"</si *>")
+_NOT_IN_STRINGS = re.compile(rb"<[!?]|<si */>")
+MAX_STRING_PARTS = 4
+"""A workbook has one shared-strings part; a package of thousands made each cell's charge
+cost thousands of look-ups."""
+
+
+class _OddStrings(Exception):
+    """Shared strings written as no program writes them (see ``_SharedText``)."""
+
+
 _STRING_REF = re.compile(rb't="s"><v>(\d{1,10})</v>')
 """A cell of a shared string, as every program writes it."""
 _TYPED_STRING = re.compile(rb""" t *= *(?:"s"|'s')""")
@@ -116,21 +155,37 @@ class _SharedText:
     longest: int = 0
     bounded: int = 0
     exact: int = 0
+    pending: int | None = None
+    """Bytes of the string the last chunk ended in; None before a part's first chunk."""
+    exact_only: bool = False
+    """Charge each cell its own string from the start (a second count, before refusing)."""
 
     def start_part(self) -> None:
+        if len(self.lengths) >= MAX_STRING_PARTS:
+            raise _OddStrings
         self.lengths.append(array("I"))
+        self.pending = None
 
     def add_strings(self, text: bytes) -> None:
-        """One chunk of a strings part: each ``<si`` starts a string; text before the first
-        continues the string the previous chunk ended in (or is the part's head)."""
+        """One chunk of a strings part, from its ``sst`` tag on: each ``</si>`` ends a string,
+        as the library reads them (a ``<si>`` inside another is no new string: one of 100
+        nested megabytes is one string of 100 MB). A comment, CDATA, instruction or empty
+        ``<si/>`` there would move the strings' numbers: no program writes one, so it is
+        refused."""
+        if self.pending is None:  # the part's first chunk: the strings start at its sst tag
+            start = _SST_TAG.search(text)
+            text, self.pending = (text[start.start() :] if start else text), 0
+        if _NOT_IN_STRINGS.search(text):
+            raise _OddStrings
         lengths = self.lengths[-1]
-        head, *strings = text.split(b"<si")
-        if lengths:
-            lengths[-1] += len(head)
-            self.longest = max(self.longest, lengths[-1])
-        added = [len(piece) + 3 for piece in strings]
-        lengths.extend(added)
-        self.longest = max(self.longest, max(added, default=0))
+        *ended, rest = _STRING_END.split(text)
+        if ended:
+            added = [self.pending + len(ended[0]) + 5, *(len(piece) + 5 for piece in ended[1:])]
+            lengths.extend(added)
+            self.longest = max(self.longest, *added)
+            self.pending = len(rest)
+        else:
+            self.pending += len(rest)
 
     def charge(self, text: bytes) -> None:
         """A sheet's chunk, its tags plain. A cell typed a string is written ``t="s"``, or
@@ -139,7 +194,7 @@ class _SharedText:
         if not self.longest:
             return
         typed = text.count(b'"s"') + (text.count(b"'s'") if b"'" in text else 0)
-        if self.bounded + typed * self.longest <= self.allowance * 3 // 4:
+        if not self.exact_only and self.bounded + typed * self.longest <= self.allowance * 3 // 4:
             self.bounded += typed * self.longest
             return
         refs = _STRING_REF.findall(text)
@@ -227,7 +282,7 @@ class _Extent:
         if self.skip_empty:
             text = _EMPTY_CELL.sub(b"", text)
             if self.skip_empty_rows:
-                text = _EMPTY_PLACED_ROW.sub(b"", text)
+                text = _without_empty_placed_rows(text)
         if self.exactly or _NOT_PLAINLY_PLACED.search(text):
             self._add_exactly(text)
         else:
@@ -269,8 +324,7 @@ class _Extent:
             counts[0] += self.open_row
             self.open_row = counts[-1]
             self.unplaced_in_a_row = max(self.unplaced_in_a_row, *counts)
-        letters = {col for col, _ in places}
-        self._reach_cols([x for x in letters if len(x) > 1], any_cell=bool(letters))
+        self._reach_cols(list({col for col, _ in places}), any_cell=False)  # exactly: A-F is 6, not 26
         row_places = _ROW_PLACE.findall(text)
         self.unplaced_rows += _row_tags(text) - len(row_places)
         self._reach_rows([row for _, row in places] + row_places)
@@ -308,10 +362,11 @@ def _scan(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, see: Callable[
     part ends in BadZipFile before any library trusts it. Entities live in a DOCTYPE before
     the root element, so a markup part's first chunk is searched for one."""
     carry = b""
+    markup = info.filename.casefold().endswith(_MARKUP)
     with zf.open(info) as part:
         first = True
         while chunk := part.read(_CHUNK):
-            if first and (b"<!DOCTYPE" in chunk[:65536] or b"<!ENTITY" in chunk[:65536]):
+            if first and markup and (b"<!DOCTYPE" in chunk[:65536] or b"<!ENTITY" in chunk[:65536]):
                 raise NotAWorkbookError(
                     f"{path}: refused: its part {info.filename} declares entities (a DOCTYPE), "
                     "which no spreadsheet program writes"
@@ -321,6 +376,8 @@ def _scan(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, see: Callable[
             cut = text.rfind(b"<")
             if cut < 0:
                 cut = len(text)
+            if len(text) - cut > _MAX_TAG and not _TAG_START.match(text, cut):
+                cut = len(text)  # a "<" that starts no tag (a byte of a picture): nothing to keep whole
             if len(text) - cut > _MAX_TAG:
                 raise NotAWorkbookError(
                     f"{path}: refused: its part {info.filename} holds over a megabyte in one tag or one text"
@@ -329,11 +386,6 @@ def _scan(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, see: Callable[
             carry = text[cut:]
     if carry:
         see(carry)
-
-
-_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
-_SST_TAG = re.compile(rb"<sst[ >/]")
-_STRING_TAG = re.compile(rb"<si[ >/]")
 
 
 def _kind_of_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
@@ -347,7 +399,7 @@ def _kind_of_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str
         head = part.read(_MAX_TAG)
     prolog = _PROLOG.match(head, 3 if head.startswith(b"\xef\xbb\xbf") else 0)
     start = prolog.end() if prolog else 0  # it always matches, if only nothing
-    if head.startswith((b"<!DOCTYPE", b"<!ENTITY"), start):
+    if info.filename.casefold().endswith(_MARKUP) and head.startswith((b"<!DOCTYPE", b"<!ENTITY"), start):
         raise NotAWorkbookError(
             f"{path}: refused: its part {info.filename} declares entities (a DOCTYPE), "
             "which no spreadsheet program writes"
@@ -368,14 +420,21 @@ def _measure_sheet(
     path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, text: _SharedText | None
 ) -> _Extent:
     """A sheet's extent: a quick look, then an exact one if the quick look cannot settle
-    it, then one without formatted empty cells if only those lie far."""
+    it or would refuse it (a tall, narrow sheet: 400,000 rows of column A are no grid of
+    26 columns), then one without formatted empty cells if only those lie far."""
     extent = _Extent(text=text)
     _scan(path, zf, info, extent.add)
+    strings = extent.strings
     if not extent.settled:
-        extent = _Extent(exactly=True)
+        extent = _Extent(exactly=True, strings=strings)
+        _scan(path, zf, info, extent.add)
+    if _too_far(extent) and not extent.beyond and not extent.exactly:  # the quick look took A-Z as 26
+        extent = _Extent(exactly=True, strings=strings)
         _scan(path, zf, info, extent.add)
     if _too_far(extent) and not extent.beyond:  # perhaps only formatted empty cells lie far
-        extent = _Extent(exactly=True, skip_empty=True, skip_empty_rows=not extent.unplaced_rows)
+        extent = _Extent(
+            exactly=True, skip_empty=True, skip_empty_rows=not extent.unplaced_rows, strings=strings
+        )
         _scan(path, zf, info, extent.add)
     if extent.beyond:
         raise NotAWorkbookError(
@@ -414,8 +473,15 @@ def _check_parts_content(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.Zi
     held = 0
     for info, kind in sorted(kinds, key=lambda part: part[1] != "strings"):
         if kind == "strings":  # each string is held in memory like a cell
-            text.start_part()
-            _scan(path, zf, info, lambda chunk: text.add_strings(_plain(chunk)))
+            try:
+                text.start_part()
+                _scan(path, zf, info, lambda chunk: text.add_strings(_plain(chunk)))
+            except _OddStrings:
+                raise NotAWorkbookError(
+                    f"{path}: refused: its shared strings ({info.filename}) hold a comment, CDATA, an "
+                    "instruction or an empty <si/>, or come in more parts than one, as no spreadsheet "
+                    "program writes them"
+                ) from None
             held += len(text.lengths[-1])
             _measure_sheet(path, zf, info, None)  # in case the library reads it as a sheet too
             continue
@@ -431,10 +497,68 @@ def _check_parts_content(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.Zi
             f"{path}: refused: its sheets hold {held:,} cells and strings packed into {packed:,} bytes, "
             "far denser than any real workbook (a zip bomb)"
         )
+    if text.total > text.allowance and text.bounded:  # the bound was too rough: count each cell's own
+        text.bounded, text.exact, text.exact_only = 0, 0, True
+        for info, kind in kinds:
+            if kind != "strings":
+                _scan(path, zf, info, lambda chunk: text.charge(_plain(chunk)))
     if text.total > text.allowance:
         raise NotAWorkbookError(
             f"{path}: refused: its cells refer to {text.total:,} bytes of shared text packed into "
             f"{packed:,} bytes, far more than any real workbook (a zip bomb)"
+        )
+
+
+_PROBE = r"""
+import sys
+try:
+    import python_calamine
+except ImportError:
+    sys.exit(0)
+try:
+    book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+except MemoryError:
+    sys.exit(9)
+except Exception:
+    sys.exit(0)
+"""
+
+
+def _probe(path: Path) -> None:
+    """The workbook library reads every sheet of ``path`` in a child process with bounded
+    memory and time (see ``PROBE_UP_TO``). Where no limit can be set (Windows has no
+    ``resource`` module) or no child started, nothing more is checked."""
+    try:
+        import resource
+    except ImportError:
+        return
+
+    def bounded() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (PROBE_MEMORY, PROBE_MEMORY))
+
+    if not sys.executable:
+        return
+    try:
+        done = subprocess.run(
+            [sys.executable, "-I", "-c", _PROBE, str(path)],
+            preexec_fn=bounded,
+            timeout=PROBE_SECONDS,
+            capture_output=True,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise NotAWorkbookError(
+            f"{path}: refused: the workbook library took over {PROBE_SECONDS} s to read it "
+            "(a workbook this small takes a second)"
+        ) from None
+    except (OSError, subprocess.SubprocessError):
+        return
+    if done.returncode != 0:
+        raise NotAWorkbookError(
+            f"{path}: refused: the workbook library could not read it within "
+            f"{PROBE_MEMORY // 1024**3} GB of memory (exit {done.returncode}): a file built to fill memory"
         )
 
 
@@ -458,9 +582,17 @@ def check_parts(path: Path, need_workbook: bool = False) -> None:
                     )
                 raise NotAWorkbookError(f"{path}: not an .xlsx workbook (no xl/workbook.xml)")
             _check_parts_content(path, zf, infos)
+        if need_workbook and sum(i.compress_size for i in infos) <= PROBE_UP_TO:
+            _probe(path)
     except zipfile.BadZipFile as exc:
         raise NotAWorkbookError(f"{path}: damaged .xlsx package ({exc})") from None
-    except (zlib.error, EOFError, lzma.LZMAError) as exc:  # a compressed stream that is not one
+    except (
+        zlib.error,
+        EOFError,
+        lzma.LZMAError,
+        OSError,
+        ValueError,
+    ) as exc:  # a stream or directory that is not one
         raise NotAWorkbookError(f"{path}: damaged .xlsx package ({exc})") from None
     except NotImplementedError as exc:  # Deflate64 and the like; caught before RuntimeError, its base
         raise NotAWorkbookError(

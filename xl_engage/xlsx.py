@@ -258,7 +258,10 @@ _ERROR_CELL = re.compile(
 
 
 _SHARED_INDEX = re.compile(rb'\bsi\s*=\s*"(\d+)"')
-_SHARED_MASTER = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*><f([^>]*\bref\s*=[^>]*)>([^<]+)</f>')
+_SHARED_MASTER = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*><f([^>]*)>([^<]+)</f>')
+"""A formula cell; a master among them has ``ref`` (looked for apart: a pattern asking for
+it inside the tag went quadratic on a tag of many ``ref=``)."""
+_REF_ATTRIBUTE = re.compile(rb"\bref\s*=")
 
 
 def _shared_masters(data: bytes) -> dict[bytes, tuple[tuple[int, int], str]]:
@@ -269,7 +272,7 @@ def _shared_masters(data: bytes) -> dict[bytes, tuple[tuple[int, int], str]]:
     out = {}
     for m in _SHARED_MASTER.finditer(data):
         index = _SHARED_INDEX.search(m.group(3))
-        if index and b"shared" in m.group(3):
+        if index and b"shared" in m.group(3) and _REF_ATTRIBUTE.search(m.group(3)):
             cell = (int(m.group(2)) - 1, col_index(m.group(1).decode()))
             out[index.group(1)] = (cell, html.unescape(m.group(4).decode("utf-8", "replace")))
     return out

@@ -303,8 +303,6 @@ def _many_plain_rows_then_far(far: bytes) -> Callable[[], Iterator[bytes]]:
 
 
 _FAR_ROW_LATE = b'<row r="1048576"><c r="Z1048576"><v>1</v></c></row>'
-_PLACELESS_ROWS_LATE = b"<row><c><v>1</v></c></row>" * 200_000
-"""Each follows the one before: the grid reaches row 400,000, though no row names it."""
 _WIDE_COLUMN_LATE = (
     b'<row r="3"><c r="A3"><v>1</v></c></row>' * 400_000 + b'<row r="3"><c r="ZZ3"><v>1</v></c></row>'
 )
@@ -316,14 +314,14 @@ chunk holding ZZ holds no far row."""
     ("far", "said"),
     [
         (_FAR_ROW_LATE, "holds a cell at Z1048576"),
-        (_PLACELESS_ROWS_LATE, "far beyond"),
         (_WIDE_COLUMN_LATE, "holds a cell at ZZ200000"),
     ],
-    ids=["far-row-late", "placeless-rows-late", "wide-column-late"],
+    ids=["far-row-late", "wide-column-late"],
 )
 def test_the_quick_look_misses_no_far_cell(tmp_path: Path, far: bytes, said: str) -> None:
     """After chunks the quick look measured (rows below its threshold left unread), a far
-    row, rows naming no place, or a column wider than it assumed: each still refused."""
+    row or a column wider than it assumed: each still refused. (Rows naming no place after
+    it: ``test_rows_naming_no_place_right_after_a_quick_look_are_measured_again``.)"""
     bad = _rewritten(
         tmp_path, "late.xlsx", "xl/worksheets/sheet1.xml", _sheet_of(_many_plain_rows_then_far(far))
     )

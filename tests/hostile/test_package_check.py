@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import struct
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -226,3 +227,158 @@ def test_shared_strings_after_junk_are_still_charged(tmp_path: Path, junk: bytes
     code, stderr, peak_kib = _check_in_child(bad, tmp_path)
     assert code == 2 and said in stderr and len(stderr.strip().splitlines()) == 1, stderr
     assert peak_kib < GiB_KIB, f"peak {peak_kib / 1024:.0f} MiB"
+
+
+# --- the second review: what the library reads otherwise than a pattern, and real files ---
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        b'<row r="1"><c r="B1" r="XFD1048576"><v>1</v></c></row>',
+        b'<row r="1"><c s="0"r="XFD1048576"><v>1</v></c></row>',
+        b'<row r="1"><c r="XFD1"><v>1</v></c></row><row r="A1048576"><c><v>2</v></c></row>',
+        b'<row r="1048575"></row><c r="A1"><v>1</v></c><c><v>2</v></c>'
+        + b"<c/>" * 16_383
+        + b"<c><v>3</v></c>",
+    ],
+    ids=["duplicate-r", "no-space-before-r", "letters-in-a-row-place", "cells-outside-rows"],
+)
+def test_what_the_library_reads_otherwise_is_caught_by_the_library_itself(
+    tmp_path: Path, rows: bytes
+) -> None:
+    """The scan's patterns cannot read XML exactly as the library does (it keeps the last of
+    two ``r``, splits attributes without a space); a small package is also read once by the
+    library in a child process with 2 GB, so what fills memory there is refused here."""
+    bad = _rewritten(tmp_path, "odd.xlsx", "xl/worksheets/sheet1.xml", lambda old: _whole_sheet(_sheet(rows)))
+    code, stderr, peak_kib = _check_in_child(bad, tmp_path)
+    assert code == 2 and "refused" in stderr and len(stderr.strip().splitlines()) == 1, stderr
+    assert "Traceback" not in stderr and peak_kib < GiB_KIB
+
+
+@pytest.mark.parametrize(
+    ("strings", "said"),
+    [
+        (b"<si>" + b"<si><t>" + b"m" * 1_000_000 + b"</t>" * 1 + b"</si>", "bytes of shared text"),
+        (b"<!--<si>--><si><t>" + b"m" * 1_000_000 + b"</t></si>", "hold a comment"),
+        (b"<si/><si><t>" + b"m" * 1_000_000 + b"</t></si>", "empty <si/>"),
+    ],
+    ids=["nested-strings", "a-comment-shifting-the-numbers", "an-empty-string-shifting-the-numbers"],
+)
+def test_shared_strings_are_numbered_as_the_library_numbers_them(
+    tmp_path: Path, strings: bytes, said: str
+) -> None:
+    good = tmp_path / "good.xlsx"
+    assert run("pricing", "--out", str(good)).returncode == 0
+    with zipfile.ZipFile(good) as zf:
+        last = zf.read("xl/sharedStrings.xml").count(b"<si>")
+    cell = b'<c r="%(ref)s" t="s"><v>%(index)d</v></c>'
+    bad = _rewritten_parts(
+        tmp_path,
+        "numbers.xlsx",
+        {
+            "xl/sharedStrings.xml": lambda old: iter([old.replace(b"</sst>", strings + b"</sst>")]),
+            "xl/worksheets/sheet1.xml": _cells_using(last, cell),
+        },
+    )
+    code, stderr, _ = _check_in_child(bad, tmp_path)
+    assert code == 2 and said in stderr and len(stderr.strip().splitlines()) == 1, stderr
+
+
+def test_a_row_tag_repeating_its_place_costs_linear_time() -> None:
+    from xl_engage.package_check import _Extent
+
+    tag = b"<row" + b' r="1"' * 200_000 + b"></row>"
+    extent = _Extent(exactly=True, skip_empty=True, skip_empty_rows=True)
+    extent.add(b"<sheetData>" + tag * 3 + b'<row r="2"><c r="A2"><v>1</v></c></row>')
+    assert extent.grid == (2, 1)  # a regular expression with two runs of attributes took minutes
+
+
+def _xlsxwriter_book(path: Path, fill: Callable[[Any, Any], None]) -> Path:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    fill(book, book.add_worksheet("Data"))
+    book.close()
+    return path
+
+
+def test_a_tall_narrow_sheet_is_read(tmp_path: Path) -> None:
+    """400,000 numbers in column A (a grid of 400,000 by 1): the quick look bounds A-Z as 26
+    columns, which would refuse it, so a sheet it would refuse is measured exactly first."""
+    from xl_engage.package_check import check_parts
+
+    def fill(_book: Any, sheet: Any) -> None:
+        for i in range(400_000):
+            sheet.write_number(i, 0, i)
+
+    check_parts(_xlsxwriter_book(tmp_path / "tall.xlsx", fill), need_workbook=True)
+
+
+def test_a_long_text_in_many_cells_next_to_many_labels_is_read(tmp_path: Path) -> None:
+    """6,000 short labels and one text of 32,767 characters shown in 2,500 cells: about 82 MB
+    of text, which the bound first counts as far more; it is counted again, cell by cell,
+    before anything is refused."""
+    from xl_engage.package_check import check_parts
+
+    def fill(book: Any, sheet: Any) -> None:
+        for i in range(6_000):
+            sheet.write_string(i, 0, f"label {i}")
+        other = book.add_worksheet("Notes")
+        for i in range(2_500):
+            other.write_string(i, 0, "n" * 32_767)
+
+    check_parts(_xlsxwriter_book(tmp_path / "notes.xlsx", fill), need_workbook=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        (
+            "xl/media/image1.svg",
+            b'<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+            b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg><circle r="40"/></svg>',
+        ),
+        ("xl/media/image1.emf", b"EMF<\xff" + b"\xff" * 2_000_000),
+    ],
+    ids=["an-svg-with-a-doctype", "a-picture-with-a-long-run"],
+)
+def test_a_picture_is_no_markup_to_refuse(tmp_path: Path, name: str, data: bytes) -> None:
+    from xl_engage.package_check import check_parts
+
+    good = tmp_path / "good.xlsx"
+    assert run("pricing", "--out", str(good)).returncode == 0
+    with zipfile.ZipFile(good, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(name, data)
+    check_parts(good, need_workbook=True)
+
+
+def _end_record_offset_raised(data: bytes) -> bytes:
+    out = bytearray(data)
+    end = out.rfind(b"PK\x05\x06")
+    (offset,) = struct.unpack_from("<I", out, end + 16)
+    struct.pack_into("<I", out, end + 16, offset + 100)
+    return bytes(out)
+
+
+def _name_flagged_utf8_that_is_not(data: bytes) -> bytes:
+    out = bytearray(data)
+    entry = out.find(b"PK\x01\x02")
+    struct.pack_into("<H", out, entry + 8, struct.unpack_from("<H", out, entry + 8)[0] | 0x800)
+    out[entry + 46] = 0xFF
+    return bytes(out)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [_end_record_offset_raised, _name_flagged_utf8_that_is_not],
+    ids=["negative-seek", "bad-utf8-name"],
+)
+def test_a_damaged_directory_is_one_line(tmp_path: Path, damage: Callable[[bytes], bytes]) -> None:
+    good = tmp_path / "good.xlsx"
+    assert run("pricing", "--out", str(good)).returncode == 0
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(damage(good.read_bytes()))
+    result = run("check", str(bad))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
