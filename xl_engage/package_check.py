@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import lzma
+import os
 import re
 import subprocess
 import sys
@@ -62,22 +63,27 @@ SHEET_COLS = 16_384
 """A sheet's size in Excel and LibreOffice. No program writes a cell beyond it, and the
 library would allocate a grid up to it (``r="B20000000"``: 12 GB; ``r="ZZZZZZ5"``: an
 abort), so a reference beyond it is refused whatever else the sheet holds."""
-PROBE_UP_TO = 4 * 1024 * 1024
-PROBE_MEMORY = 2 * 1024 * 1024 * 1024
+PROBE_MEMORY = 960 * 1024 * 1024
+PROBE_MEMORY_PER_BYTE = 48
 PROBE_SECONDS = 60
-"""A package of at most ``PROBE_UP_TO`` in the file (a workbook an MSP mails, and every
-bomb: a bomb is small by nature, and unpacks to at most 100 times that) is also read once
-by the workbook library itself, in a child process that may use ``PROBE_MEMORY`` of
-address space and ``PROBE_SECONDS``. The scan above models how the library places cells
-and copies strings; the probe is the library. A child that runs out of memory (the library
-aborts the process) or time means the file is refused; one that cannot read the file
-leaves it to the reader, which says why."""
+PROBE_SECONDS_PER_MB = 4
+"""Every workbook read is also read once by the workbook library itself, in a child process
+started before the scan and running beside it, which may use ``PROBE_MEMORY`` of address
+space, below a gigabyte so that a bomb the scan refuses while the child still reads it
+costs no more (or ``PROBE_MEMORY_PER_BYTE`` per byte of the file, if more: a 24 MB budget
+of 100,000 assets needs 350 MB) and ``PROBE_SECONDS`` (or ``PROBE_SECONDS_PER_MB``). The scan
+models how the library places cells and copies strings; the probe is the library. A child
+that runs out of memory (the library aborts the process) or time means the file is
+refused; one that cannot read the file leaves it to the reader, which says why."""
 _CHUNK = 8 * 1024 * 1024
 _MARKUP = (".xml", ".rels", ".vml")
 """Parts the libraries parse as XML, as the package names them: a DOCTYPE is refused in
 these (an SVG picture may carry one; nothing parses it). Any part is measured, whatever
 its name; the probe covers a sheet stored under another."""
-_TAG_START = re.compile(rb"</?[A-Za-z_:!?]")
+_TAG_START = re.compile(rb"<[^\s=/>]")
+_PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".emf", ".wmf", ".tif", ".tiff", ".svg", ".ico")
+"""Parts named as pictures: a "<" byte in them starts no tag (the probe covers a sheet
+stored under such a name)."""
 _MAX_TAG = 1024 * 1024
 
 _WHITESPACE = bytes.maketrans(b"\t\r\n", b"   ")
@@ -125,8 +131,11 @@ def _row_tags(text: bytes) -> int:
 _PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
 _SST_TAG = re.compile(rb"<sst[ >/]")
 _STRING_TAG = re.compile(rb"<si[ >/]")
-_STRING_END = re.compile(rb"</si *>")
-_NOT_IN_STRINGS = re.compile(rb"<[!?]|<si */>")
+_STRING_END = re.compile(rb"</si *>|<si */>")
+"""Where a shared string ends, as the library counts them: ``<si/>`` is one (empty)."""
+_NOT_IN_STRINGS = re.compile(rb"""<!--|<\?|=\s*"[^"]*<|=\s*'[^']*<""")
+"""A comment or instruction, or a "<" inside an attribute's value (which XML forbids and
+the library reads past): each could move the strings' numbers."""
 MAX_STRING_PARTS = 4
 """A workbook has one shared-strings part; a package of thousands made each cell's charge
 cost thousands of look-ups."""
@@ -169,9 +178,9 @@ class _SharedText:
     def add_strings(self, text: bytes) -> None:
         """One chunk of a strings part, from its ``sst`` tag on: each ``</si>`` ends a string,
         as the library reads them (a ``<si>`` inside another is no new string: one of 100
-        nested megabytes is one string of 100 MB). A comment, CDATA, instruction or empty
-        ``<si/>`` there would move the strings' numbers: no program writes one, so it is
-        refused."""
+        nested megabytes is one string of 100 MB), and so is each ``<si/>``. A comment, an
+        instruction or a "<" inside an attribute there would move the strings' numbers: no
+        program writes one, so it is refused."""
         if self.pending is None:  # the part's first chunk: the strings start at its sst tag
             start = _SST_TAG.search(text)
             text, self.pending = (text[start.start() :] if start else text), 0
@@ -363,6 +372,7 @@ def _scan(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, see: Callable[
     the root element, so a markup part's first chunk is searched for one."""
     carry = b""
     markup = info.filename.casefold().endswith(_MARKUP)
+    picture = info.filename.casefold().endswith(_PICTURES)
     with zf.open(info) as part:
         first = True
         while chunk := part.read(_CHUNK):
@@ -376,7 +386,7 @@ def _scan(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, see: Callable[
             cut = text.rfind(b"<")
             if cut < 0:
                 cut = len(text)
-            if len(text) - cut > _MAX_TAG and not _TAG_START.match(text, cut):
+            if len(text) - cut > _MAX_TAG and (picture or not _TAG_START.match(text, cut)):
                 cut = len(text)  # a "<" that starts no tag (a byte of a picture): nothing to keep whole
             if len(text) - cut > _MAX_TAG:
                 raise NotAWorkbookError(
@@ -462,7 +472,7 @@ def _check_parts_content(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.Zi
     they refer to. Every other part is measured as a sheet (``_kind_of_part``). The scan
     costs about 0.65 s per 100 MB unpacked (a 100,000-asset budget, 553 MB: 3.5 s)."""
     kinds = [(info, _kind_of_part(path, zf, info)) for info in infos]
-    packed = sum(info.compress_size for info in infos)
+    packed = min(sum(info.compress_size for info in infos), path.stat().st_size)  # sizes said can lie
     unpacked = sum(info.file_size for info in infos)
     if unpacked > max(FREE_BYTES, BYTES_PER_PACKED_BYTE * packed):
         raise NotAWorkbookError(
@@ -478,8 +488,8 @@ def _check_parts_content(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.Zi
                 _scan(path, zf, info, lambda chunk: text.add_strings(_plain(chunk)))
             except _OddStrings:
                 raise NotAWorkbookError(
-                    f"{path}: refused: its shared strings ({info.filename}) hold a comment, CDATA, an "
-                    "instruction or an empty <si/>, or come in more parts than one, as no spreadsheet "
+                    f"{path}: refused: its shared strings ({info.filename}) hold a comment, an instruction "
+                    "or a '<' inside an attribute, or come in more parts than four, as no spreadsheet "
                     "program writes them"
                 ) from None
             held += len(text.lengths[-1])
@@ -509,57 +519,86 @@ def _check_parts_content(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.Zi
         )
 
 
+_PROBE_SAID = "xl-engage-probe:"
 _PROBE = r"""
 import sys
 try:
     import python_calamine
-except ImportError:
-    sys.exit(0)
-try:
     book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])
     for name in book.sheet_names:
         book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    print("xl-engage-probe:read")
 except MemoryError:
-    sys.exit(9)
-except Exception:
-    sys.exit(0)
+    print("xl-engage-probe:memory")
+except BaseException as exc:  # a panic in the library is a BaseException: unreadable, said by the reader
+    if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+        raise
+    print("xl-engage-probe:unreadable:" + " ".join(str(exc).split())[:300])
 """
 
 
-def _probe(path: Path) -> None:
-    """The workbook library reads every sheet of ``path`` in a child process with bounded
-    memory and time (see ``PROBE_UP_TO``). Where no limit can be set (Windows has no
-    ``resource`` module) or no child started, nothing more is checked."""
+def _start_probe(path: Path) -> tuple[subprocess.Popen[str], float] | None:
+    """The child that reads ``path`` with the library, bounded; None where it cannot be
+    started as intended (Windows has no ``resource`` module; a frozen program has no
+    interpreter to start): the scan alone then stands."""
     try:
         import resource
     except ImportError:
-        return
+        return None
+    if not sys.executable or getattr(sys, "frozen", False):
+        return None
+    size = path.stat().st_size
+    memory = max(PROBE_MEMORY, PROBE_MEMORY_PER_BYTE * size)
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    if hard != resource.RLIM_INFINITY:
+        memory = min(memory, hard)  # a lower limit set on us: the child may not raise it
 
     def bounded() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (PROBE_MEMORY, PROBE_MEMORY))
+        resource.setrlimit(resource.RLIMIT_AS, (memory, hard))
 
-    if not sys.executable:
-        return
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     try:
-        done = subprocess.run(
-            [sys.executable, "-I", "-c", _PROBE, str(path)],
+        child = subprocess.Popen(
+            [sys.executable, "-c", _PROBE, str(path)],
             preexec_fn=bounded,
-            timeout=PROBE_SECONDS,
-            capture_output=True,
-            check=False,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
         )
-    except subprocess.TimeoutExpired:
-        raise NotAWorkbookError(
-            f"{path}: refused: the workbook library took over {PROBE_SECONDS} s to read it "
-            "(a workbook this small takes a second)"
-        ) from None
     except (OSError, subprocess.SubprocessError):
+        return None
+    return child, max(PROBE_SECONDS, PROBE_SECONDS_PER_MB * size / 1e6)
+
+
+def _finish_probe(path: Path, probe: tuple[subprocess.Popen[str], float] | None) -> None:
+    if probe is None:
         return
-    if done.returncode != 0:
+    child, seconds = probe
+    try:
+        said, _ = child.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
         raise NotAWorkbookError(
-            f"{path}: refused: the workbook library could not read it within "
-            f"{PROBE_MEMORY // 1024**3} GB of memory (exit {done.returncode}): a file built to fill memory"
+            f"{path}: refused: the workbook library took over {seconds:.0f} s to read it, "
+            "far longer than a workbook of its size takes"
+        ) from None
+    verdict = said.strip().rpartition(_PROBE_SAID)[2] if _PROBE_SAID in said else ""
+    if verdict == "read":
+        return
+    if verdict.startswith("unreadable:"):  # said here, in one line: the library's own panic prints more
+        reason = verdict.removeprefix("unreadable:")
+        raise NotAWorkbookError(f"{path}: cannot be read as a workbook ({reason})")
+    if (
+        verdict == "memory" or child.returncode < 0
+    ):  # killed by a signal: the library aborts when memory runs out
+        raise NotAWorkbookError(
+            f"{path}: refused: the workbook library could not read it within the memory allowed "
+            "(a file built to fill memory)"
         )
+    # no verdict and no signal: not our child as intended (an interpreter that could not start)
 
 
 def check_parts(path: Path, need_workbook: bool = False) -> None:
@@ -567,6 +606,9 @@ def check_parts(path: Path, need_workbook: bool = False) -> None:
     parts, a bounded size unpacked, every part what it says it is, no part declaring
     entities (a DOCTYPE: billion laughs, external files), which no spreadsheet program
     writes, and no sheet that would fill memory (``_check_parts_content``)."""
+    if not path.is_file():
+        raise NotAWorkbookError(f"{path}: no such file")
+    probe = _start_probe(path) if need_workbook else None
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -582,8 +624,8 @@ def check_parts(path: Path, need_workbook: bool = False) -> None:
                     )
                 raise NotAWorkbookError(f"{path}: not an .xlsx workbook (no xl/workbook.xml)")
             _check_parts_content(path, zf, infos)
-        if need_workbook and sum(i.compress_size for i in infos) <= PROBE_UP_TO:
-            _probe(path)
+        _finish_probe(path, probe)
+        probe = None
     except zipfile.BadZipFile as exc:
         raise NotAWorkbookError(f"{path}: damaged .xlsx package ({exc})") from None
     except (
@@ -603,3 +645,7 @@ def check_parts(path: Path, need_workbook: bool = False) -> None:
             f"{path}: a part of the package is encrypted, which no spreadsheet program does; "
             "save it again from Excel (a password-protected workbook: remove the password first)"
         ) from None
+    finally:
+        if probe is not None:  # refused before the child was heard: stop it
+            probe[0].kill()
+            probe[0].communicate()

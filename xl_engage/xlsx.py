@@ -60,7 +60,9 @@ class XlsxFile:
             try:
                 ws = self.book.get_sheet_by_name(sheet)
                 self._grids[sheet] = ws.to_python(skip_empty_area=False)
-            except Exception as exc:  # calamine's errors have many types (a cell placed "5" or "")
+            except BaseException as exc:  # calamine's errors have many types, a panic too
+                if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                    raise
                 raise NotAWorkbookError(f"{self.path}: its sheet '{sheet}' cannot be read ({exc})") from None
         return self._grids[sheet]
 
@@ -314,6 +316,8 @@ def open_xlsx(path: Path | str) -> XlsxFile:
         tables = _tables(p)
     except NotAWorkbookError:
         raise
-    except Exception as exc:  # calamine and XML errors have many types; all mean "unreadable"
+    except BaseException as exc:  # calamine's errors, a panic too, all mean "unreadable"
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
         raise NotAWorkbookError(f"{p}: cannot be read as a workbook ({exc})") from None
     return XlsxFile(p, book, names, tables)

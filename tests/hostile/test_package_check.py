@@ -252,7 +252,8 @@ def test_what_the_library_reads_otherwise_is_caught_by_the_library_itself(
     library in a child process with 2 GB, so what fills memory there is refused here."""
     bad = _rewritten(tmp_path, "odd.xlsx", "xl/worksheets/sheet1.xml", lambda old: _whole_sheet(_sheet(rows)))
     code, stderr, peak_kib = _check_in_child(bad, tmp_path)
-    assert code == 2 and "refused" in stderr and len(stderr.strip().splitlines()) == 1, stderr
+    said = "refused" in stderr or "cannot be read" in stderr  # the library aborts, or panics
+    assert code == 2 and said and len(stderr.strip().splitlines()) == 1, stderr
     assert "Traceback" not in stderr and peak_kib < GiB_KIB
 
 
@@ -261,13 +262,15 @@ def test_what_the_library_reads_otherwise_is_caught_by_the_library_itself(
     [
         (b"<si>" + b"<si><t>" + b"m" * 1_000_000 + b"</t>" * 1 + b"</si>", "bytes of shared text"),
         (b"<!--<si>--><si><t>" + b"m" * 1_000_000 + b"</t></si>", "hold a comment"),
-        (b"<si/><si><t>" + b"m" * 1_000_000 + b"</t></si>", "empty <si/>"),
+        (b"<si/><si><t>" + b"m" * 1_000_000 + b"</t></si>", "bytes of shared text"),
     ],
-    ids=["nested-strings", "a-comment-shifting-the-numbers", "an-empty-string-shifting-the-numbers"],
+    ids=["nested-strings", "a-comment-shifting-the-numbers", "an-empty-string-before-it"],
 )
 def test_shared_strings_are_numbered_as_the_library_numbers_them(
     tmp_path: Path, strings: bytes, said: str
 ) -> None:
+    """Cells refer to the megabyte string by the number the library gives it: an empty
+    ``<si/>`` before it is a string of its own (so the cells there use the next number)."""
     good = tmp_path / "good.xlsx"
     assert run("pricing", "--out", str(good)).returncode == 0
     with zipfile.ZipFile(good) as zf:
@@ -278,7 +281,7 @@ def test_shared_strings_are_numbered_as_the_library_numbers_them(
         "numbers.xlsx",
         {
             "xl/sharedStrings.xml": lambda old: iter([old.replace(b"</sst>", strings + b"</sst>")]),
-            "xl/worksheets/sheet1.xml": _cells_using(last, cell),
+            "xl/worksheets/sheet1.xml": _cells_using(last + strings.startswith(b"<si/>"), cell),
         },
     )
     code, stderr, _ = _check_in_child(bad, tmp_path)
@@ -382,3 +385,80 @@ def test_a_damaged_directory_is_one_line(tmp_path: Path, damage: Callable[[bytes
     result = run("check", str(bad))
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# --- the third review: the probe cannot be skipped, and says one line ---
+
+_OUTSIDE_ROWS = _sheet(
+    b'<row r="1048575"></row><c r="A1"><v>1</v></c><c><v>2</v></c>' + b"<c/>" * 16_383 + b"<c><v>3</v></c>"
+)
+
+
+def test_padding_the_package_does_not_skip_the_probe(tmp_path: Path) -> None:
+    """A bomb beside 4.3 MB of incompressible bytes (a size threshold once skipped the
+    probe for it): the library's own read in the child still refuses it."""
+    import os
+
+    bad = _rewritten(
+        tmp_path, "padded.xlsx", "xl/worksheets/sheet1.xml", lambda old: _whole_sheet(_OUTSIDE_ROWS)
+    )
+    with zipfile.ZipFile(bad, "a", zipfile.ZIP_STORED) as zf:
+        zf.writestr("xl/media/image1.png", os.urandom(4_300_000))
+    code, stderr, _ = _check_in_child(bad, tmp_path)
+    assert code == 2 and "could not read it within the memory allowed" in stderr, stderr
+    assert len(stderr.strip().splitlines()) == 1
+
+
+def test_a_lower_memory_limit_on_the_user_still_probes(tmp_path: Path) -> None:
+    """Under ``ulimit -v`` below the probe's 2 GB the child may not raise its limit; it takes
+    the lower one instead of being skipped (which let the library abort the command)."""
+    import subprocess
+
+    from tests.hostile.test_cli_refusals import CLI
+
+    bad = _rewritten(
+        tmp_path, "outside.xlsx", "xl/worksheets/sheet1.xml", lambda old: _whole_sheet(_OUTSIDE_ROWS)
+    )
+    done = subprocess.run(
+        ["bash", "-c", f'ulimit -v 1900000; "{CLI}" check "{bad}"'],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and "could not read it within the memory allowed" in done.stderr, done.stderr
+
+
+def test_a_library_panic_is_one_line(tmp_path: Path) -> None:
+    """Two ``r`` on a cell made the library panic (a BaseException, with its own lines on
+    stderr); the probe hears it and says it in one line."""
+    rows = b'<row r="1"><c r="B1" r="XFD1048576"><v>1</v></c></row>'
+    bad = _rewritten(
+        tmp_path, "panic.xlsx", "xl/worksheets/sheet1.xml", lambda old: _whole_sheet(_sheet(rows))
+    )
+    result = run("check", str(bad))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_frozen_program_does_not_probe(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A frozen program's ``sys.executable`` is the program itself: starting it would run
+    the command, not the probe (and refuse every file)."""
+    import sys
+
+    from xl_engage import package_check
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert package_check._start_probe(tmp_path) is None
+
+
+def test_a_lt_inside_an_attribute_of_the_strings_is_refused(tmp_path: Path) -> None:
+    """``<t a="</si>">`` is read by the library as one tag; counted as a string's end it
+    would shift every later string's number (and its charge)."""
+    bad = _rewritten(
+        tmp_path,
+        "attr.xlsx",
+        "xl/sharedStrings.xml",
+        lambda old: iter([old.replace(b"</sst>", b'<si><t a="</si>">short</t></si></sst>')]),
+    )
+    code, stderr, _ = _check_in_child(bad, tmp_path)
+    assert code == 2 and "its shared strings" in stderr, stderr

@@ -103,7 +103,9 @@ def _workbook_grid(path: Path, named_as_text: bool = False) -> tuple[list[list[A
         raise
     except OSError as exc:
         raise InputError([Issue(str(path), f"cannot be read: {exc.strerror or exc}")]) from None
-    except Exception as exc:  # calamine raises many types for a damaged or foreign file
+    except BaseException as exc:  # calamine raises many types for a damaged or foreign file
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise InputError(
                 [Issue(str(path), "is password-protected: save a copy without a password")]
