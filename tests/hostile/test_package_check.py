@@ -445,10 +445,10 @@ def test_a_frozen_program_does_not_probe(monkeypatch: pytest.MonkeyPatch, tmp_pa
     the command, not the probe (and refuse every file)."""
     import sys
 
-    from xl_engage import package_check
+    from xl_engage import probe
 
     monkeypatch.setattr(sys, "frozen", True, raising=False)
-    assert package_check._start_probe(tmp_path) is None
+    assert probe.start_probe(tmp_path) is None
 
 
 def test_a_lt_inside_an_attribute_of_the_strings_is_refused(tmp_path: Path) -> None:
