@@ -8,7 +8,8 @@
   holds (values only: no types checked, nothing validated).
 
 Each pair runs both sides in fresh interpreters, alternating which goes first; each child
-reports CPU (``process_time``), wall (``perf_counter``) and its peak RSS (``ru_maxrss``).
+reports CPU (its own and its children's: ``paired.cpu_clock``), wall (``perf_counter``)
+and its peak RSS (``ru_maxrss``).
 Reported: the median ratio ours/raw with min–max over the pairs, for CPU, wall and peak
 memory. Timings are reported, never asserted. (For a 100,000-asset budget, make one with
 ``bench/bench_diff.py``, which caches it in ``bench/results/diff-data``.)
@@ -23,17 +24,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from paired import in_child, summary
+from paired import CPU_CLOCK, in_child, summary
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
 
-CHILD = r"""
+CHILD = (
+    CPU_CLOCK
+    + r"""
 import json, resource, sys, time
 from pathlib import Path
 side, path = sys.argv[1], Path(sys.argv[2])
-cpu0, wall0 = time.process_time(), time.perf_counter()
+cpu0, wall0 = cpu_clock(), time.perf_counter()
 if side == "ours":
     from xl_engage.reader import read_workbook
     loaded = read_workbook(path)
@@ -43,9 +46,10 @@ else:
     import python_calamine
     book = python_calamine.load_workbook(str(path))
     n = sum(len(book.get_sheet_by_name(s).to_python()) for s in book.sheet_names)
-print(json.dumps({"n": n, "cpu": time.process_time() - cpu0, "wall": time.perf_counter() - wall0,
+print(json.dumps({"n": n, "cpu": cpu_clock() - cpu0, "wall": time.perf_counter() - wall0,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+)
 
 
 def run(side: str, path: Path) -> dict[str, Any]:
