@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +86,42 @@ def test_a_name_the_stand_in_lacks_comes_from_the_real_module(name: str) -> None
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.stdout.strip() == "True", done.stderr
+
+
+PLUGINS = """
+import os, sys
+from pathlib import Path
+client, out = sys.argv[1], sys.argv[2]
+sys.argv = ["xl-engage", "budget", "--client", client, "--out", out]
+from xl_engage.cli import run
+try:
+    run()
+except SystemExit:
+    pass
+from pydantic.plugin import _loader
+assert Path(out).exists()  # models were made
+print(repr(os.environ.get("PYDANTIC_DISABLE_PLUGINS")), _loader._plugins is not None)
+"""
+
+ACME = Path(__file__).parent / "data" / "budget" / "acme" / "client.toml"
+
+
+@pytest.mark.parametrize(("preset", "kept"), [(None, "'__all__'"), ("", "''"), ("logfire", "'logfire'")])
+def test_the_command_skips_pydantics_plugin_search_unless_told(
+    preset: str | None, kept: str, tmp_path: Path
+) -> None:
+    """The plugin search reads every installed package's entry points (30-40 ms of a check);
+    the command leaves it out, and a variable the user set is theirs."""
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if preset is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = preset
+    done = subprocess.run(
+        [sys.executable, "-c", PLUGINS, str(ACME), str(tmp_path / "b.xlsx")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    shown, searched = done.stdout.strip().splitlines()[-1].split()  # after what the command said
+    assert shown == kept, done.stderr
+    assert searched == str(preset is not None)  # with __all__ pydantic never looked
