@@ -105,6 +105,6 @@ def finish_probe(path: Path, probe: tuple[subprocess.Popen[str], float] | None) 
     if verdict == "memory" or child.returncode < 0:
         raise NotAWorkbookError(
             f"{path}: refused: the workbook library could not read it within the memory allowed "
-            "(a file built to fill memory)"
+            "(a damaged file, or one built to fill memory); open it in Excel and save it again"
         )
     # no verdict and no signal: not our child as intended (an interpreter that could not start)

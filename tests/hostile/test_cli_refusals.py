@@ -263,3 +263,20 @@ def test_a_cell_far_from_the_others_is_refused_before_anything_is_allocated(tmp_
         assert (
             max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) < 1024 * 1024
         )  # KiB: < 1 GiB
+
+
+DAMAGED_XLS = Path(__file__).parents[1] / "data" / "hostile" / "damaged-six-bytes.xls"
+
+
+@pytest.mark.parametrize("command", [["inspect", "--as", "inventory"], ["inspect", "--as", "ledger"]])
+def test_a_damaged_xls_is_refused_in_one_line_not_a_native_crash(tmp_path: Path, command: list[str]) -> None:
+    """An .xls has no package to scan, but the library's own read of it still runs bounded in
+    a child first: six changed bytes make python-calamine ask for 59 GB and abort the process
+    (a Rust backtrace, no exception)."""
+    victim = tmp_path / "export.xls"
+    victim.write_bytes(DAMAGED_XLS.read_bytes())
+    done = run(*command, str(victim))
+    assert done.returncode == 2, done.stderr
+    assert "panicked" not in done.stderr and "stack backtrace" not in done.stderr
+    assert "could not read it within the memory allowed" in _one_line(done)
+    assert victim.read_bytes() == DAMAGED_XLS.read_bytes()

@@ -20,6 +20,7 @@ from xl_engage.inputs.report import HEADER_SEARCH_ROWS, Shape, find_header, shap
 from xl_engage.issues import InputError, Issue, NotAWorkbookError
 from xl_engage.layout import Column, TableSpec
 from xl_engage.models.base import Frozen
+from xl_engage.probe import finish_probe, start_probe
 from xl_engage.tabular import ImportSettings, Places, TableRead, compact_header, match_columns, read_table
 from xl_engage.validate import explain, validate
 from xl_engage.xlsx import check_parts, error_values, sheet_part
@@ -89,11 +90,13 @@ def _workbook_grid(path: Path, named_as_text: bool = False) -> tuple[list[list[A
     try:
         if path.stat().st_size == 0:
             raise InputError([Issue(str(path), "the file is empty")])
-        if zipfile.is_zipfile(path):
-            try:  # only an .xlsx package is read: an OpenDocument one renamed .csv is not
+        try:
+            if zipfile.is_zipfile(path):  # only an .xlsx package: an OpenDocument one renamed .csv is not
                 check_parts(path, need_workbook=True)
-            except NotAWorkbookError as exc:
-                raise InputError([Issue(str(path), str(exc).removeprefix(f"{path}: "))]) from None
+            else:  # an .xls: no package to scan, but the library's own read, bounded, comes first
+                finish_probe(path, start_probe(path))
+        except NotAWorkbookError as exc:
+            raise InputError([Issue(str(path), str(exc).removeprefix(f"{path}: "))]) from None
         import python_calamine  # compiled, for reading files only: xlwings Lite goes without
 
         book = python_calamine.load_workbook(str(path))
