@@ -138,7 +138,7 @@ def shape(grid: Sequence[Sequence[Any]], spec: TableSpec, known: dict[int, Colum
     probe = min(anchors) if anchors else None  # a repeated header repeats this cell
     inputs = {j for j, c in known.items() if c.is_input}
     at = next((j for j, c in known.items() if c.key == spec.section_field), None)
-    section: str | None = None
+    sections = _Sections()
     pending: list[tuple[int, str]] = []  # heading lines: sections if data follows, else footer
     for r in range(header_row + 1, len(grid)):
         row = grid[r]
@@ -154,8 +154,8 @@ def shape(grid: Sequence[Sequence[Any]], spec: TableSpec, known: dict[int, Colum
             words = "\x1f".join(c for c in row if type(c) is str).lower()
             if not any(w in words for w in _SUSPECT_WORDS):
                 out.rows.append(r)  # the common case, decided without a regular expression
-                if section is not None:
-                    out.sections[r] = section
+                if sections.open:
+                    out.sections[r] = sections.open[-1]
                 continue
         j, lead = _first_text(row)
         # a heading may carry figures in columns of no field (QuickBooks: the balance)
@@ -169,24 +169,57 @@ def shape(grid: Sequence[Sequence[Any]], spec: TableSpec, known: dict[int, Colum
             out.skip("balance", r)
             name = to_text(row[at]) if at is not None and at < len(row) else ""
             if name and not _BALANCE.search(name):
-                section = name  # Sage: the account is named on its balance line
+                sections.rename(name)  # Sage: the account is named on its balance line
         elif _TOTAL.search(lead) and not (complete and _holds_values(row, known, groups)):
             out.skip("subtotal", r)
-            section = None
+            sections.close(lead)
         elif _FOOTER.search(lead) and (not complete or len(meaningful) <= 1):
             out.skip("footer", r)
         elif len(meaningful) == 1 and type(row[j]) is str and _heading_fits(j, row[j], known, spec):
             pending.append((r, lead))
-            section = lead
+            sections.open.append(lead)
         else:
             out.rows.append(r)
-            if section is not None:
-                out.sections[r] = section
+            if sections.open:
+                out.sections[r] = sections.open[-1]
     for p, _ in pending:  # a heading with no data below it was the footer
         out.skip("section" if out.rows and out.rows[-1] > p else "footer", p)
     for reason in out.skipped:
         out.skipped[reason].sort()
     return out
+
+
+_TOTAL_WORDS = re.compile(r"^\s*(grand\s+|sub-?\s*)?totals?\s*(for\b|of\b)?\s*:?\s*", re.IGNORECASE)
+
+
+@dataclass
+class _Sections:
+    """The account sections a line is inside, outermost first. Accounting reports nest them:
+    QuickBooks lists a sub-account's section, its "Total for" line, then the parent's own
+    entries, then the parent's "Total for" line; an entry after a sub-account's total still
+    belongs to the parent (it was a transfer with no account, and its spend was lost)."""
+
+    open: list[str] = field(default_factory=list)
+
+    def close(self, total_line: str) -> None:
+        """A total line closes the section it names and every one inside it; one naming a
+        section it is not inside ("Total Computer equipment" under "6100 Computer equipment")
+        closes the innermost; a bare "TOTAL", the report's own, closes them all."""
+        named = header_key(_TOTAL_WORDS.sub("", total_line, count=1))
+        for depth in range(len(self.open) - 1, -1, -1):
+            if named and header_key(self.open[depth]) == named:
+                del self.open[depth:]
+                return
+        if named:
+            del self.open[-1:]
+        else:
+            self.open.clear()  # a bare TOTAL: the report's own
+
+    def rename(self, name: str) -> None:
+        if self.open:
+            self.open[-1] = name
+        else:
+            self.open.append(name)
 
 
 def _holds_values(row: Sequence[Any], known: dict[int, Column], groups: list[list[int]]) -> bool:
