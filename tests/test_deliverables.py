@@ -116,7 +116,9 @@ def test_money_on_summaries_is_whole_with_the_currency_sign(demo: list[Path]) ->
     codes = re.findall(r'formatCode="([^"]*)"', styles)
     assert any(c.startswith("\\$#,##0_)") for c in codes), codes  # Summary: $ and no cents
     assert any(c.startswith("#,##0.00_)") for c in codes), codes  # Lines: cents
-    assert all("&quot;–&quot;" in c for c in codes if "#,##0" in c and "_)" in c)  # zero as a dash
+    money = [c for c in codes if "#,##0" in c and ";(" in c]  # amounts: negatives in brackets
+    assert len(money) >= 2 and all("&quot;–&quot;" in c for c in money), money  # zero as a dash
+    assert "#,##0_)" in codes  # counts keep the bracket's room on their right, and show 0 as 0
 
 
 def test_every_sheet_prints_at_a_readable_scale(demo: list[Path]) -> None:
@@ -127,7 +129,22 @@ def test_every_sheet_prints_at_a_readable_scale(demo: list[Path]) -> None:
             setup = re.search(r"<pageSetup[^>]*>", xml)
             assert setup, (path.name, name)
             scale = re.search(r'scale="(\d+)"', setup.group(0))
-            assert "fitToPage" not in xml and (scale is None or int(scale.group(1)) >= 70), (path.name, name)
+            assert "fitToPage" not in xml and (scale is None or int(scale.group(1)) >= 65), (path.name, name)
+
+
+@pytest.mark.parametrize("kind", ["budget", "raci", "reconcile"])
+def test_every_page_a_client_reads_names_the_client(demo: list[Path], kind: str) -> None:
+    """A client's deliverable says whose it is on every page (the page header), not the MSP's
+    name: the demo's file names carry the client (``reconcile-harbor-logistics.xlsx``)."""
+    books = [p for p in demo if p.name.startswith(f"{kind}-")]
+    assert books
+    for path in books:
+        client = path.stem.removeprefix(f"{kind}-").replace("-", " ").title()
+        for name, xml in _sheet_parts(path).items():
+            if name.startswith("_"):
+                continue
+            header = re.search(r"<oddHeader>([^<]*)</oddHeader>", xml)
+            assert header and client in header.group(1), (path.name, name, header and header.group(1))
 
 
 def test_every_input_sheet_says_what_yellow_means(demo: list[Path]) -> None:

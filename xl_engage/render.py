@@ -82,6 +82,8 @@ CHART_WIDTH_PX, CHART_HEIGHT_PX = 720, 340
 """A chart fits a landscape page at 100 % (720 pt printable = 960 px) beside nothing else."""
 CHART_ROWS = 18
 """Rows a chart takes (340 px = 255 pt: 17 rows of 15 pt) with a blank row below it."""
+CHART_OFFSET_PX = 4
+"""A chart starts this far into its first row (still within its rows: 18 × 21 px > 340 + 4)."""
 CHART_TEXT_COLUMN = 4
 """Where on the metadata sheet such chart names are written (the metadata uses columns A:B)."""
 MAX_FORMULA = 8192
@@ -394,9 +396,11 @@ class _Formats:
     def get(self, kind: str, role: str, audience: Audience = "detail", wrap: bool = False) -> Format:
         key = (kind, role, audience + (":wrap" if wrap else ""))
         if key not in self._cache:
-            props: dict[str, Any] = {"font_name": self._b.font, "font_size": 10}
+            # every cell at the top of its row: in a row a wrapped text makes taller, the
+            # numbers beside it stay level with its first line (not at the row's foot)
+            props: dict[str, Any] = {"font_name": self._b.font, "font_size": 10, "valign": "top"}
             if wrap:
-                props.update(text_wrap=True, valign="top")
+                props.update(text_wrap=True)
             num_format = number_format(kind, audience, self._b.currency_symbol)
             if num_format:
                 props["num_format"] = num_format
@@ -410,7 +414,6 @@ class _Formats:
                     font_color="#FFFFFF",
                     bg_color=self._b.primary,
                     text_wrap=True,
-                    valign="top",
                 )
             elif role == "label":
                 props.update(bold=True)
@@ -1250,7 +1253,9 @@ class _Renderer:
             chart.show_blanks_as("gap")
             chart.show_na_as_empty_cell()
         chart.set_size({"width": CHART_WIDTH_PX, "height": CHART_HEIGHT_PX})
-        ws.insert_chart(row, 0, chart)
+        # a few pixels into its first row: a chart starting a page exactly at the break drew
+        # its top border at the foot of the page before, a stray line under the last table
+        ws.insert_chart(row, 0, chart, {"y_offset": CHART_OFFSET_PX})
 
     def _values_range(self, series: Series) -> list[Any]:
         sheet, first, col, last, _ = self._column_range(series.table, series.values, values=True)

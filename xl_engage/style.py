@@ -84,10 +84,13 @@ def axis_money_format(currency: str) -> str:
 
 
 _PLAIN_FORMATS: dict[str, str] = {
-    "number": "#,##0.0#",
-    "hours": "#,##0.0#",
-    "int": "#,##0",
-    "percent": "0.0%",
+    # one decimal always, so a row of rates lines up (34.7 beside 10.0, not 34.67 beside 10.0)
+    "number": "#,##0.0_)",
+    "hours": "#,##0.0#_)",  # quarter hours keep their second decimal
+    # numbers keep the bracket's width free on their right, as money does: a count never
+    # runs into the text of the column after it ("12 vCIO Light")
+    "int": "#,##0_)",
+    "percent": "0.0%_);(0.0%)",  # negatives in brackets, as the amounts beside them
     "ratio": '0.00"×"',
     "date": "yyyy-mm-dd",
     "datetime": "yyyy-mm-dd hh:mm:ss",

@@ -609,7 +609,11 @@ def build(book: BudgetBook) -> Book:
             "over the Lines sheet.",
             "note",
         ),
-        Cells(tuple(zip(PROFILE, profile_values, strict=True)), "Client"),
+        # these shape the plan (its months, years and quarters): the rebuild applies a change
+        Cells(
+            tuple(zip(PROFILE, profile_values, strict=True)),
+            "Client and plan (a change here applies when rebuilt)",
+        ),
         Cells(tuple(zip(TOTALS, totals, strict=True)), "Totals"),
         years,
         Chart(

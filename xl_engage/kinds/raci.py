@@ -275,11 +275,7 @@ def build(book: RaciBook) -> Book:
                 "Matrix",
                 (
                     Title(f"Responsibility matrix: {book.client}"),
-                    Title(
-                        "One code per cell: R responsible, A accountable, C consulted, I informed, A/R both. "
-                        "Each area needs exactly one A and at least one R.",
-                        "note",
-                    ),
+                    Title(CODES_EXPLAINED, "note"),
                     table(
                         dataclasses.replace(matrix, title=None),
                         book.areas,
@@ -299,12 +295,33 @@ def build(book: RaciBook) -> Book:
             ),
             Sheet(
                 "Findings",
-                (coverage, Table(FINDINGS, found or [{"about": "", "name": "", "finding": "No findings."}])),
+                (
+                    Title(f"Responsibilities: {book.client}"),
+                    Title(CODES_EXPLAINED, "note"),
+                    coverage,
+                    Table(FINDINGS, found or [{"about": "", "name": "", "finding": "No findings."}]),
+                ),
                 deliver=True,
             ),
-            Sheet("By party", (Table(BY_PARTY, by_party),), deliver=True),
+            Sheet(
+                "By party",
+                (
+                    Title(f"Who does what: {book.client}"),
+                    Title(CODES_EXPLAINED, "note"),
+                    Table(BY_PARTY, by_party),
+                ),
+                deliver=True,
+            ),
         ),
     )
+
+
+CODES_EXPLAINED = (
+    "R responsible (does the work), A accountable (answers for it: one per area), C consulted, "
+    "I informed; A/R accountable and responsible. Each area needs exactly one A and at least one R."
+)
+"""What the codes mean, on every sheet that shows them: a client reading the PDF never saw the
+matrix sheet that used to be the only one to say it."""
 
 
 def headline(book: RaciBook) -> dict[str, Any]:
