@@ -287,3 +287,27 @@ def test_the_users_own_columns_keep_their_types_through_a_workbook(tmp_path: Pat
     book = acme_budget.model_copy(update={"assets": (first, *acme_budget.assets[1:])})
     back = model_from_workbook(write_workbook("budget", book, tmp_path / "b.xlsx"), "budget")
     assert back.assets[0].extras == {**extras, "ID": "8807405"}
+
+
+def test_an_export_of_several_organizations_is_said() -> None:
+    """RMM exports list every client's devices unless filtered: planned in one client's
+    budget without a word, another client's server cost $10,400 there (a field trial)."""
+    import csv
+    from collections import Counter
+
+    from xl_engage.inputs.budget import load_assets
+
+    path = EXPORTS / "ninjaone" / "devices.csv"
+    with path.open(encoding="utf-8-sig", newline="") as fh:  # devices: rows of one serial are one
+        devices = {(row["Organization"], row["Serial Number"]) for row in csv.DictReader(fh)}
+    counts = Counter(org for org, _ in devices if org.strip())
+    assert len(counts) == 2
+    _, said = load_assets(path)
+    warned = [i.message for i in said if "organizations" in i.message]
+    assert len(warned) == 1 and warned[0].startswith("the export lists devices of 2 organizations")
+    for name, n in counts.items():
+        assert f"'{name}' ({n})" in warned[0]
+    single = [
+        i for i in load_assets(EXPORTS / "datto-rmm" / "devices.csv")[1] if "organizations" in i.message
+    ]
+    assert single == []

@@ -103,3 +103,24 @@ def test_a_ledger_s_transfers_are_counted_once_and_the_last_named(tmp_path: Path
     (count,) = [line for line in told if "more like this" in line]
     assert f"… and {25 - SHOWN_ALIKE} more like this" in count
     assert count.endswith("the last at ledger.csv:26 (Date)")
+
+
+def test_a_huge_number_is_said_short() -> None:
+    """A bound broken by 1e308 said the number's 309 digits; it is said as 1e+308."""
+    from decimal import Decimal
+
+    from pydantic import BaseModel, Field
+
+    from xl_engage.validate import validate
+
+    class Cost(BaseModel):
+        unit_cost: Decimal = Field(lt=Decimal(10) ** 12)
+
+    for got, shown in ((Decimal("1e308"), "1e+308"), (1e308, "1e+308"), (Decimal(-120), "-120")):
+        _, issues = validate(
+            Cost, {"unit_cost": got}, {("unit_cost",): "Lines!G5"}, {("unit_cost",): "Unit cost"}, "x"
+        )
+        limit = "must be < 1000000000000" if got > 0 else ""
+        assert [str(i) for i in issues] == ([f"Lines!G5: Unit cost {limit}, got {shown}"] if limit else []), (
+            issues
+        )

@@ -922,7 +922,10 @@ def check(
     for issue in loaded.issues:
         (out if as_json is False else err).print(str(issue), markup=False, highlight=False)
     if not loaded.ok:
-        err.print(f"{path}: {len(loaded.issues)} issue(s) in this {loaded.kind.name} workbook")
+        said = sum(1 for i in loaded.issues if i.severity != "note")
+        err.print(
+            f"{path}: {said} issue(s) in this {loaded.kind.name} workbook", markup=False, highlight=False
+        )
         raise typer.Exit(1)
     if as_json:
         assert loaded.model is not None

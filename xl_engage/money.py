@@ -88,10 +88,23 @@ _PLAIN = re.compile(r"^\d+(\.\d+)?$")
 _SIGNED_PLAIN = re.compile(r"-?\d+(\.\d+)?\Z")
 
 
+_CURRENCY_NAMES = {
+    "us dollar": "USD", "u.s. dollar": "USD", "united states dollar": "USD", "euro": "EUR",
+    "british pound": "GBP", "pound sterling": "GBP", "british pound sterling": "GBP",
+    "canadian dollar": "CAD", "australian dollar": "AUD", "new zealand dollar": "NZD",
+    "japanese yen": "JPY", "swiss franc": "CHF", "south african rand": "ZAR", "indian rupee": "INR",
+    "swedish krona": "SEK", "norwegian krone": "NOK", "danish krone": "DKK", "mexican peso": "MXN",
+    "singapore dollar": "SGD", "hong kong dollar": "HKD",
+}  # fmt: skip
+"""Currencies by the names ledgers show: NetSuite's currency records carry a name ("US
+Dollar") beside the ISO code, and a saved search shows the name."""
+
+
 def currency_code(symbol_or_code: str) -> str:
-    """``$`` → USD, ``€`` → EUR…; a three-letter code as is (upper case)."""
+    """``$`` → USD, ``€`` → EUR, ``US Dollar`` → USD…; a three-letter code as is (upper case)."""
     text = symbol_or_code.strip()
-    return _CURRENCY_CODES.get(text, text.upper())
+    named = " ".join(text.casefold().split())
+    return _CURRENCY_CODES.get(text) or _CURRENCY_NAMES.get(named.removesuffix("s")) or text.upper()
 
 
 def parse_amount(text: str) -> tuple[Decimal, str | None]:

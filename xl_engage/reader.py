@@ -197,6 +197,8 @@ def _errors_and_formulas(
                     f"{label} is a formula (={text}) that shows an error: type a value, or fix the formula",
                 )
             )
+        elif what == "formula-uncalculated":
+            out.append(Issue(cell_where(sheet, r, c), uncalculated(label, text)))
         else:
             out.append(
                 Issue(
@@ -207,6 +209,20 @@ def _errors_and_formulas(
                 )
             )
     return out
+
+
+NOT_YET_CHECKED = (
+    "the checks across rows (names that must match another sheet, rules, totals) run once the "
+    "problems above are fixed: check the workbook again then"
+)
+
+
+def uncalculated(label: str, text: str) -> str:
+    """A formula saved with no value: read as blank, it would drop out of every total."""
+    return (
+        f"{label} is a formula (={text}) saved without its value (the program that saved the file "
+        "does not calculate): open the file in Excel or LibreOffice and save it, or type the value"
+    )
 
 
 def _restore_names(rows: list[dict[str, Any]], spec: Any, table: str, meta: dict[str, str]) -> None:
@@ -263,7 +279,14 @@ def read_kind(xlsx: XlsxFile, kind: Kind, meta: dict[str, str] | None = None) ->
                 keep_going=not ref.has_totals,  # below a totals row nothing belongs to the table
                 spreadsheet=True,
             )
-            got.issues += _errors_and_formulas(xlsx, ref, spec, got, meta)
+            said = _errors_and_formulas(xlsx, ref, spec, got, meta)
+            # a cell said to hold an error or a formula with no value reads blank: "is required"
+            # there would only repeat it less helpfully
+            blanked = {i.where for i in said if i.severity == "error"}
+            got.issues = [
+                i for i in got.issues if not (i.where in blanked and i.message.endswith(" is required"))
+            ]
+            got.issues += said
             _restore_names(got.rows, spec, ref.name, meta)
             offset = len(data[spec.field])
             places = got.where
@@ -290,6 +313,9 @@ def read_kind(xlsx: XlsxFile, kind: Kind, meta: dict[str, str] | None = None) ->
             issues.append(
                 Issue(where[loc], f"{cell.label} holds the error {odd[1]}: type a value, or clear it")
             )
+            continue
+        if odd is not None and odd[0] == "formula-uncalculated":
+            issues.append(Issue(where[loc], uncalculated(cell.label, odd[1])))
             continue
         if odd is not None:
             issues.append(
@@ -322,6 +348,8 @@ def read_kind(xlsx: XlsxFile, kind: Kind, meta: dict[str, str] | None = None) ->
     issues.extend(invalid)
     if model is not None:
         issues.extend(locate_problems(kind.check(model), where, fallback))
+    elif errors(issues):  # said, so a user fixing the list above does not take it for the whole
+        issues.append(Issue(fallback, NOT_YET_CHECKED, "note"))
     if errors(issues):
         return Loaded(kind, None, issues, where)
     return Loaded(kind, model, issues, where)

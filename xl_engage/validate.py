@@ -15,7 +15,14 @@ from xl_engage.tabular import Loc
 M = TypeVar("M", bound=BaseModel)
 
 
+HUGE = Decimal("1e15")
+"""Beyond this a number is shown as 1e+308, not as its three hundred digits."""
+
+
 def _show(value: Any) -> str:
+    finite = isinstance(value, (Decimal, float)) and value == value and abs(value) != float("inf")
+    if finite and abs(Decimal(value)) >= HUGE:
+        return format(float(value), ".6g")
     if isinstance(value, Decimal):
         if value.is_finite() and value == value.to_integral() and value.adjusted() < 28:
             return format(value.normalize(), "f")

@@ -104,7 +104,9 @@ class XlsxFile:
         blank (an error) or as the cached value (a formula, perhaps circular): an input cell
         holding either must be said, not read silently. Only the columns asked for are looked
         at, so a sheet of a million formulas in other columns costs one scan of its text.
-        A formula whose value is an error is ``("formula-error", text)``.
+        A formula whose value is an error is ``("formula-error", text)``; one saved with no
+        value at all (openpyxl and other writers that do not calculate) is
+        ``("formula-uncalculated", text)``: a reader of cached values sees it blank.
         ``always``: look even in a file as xl_engage wrote it (one that carries the user's
         kept formulas)."""
         letters = sorted({col_letters(c) for c in cols})
@@ -123,18 +125,23 @@ class XlsxFile:
         masters = _shared_masters(data)
         for letter in letters:  # a literal prefix per column, and only formula cells match
             col = col_index(letter)
-            rx = re.compile(rb'<c r="' + letter.encode() + rb'(\d+)"[^>]*><f([^>]*?)(?:/>|>([^<]*)</f>)')
+            rx = re.compile(rb'<c r="' + letter.encode() + rb'(\d+)"([^>]*)><f([^>]*?)(?:/>|>([^<]*)</f>)')
             for m in rx.finditer(data):
                 where = (int(m.group(1)) - 1, col)
                 if where in out and out[where][0] != "error":
                     continue
                 shows_error = where in out  # a formula whose value is an error: said as its formula
-                text = html.unescape((m.group(3) or b"").decode("utf-8", "replace"))
-                shared = _SHARED_INDEX.search(m.group(2)) if b"shared" in m.group(2) else None
+                text = html.unescape((m.group(4) or b"").decode("utf-8", "replace"))
+                shared = _SHARED_INDEX.search(m.group(3)) if b"shared" in m.group(3) else None
                 if not text and shared and shared.group(1) in masters:  # a follower: the master, moved
                     (r0, c0), master = masters[shared.group(1)]
                     text = shift(master, where[0] - r0, col - c0)
-                out[where] = ("formula-error" if shows_error else "formula", text)
+                if shows_error:
+                    out[where] = ("formula-error", text)
+                elif _NO_VALUE.match(data, m.end()) and b't="str"' not in m.group(2):
+                    out[where] = ("formula-uncalculated", text)
+                else:
+                    out[where] = ("formula", text)
         return out
 
     def table(self, name: str) -> TableRef | None:
@@ -260,6 +267,8 @@ _ERROR_CELL = re.compile(
 
 
 _SHARED_INDEX = re.compile(rb'\bsi\s*=\s*"(\d+)"')
+_NO_VALUE = re.compile(rb"\s*(?:</c>|<v\s*/>|<v>\s*</v>|<is\s*/>)")
+"""What follows a formula saved without its value: the cell's end, or an empty value."""
 _SHARED_MASTER = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*><f([^>]*)>([^<]+)</f>')
 """A formula cell; a master among them has ``ref`` (looked for apart: a pattern asking for
 it inside the tag went quadratic on a tag of many ``ref=``)."""

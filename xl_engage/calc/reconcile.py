@@ -343,8 +343,8 @@ def calculate(book: ReconBook) -> ReconResult:
             (
                 first,
                 quarter_label(first, fy_start_month),
-                _variance(
-                    sum((actual_month.get(m, Decimal(0)) for m in span), Decimal(0)),
+                _variance(  # actuals to the month-to-date month only, as the year to date
+                    sum((actual_month.get(m, Decimal(0)) for m in span if m <= as_of_month), Decimal(0)),
                     sum((budget_month.get(m, Decimal(0)) for m in span), Decimal(0)),
                     s,
                 ),
@@ -450,6 +450,30 @@ def check(book: ReconBook, today: dt.date | None = None) -> list[Problem]:
                 f"{s.as_of} is outside the fiscal year reconciled "
                 f"({s.fiscal_year_start:%b %Y}–{fy_end:%b %Y}): month to date falls outside year to "
                 "date; start the next year's reconciliation",
+                "warning",
+            )
+        )
+    year = f"{s.fiscal_year_start:%b %Y}–{fy_end:%b %Y}"
+    if book.budget and not any(s.fiscal_year_start <= b.month <= fy_end for b in book.budget):
+        first, last = min(b.month for b in book.budget), max(b.month for b in book.budget)
+        out.append(
+            Problem(
+                ("settings", "fiscal_year_start"),
+                f"the budget has no line in the fiscal year reconciled ({year}; it runs "
+                f"{first:%b %Y}–{last:%b %Y}): every budget figure is 0 and every flag means nothing; "
+                "check the as-of date, or reconcile against that year's budget",
+                "warning",
+            )
+        )
+    outside = [tx for tx in book.transactions if not s.fiscal_year_start <= first_of_month(tx.date) <= fy_end]
+    if outside:
+        total = sum((tx.amount for tx in outside), Decimal(0))
+        out.append(
+            Problem(
+                ("settings", "fiscal_year_start"),
+                f"{len(outside):,} transaction(s), total {total:,.2f}, fall outside the fiscal year "
+                f"reconciled ({year}; e.g. {_describe(outside[0])}): they are counted in the tie-out "
+                "but in no month or variance; reconcile their year on its own",
                 "warning",
             )
         )

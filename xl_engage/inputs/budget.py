@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from xl_engage.calc import budget as calc
+from xl_engage.coerce import to_text
 from xl_engage.inputs.files import (
     exact_numbers,
     located,
@@ -32,6 +33,7 @@ from xl_engage.inputs.files import (
 from xl_engage.inputs.mapping import MappingFile, check_targets, import_settings, parse_mapping
 from xl_engage.issues import InputError, Issue, errors
 from xl_engage.kinds.budget import ASSETS
+from xl_engage.layout import header_key
 from xl_engage.models.base import Frozen, Money, key
 from xl_engage.models.budget import Asset, BudgetBook, Contract, Initiative, Line, PolicyRow, Profile
 from xl_engage.tabular import ImportSettings, TableRead
@@ -158,6 +160,45 @@ def _own_tag(row: dict[str, Any]) -> bool:
     return bool(ident) and ident not in {key(str(row.get("serial") or "")), key(str(row.get("name") or ""))}
 
 
+ORGANIZATION_HEADERS = frozenset(
+    {
+        "organization", "organisation", "organization name", "organisation name", "customer",
+        "customer name", "client", "client name", "company", "company name", "account name", "tenant",
+    }
+)  # fmt: skip
+"""A column of the user's that says whose device it is: RMM and PSA exports list every
+client's devices unless filtered (NinjaOne's Organization, ConnectWise's Company, Autotask's
+Account Name). Not "Site": one client may have many."""
+
+
+def several_organizations(read: TableRead, source: str) -> list[Issue]:
+    """A warning when the export holds devices of more than one organization: they would all
+    be planned in one client's budget, without a word (a field trial)."""
+    out: list[Issue] = []
+    for header in read.extra_columns.values():
+        if header_key(header) not in ORGANIZATION_HEADERS:
+            continue
+        counts: dict[str, int] = {}
+        for row in read.rows:
+            value = to_text(row.get("extras", {}).get(header)).strip()
+            if value:
+                counts[value] = counts.get(value, 0) + 1
+        if len(counts) > 1:
+            shown = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+            listed = ", ".join(f"{name!r} ({n})" for name, n in shown[:5])
+            more = f" and {len(shown) - 5} more" if len(shown) > 5 else ""
+            out.append(
+                Issue(
+                    source,
+                    f"the export lists devices of {len(counts)} organizations in its column '{header}' "
+                    f"({listed}{more}): all are planned in this one budget; to budget one client, keep "
+                    "only its rows in the export (or build one budget per client with --portfolio)",
+                    "warning",
+                )
+            )
+    return out
+
+
 def merge_duplicates(read: TableRead, source: str) -> list[Issue]:
     """One row per device: a row with the asset id (as resolved: the tag, else the serial
     number, else the name) or the serial number of an earlier row is that device again (a
@@ -236,7 +277,7 @@ def load_located_assets(
         spec = ASSETS.column("asset_type")
         also = ", ".join(f"'{a}'" for a in spec.aliases[:3])
         read.issues.append(Issue(path.name, f"the inventory has no column '{spec.header}' (nor {also}, …)"))
-    warnings = list(read.notes) + merge_duplicates(read, path.name)
+    warnings = list(read.notes) + merge_duplicates(read, path.name) + several_organizations(read, path.name)
 
     assets, problems = validate_rows(read, "assets", Asset, path.name)
     if problems:

@@ -93,7 +93,7 @@ def _workbook_grid(path: Path, named_as_text: bool = False) -> tuple[list[list[A
         try:
             if zipfile.is_zipfile(path):  # only an .xlsx package: an OpenDocument one renamed .csv is not
                 check_parts(path, need_workbook=True)
-            else:  # an .xls: no package to scan, but the library's own read, bounded, comes first
+            elif _starts_with(path, _OLE):  # an .xls: no package to scan, but the library's read, bounded
                 finish_probe(path, start_probe(path))
         except NotAWorkbookError as exc:
             raise InputError([Issue(str(path), str(exc).removeprefix(f"{path}: "))]) from None
@@ -127,6 +127,11 @@ def _workbook_grid(path: Path, named_as_text: bool = False) -> tuple[list[list[A
         if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
             rows[r][c] = number
     return rows, FileRead(sheet=sheet)
+
+
+def _starts_with(path: Path, signature: bytes) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(len(signature)) == signature
 
 
 _CONSTANT = re.compile(r"^\s*=?\s*([+-]?\d+(?:\.\d+)?)\s*$")

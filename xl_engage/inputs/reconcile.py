@@ -428,7 +428,11 @@ def _load_ledger(
     fallback = path.name
     if "amount" in headers and headers & {"debit", "credit"}:
         problems.append(
-            Issue(fallback, "the ledger has both an Amount column and Debit/Credit columns; keep one")
+            Issue(
+                fallback,
+                "the ledger has both an Amount column and Debit/Credit columns: keep one, in the export or "
+                'with a mapping file (--mapping) that sets the other aside: [import.columns] "Amount" = ""',
+            )
         )
     if not headers & {"amount", "debit", "credit"}:
         problems.append(Issue(fallback, "the ledger has no Amount column (nor Debit and Credit columns)"))

@@ -569,19 +569,22 @@ def _month_grid(r: calc.ReconResult) -> Grid:
 
 
 def _quarter_grid(r: calc.ReconResult) -> Grid:
-    """A quarter not yet begun shows its budget only; the quarter under way compares its
-    actuals with the budget of its months reached (like with like, as the year to date)."""
+    """A quarter not yet begun shows its budget only. The quarter under way sets its actuals
+    to date against its budget to date, both stopping at the month-to-date month (like with
+    like, as the year to date): a ledger running into the next month counts that month's
+    spend nowhere until the reconciliation reaches it. The budget to date is shown, so that
+    budget to date minus actual is the variance a reader checks by eye."""
 
     def in_quarter(table: TableSpec, g: GridCell) -> str:
         end = f"DATE(YEAR({g.key}),MONTH({g.key})+3,1)"
         return f"({col(table, 'month')}>={g.key})*({col(table, 'month')}<{end})"
 
-    def reached_b(g: GridCell) -> str:
-        return f"{in_quarter(BUDGET, g)}*({col(BUDGET, 'month')}<={AS_OF_MONTH})"
+    def reached(table: TableSpec, g: GridCell) -> str:
+        return f"{in_quarter(table, g)}*({col(table, 'month')}<={AS_OF_MONTH})"
 
     def shown(first: dt.date, v: calc.Variance) -> list[object]:
         if first > r.as_of_month:
-            return [v.budget, None, None]
+            return [v.budget, None, None, None]
         to_date = sum(
             (
                 r.by_month[m].budget
@@ -590,18 +593,19 @@ def _quarter_grid(r: calc.ReconResult) -> Grid:
             ),
             Decimal(0),
         )
-        return [v.budget, v.actual, v.actual - to_date]
+        return [v.budget, to_date, v.actual, v.actual - to_date]
 
     return Grid(
         "ByQuarter",
         "Quarter",
         (
             GridColumn("Budget", lambda g: _sum(BUDGET, in_quarter(BUDGET, g))),
-            GridColumn("Actual", _reached(lambda g: _sum(TRANSACTIONS, in_quarter(TRANSACTIONS, g)))),
-            GridColumn("Variance", _reached(lambda g: f"{g.col('Actual')}-{_sum(BUDGET, reached_b(g))}")),
+            GridColumn("Budget to date", _reached(lambda g: _sum(BUDGET, reached(BUDGET, g)))),
+            GridColumn("Actual", _reached(lambda g: _sum(TRANSACTIONS, reached(TRANSACTIONS, g)))),
+            GridColumn("Variance", _reached(lambda g: f"{g.col('Actual')}-{g.col('Budget to date')}")),
         ),
         [(first, label, shown(first, v)) for first, label, v in r.quarters],
-        title="Budget vs actual by fiscal quarter (variance: against the budget of the months reached)",
+        title="Budget vs actual by fiscal quarter, to the month to date (variance: actual − budget to date)",
     )
 
 
@@ -651,7 +655,7 @@ def build(book: ReconBook) -> Book:
             Chart(
                 "Budget vs actual by quarter",
                 (
-                    Series("Budget", "ByQuarter", "Budget", LABELS),
+                    Series("Budget to date", "ByQuarter", "Budget to date", LABELS),
                     Series("Actual", "ByQuarter", "Actual", LABELS),
                 ),
                 y_title=f"Amount ({settings.currency})",
@@ -666,6 +670,9 @@ def build(book: ReconBook) -> Book:
         kind=KIND_NAME,
         schema_version=SCHEMA_VERSION,
         title="Budget vs actual",
+        # every printed page says whose figures they are, and for which year (the firm's name
+        # is the header otherwise: a client reading page 2 saw the MSP's)
+        header_text=f"{settings.client}: budget vs actual, {r.months[0]:%b %Y}–{r.months[-1]:%b %Y}",
         currency_sign=currency_sign(settings.currency),
         sheets=(
             summary,
