@@ -9,12 +9,10 @@ from typing import Any
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
-from tests.helpers import build
+from tests.helpers import build, invoke
 from xl_engage.build import model_from_workbook
 from xl_engage.calc import budget as calc
-from xl_engage.cli import app
 from xl_engage.inputs.budget import TYPE_AS_EXPORTED, load_assets, load_budget, load_policy, start_budget
 from xl_engage.issues import InputError
 from xl_engage.models.budget import Asset, BudgetBook, PolicyRow, Profile
@@ -340,8 +338,6 @@ def test_typing_a_policy_type_plans_the_asset_on_replan(tmp_path: Path) -> None:
 
 # --- the command -----------------------------------------------------------------------------
 
-runner = CliRunner()
-
 
 def _export(tmp_path: Path) -> Path:
     path = tmp_path / "ninja.csv"
@@ -357,9 +353,7 @@ def _export(tmp_path: Path) -> Path:
 def test_a_budget_from_the_export_alone_and_its_round_trip(tmp_path: Path) -> None:
     out = tmp_path / "b.xlsx"
     args = ["budget", "--assets", str(_export(tmp_path)), "--name", "Brightwater Dental"]
-    result = runner.invoke(
-        app, [*args, "--fiscal-year-start", "7", "--as-of", "2026-11-22", "--out", str(out)]
-    )
+    result = invoke([*args, "--fiscal-year-start", "7", "--as-of", "2026-11-22", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "1 asset has a type the policy does not know: 'Android' (1)" in result.stderr
     book = model_from_workbook(out, "budget")
@@ -382,7 +376,7 @@ def test_a_budget_from_the_export_alone_and_its_round_trip(tmp_path: Path) -> No
     ws.cell(last, cols["Target quarter"]).value = "FY2027 Q3"
     wb.save(out)
     again = tmp_path / "b2.xlsx"
-    result = runner.invoke(app, ["budget", "--from", str(out), "--out", str(again)])
+    result = invoke(["budget", "--from", str(out), "--out", str(again)])
     assert result.exit_code == 0, result.output
     rebuilt = model_from_workbook(again, "budget")
     assert isinstance(rebuilt, BudgetBook)
@@ -399,9 +393,7 @@ def test_an_empty_roadmap_round_trips(tmp_path: Path) -> None:
 
 def test_the_status_date_defaults_to_today(tmp_path: Path) -> None:
     out = tmp_path / "b.xlsx"
-    result = runner.invoke(
-        app, ["budget", "--assets", str(_export(tmp_path)), "--name", "X", "--out", str(out)]
-    )
+    result = invoke(["budget", "--assets", str(_export(tmp_path)), "--name", "X", "--out", str(out)])
     assert result.exit_code == 0, result.output
     book = model_from_workbook(out, "budget")
     assert isinstance(book, BudgetBook)
@@ -412,22 +404,20 @@ def test_the_status_date_defaults_to_today(tmp_path: Path) -> None:
 def test_strict_exits_1_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "b.xlsx"
     args = ["budget", "--assets", str(_export(tmp_path)), "--name", "X", "--as-of", "2026-11-22"]
-    result = runner.invoke(app, [*args, "--strict", "--out", str(out)])
+    result = invoke([*args, "--strict", "--out", str(out)])
     assert result.exit_code == 1
     assert "ninja.csv:4 (Role): 1 asset has a type the policy does not know: 'Android' (1)" in result.stderr
     assert "nothing was written" in result.stderr and not out.exists()
 
-    assert runner.invoke(app, [*args, "--out", str(out)]).exit_code == 0  # without --strict: built
+    assert invoke([*args, "--out", str(out)]).exit_code == 0  # without --strict: built
     again = tmp_path / "b2.xlsx"
-    result = runner.invoke(app, ["budget", "--from", str(out), "--strict", "--out", str(again)])
+    result = invoke(["budget", "--from", str(out), "--strict", "--out", str(again)])
     assert result.exit_code == 1 and "'Android' (1)" in result.stderr and not again.exists()
 
 
 def test_strict_from_a_client_file(tmp_path: Path) -> None:
     out = tmp_path / "b.xlsx"
-    result = runner.invoke(
-        app, ["budget", "--client", str(_client(tmp_path, EXPORT)), "--strict", "--out", str(out)]
-    )
+    result = invoke(["budget", "--client", str(_client(tmp_path, EXPORT)), "--strict", "--out", str(out)])
     assert result.exit_code == 1 and "4 assets have a type" in result.stderr and not out.exists()
 
 
@@ -444,7 +434,7 @@ def test_strict_from_a_client_file(tmp_path: Path) -> None:
 )
 def test_the_command_refuses_what_it_would_ignore(tmp_path: Path, args: list[str], says: str) -> None:
     out = tmp_path / "b.xlsx"
-    result = runner.invoke(app, ["budget", *args, "--out", str(out)])
+    result = invoke(["budget", *args, "--out", str(out)])
     assert result.exit_code == 1 and says in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and not out.exists()
 

@@ -8,12 +8,10 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
-
-import typer
-from rich.console import Console
+from typing import TYPE_CHECKING, Annotated, Any
 
 from xl_engage import __version__
+from xl_engage.cli_kit import App, Argument, Exit, Option
 from xl_engage.issues import InputError, Issue, NotAWorkbookError, RefusedError, XleError
 from xl_engage.templates import SAMPLE_MSP
 
@@ -46,29 +44,47 @@ def _raised(exc: BaseException, module: str, name: str) -> bool:
     return isinstance(cls, type) and isinstance(exc, cls)
 
 
-app = typer.Typer(
+app = App(
     help="Excel workbooks for MSP client engagement: vCIO pricing, account-management ROI, "
     "life-cycle budgets, responsibility matrices, the vCIO playbook and budget-vs-actual "
     "reconciliation; and reading edited workbooks back with every problem located at its cell.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="rich",
 )
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+
+
+class _Console:
+    """A rich console made when first used: ``--help`` prints without rich (35 ms of imports)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Any = None
+
+    def real(self) -> Any:
+        """The rich console itself (for rich objects that take one: a progress bar)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real(), name)
+
+
+err: Any = _Console(stderr=True, soft_wrap=True)
+out: Any = _Console(soft_wrap=True)
 
 TemplatesOpt = Annotated[
     Path | None,
-    typer.Option(
+    Option(
         "--templates",
         help="Folder of the firm's templates (default: the bundled templates/).",
         file_okay=False,
     ),
 ]
-OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Workbook to write (.xlsx).")]
+OutOpt = Annotated[Path, Option("--out", "-o", help="Workbook to write (.xlsx).")]
 MappingOpt = Annotated[
     Path | None,
-    typer.Option(
+    Option(
         "--mapping",
         help='A saved mapping (TOML) for an export we do not know: \\[import.columns] "Its heading" = '
         '"Our column", date_order, decimal_mark, \\[import.types]. See `xl-engage inspect`.',
@@ -77,7 +93,7 @@ MappingOpt = Annotated[
 ]
 PdfOpt = Annotated[
     bool,
-    typer.Option(
+    Option(
         "--pdf",
         help="Also write the decision-maker PDF beside the workbook (same name, .pdf): the sheets "
         "meant for the client, through LibreOffice.",
@@ -136,21 +152,21 @@ def _run(action: Callable[[], object]) -> None:
         _say(exc.issues)
         count = sum(1 for i in exc.issues if i.severity == "error") or len(exc.issues)
         err.print(f"[red]{count} problem(s); nothing was written.[/red]")
-        raise typer.Exit(1) from None
+        raise Exit(1) from None
     except (NotAWorkbookError, RefusedError) as exc:
         err.print(str(exc), markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        raise Exit(2) from None
     except XleError as exc:
         err.print(str(exc), markup=False, highlight=False)
-        raise typer.Exit(1) from None
+        raise Exit(1) from None
     except OSError as exc:  # a full disk, a read-only folder, a file that vanished
         where = exc.filename or "the output"
         err.print(f"{where}: {exc.strerror or exc}; nothing was written", markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        raise Exit(2) from None
     except RecursionError:
         err.print("an input is nested too deeply to be read (a TOML or JSON file?); nothing was written")
-        raise typer.Exit(2) from None
-    except (typer.Exit, KeyboardInterrupt):
+        raise Exit(2) from None
+    except (Exit, KeyboardInterrupt):
         raise
     except Exception as exc:  # never a traceback: one line, and the run stops cleanly
         if _raised(exc, "pydantic", "ValidationError"):  # a value the command line built
@@ -159,37 +175,33 @@ def _run(action: Callable[[], object]) -> None:
             for e in exc.errors():  # type: ignore[attr-defined]
                 where = ".".join(str(p) for p in e["loc"]) or "input"
                 err.print(f"{where}: {explain(e)}", markup=False, highlight=False)
-            raise typer.Exit(1) from None
+            raise Exit(1) from None
         if _raised(exc, "xlsxwriter.exceptions", "FileCreateError"):  # a full disk, a vanished folder
             err.print(f"cannot write the workbook: {exc}; nothing was written", markup=False, highlight=False)
-            raise typer.Exit(2) from None
+            raise Exit(2) from None
         err.print(
             f"unexpected error ({type(exc).__name__}: {exc}); nothing was written. Please report it "
             "with the input that caused it.",
             markup=False,
             highlight=False,
         )
-        raise typer.Exit(2) from None
+        raise Exit(2) from None
 
 
 def _version(value: bool) -> None:
     if value:
         out.print(f"xl-engage {__version__}")
-        raise typer.Exit()
+        raise Exit()
 
 
 @app.callback()
 def main(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
 ) -> None:
     """xl-engage."""
-    # The command needs no pydantic plugin, and looking for them reads every installed
-    # package's metadata (16 ms of each start). Set here, when the command runs: a program
-    # that imports this module keeps its own plugins.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 @app.command()
@@ -197,7 +209,7 @@ def pricing(
     out_path: OutOpt = Path("out/vcio-pricing.xlsx"),
     clients: Annotated[
         list[Path] | None,
-        typer.Option(
+        Option(
             help="Client list (CSV or XLSX, e.g. a PSA's company export): Client, Employees, and Users "
             "with Price per user or MSP MRR given; Package (blank: recommended for the head count). "
             "Repeat it to join a PSA's exports on the client's name (companies, then agreements). "
@@ -206,14 +218,14 @@ def pricing(
     ] = None,
     agreements: Annotated[
         Path | None,
-        typer.Option(
+        Option(
             help="TOML of per-client customisations (remove / change / add lines); default: none "
             "(the sample MSP's with its client list)."
         ),
     ] = None,
     from_workbook: Annotated[
         Path | None,
-        typer.Option("--from", help="Rebuild from an edited pricing workbook instead of the inputs."),
+        Option("--from", help="Rebuild from an edited pricing workbook instead of the inputs."),
     ] = None,
     templates: TemplatesOpt = None,
     pdf: PdfOpt = False,
@@ -249,18 +261,18 @@ def roi(
     out_path: OutOpt = Path("out/am-roi.xlsx"),
     inputs: Annotated[
         Path | None,
-        typer.Option(help="TOML with the MSP's segments and current revenue (overrides templates/roi.toml)."),
+        Option(help="TOML with the MSP's segments and current revenue (overrides templates/roi.toml)."),
     ] = SAMPLE_MSP / "roi.toml",
     owner_does_am: Annotated[
         bool | None,
-        typer.Option(
+        Option(
             "--owner-does-am/--dedicated-am",
             help="Scenario: the owner does the AM work (his hourly value is the rate).",
         ),
     ] = None,
     from_workbook: Annotated[
         Path | None,
-        typer.Option("--from", help="Rebuild from an edited ROI workbook instead of the inputs."),
+        Option("--from", help="Rebuild from an edited ROI workbook instead of the inputs."),
     ] = None,
     templates: TemplatesOpt = None,
     pdf: PdfOpt = False,
@@ -290,58 +302,56 @@ def roi(
 def budget(
     out_path: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Workbook to write (.xlsx); with --portfolio, a folder."),
+        Option("--out", "-o", help="Workbook to write (.xlsx); with --portfolio, a folder."),
     ] = None,
     client: Annotated[
-        Path | None, typer.Option(help="Client file (TOML): profile, contracts, initiatives, reserve.")
+        Path | None, Option(help="Client file (TOML): profile, contracts, initiatives, reserve.")
     ] = None,
     assets: Annotated[
         Path | None,
-        typer.Option(
-            help="Inventory export (.csv or .xlsx); default: assets.csv/.xlsx beside the client file."
-        ),
+        Option(help="Inventory export (.csv or .xlsx); default: assets.csv/.xlsx beside the client file."),
     ] = None,
     name: Annotated[
         str | None,
-        typer.Option(
+        Option(
             help="Start from the export alone (with --assets): the client's name; the profile's "
             "defaults, no contracts, no initiatives (fill them in the workbook, then --from)."
         ),
     ] = None,
     fiscal_year_start: Annotated[
         int | None,
-        typer.Option(min=1, max=12, help="With --name: the month the fiscal year starts (default 1)."),
+        Option(min=1, max=12, help="With --name: the month the fiscal year starts (default 1)."),
     ] = None,
     horizon: Annotated[
-        int | None, typer.Option(min=1, max=10, help="With --name: fiscal years to plan (default 3).")
+        int | None, Option(min=1, max=10, help="With --name: fiscal years to plan (default 3).")
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option(
+        Option(
             help="With --name: the status date (YYYY-MM-DD, default today); the budget "
             "starts with the fiscal year holding it."
         ),
     ] = None,
     strict: Annotated[
         bool,
-        typer.Option(
+        Option(
             help="Assets of a type the policy does not know are an error (nothing is written), not a warning."
         ),
     ] = False,
     portfolio: Annotated[
         Path | None,
-        typer.Option(
+        Option(
             help="Folder with one sub-folder per client (each with client.toml), or a CSV with "
             "'Client file' and optional 'Assets' columns: one workbook each, built in parallel.",
         ),
     ] = None,
     from_workbook: Annotated[
         Path | None,
-        typer.Option("--from", help="Rebuild from an edited budget workbook (keeps every edited line)."),
+        Option("--from", help="Rebuild from an edited budget workbook (keeps every edited line)."),
     ] = None,
     replan: Annotated[
         bool,
-        typer.Option(
+        Option(
             help="With --from: plan the asset replacements again from the edited assets and "
             "policy; every other line is kept."
         ),
@@ -362,19 +372,19 @@ def budget(
     ]
     if name is not None and client is not None:
         err.print("give --name (start from an export alone) or --client (a client file), not both")
-        raise typer.Exit(1)
+        raise Exit(1)
     if name is None and profile_options:
         err.print(f"{', '.join(profile_options)} go with --name; a client file sets them in [profile]")
-        raise typer.Exit(1)
+        raise Exit(1)
     if mapping is not None and (from_workbook is not None or portfolio is not None):
         err.print(
             "--mapping reads an export (--assets): with --from or --portfolio it would do nothing; drop it"
         )
-        raise typer.Exit(2)
+        raise Exit(2)
     if portfolio is not None:
         if name is not None:
             err.print("--portfolio builds each client from its client file: drop --name")
-            raise typer.Exit(1)
+            raise Exit(1)
         _portfolio(portfolio, out_path or Path("out/budgets"), templates, strict, pdf)
         return
 
@@ -449,15 +459,15 @@ def _portfolio(
         files = portfolio_jobs(folder)
     except InputError as exc:
         _say(exc.issues)
-        raise typer.Exit(1) from None
+        raise Exit(1) from None
     if not files:
         err.print(f"{folder}: no client files (expected */client.toml, or a CSV with a 'Client file' column)")
-        raise typer.Exit(1)
+        raise Exit(1)
     try:
         _guard_portfolio(files, out_dir)
     except RefusedError as exc:
         err.print(str(exc), markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        raise Exit(2) from None
     failures, built = [], []
     with _progress() as bar:
         task = bar.add_task(f"{len(files)} client budgets", total=len(files))
@@ -480,10 +490,10 @@ def _portfolio(
             write_pdfs([(book, book.with_suffix(".pdf")) for book in built])
         except PdfError as exc:
             err.print(str(exc), markup=False, highlight=False)
-            raise typer.Exit(2) from None
+            raise Exit(2) from None
         out.print(f"{len(built)} decision-maker PDF(s) beside them")
     if failures:
-        raise typer.Exit(1)
+        raise Exit(1)
 
 
 def _guard_portfolio(jobs: list[Job], out_dir: Path) -> None:
@@ -515,26 +525,24 @@ def _progress() -> Progress:
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
-        console=err,
+        console=err.real(),
     )
 
 
 @app.command()
 def raci(
     out_path: OutOpt = Path("out/raci.xlsx"),
-    client: Annotated[str, typer.Option(help="The client's name.")] = "Client",
+    client: Annotated[str, Option(help="The client's name.")] = "Client",
     from_template: Annotated[
         bool,
-        typer.Option(
+        Option(
             "--from-template/--blank",
             help="Start from the library's typical assignment, or with empty cells.",
         ),
     ] = True,
-    maturity: Annotated[
-        int, typer.Option(min=1, max=5, help="Client's operational maturity level (1–5).")
-    ] = 2,
+    maturity: Annotated[int, Option(min=1, max=5, help="Client's operational maturity level (1–5).")] = 2,
     from_workbook: Annotated[
-        Path | None, typer.Option("--from", help="Rebuild from an edited matrix workbook.")
+        Path | None, Option("--from", help="Rebuild from an edited matrix workbook.")
     ] = None,
     templates: TemplatesOpt = None,
     pdf: PdfOpt = False,
@@ -559,25 +567,25 @@ def playbook(
     out_path: OutOpt = Path("out/vcio-playbook.xlsx"),
     portfolio: Annotated[
         Path | None,
-        typer.Option(help="Client portfolio (CSV/XLSX): client, MRR, AISP, users, complexity, vCIO."),
+        Option(help="Client portfolio (CSV/XLSX): client, MRR, AISP, users, complexity, vCIO."),
     ] = None,
     year: Annotated[
-        int | None, typer.Option(min=1901, max=2199, help="The year tracked, e.g. 2027 (default: this year).")
+        int | None, Option(min=1901, max=2199, help="The year tracked, e.g. 2027 (default: this year).")
     ] = None,
     first_month: Annotated[
-        int, typer.Option(min=1, max=12, help="Month the tracked year starts (1 = January).")
+        int, Option(min=1, max=12, help="Month the tracked year starts (1 = January).")
     ] = 1,
     as_of: Annotated[
         str | None,
-        typer.Option(help="Measure progress at the end of this month (YYYY-MM-DD; default today)."),
+        Option(help="Measure progress at the end of this month (YYYY-MM-DD; default today)."),
     ] = None,
     actuals: Annotated[
         Path | None,
-        typer.Option(help="Monthly counts already done (CSV/XLSX: vCIO, month, the six activities)."),
+        Option(help="Monthly counts already done (CSV/XLSX: vCIO, month, the six activities)."),
     ] = None,
     from_workbook: Annotated[
         Path | None,
-        typer.Option(
+        Option(
             "--from",
             help="Rebuild from last playbook, keeping every typed count; with --portfolio, for a "
             "changed portfolio.",
@@ -641,37 +649,33 @@ def playbook(
 def reconcile(
     out_path: OutOpt = Path("out/reconciliation.xlsx"),
     budget: Annotated[
-        Path | None, typer.Option(help="The client's budget workbook (made by xl-engage budget).")
+        Path | None, Option(help="The client's budget workbook (made by xl-engage budget).")
     ] = None,
     actuals: Annotated[
         Path | None,
-        typer.Option(
-            help="Ledger or card export (CSV/XLSX): date, payee, description, amount or debit/credit."
-        ),
+        Option(help="Ledger or card export (CSV/XLSX): date, payee, description, amount or debit/credit."),
     ] = None,
     from_workbook: Annotated[
         Path | None,
-        typer.Option(
-            "--from", help="Carry on from a reconciliation: its rules and your assignments are kept."
-        ),
+        Option("--from", help="Carry on from a reconciliation: its rules and your assignments are kept."),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option(help="Month to date is this date's month (YYYY-MM-DD, default today).")
+        str | None, Option(help="Month to date is this date's month (YYYY-MM-DD, default today).")
     ] = None,
     fiscal_year: Annotated[
         str | None,
-        typer.Option(help="First month of the fiscal year to reconcile (default: the one holding --as-of)."),
+        Option(help="First month of the fiscal year to reconcile (default: the one holding --as-of)."),
     ] = None,
     rules: Annotated[
         Path | None,
-        typer.Option(
+        Option(
             help="The client's own mapping rules (CSV/XLSX: Field, Pattern, Category, Budget line), "
             "applied before the defaults."
         ),
     ] = None,
     spend_negative: Annotated[
         bool,
-        typer.Option(
+        Option(
             "--spend-negative", help="The Amount column shows money out as negative (bank-statement style)."
         ),
     ] = False,
@@ -826,9 +830,9 @@ def _write_checked(
 
 @app.command()
 def pdf(
-    path: Annotated[Path, typer.Argument(help="An xl_engage workbook (as generated, or edited).")],
+    path: Annotated[Path, Argument(help="An xl_engage workbook (as generated, or edited).")],
     out_path: Annotated[
-        Path | None, typer.Option("--out", help="The PDF to write (default: beside the workbook, .pdf).")
+        Path | None, Option("--out", help="The PDF to write (default: beside the workbook, .pdf).")
     ] = None,
 ) -> None:
     """Write the decision-maker PDF of a workbook: the sheets meant for the client (a budget's
@@ -849,9 +853,9 @@ def pdf(
 
 @app.command()
 def diff(
-    old: Annotated[Path, typer.Argument(help="The earlier version of the workbook.")],
-    new: Annotated[Path, typer.Argument(help="The later version (its cells are where changes are said).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the changes as JSON, for tools.")] = False,
+    old: Annotated[Path, Argument(help="The earlier version of the workbook.")],
+    new: Annotated[Path, Argument(help="The later version (its cells are where changes are said).")],
+    as_json: Annotated[bool, Option("--json", help="Print the changes as JSON, for tools.")] = False,
 ) -> None:
     """Say what changed between two versions of one workbook: rows added, removed and changed
     (matched by their key, not their position: sorting is no change), inputs changed, and
@@ -866,16 +870,16 @@ def diff(
             got = read_workbook(path)
         except NotAWorkbookError as exc:
             err.print(str(exc), markup=False, highlight=False)
-            raise typer.Exit(2) from None
+            raise Exit(2) from None
         if got.model is None:
             _say(got.issues)
             err.print(f"{path}: fix its issues first (xl-engage check {path}); nothing was compared")
-            raise typer.Exit(2)
+            raise Exit(2)
         loaded.append(got)
     before, after = loaded
     if before.kind.name != after.kind.name:
         err.print(f"{old} is a {before.kind.name} workbook and {new} a {after.kind.name} one: not comparable")
-        raise typer.Exit(2)
+        raise Exit(2)
     kind = after.kind
     if kind.identity is not None:
         from xl_engage.models.base import field_at
@@ -883,7 +887,7 @@ def diff(
         a, b = shown(field_at(before.model, kind.identity)), shown(field_at(after.model, kind.identity))
         if a.casefold() != b.casefold():
             err.print(f"{old} is {a}'s workbook and {new} is {b}'s: not comparable")
-            raise typer.Exit(2)
+            raise Exit(2)
     changes = compare(kind, before.model, after.model, after.places, before.places)  # type: ignore[arg-type]
     if as_json:
         sys.stdout.write(
@@ -900,13 +904,13 @@ def diff(
             else "no change"
         )
     if changes:
-        raise typer.Exit(1)
+        raise Exit(1)
 
 
 @app.command()
 def check(
-    path: Annotated[Path, typer.Argument(help="An xl_engage workbook, possibly edited.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the validated model as JSON.")] = False,
+    path: Annotated[Path, Argument(help="An xl_engage workbook, possibly edited.")],
+    as_json: Annotated[bool, Option("--json", help="Print the validated model as JSON.")] = False,
 ) -> None:
     """Read a workbook back; print every issue as Sheet!A1: message.
 
@@ -918,7 +922,7 @@ def check(
         loaded = read_workbook(path)
     except NotAWorkbookError as exc:
         err.print(str(exc), markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        raise Exit(2) from None
     for issue in loaded.issues:
         (out if as_json is False else err).print(str(issue), markup=False, highlight=False)
     if not loaded.ok:
@@ -926,7 +930,7 @@ def check(
         err.print(
             f"{path}: {said} issue(s) in this {loaded.kind.name} workbook", markup=False, highlight=False
         )
-        raise typer.Exit(1)
+        raise Exit(1)
     if as_json:
         assert loaded.model is not None
         sys.stdout.write(
@@ -939,9 +943,9 @@ def check(
 
 @app.command()
 def demo(
-    out_dir: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the workbooks.", file_okay=False)
-    ] = Path("out"),
+    out_dir: Annotated[Path, Option("--out", "-o", help="Folder for the workbooks.", file_okay=False)] = Path(
+        "out"
+    ),
     templates: TemplatesOpt = None,
 ) -> None:
     """Build every workbook from the bundled sample MSP (workbooks/sample_msp): each
@@ -974,7 +978,7 @@ def demo(
                     err.print(
                         f"{out_dir}: cannot write there ({exc}); nothing more was written", markup=False
                     )
-                    raise typer.Exit(2) from None
+                    raise Exit(2) from None
                 failures += 1  # one kind's failure, in one line: the other kinds are still built
                 err.print(
                     f"{name}: unexpected error ({type(exc).__name__}: {exc})", markup=False, highlight=False
@@ -982,20 +986,20 @@ def demo(
             bar.advance(task)
     out.print(f"{len(written)} workbook(s) in {out_dir}/")
     if failures:
-        raise typer.Exit(1)
+        raise Exit(1)
 
 
 @app.command()
 def inspect(
-    path: Annotated[Path, typer.Argument(help="The export that does not go in (.csv, .txt or .xlsx).")],
+    path: Annotated[Path, Argument(help="The export that does not go in (.csv, .txt or .xlsx).")],
     as_: Annotated[
         str,
-        typer.Option("--as", help="What the file is: inventory, ledger, clients or portfolio."),
+        Option("--as", help="What the file is: inventory, ledger, clients or portfolio."),
     ],
     mapping: MappingOpt = None,
     spend_negative: Annotated[
         bool,
-        typer.Option("--spend-negative", help="Ledgers: the Amount column shows money out as negative."),
+        Option("--spend-negative", help="Ledgers: the Amount column shows money out as negative."),
     ] = False,
     templates: TemplatesOpt = None,
 ) -> None:
@@ -1009,37 +1013,37 @@ def inspect(
     kind = as_.strip().lower()
     if kind not in KINDS:
         err.print(f"--as must be one of {', '.join(KINDS)}, not {as_!r}", markup=False, highlight=False)
-        raise typer.Exit(2)
+        raise Exit(2)
     try:
         found = inspect_file(path, kind, mapping, templates, spend_negative)
     except RecursionError:
         err.print("an input is nested too deeply to be read (a TOML file?)")
-        raise typer.Exit(2) from None
+        raise Exit(2) from None
     except InputError as exc:  # the file (or the mapping) cannot be read at all
         _say(exc.issues)
-        raise typer.Exit(2) from None
+        raise Exit(2) from None
     except XleError as exc:
         err.print(str(exc), markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        raise Exit(2) from None
     render(found, out)
-    raise typer.Exit(found.exit_code)
+    raise Exit(found.exit_code)
 
 
 @app.command()
 def functions(
     out_path: Annotated[
-        Path, typer.Option("--out", "-o", metavar="<path>", help="The function pack to write (.xlsx).")
+        Path, Option("--out", "-o", metavar="<path>", help="The function pack to write (.xlsx).")
     ] = Path("out/functions.xlsx"),
     lite: Annotated[
         Path | None,
-        typer.Option(
+        Option(
             metavar="<dir>",
             help="Also write main.py and requirements.txt for xlwings Lite into this folder.",
         ),
     ] = None,
     wheel: Annotated[
         str | None,
-        typer.Option(metavar="<url>", help="With --lite: where your firm hosts the xl-engage wheel."),
+        Option(metavar="<url>", help="With --lite: where your firm hosts the xl-engage wheel."),
     ] = None,
     templates: TemplatesOpt = None,
 ) -> None:
@@ -1078,9 +1082,9 @@ def functions(
 
 @app.command()
 def init(
-    folder: Annotated[Path, typer.Argument(help="The firm's own folder of templates (created if need be).")],
+    folder: Annotated[Path, Argument(help="The firm's own folder of templates (created if need be).")],
     sample: Annotated[
-        bool, typer.Option("--sample", help="Also copy the sample MSP's inputs (into FOLDER/sample_msp).")
+        bool, Option("--sample", help="Also copy the sample MSP's inputs (into FOLDER/sample_msp).")
     ] = False,
 ) -> None:
     """Copy the editable templates into a folder the firm owns; then give it to every command
@@ -1117,12 +1121,9 @@ def init(
 
 
 def run() -> None:
-    """The ``xl-engage`` command (and ``python -m xl_engage``). Only the command defers the
-    rich modules its help never uses (``lean_help``): a program importing this module keeps
-    rich as it is."""
-    from xl_engage.lean_help import defer_unused_rich_modules
+    """The ``xl-engage`` command (and ``python -m xl_engage``).
 
-    defer_unused_rich_modules()
+    Only the command sets what follows: a program importing this module keeps its own."""
     # pydantic looks for plugins among every installed package's entry points when the first
     # model is made (30-40 ms in a venv of 55 packages, more in larger ones); the command uses
     # none. Someone who sets the variable themselves keeps their setting.

@@ -12,15 +12,14 @@ from typing import Any
 from xml.dom import minidom
 
 import pytest
-from typer.testing import CliRunner
 
+from tests.helpers import invoke
 from xl_engage.a1 import quote_sheet
-from xl_engage.cli import app
 from xl_engage.layout import constant, writable_header
 
 
 def run_cli(*args: str) -> object:
-    return CliRunner().invoke(app, list(args))
+    return invoke(list(args))
 
 
 def _parts_parse(path: Path) -> None:

@@ -1,0 +1,169 @@
+"""The command line read from the commands' signatures (``xl_engage/cli_kit.py``): every
+parameter offered, flags as flags, bounds and usage errors in one line, and ``--help``
+without the heavy modules (issue 15, part 5: start-up)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pytest
+
+from tests.helpers import invoke
+from xl_engage.cli import app
+from xl_engage.cli_kit import App, Exit, Option
+
+COMMANDS = [c.name for c in app.commands]
+
+
+def test_every_command_offers_every_parameter_in_its_help() -> None:
+    from xl_engage.cli_kit import _declared
+
+    assert len(COMMANDS) >= 13
+    for c in app.commands:
+        shown = invoke([c.name, "--help"])
+        assert shown.exit_code == 0, shown.stderr
+        assert shown.stdout.startswith("usage: xl-engage " + c.name)
+        for name, _, param, _ in _declared(c.func):
+            if param.positional:
+                assert name.upper() in shown.stdout, (c.name, name)
+                continue
+            for decl in param.decls or (f"--{name.replace('_', '-')}",):
+                for flag in decl.split("/")[:1]:  # the second of a pair is said with the first
+                    assert flag in shown.stdout, (c.name, flag)
+
+
+HELP_IMPORTS = """
+import contextlib, io, json, sys
+sys.argv = ["xl-engage", *sys.argv[1:], "--help"]
+from xl_engage.cli import run
+with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+    run()
+heavy = ("pydantic", "rich", "typer", "xlsxwriter", "python_calamine")
+print(json.dumps(sorted(m for m in heavy if m in sys.modules)))
+"""
+
+
+@pytest.mark.parametrize("command", [[], ["budget"], ["reconcile"], ["check"]])
+def test_help_loads_none_of_the_heavy_modules(command: list[str]) -> None:
+    """What start-up costs is what it imports: --help needs argparse, not pydantic or rich."""
+    done = subprocess.run(
+        [sys.executable, "-c", HELP_IMPORTS, *command], capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def _toy() -> App:
+    toy = App(prog="toy")
+
+    @toy.command()
+    def go(
+        pdf: Annotated[bool, Option("--pdf", help="A flag.")] = False,
+        strict: Annotated[bool, Option(help="A pair.")] = False,
+        owner: Annotated[bool | None, Option("--owner/--dedicated", help="Two names.")] = None,
+        month: Annotated[int, Option(min=1, max=12, help="Bounded.")] = 1,
+        files: Annotated[list[Path] | None, Option("--file", help="Repeated.")] = None,
+        out: Annotated[Path, Option("--out", "-o", help="Required.")] = Path("x"),
+    ) -> None:
+        print(json.dumps([pdf, strict, owner, month, [str(f) for f in files or []], str(out)]))
+        raise Exit(3 if pdf else 0)
+
+    return toy
+
+
+def _run_toy(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as done:
+        _toy()(args)
+    got = capsys.readouterr()
+    return int(done.value.code or 0), got.out, got.err
+
+
+def test_flags_pairs_bounds_and_repeats(capsys: pytest.CaptureFixture[str]) -> None:
+    code, said, _ = _run_toy(["go"], capsys)
+    assert (code, json.loads(said)) == (0, [False, False, None, 1, [], "x"])
+    code, said, _ = _run_toy(
+        ["go", "--pdf", "--strict", "--dedicated", "--month", "12", "--file", "a", "--file", "b", "-o", "y"],
+        capsys,
+    )
+    assert (code, json.loads(said)) == (3, [True, True, False, 12, ["a", "b"], "y"])  # Exit(3)
+    _, said, _ = _run_toy(["go", "--no-strict", "--owner"], capsys)
+    assert json.loads(said)[1:3] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (
+            ["go", "--month", "13"],
+            "toy go: argument --month: 13 is not between 1 and 12 (see 'toy go --help')",
+        ),
+        (["go", "--month", "x"], "toy go: argument --month: 'x' is not a whole number (see 'toy go --help')"),
+        (
+            ["go", "--pdf=yes"],
+            "toy go: argument --pdf: ignored explicit argument 'yes' (see 'toy go --help')",
+        ),
+        (["go", "--owner", "--dedicated"], "toy go: argument --dedicated: not allowed with argument --owner"),
+        (
+            ["go", "--mont", "2"],
+            "toy: unrecognized arguments: --mont 2 (see 'toy --help')",
+        ),  # no abbreviations
+    ],
+)
+def test_a_usage_error_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], says: str
+) -> None:
+    code, _, err = _run_toy(args, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and err.strip().startswith(says), err
+
+
+def test_the_real_command_says_its_bounds_and_required_options() -> None:
+    bad = invoke(["budget", "--horizon", "11"])
+    assert bad.exit_code == 2 and "11 is not between 1 and 10" in bad.stderr and bad.stderr.count("\n") == 1
+    missing = invoke(["inspect", "export.csv"])
+    assert missing.exit_code == 2 and "the following arguments are required: --as" in missing.stderr
+    version = invoke(["--version"])
+    assert version.exit_code == 0 and version.stdout.startswith("xl-engage ")
+    assert invoke([]).exit_code == 0 and "commands:" in invoke([]).stdout
+
+
+PLUGINS = """
+import os, sys
+from pathlib import Path
+client, out = sys.argv[1], sys.argv[2]
+sys.argv = ["xl-engage", "budget", "--client", client, "--out", out]
+from xl_engage.cli import run
+try:
+    run()
+except SystemExit:
+    pass
+from pydantic.plugin import _loader
+assert Path(out).exists()  # models were made
+print(repr(os.environ.get("PYDANTIC_DISABLE_PLUGINS")), _loader._plugins is not None)
+"""
+
+ACME = Path(__file__).parent / "data" / "budget" / "acme" / "client.toml"
+
+
+@pytest.mark.parametrize(("preset", "kept"), [(None, "'__all__'"), ("", "''"), ("logfire", "'logfire'")])
+def test_the_command_skips_pydantics_plugin_search_unless_told(
+    preset: str | None, kept: str, tmp_path: Path
+) -> None:
+    """The plugin search reads every installed package's entry points (30-40 ms of a check);
+    the command leaves it out, and a variable the user set is theirs."""
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if preset is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = preset
+    done = subprocess.run(
+        [sys.executable, "-c", PLUGINS, str(ACME), str(tmp_path / "b.xlsx")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    shown, searched = done.stdout.strip().splitlines()[-1].split()  # after what the command said
+    assert shown == kept, done.stderr
+    assert searched == str(preset is not None)  # with __all__ pydantic never looked
