@@ -75,6 +75,27 @@ def test_overdue_asset_is_replaced_in_the_first_month() -> None:
     )  # 1,100 × 1.30; 2 h × $150
 
 
+def test_a_budget_under_way_replaces_what_is_due_in_the_month_still_ahead() -> None:
+    """A fiscal year that began in April, planned on 22 November: an overdue device, and one
+    due in August (gone by), are replaced in November, never shown as plan in months past;
+    one due in December stays in December; a budget starting after its status date is as
+    before (a decision maker's review: $2.35M of catch-up shown in a quarter already over)."""
+    policy = (PolicyRow(asset_type="Workstation", life_years=4, unit_cost=D(1000)),)
+    profile = Profile(
+        client="X", fiscal_year_start_month=4, start=dt.date(2026, 4, 1), as_of=dt.date(2026, 11, 22)
+    )
+    bought = {"old": dt.date(2020, 5, 5), "august": dt.date(2022, 8, 10), "december": dt.date(2022, 12, 3)}
+    assets = [Asset(asset_id=k, asset_type="Workstation", purchase_date=d) for k, d in bought.items()]
+    first = {line.source: line.month for line in calc.plan_assets(profile, policy, assets)}
+    assert first == {
+        "old": dt.date(2026, 11, 1),
+        "august": dt.date(2026, 11, 1),
+        "december": dt.date(2026, 12, 1),
+    }
+    ahead = profile.model_copy(update={"start": dt.date(2027, 4, 1)})  # not yet begun
+    assert {line.month for line in calc.plan_assets(ahead, policy, assets[:1])} == {dt.date(2027, 4, 1)}
+
+
 @pytest.mark.parametrize(
     ("days", "expected"),
     [

@@ -311,3 +311,19 @@ def test_an_export_of_several_organizations_is_said() -> None:
         i for i in load_assets(EXPORTS / "datto-rmm" / "devices.csv")[1] if "organizations" in i.message
     ]
     assert single == []
+
+
+def test_a_yes_no_client_column_is_not_taken_for_organizations(tmp_path: Path) -> None:
+    """Configuration Manager's Devices view has a "Client" column saying whether its agent is
+    installed (Yes/No): not whose device it is (a review)."""
+    from xl_engage.inputs.budget import load_assets
+
+    path = tmp_path / "configmgr.csv"
+    path.write_text(
+        "Name,Client,Company Name,Device Type,Purchase Date\n"
+        "PC1,Yes,Acme,Workstation,2022-01-05\nPC2,No,Acme,Workstation,2022-02-05\n"
+    )
+    assert not [i for i in load_assets(path)[1] if "organizations" in i.message]
+    path.write_text(path.read_text().replace("No,Acme", "No,Bayview"))
+    said = [i.message for i in load_assets(path)[1] if "organizations" in i.message]
+    assert len(said) == 1 and "column 'Company Name'" in said[0]

@@ -124,3 +124,20 @@ def test_a_huge_number_is_said_short() -> None:
         assert [str(i) for i in issues] == ([f"Lines!G5: Unit cost {limit}, got {shown}"] if limit else []), (
             issues
         )
+
+
+def test_a_bound_and_a_value_that_would_read_alike_are_said_in_full() -> None:
+    """Shortened, 10**18 + 1 against a bound of 10**18 read "must be < 1e+18, got 1e+18"."""
+    from decimal import Decimal
+
+    from pydantic import BaseModel, Field
+
+    from xl_engage.validate import validate
+
+    class Total(BaseModel):
+        control_total: Decimal = Field(lt=Decimal(10) ** 18)
+
+    _, issues = validate(Total, {"control_total": Decimal(10) ** 18 + 1}, {}, {}, "Summary!B20")
+    assert [i.message for i in issues] == [
+        "Control total must be < 1000000000000000000, got 1000000000000000001"
+    ]

@@ -104,7 +104,8 @@ def finish_probe(path: Path, probe: tuple[subprocess.Popen[str], float] | None) 
     # killed by a signal: the library aborts the process when memory runs out
     if verdict == "memory" or child.returncode < 0:
         raise NotAWorkbookError(
-            f"{path}: refused: the workbook library could not read it within the memory allowed "
-            "(a damaged file, or one built to fill memory); open it in Excel and save it again"
+            f"{path}: refused: the workbook library could not read it within the memory allowed: a "
+            "sheet reaching far beyond its data (a stray cell far below or right of the table: delete "
+            "it and save again), a damaged file, or one built to fill memory"
         )
     # no verdict and no signal: not our child as intended (an interpreter that could not start)

@@ -34,6 +34,12 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _exact(value: Any) -> str:
+    if isinstance(value, (Decimal, float)) and value == value and abs(value) != float("inf"):
+        return format(Decimal(value).normalize(), "f")
+    return str(value)
+
+
 def explain(error: Mapping[str, Any]) -> str:
     """A pydantic error as a user reads it: 'must be ≥ 0, got -120'."""
     kind = error.get("type", "")
@@ -49,7 +55,10 @@ def explain(error: Mapping[str, Any]) -> str:
     }
     if kind in bounds:
         sign, key = bounds[kind]
-        return f"must be {sign} {_show(ctx.get(key))}, got {_show(got)}"
+        limit, shown = _show(ctx.get(key)), _show(got)
+        if limit == shown:  # both shortened alike (1e+18 against 1e+18): said in full
+            limit, shown = _exact(ctx.get(key)), _exact(got)
+        return f"must be {sign} {limit}, got {shown}"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_too_long":

@@ -280,3 +280,23 @@ def test_a_damaged_xls_is_refused_in_one_line_not_a_native_crash(tmp_path: Path,
     assert "panicked" not in done.stderr and "stack backtrace" not in done.stderr
     assert "could not read it within the memory allowed" in _one_line(done)
     assert victim.read_bytes() == DAMAGED_XLS.read_bytes()
+
+
+HOSTILE = Path(__file__).parents[1] / "data" / "hostile"
+
+
+@pytest.mark.parametrize(
+    ("name", "saved_as", "says"),
+    [
+        ("password-protected.xlsx", "export.xlsx", "is password-protected: save a copy without a password"),
+        ("password-protected.xlsx", "export.csv", "is not a CSV text file (it looks binary)"),
+        ("stray-cell-iv65536.xls", "export.xls", "a stray cell far below or right of the table: delete it"),
+    ],
+)
+def test_an_ole_file_the_library_cannot_read_says_what_to_do(
+    tmp_path: Path, name: str, saved_as: str, says: str
+) -> None:
+    victim = tmp_path / saved_as
+    victim.write_bytes((HOSTILE / name).read_bytes())
+    done = run("inspect", "--as", "inventory", str(victim))
+    assert done.returncode == 2 and says in _one_line(done), done.stderr

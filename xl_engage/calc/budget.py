@@ -254,21 +254,32 @@ def horizon_end(profile: Profile) -> dt.date:
     return add_months(profile.start, 12 * profile.horizon_years)
 
 
+def first_month_ahead(profile: Profile) -> dt.date:
+    """The first month of the budget still ahead: its start, or, for a budget already under
+    way when its status was taken (a fiscal year that began in April, planned in November),
+    the month of the status date. Money for an overdue device cannot be spent in a month
+    gone by: put there, it showed as plan what never happened (a decision maker's review)."""
+    now = profile.as_of.replace(day=1)
+    return now if profile.start < now < horizon_end(profile) else profile.start
+
+
 def plan_assets(profile: Profile, policy: Sequence[PolicyRow], assets: Iterable[Asset]) -> list[Line]:
     """A hardware line (and a labour line beside it) for each replacement in the horizon.
 
-    An overdue asset is replaced in the budget's first month; after a replacement the next
-    one comes a life span later, so a long horizon repeats the cycle.
+    An overdue asset (or one due in a month already gone by) is replaced in the first month
+    still ahead (``first_month_ahead``); after a replacement the next one comes a life span
+    later, so a long horizon repeats the cycle.
     """
     index = policy_index(policy)
     end = horizon_end(profile)
+    ahead = first_month_ahead(profile)
     lines: list[Line] = []
     for asset in assets:
         row = index.get(key(asset.asset_type))
         when = replacement_date(asset, row)
         if row is None or when is None:
             continue
-        month = max(when.replace(day=1), profile.start)
+        month = max(when.replace(day=1), ahead)
         what = asset.name or asset.asset_id
         while month < end:
             lines.append(

@@ -163,12 +163,14 @@ def _own_tag(row: dict[str, Any]) -> bool:
 ORGANIZATION_HEADERS = frozenset(
     {
         "organization", "organisation", "organization name", "organisation name", "customer",
-        "customer name", "client", "client name", "company", "company name", "account name", "tenant",
+        "customer name", "client name", "company", "company name", "account name", "tenant",
     }
 )  # fmt: skip
 """A column of the user's that says whose device it is: RMM and PSA exports list every
 client's devices unless filtered (NinjaOne's Organization, ConnectWise's Company, Autotask's
-Account Name). Not "Site": one client may have many."""
+Account Name). Not "Site": one client may have many; not "Client": Configuration Manager's
+says Yes or No, whether its agent is installed."""
+_YES_NO = frozenset({"yes", "no", "true", "false", "y", "n", "0", "1", "installed", "not installed"})
 
 
 def several_organizations(read: TableRead, source: str) -> list[Issue]:
@@ -183,7 +185,7 @@ def several_organizations(read: TableRead, source: str) -> list[Issue]:
             value = to_text(row.get("extras", {}).get(header)).strip()
             if value:
                 counts[value] = counts.get(value, 0) + 1
-        if len(counts) > 1:
+        if len(counts) > 1 and not {v.casefold() for v in counts} <= _YES_NO:
             shown = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
             listed = ", ".join(f"{name!r} ({n})" for name, n in shown[:5])
             more = f" and {len(shown) - 5} more" if len(shown) > 5 else ""
@@ -192,7 +194,7 @@ def several_organizations(read: TableRead, source: str) -> list[Issue]:
                     source,
                     f"the export lists devices of {len(counts)} organizations in its column '{header}' "
                     f"({listed}{more}): all are planned in this one budget; to budget one client, keep "
-                    "only its rows in the export (or build one budget per client with --portfolio)",
+                    "only its rows in the export (a file per client, and --portfolio builds them all)",
                     "warning",
                 )
             )

@@ -96,7 +96,12 @@ def _workbook_grid(path: Path, named_as_text: bool = False) -> tuple[list[list[A
             elif _starts_with(path, _OLE):  # an .xls: no package to scan, but the library's read, bounded
                 finish_probe(path, start_probe(path))
         except NotAWorkbookError as exc:
-            raise InputError([Issue(str(path), str(exc).removeprefix(f"{path}: "))]) from None
+            said = str(exc).removeprefix(f"{path}: ")
+            if "password" in said.lower() or "encrypt" in said.lower():  # an encrypted file is an OLE one
+                said = "is password-protected: save a copy without a password"
+            elif named_as_text and said.startswith("cannot be read as a workbook"):
+                said = "is not a CSV text file (it looks binary)"
+            raise InputError([Issue(str(path), said)]) from None
         import python_calamine  # compiled, for reading files only: xlwings Lite goes without
 
         book = python_calamine.load_workbook(str(path))
