@@ -156,6 +156,7 @@ def _errors_and_formulas(
     names = _reference_names(xlsx.grid(sheet), ref, spec, got, meta)
     out = []
     formulas_said: set[int] = set()
+    uncalculated_said: set[int] = set()  # once per column: a column of them is one fix
     for (r, c), (what, text) in sorted(special.items()):
         if r not in row_of:
             continue
@@ -167,10 +168,20 @@ def _errors_and_formulas(
                         cell_where(sheet, r, c), f"{header} holds the error {text}: type a value, or clear it"
                     )
                 )
-            elif (
-                not _keep_formula(got.rows[row_of[r]], spec, header, text, r, names, ref.name)
-                and c not in formulas_said
-            ):
+            elif _keep_formula(got.rows[row_of[r]], spec, header, text, r, names, ref.name):
+                pass  # kept as a formula: the rebuild writes it again
+            elif what == "formula-uncalculated":  # its value would be kept, and it has none
+                if c not in uncalculated_said:
+                    uncalculated_said.add(c)
+                    out.append(
+                        Issue(
+                            cell_where(sheet, r, c),
+                            f"your column '{header}' holds formulas (={text}…) saved without their values "
+                            "(the program that saved the file does not calculate), and a rebuild keeps "
+                            "values: open the file in Excel or LibreOffice and save it, or type the values",
+                        )
+                    )
+            elif c not in formulas_said:
                 formulas_said.add(c)
                 out.append(
                     Issue(

@@ -143,3 +143,18 @@ def test_a_reference_to_a_user_column_follows_the_name_it_is_shown_under() -> No
     assert escaped is not None and resolve(escaped, "Assets", {"a[1]": "a[1] (2)"}) == (
         "Assets[[#This Row],[a'[1'] (2)]]"
     )
+
+
+def test_a_column_of_formulas_saved_without_values_is_an_error_not_a_lost_column(
+    edited: tuple[Path, int],
+) -> None:
+    """Saved by openpyxl (no values), the running sum's values are nothing: kept as values,
+    the rebuild dropped the column (a review). An error at its first cell, once for the
+    column; the formulas of their own row are kept as formulas and need no value."""
+    saved, _ = edited
+    unsaved = saved.parent.parent / "b.xlsx"  # the same edit before LibreOffice saved it
+    result = run("check", str(unsaved))
+    said = [line for line in result.stdout.splitlines() if "saved without their values" in line]
+    assert result.returncode == 1 and len(said) == 1, result.stdout
+    assert "your column 'Summed' holds formulas (=SUM(" in said[0] and "warning" not in said[0]
+    assert "'Tag'" not in result.stdout
