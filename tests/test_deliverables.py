@@ -540,3 +540,18 @@ def test_branding_colours_are_checked_and_a_status_never_takes_the_input_fill(tm
     styles = _parts(tmp_path / "b.xlsx", "xl/styles.xml")["xl/styles.xml"]
     dxfs = re.search(r"<dxfs[^>]*>(.*?)</dxfs>", styles, re.S)
     assert dxfs and "DDEBF7" not in dxfs.group(1)
+
+
+def test_a_value_xl_engage_records_is_not_dressed_as_an_input(demo: list[Path]) -> None:
+    """The control total says "do not edit": the input yellow beside it invited the edit (a
+    decision maker's review). The client's name, a real input, keeps it."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(next(p for p in demo if p.name.startswith("reconcile-")))
+
+    def fill(name: str) -> str:
+        sheet, ref = next(iter(wb.defined_names[name].destinations))
+        return str(wb[sheet][ref.replace("$", "")].fill.fgColor.rgb)
+
+    assert fill("ClientName").endswith(INPUT_FILL)
+    assert not fill("ControlTotal").endswith(INPUT_FILL) and not fill("ControlCount").endswith(INPUT_FILL)

@@ -205,10 +205,18 @@ class CellSpec:
     cents: bool = False
     """A unit price or an hourly rate: shown with its cents even on a summary (where other
     amounts are whole)."""
+    recorded: bool = False
+    """A value xl_engage records for itself and reads back (a ledger's control total), not
+    the user's to edit: shown without the input fill, which would invite the edit it forbids."""
 
     @property
     def is_input(self) -> bool:
         return self.formula is None
+
+    @property
+    def editable(self) -> bool:
+        """Shown as an input (the yellow fill): read back, and the user's to change."""
+        return self.is_input and not self.recorded
 
     def __str__(self) -> str:
         """The cell as a formula names it: ``f"{PLANNING_RATE}*12"`` is ``PlanningRate*12``,

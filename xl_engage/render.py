@@ -619,7 +619,7 @@ class _SheetWriter:
         for spec, value in block.cells:
             self.ws.write_string(self.row, 0, spec.label, self._fmt("text", "label"))
             self._width(0, len(spec.label) + 2)
-            role = "input" if spec.is_input else "output"
+            role = "input" if spec.editable else "output"
             fmt = self._fmt("price" if spec.cents else spec.kind, role)
             if spec.formula:
                 self.ws.write_formula(self.row, 1, "=" + spec.formula, fmt, _cached(value))
@@ -1018,7 +1018,7 @@ def _draws(chart: Block | None, block: Block | None) -> bool:
 
 def _has_inputs(sheet: Sheet) -> bool:
     for block in sheet.blocks:
-        if isinstance(block, Cells) and any(spec.is_input for spec, _ in block.cells):
+        if isinstance(block, Cells) and any(spec.editable for spec, _ in block.cells):
             return True
         if isinstance(block, Table) and not block.spec.readonly and block.spec.input_columns:
             return True

@@ -215,8 +215,11 @@ CONTROL_TOTAL = CellSpec(
     "settings.control_total",
     "money",
     help="Written by xl-engage from the ledger files; do not edit",
+    recorded=True,
 )
-CONTROL_COUNT = CellSpec("ControlCount", "Transactions in the ledgers read", "settings.control_count", "int")
+CONTROL_COUNT = CellSpec(
+    "ControlCount", "Transactions in the ledgers read", "settings.control_count", "int", recorded=True
+)
 CONTROL = (CONTROL_TOTAL, CONTROL_COUNT)
 AS_OF_MONTH = CellSpec(
     "AsOfMonth", "Month to date", "as_of_month", "month", formula=f"DATE(YEAR({AS_OF}),MONTH({AS_OF}),1)"
