@@ -555,3 +555,18 @@ def test_a_value_xl_engage_records_is_not_dressed_as_an_input(demo: list[Path]) 
 
     assert fill("ClientName").endswith(INPUT_FILL)
     assert not fill("ControlTotal").endswith(INPUT_FILL) and not fill("ControlCount").endswith(INPUT_FILL)
+
+
+def test_every_sheet_delivered_to_the_decision_maker_reads_as_a_summary() -> None:
+    """Money on a delivered sheet is whole and carries its sign, as on the summaries: the
+    pricing Clients sheet printed 1,500.00 beside the Overview's $1,500 (a review)."""
+    from xl_engage.kinds import all_kinds
+
+    delivered = 0
+    for kind in all_kinds():
+        for _, book in kind.samples():
+            for sheet in kind.build(book).sheets:
+                if sheet.deliver:
+                    delivered += 1
+                    assert sheet.audience == "summary", (kind.name, sheet.name)
+    assert delivered >= 12

@@ -155,8 +155,7 @@ def _errors_and_formulas(
     key_of = {c: k for k, c in cols.items()}
     names = _reference_names(xlsx.grid(sheet), ref, spec, got, meta)
     out = []
-    formulas_said: set[int] = set()
-    uncalculated_said: set[int] = set()  # once per column: a column of them is one fix
+    column_said: set[tuple[str, int]] = set()
     for (r, c), (what, text) in sorted(special.items()):
         if r not in row_of:
             continue
@@ -170,29 +169,9 @@ def _errors_and_formulas(
                 )
             elif _keep_formula(got.rows[row_of[r]], spec, header, text, r, names, ref.name):
                 pass  # kept as a formula: the rebuild writes it again
-            elif what == "formula-uncalculated":  # its value would be kept, and it has none
-                if c not in uncalculated_said:
-                    uncalculated_said.add(c)
-                    out.append(
-                        Issue(
-                            cell_where(sheet, r, c),
-                            f"your column '{header}' holds formulas (={text}…) saved without their values "
-                            "(the program that saved the file does not calculate), and a rebuild keeps "
-                            "values: open the file in Excel or LibreOffice and save it, or type the values",
-                        )
-                    )
-            elif c not in formulas_said:
-                formulas_said.add(c)
-                out.append(
-                    Issue(
-                        cell_where(sheet, r, c),
-                        f"your column '{header}' holds formulas (={text}…) that refer to cells outside "
-                        "their row (or ask for a position: ROW, OFFSET, INDIRECT): their values are kept, "
-                        "and a rebuild writes the values. To keep a formula, refer only to cells of its "
-                        "own row",
-                        "warning",
-                    )
-                )
+            elif (what, c) not in column_said:  # once per column: a column of them is one fix
+                column_said.add((what, c))
+                out.append(_column_formulas(cell_where(sheet, r, c), header, text, what))
             continue
         if c not in key_of:
             continue
@@ -226,6 +205,25 @@ NOT_YET_CHECKED = (
     "the checks across rows (names that must match another sheet, rules, totals) run once the "
     "problems above are fixed: check the workbook again then"
 )
+
+
+def _column_formulas(where: str, header: str, text: str, what: str) -> Issue:
+    """The user's own column holds formulas reaching other rows: their values are kept (a
+    warning), and where they were saved without any, there is nothing to keep (an error)."""
+    if what == "formula-uncalculated":
+        return Issue(
+            where,
+            f"your column '{header}' holds formulas (={text}…) saved without their values (the program "
+            "that saved the file does not calculate), and a rebuild keeps values: open the file in "
+            "Excel or LibreOffice and save it, or type the values",
+        )
+    return Issue(
+        where,
+        f"your column '{header}' holds formulas (={text}…) that refer to cells outside their row (or "
+        "ask for a position: ROW, OFFSET, INDIRECT): their values are kept, and a rebuild writes the "
+        "values. To keep a formula, refer only to cells of its own row",
+        "warning",
+    )
 
 
 def uncalculated(label: str, text: str) -> str:

@@ -576,6 +576,7 @@ def build(book: PlaybookBook) -> Book:
                     cumulative,
                 ),
                 landscape=True,
+                audience="summary",  # delivered: read by a decision maker, in whole amounts with the sign
                 deliver=True,
             )
         )

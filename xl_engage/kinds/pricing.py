@@ -360,7 +360,7 @@ def build(book: PricingBook) -> Book:
         title="vCIO pricing",
         sheets=(
             overview,
-            Sheet("Clients", (table(CLIENTS, book.clients, r.clients),), deliver=True),
+            Sheet("Clients", (table(CLIENTS, book.clients, r.clients),), audience="summary", deliver=True),
             Sheet("Agreements", (table(AGREEMENTS, book.agreement_lines, r.agreement_lines),)),
             Sheet("Packages", (table(PACKAGES, book.packages, r.packages),)),
             Sheet("Service lines", (table(SERVICE_LINES, book.service_lines, r.lines),)),

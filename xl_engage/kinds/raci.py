@@ -301,6 +301,7 @@ def build(book: RaciBook) -> Book:
                     coverage,
                     Table(FINDINGS, found or [{"about": "", "name": "", "finding": "No findings."}]),
                 ),
+                audience="summary",
                 deliver=True,
             ),
             Sheet(
@@ -310,6 +311,7 @@ def build(book: RaciBook) -> Book:
                     Title(CODES_EXPLAINED, "note"),
                     Table(BY_PARTY, by_party),
                 ),
+                audience="summary",
                 deliver=True,
             ),
         ),

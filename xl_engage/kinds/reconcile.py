@@ -689,6 +689,7 @@ def build(book: ReconBook) -> Book:
                     ),
                     _month_grid(r),
                 ),
+                audience="summary",
                 deliver=True,
             ),
             Sheet("Lines", (Table(LINES, line_rows),)),
