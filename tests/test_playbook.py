@@ -477,3 +477,18 @@ def test_only_typed_rows_must_fall_in_the_year() -> None:
 
 
 TODAY_ = dt.date(2026, 11, 22)
+
+
+def test_the_summary_says_to_which_month_progress_runs(tmp_path: Path, sample: PlaybookBook) -> None:
+    """The months after the as-of month are blank: the summary says which month that is, live
+    from the Settings input (a decision maker's review had to infer it)."""
+    path = build(tmp_path, "playbook", sample, "pb.xlsx")
+    wb = openpyxl.load_workbook(path)
+    sheet, ref = next(iter(wb.defined_names["ProgressShownTo"].destinations))
+    cell = wb[sheet][ref.replace("$", "")]
+    assert sheet == "Summary" and cell.value == "=AsOf"
+    label = wb[sheet].cell(cell.row, cell.column - 1).value
+    assert label == "Progress to the end of"
+    shown = openpyxl.load_workbook(path, data_only=True)[sheet][cell.coordinate].value
+    assert shown.date() == dt.date(2025, 6, 30)  # the AsOf input's date, shown as its month
+    assert cell.number_format == "mmm yyyy"

@@ -110,6 +110,9 @@ AS_OF = CellSpec(
     "month",
     help="Move this on each month: expected-to-date counts run through this month",
 )
+SHOWN_AS_OF = CellSpec("ProgressShownTo", "Progress to the end of", "year.as_of", "month", formula=str(AS_OF))
+"""The as-of month where the reader of the summary sees it (the input is on Settings): the
+months after it are blank, and a reader should not have to infer why."""
 WORKING_WEEKS = CellSpec("WorkingWeeks", "Working weeks a year", "settings.working_weeks", "int")
 CAPACITY_CLIENTS = CellSpec(
     "CapacityClients", "Capacity: clients per vCIO", "settings.capacity_clients", "int"
@@ -518,6 +521,7 @@ def build(book: PlaybookBook) -> Book:
             "Each vCIO types monthly counts on their own sheet.",
             "note",
         ),
+        Cells(((SHOWN_AS_OF, book.year.as_of),), None),
         Cells(tuple((c, getattr(r, c.key)) for c in TEAM_TOTALS), "Team"),
         table(TEAM, book.team, r.team),
         _objective_grid("RollupObjective", everyone, r.total),
