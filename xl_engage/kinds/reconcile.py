@@ -648,13 +648,10 @@ def build(book: ReconBook) -> Book:
                 "both.",
                 "note",
             ),
-            Cells(tuple((c, field_at(book, c.key)) for c in SETTINGS), "Settings"),
-            Cells(
-                tuple((c, field_at(book, c.key)) for c in CONTROL)
-                + tuple((c, tie_values[c.key]) for c in TIE_OUT),
-                "Tie-out",
-            ),
+            # the results first, as a decision maker reads them; the clerk's settings and the
+            # tie-out after (page 1 of the PDF held no budget-vs-actual figure: a review)
             _summary_grid(r),
+            quarters,
             Chart(
                 "Budget vs actual by quarter",
                 (
@@ -663,7 +660,12 @@ def build(book: ReconBook) -> Book:
                 ),
                 y_title=f"Amount ({settings.currency})",
             ),
-            quarters,
+            Cells(
+                tuple((c, field_at(book, c.key)) for c in CONTROL)
+                + tuple((c, tie_values[c.key]) for c in TIE_OUT),
+                "Tie-out",
+            ),
+            Cells(tuple((c, field_at(book, c.key)) for c in SETTINGS), "Settings"),
             Cells(tuple((c, clock[c.key]) for c in CLOCK), "Periods"),
         ),
         audience="summary",

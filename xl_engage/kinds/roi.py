@@ -242,7 +242,14 @@ def build(book: RoiBook) -> Book:
         kind=KIND_NAME,
         schema_version=SCHEMA_VERSION,
         title="Account-management ROI",
-        sheets=(roi, Sheet("Segments", (table(SEGMENTS, book.segments, r.segments),))),
+        # the segments are printed too: the chart names them A, B, C, D, and their
+        # descriptions and ROI each are on this sheet alone
+        sheets=(
+            roi,
+            Sheet(
+                "Segments", (table(SEGMENTS, book.segments, r.segments),), audience="summary", deliver=True
+            ),
+        ),
     )
 
 
