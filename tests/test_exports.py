@@ -327,3 +327,41 @@ def test_a_yes_no_client_column_is_not_taken_for_organizations(tmp_path: Path) -
     path.write_text(path.read_text().replace("No,Acme", "No,Bayview"))
     said = [i.message for i in load_assets(path)[1] if "organizations" in i.message]
     assert len(said) == 1 and "column 'Company Name'" in said[0]
+
+
+def test_one_organization_of_an_export_of_every_clients_devices(tmp_path: Path) -> None:
+    """--organization (or [import] organization) keeps one client's devices: the count is the
+    export's own, another client's bad row no longer blocks, and a name the export does not
+    hold is refused with the names it does."""
+    import csv
+
+    from xl_engage.inputs.budget import load_assets, start_budget
+    from xl_engage.inputs.mapping import parse_mapping
+
+    path = EXPORTS / "ninjaone" / "devices.csv"
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        brightwater = {
+            r["Serial Number"] for r in csv.DictReader(fh) if r["Organization"].startswith("Bright")
+        }
+    today = dt.date(2026, 11, 22)
+    book, said = start_budget("Brightwater", path, today, organization="brightwater  DENTAL group")
+    assert len(book.assets) == len(brightwater) == 26
+    assert not [i for i in said if "organizations in its column" in i.message]
+    assert any(
+        i.severity == "note" and "of organization 'Brightwater Dental Group'" in i.message for i in said
+    )
+
+    mixed = tmp_path / "two.csv"
+    mixed.write_text(
+        "Display Name,Organization,Role,Serial Number,Purchase Date\n"
+        "A-1,Acme Corp,Windows Laptop,AS100,2022-03-15\n"
+        "B-1,Bayview Dental,Windows Laptop,BS100,15/15/2022\n"  # another client's bad date
+    )
+    with pytest.raises(InputError):
+        load_assets(mixed)
+    mapping = parse_mapping({"import": {"organization": "Acme Corp"}}, "m.toml")
+    book, _ = start_budget("Acme", mixed, today, mapping=mapping)
+    assert [a.asset_id for a in book.assets] == ["AS100"]
+    with pytest.raises(InputError) as refused:
+        start_budget("Acme", mixed, today, organization="Contoso")
+    assert "holds 'Acme Corp', 'Bayview Dental'" in str(refused.value)

@@ -359,6 +359,13 @@ def budget(
     templates: TemplatesOpt = None,
     pdf: PdfOpt = False,
     mapping: MappingOpt = None,
+    organization: Annotated[
+        str | None,
+        Option(
+            help="Only this client's devices, from an export listing every client's (its Organization, "
+            'Customer or Company column); also [import] organization = "..." in a client file or mapping.'
+        ),
+    ] = None,
 ) -> None:
     """Build a life-cycle IT budget: replacements, contracts, initiatives, by fiscal month and quarter."""
     profile_options = [
@@ -376,11 +383,12 @@ def budget(
     if name is None and profile_options:
         err.print(f"{', '.join(profile_options)} go with --name; a client file sets them in [profile]")
         raise Exit(1)
-    if mapping is not None and (from_workbook is not None or portfolio is not None):
-        err.print(
-            "--mapping reads an export (--assets): with --from or --portfolio it would do nothing; drop it"
-        )
-        raise Exit(2)
+    for option, given in (("--mapping", mapping), ("--organization", organization)):
+        if given is not None and (from_workbook is not None or portfolio is not None):
+            err.print(
+                f"{option} reads an export (--assets): with --from or --portfolio it does nothing; drop it"
+            )
+            raise Exit(2)
     if portfolio is not None:
         if name is not None:
             err.print("--portfolio builds each client from its client file: drop --name")
@@ -432,12 +440,20 @@ def budget(
                 templates,
                 strict,
                 _mapping(mapping),  # type: ignore[arg-type]
+                organization or "",
             )
             _say(warnings)
         elif client is not None:
             from xl_engage.inputs.budget import load_budget
 
-            model, warnings = load_budget(client, assets, templates, strict, _mapping(mapping))  # type: ignore[arg-type]
+            model, warnings = load_budget(
+                client,
+                assets,
+                templates,
+                strict,
+                _mapping(mapping),  # type: ignore[arg-type]
+                organization or "",
+            )
             _say(warnings)
         else:
             raise XleError(

@@ -216,6 +216,9 @@ class ImportSettings:
     """"day-first" or "month-first" for slash dates; "" decides per column."""
     decimal_mark: str = ""
     """"." or ","; "" decides per column."""
+    organization: str = ""
+    """Inventories: keep only the devices of this organization (an RMM export of every
+    client's devices); "" keeps them all."""
 
 
 class HeaderNames:

@@ -13,6 +13,7 @@ listed as "Unknown type", never dropped, and said once as a warning (``strict``:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
@@ -173,6 +174,69 @@ says Yes or No, whether its agent is installed."""
 _YES_NO = frozenset({"yes", "no", "true", "false", "y", "n", "0", "1", "installed", "not installed"})
 
 
+def _organization_columns(read: TableRead) -> list[str]:
+    return [h for h in read.extra_columns.values() if header_key(h) in ORGANIZATION_HEADERS]
+
+
+def _same_name(text: Any) -> str:
+    return " ".join(to_text(text).casefold().split())
+
+
+def keep_organization(read: TableRead, name: str, source: str) -> list[Issue]:
+    """Only the devices of organization ``name`` (its case and spacing aside), with the
+    problems of the other rows left out too: another client's bad date is not this budget's.
+    A note says how many were kept; no such column, or no device of ``name``, is an error
+    that lists what the export holds."""
+    columns = _organization_columns(read)
+    if not columns:
+        raise InputError(
+            [
+                Issue(
+                    source,
+                    f"organization {name!r}: the export has no column saying whose device it is "
+                    "(Organization, Customer, Company, Client name, Account name or Tenant)",
+                )
+            ]
+        )
+    header, want = columns[0], _same_name(name)
+    keep = [i for i, row in enumerate(read.rows) if _same_name(row.get("extras", {}).get(header)) == want]
+    if not keep:
+        found = sorted({to_text(r.get("extras", {}).get(header)).strip() for r in read.rows} - {""})
+        listed = ", ".join(repr(f) for f in found[:8]) + (
+            f" and {len(found) - 8} more" if len(found) > 8 else ""
+        )
+        raise InputError(
+            [
+                Issue(
+                    source,
+                    f"no device of organization {name!r} in the column '{header}', which holds {listed}",
+                )
+            ]
+        )
+    kept = set(keep)
+    locs: list[tuple[str | int, ...]] = []
+    for i, row in enumerate(read.rows):
+        if i not in kept:
+            # every column's place, read or not: a value refused is not in the row, its problem is
+            locs += [("assets", i), *(("assets", i, f) for f in {*row, *(c.key for c in ASSETS.columns)})]
+            locs += [("assets", i, "extras", h) for h in row.get("extras", {})]
+    elsewhere = {read.where.get(loc, "") for loc in locs}
+    elsewhere.discard("")
+    read.issues = [i for i in read.issues if i.where not in elsewhere]
+    left_out = len(read.rows) - len(keep)
+    read.where = read.where.renumbered("assets", {old: new for new, old in enumerate(keep)})
+    read.rows = [read.rows[i] for i in keep]
+    named = to_text(read.rows[0].get("extras", {}).get(header)).strip()  # as the export spells it
+    return [
+        Issue(
+            source,
+            f"kept the {len(keep)} row(s) of organization {named!r} (column '{header}'); "
+            f"left out {left_out} of other organizations",
+            "note",
+        )
+    ]
+
+
 def several_organizations(read: TableRead, source: str) -> list[Issue]:
     """A warning when the export holds devices of more than one organization: they would all
     be planned in one client's budget, without a word (a field trial)."""
@@ -279,7 +343,14 @@ def load_located_assets(
         spec = ASSETS.column("asset_type")
         also = ", ".join(f"'{a}'" for a in spec.aliases[:3])
         read.issues.append(Issue(path.name, f"the inventory has no column '{spec.header}' (nor {also}, …)"))
-    warnings = list(read.notes) + merge_duplicates(read, path.name) + several_organizations(read, path.name)
+    chosen = (
+        keep_organization(read, settings.organization, path.name)
+        if settings and settings.organization
+        else []
+    )
+    warnings = list(read.notes) + chosen + merge_duplicates(read, path.name)
+    if not chosen:
+        warnings += several_organizations(read, path.name)
 
     assets, problems = validate_rows(read, "assets", Asset, path.name)
     if problems:
@@ -343,12 +414,14 @@ def load_budget(
     templates: Path | str | None = None,
     strict: bool = False,
     mapping: MappingFile | None = None,
+    organization: str = "",
 ) -> tuple[BudgetBook, list[Issue]]:
     """A client file (+ its inventory, default ``assets.csv``/``.xlsx`` beside it) → budget.
 
     ``strict``: assets of a type the policy does not know are an error, not a warning.
     ``mapping``: a saved mapping for the export; the client file's own ``[import]`` wins
-    where both say something."""
+    where both say something. ``organization``: only that client's devices of the export
+    (wins over an ``organization`` in either file)."""
     doc = exact_numbers(load_toml(client_toml, ("profile", "planning", "contracts", "initiatives", "import")))
     source = str(client_toml)
     check_keys(doc.get("planning", {}), ("reserve_monthly",), f"{source} planning")
@@ -373,9 +446,10 @@ def load_budget(
             {**theirs.columns, **own.columns},
             own.date_order or theirs.date_order,
             own.decimal_mark or theirs.decimal_mark,
+            own.organization or theirs.organization,
         )
     names = calc.type_names(policy, client_types)
-    settings = own
+    settings = dataclasses.replace(own, organization=organization) if organization else own
     if assets_path is None:
         found = [
             p
@@ -407,6 +481,7 @@ def start_budget(
     templates: Path | str | None = None,
     strict: bool = False,
     mapping: MappingFile | None = None,
+    organization: str = "",
 ) -> tuple[BudgetBook, list[Issue]]:
     """A budget from an inventory export alone: the profile's defaults (it starts with the
     fiscal year that holds ``as_of``), the replacements the policy plans, no contracts, no
@@ -432,6 +507,8 @@ def start_budget(
     policy = load_policy(templates)
     types = checked_types(policy, dict(mapping.import_.types), "mapping") if mapping else {}
     settings = import_settings(mapping.import_) if mapping else None
+    if organization:
+        settings = dataclasses.replace(settings or ImportSettings(), organization=organization)
     assets, warnings, where = load_located_assets(assets_path, calc.type_names(policy, types), settings)
     book = plan(profile, policy, assets, [], [], 0, source)
     return _checked(book, policy, where, source, warnings, strict, "mapping")

@@ -5,6 +5,7 @@ An export we do not know is mapped once, in TOML, and the next export just works
     [import]
     date_order = "day-first"          # or "month-first"; default: decided per column
     decimal_mark = ","                # or "."; default: decided per column
+    organization = "Acme Corp"        # inventories: only this client's devices of an RMM export
 
     [import.columns]                  # the export's heading = our column (header or alias)
     "HW Cover Ends" = "Warranty end"
@@ -40,6 +41,7 @@ class ImportSection(Frozen):
     types: dict[str, str] = Field(default_factory=dict)
     date_order: Literal["", "day-first", "month-first"] = ""
     decimal_mark: Literal["", ".", ","] = ""
+    organization: str = ""
 
 
 class LedgerExtras(Frozen):
@@ -61,7 +63,9 @@ class MappingFile(Frozen):
 
 
 def import_settings(section: ImportSection) -> ImportSettings:
-    return ImportSettings(dict(section.columns), section.date_order, section.decimal_mark)
+    return ImportSettings(
+        dict(section.columns), section.date_order, section.decimal_mark, section.organization
+    )
 
 
 def parse_mapping(doc: dict[str, Any], source: str) -> MappingFile:
