@@ -311,7 +311,7 @@ TEAM_TOTALS = (
     TEAM_MRR,
     CellSpec(
         "TeamCapacity",
-        "Capacity (per vCIO on average)",
+        "Average load per vCIO (each vCIO's own: the table below)",
         "team_capacity",
         formula=_capacity(f"{TEAM_CLIENTS}/MAX({TEAM_SIZE},1)", f"{TEAM_MRR}/MAX({TEAM_SIZE},1)"),
     ),
