@@ -94,6 +94,18 @@ def test_a_budget_under_way_replaces_what_is_due_in_the_month_still_ahead() -> N
     }
     ahead = profile.model_copy(update={"start": dt.date(2027, 4, 1)})  # not yet begun
     assert {line.month for line in calc.plan_assets(ahead, policy, assets[:1])} == {dt.date(2027, 4, 1)}
+    # a status date after the budget's last month (Mar 2029): its last month, and a warning;
+    # never back at its start, three years before the status date (a review)
+    late = profile.model_copy(update={"as_of": dt.date(2029, 6, 1)})
+    assert calc.first_month_ahead(late) == dt.date(2029, 3, 1)
+    assert {line.month for line in calc.plan_assets(late, policy, assets[:1])} == {dt.date(2029, 3, 1)}
+    book = BudgetBook(profile=late, policy=policy, assets=tuple(assets), lines=())
+    warned = [p for p in calc.check(book) if p.loc == ("profile", "as_of")]
+    assert (
+        len(warned) == 1
+        and warned[0].severity == "warning"
+        and "after the budget's last month" in warned[0].message
+    )
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,10 @@ def test_flags_pairs_bounds_and_repeats(capsys: pytest.CaptureFixture[str]) -> N
     assert (code, json.loads(said)) == (3, [True, True, False, 12, ["a", "b"], "y"])  # Exit(3)
     _, said, _ = _run_toy(["go", "--no-strict", "--owner"], capsys)
     assert json.loads(said)[1:3] == [False, True]
+    _, said, _ = _run_toy(["go", "--owner", "--dedicated", "--strict", "--no-strict"], capsys)
+    assert json.loads(said)[1:3] == [False, False]  # both of a pair given: the last one wins, as Typer did
+    _, said, _ = _run_toy(["go", "-o", "-out.xlsx", "--file", "-a.csv"], capsys)  # values starting with -
+    assert json.loads(said)[4:] == [["-a.csv"], "-out.xlsx"]
 
 
 @pytest.mark.parametrize(
@@ -106,11 +110,10 @@ def test_flags_pairs_bounds_and_repeats(capsys: pytest.CaptureFixture[str]) -> N
             ["go", "--pdf=yes"],
             "toy go: argument --pdf: ignored explicit argument 'yes' (see 'toy go --help')",
         ),
-        (["go", "--owner", "--dedicated"], "toy go: argument --dedicated: not allowed with argument --owner"),
         (
             ["go", "--mont", "2"],
-            "toy: unrecognized arguments: --mont 2 (see 'toy --help')",
-        ),  # no abbreviations
+            "toy go: unrecognized arguments: --mont 2 (see 'toy go --help')",
+        ),  # no abbreviations; said by the command, naming its own help
     ],
 )
 def test_a_usage_error_is_one_line_and_exit_2(
@@ -167,3 +170,35 @@ def test_the_command_skips_pydantics_plugin_search_unless_told(
     shown, searched = done.stdout.strip().splitlines()[-1].split()  # after what the command said
     assert shown == kept, done.stderr
     assert searched == str(preset is not None)  # with __all__ pydantic never looked
+
+
+def test_help_shows_every_name_defaults_and_percent_signs() -> None:
+    raci = invoke(["raci", "--help"]).stdout
+    assert "--blank" in raci and "(default: 2)" in raci  # the second of a pair, a default
+    assert "20 % rule" in invoke(["pricing", "--help"]).stdout  # not "20 %%"
+    assert "20 % rule" in invoke(["--help"]).stdout
+
+
+def test_output_to_a_reader_that_stops_early_is_no_traceback(tmp_path: Path) -> None:
+    """``check --json BOOK | head -c 1`` printed a BrokenPipeError traceback (a review)."""
+    book = invoke(["roi", "--out", str(tmp_path / "r.xlsx")])
+    assert book.exit_code == 0, book.stderr
+    cli = str(Path(sys.executable).parent / "xl-engage")
+    done = subprocess.run(
+        f"'{cli}' check --json '{tmp_path / 'r.xlsx'}' | head -c 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+    )
+    assert done.stdout == "{" and "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, (
+        done.stderr
+    )
+
+
+def test_version_acts_before_the_command_and_messages_keep_brackets(tmp_path: Path) -> None:
+    assert invoke(["--version", "check"]).stdout.startswith("xl-engage ")
+    named = tmp_path / "Budget [v2] r[/]x.xlsx"
+    done = invoke(["raci", "--client", "[profile]", "--out", str(named)])
+    assert done.exit_code == 0 and done.stdout.strip() == f"wrote {named}", done.stdout + done.stderr
+    wrong = invoke(["raci", "--out", str(tmp_path / "r.pdf")])
+    assert wrong.exit_code == 2 and "give r.xlsx" in wrong.stderr

@@ -570,3 +570,17 @@ def test_every_sheet_delivered_to_the_decision_maker_reads_as_a_summary() -> Non
                     delivered += 1
                     assert sheet.audience == "summary", (kind.name, sheet.name)
     assert delivered >= 12
+
+
+def test_an_amount_the_user_types_keeps_its_cents_on_a_summary(demo: list[Path]) -> None:
+    """Results on a summary are whole; what the user typed is shown as typed: a price per
+    user of $112.49 read "$112" on the pricing Clients sheet (a review)."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(next(p for p in demo if p.name == "vcio-pricing.xlsx"))["Clients"]
+    header = next(r for r in ws.iter_rows(max_row=10) if any(c.value == "Price per user" for c in r))
+    col = next(c.column for c in header if c.value == "Price per user")
+    mrr = next(c.column for c in header if c.value == "MSP MRR")  # a result: whole
+    row = header[0].row + 1
+    assert "0.00" in ws.cell(row, col).number_format and "$" in ws.cell(row, col).number_format
+    assert "0.00" not in ws.cell(row, mrr).number_format and "$" in ws.cell(row, mrr).number_format

@@ -70,8 +70,11 @@ class _Console:
         return getattr(self.real(), name)
 
 
-err: Any = _Console(stderr=True, soft_wrap=True)
-out: Any = _Console(soft_wrap=True)
+# No markup and no highlighting: a message says what the user typed, and "[profile]" or a
+# file named "Budget [v2].xlsx" is text, not a style tag (a review: "[/]" in a name made the
+# message itself fail after the file was written). Colour is asked for by style=.
+err: Any = _Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
+out: Any = _Console(soft_wrap=True, markup=False, highlight=False)
 
 TemplatesOpt = Annotated[
     Path | None,
@@ -116,6 +119,7 @@ def _guard(
     templates: Path | None = None,
     pdf: bool = False,
     option: str = "--out",
+    suffix: str = ".xlsx",
 ) -> None:
     """Refuse, before anything is read, an output that is one of the inputs or a folder, or
     that would land among the firm's templates or the bundled samples (inputs every run reads).
@@ -134,6 +138,11 @@ def _guard(
     for folder in {templates_dir(templates), DEFAULT_TEMPLATES, SAMPLE_MSP}:
         if folder.exists() and target.is_relative_to(folder.resolve()):
             raise RefusedError(f"{option} {out} is inside {folder}, whose files are inputs: write elsewhere")
+    if option == "--out" and Path(out).suffix.lower() != suffix:  # x.pdf holding a workbook opens nowhere
+        raise RefusedError(
+            f"--out {out}: this is written as {suffix}, and no program opens it under another name: "
+            f"give {Path(out).with_suffix(suffix).name}"
+        )
 
 
 def _say(issues: Iterable[Issue]) -> None:
@@ -151,7 +160,7 @@ def _run(action: Callable[[], object]) -> None:
     except InputError as exc:
         _say(exc.issues)
         count = sum(1 for i in exc.issues if i.severity == "error") or len(exc.issues)
-        err.print(f"[red]{count} problem(s); nothing was written.[/red]")
+        err.print(f"{count} problem(s); nothing was written.", style="red")
         raise Exit(1) from None
     except (NotAWorkbookError, RefusedError) as exc:
         err.print(str(exc), markup=False, highlight=False)
@@ -860,7 +869,7 @@ def pdf(
         target = out_path or path.with_suffix(".pdf")
         if target.suffix.lower() != ".pdf":
             raise RefusedError(f"--out {target} must end in .pdf (a PDF is written there)")
-        _guard(target, path)
+        _guard(target, path, suffix=".pdf")
         write_pdf(path, target)
         out.print(f"wrote {target}")
 
@@ -1074,13 +1083,16 @@ def functions(
     def act() -> None:
         if wheel is not None and lite is None:
             raise RefusedError("--wheel goes with --lite DIR (it is written into requirements.txt)")
-        _guard(out_path, templates=templates)
         files = {} if lite is None else {"main.py": main_py(), "requirements.txt": requirements_txt(wheel)}
+        if lite is not None and out_path.resolve() in {
+            lite.resolve(),
+            *((lite / n).resolve() for n in files),
+        }:
+            raise RefusedError(f"--lite {lite} would write over the function pack --out {out_path}")
+        _guard(out_path, templates=templates)
         if lite is not None:  # everything refused before anything is written
             if lite.exists() and not lite.is_dir():
                 raise RefusedError(f"--lite {lite} is a file: give a folder")
-            if out_path.resolve() in {lite.resolve(), *((lite / name).resolve() for name in files)}:
-                raise RefusedError(f"--lite {lite} would write over the function pack --out {out_path}")
             for name in files:
                 _guard(lite / name, out_path, templates=templates, option="--lite")
             lite.mkdir(parents=True, exist_ok=True)  # a path that cannot be a folder fails here, first

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import os
 import sys
 import textwrap
 import types
@@ -78,6 +79,7 @@ class App:
     prog: str = "xl-engage"
     commands: list[_Command] = field(default_factory=list)
     main: Callable[..., object] | None = None
+    subparsers: dict[str, argparse.ArgumentParser] = field(default_factory=dict)
 
     def command(self, name: str | None = None) -> Callable[[Callable[..., object]], Callable[..., object]]:
         def register(func: Callable[..., object]) -> Callable[..., object]:
@@ -103,11 +105,12 @@ class App:
         if self.main is not None:
             _add_params(top, self.main)
         sub = top.add_subparsers(dest="_command", metavar="COMMAND", title="commands")
+        self.subparsers = {}
         for c in self.commands:
             doc = inspect.getdoc(c.func) or ""
             one = sub.add_parser(
                 c.name,
-                help=_help_text(doc.split("\n\n")[0].replace("\n", " ")),
+                help=_help_text(doc.split("\n\n")[0].replace("\n", " "), escape=True),
                 description=_help_text(doc),
                 formatter_class=argparse.RawDescriptionHelpFormatter,
                 allow_abbrev=False,
@@ -115,6 +118,7 @@ class App:
             )
             _add_params(one, c.func)
             one.set_defaults(_func=c.func)
+            self.subparsers[c.name] = one
         return top
 
     def __call__(self, args: Sequence[str] | None = None) -> NoReturn:
@@ -124,9 +128,19 @@ class App:
             if not argv:  # the program alone: what it can do
                 parser.print_help()
                 raise Exit(0)
-            got = vars(parser.parse_args(argv))
+            names = {c.name: c.func for c in self.commands}
+            at = next((i for i, a in enumerate(argv) if a in names), len(argv))
+            if self.main is not None:  # its eager options (--version) before any command's checks
+                _eager(self.main, {a.lstrip("-").replace("-", "_"): True for a in argv[:at]})
+            if at < len(argv):
+                argv = argv[: at + 1] + _dash_values(names[argv[at]], argv[at + 1 :])
+            got_ns, extra = parser.parse_known_args(argv)
+            got = vars(got_ns)
+            if extra:  # said by the command's own parser, which names its help
+                command = got.get("_command")
+                where = self.subparsers.get(command, parser) if isinstance(command, str) else parser
+                where.error(f"unrecognized arguments: {' '.join(extra)}")
             if self.main is not None:
-                _eager(self.main, got)
                 self.main(**_kwargs(self.main, got))
             func = got.get("_func")
             if func is None:
@@ -134,11 +148,57 @@ class App:
                 raise Exit(0)
             func(**_kwargs(func, got))
         except Exit as done:
-            sys.exit(done.code)
+            _exit(done.code)
         except KeyboardInterrupt:
             print("interrupted; nothing was written", file=sys.stderr)
-            sys.exit(130)
-        sys.exit(0)
+            _exit(130)
+        except BrokenPipeError:  # the reader of the output stopped early (| head): nothing to say
+            _quiet_stdout()
+            _exit(1)
+        _exit(0)
+
+
+def _exit(code: int) -> NoReturn:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+    sys.exit(code)
+
+
+def _quiet_stdout() -> None:
+    """Output whose reader is gone goes nowhere, so Python's last flush says nothing."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _dash_values(func: Callable[..., object], args: list[str]) -> list[str]:
+    """An option's value that starts with a dash (``--client -ACME``) is a value, as the
+    user meant, unless it is one of the command's own options: argparse would take it for an
+    option, so it is joined to its option (``--client=-ACME``)."""
+    takes, known = set(), set()
+    for name, hint, param, _ in _declared(func):
+        decls = param.decls or (f"--{name.replace('_', '-')}",)
+        flags = [d for decl in decls for d in decl.split("/")]
+        known.update(flags)
+        if hint is not bool and not param.positional:
+            takes.update(flags)
+    known.update(("-h", "--help"))
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in takes and i + 1 < len(args) and args[i + 1].startswith("-") and args[i + 1] not in known:
+            value = args[i + 1]
+            out.append(f"{a}={value}" if a.startswith("--") else f"{a}{value}")
+            i += 2
+            continue
+        if a == "--":
+            out += args[i:]
+            break
+        out.append(a)
+        i += 1
+    return out
 
 
 class _Parser(argparse.ArgumentParser):
@@ -148,9 +208,12 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
-def _help_text(text: str) -> str:
-    """Help written for rich markup (``\\[`` for a bracket) as plain text, ``%`` kept."""
-    return textwrap.dedent(text).replace("\\[", "[").replace("%", "%%")
+def _help_text(text: str, escape: bool = False) -> str:
+    """Help written for rich markup (``\\[`` for a bracket) as plain text; ``escape``: for
+    the texts argparse formats with ``%`` (an option's or a command's help, not a
+    description), a ``%`` doubled so that it shows as itself."""
+    plain = textwrap.dedent(text).replace("\\[", "[")
+    return plain.replace("%", "%%") if escape else plain
 
 
 def _declared(func: Callable[..., object]) -> list[tuple[str, Any, Param, Any]]:
@@ -179,7 +242,9 @@ def _add_params(parser: argparse.ArgumentParser, func: Callable[..., object]) ->
         required = default is inspect.Parameter.empty
         bounds = f" ({param.min}–{param.max})" if param.min is not None and param.max is not None else ""
         shown = param.help if not bounds or bounds in param.help else param.help.rstrip(".") + bounds + "."
-        given: dict[str, Any] = {"help": _help_text(shown), "dest": name}
+        if not required and default not in (None, False, True, []) and "default" not in shown.lower():
+            shown = f"{shown.rstrip('.')} (default: {default})."
+        given: dict[str, Any] = {"help": _help_text(shown, escape=True), "dest": name}
         if param.positional:
             del given["dest"]
             parser.add_argument(
@@ -193,11 +258,10 @@ def _add_params(parser: argparse.ArgumentParser, func: Callable[..., object]) ->
             continue
         decls = param.decls or (f"--{name.replace('_', '-')}",)
         if hint is bool:
-            if len(decls) == 1 and "/" in decls[0]:
+            if len(decls) == 1 and "/" in decls[0]:  # both may be given: the last one wins
                 yes, no = decls[0].split("/")
-                group = parser.add_mutually_exclusive_group()
-                group.add_argument(yes, action="store_const", const=True, default=default, **given)
-                group.add_argument(no, action="store_const", const=False, dest=name, help=argparse.SUPPRESS)
+                parser.add_argument(yes, action="store_const", const=True, default=default, **given)
+                parser.add_argument(no, action="store_const", const=False, dest=name, help=f"Not {yes}.")
             elif param.decls:
                 parser.add_argument(*decls, action="store_true", default=bool(default), **given)
             else:

@@ -537,7 +537,8 @@ class _SheetWriter:
             values: Iterable[Any] = (extra.get(name) for extra in block.extras)
         else:
             values = (row.get(col.key) for row in block.rows)
-        shown = shown_width(values, col.kind, self.sheet.audience, self._currency) + 2
+        role = "input" if col.is_input and not block.spec.readonly else "output"
+        shown = shown_width(values, _shown_kind(col.kind, role), self.sheet.audience, self._currency) + 2
         cap = 50.0 if col.kind == "text" else 24.0
         return max(header_width(col.header), min(shown, cap), col.width or 0.0, 8.0)
 
@@ -620,7 +621,7 @@ class _SheetWriter:
             self.ws.write_string(self.row, 0, spec.label, self._fmt("text", "label"))
             self._width(0, len(spec.label) + 2)
             role = "input" if spec.editable else "output"
-            fmt = self._fmt("price" if spec.cents else spec.kind, role)
+            fmt = self._fmt("price" if spec.cents else _shown_kind(spec.kind, role), role)
             if spec.formula:
                 self.ws.write_formula(self.row, 1, "=" + spec.formula, fmt, _cached(value))
             else:
@@ -703,7 +704,9 @@ class _SheetWriter:
         plan = []
         for j, col in enumerate(columns):
             role = "input" if col.is_input and not spec.readonly else "output"
-            fmt = self.r.fmt.get(col.kind, role, self.sheet.audience, wrap=j in self.wrapped)
+            fmt = self.r.fmt.get(
+                _shown_kind(col.kind, role), role, self.sheet.audience, wrap=j in self.wrapped
+            )
             plan.append((j, col, role, fmt))
         self._table_rows(block, plan, header_row)
         for j, col, _role, fmt in plan:
@@ -1016,6 +1019,12 @@ def _draws(chart: Block | None, block: Block | None) -> bool:
     return any(s.table == name for s in chart.series)
 
 
+def _shown_kind(kind: str, role: str) -> str:
+    """An amount the user types is shown as typed, cents and all, even on a summary where the
+    results are whole: a price per user of $112.49 read "$112" (a review)."""
+    return "price" if kind == "money" and role == "input" else kind
+
+
 def _has_inputs(sheet: Sheet) -> bool:
     for block in sheet.blocks:
         if isinstance(block, Cells) and any(spec.editable for spec, _ in block.cells):
@@ -1059,9 +1068,9 @@ def shown_width(values: Iterable[Any], kind: str, audience: Audience, currency: 
         else:
             longest = max(longest, len(str(v)))
     biggest, negative = max(float(high), -float(low)), low < 0
-    if biggest or kind in ("money", "number", "hours", "int", "percent", "ratio"):
-        if kind == "money":
-            digits = f"{biggest:,.0f}" if audience == "summary" else f"{biggest:,.2f}"
+    if biggest or kind in ("money", "price", "number", "hours", "int", "percent", "ratio"):
+        if kind in ("money", "price"):
+            digits = f"{biggest:,.0f}" if audience == "summary" and kind == "money" else f"{biggest:,.2f}"
             number = len(digits) + (len(currency) if audience == "summary" else 0) + 2  # brackets' room
         elif kind == "percent":
             number = len(f"{biggest * 100:,.1f}") + 2

@@ -260,7 +260,9 @@ def first_month_ahead(profile: Profile) -> dt.date:
     the month of the status date. Money for an overdue device cannot be spent in a month
     gone by: put there, it showed as plan what never happened (a decision maker's review)."""
     now = profile.as_of.replace(day=1)
-    return now if profile.start < now < horizon_end(profile) else profile.start
+    if now <= profile.start:
+        return profile.start
+    return min(now, add_months(horizon_end(profile), -1))  # a status after the budget: its last month
 
 
 def plan_assets(profile: Profile, policy: Sequence[PolicyRow], assets: Iterable[Asset]) -> list[Line]:
@@ -767,6 +769,15 @@ def check(
                     f"{line.month:%b %Y} is outside the budget ({first:%b %Y} – {last:%b %Y})",
                 )
             )
+    if book.profile.as_of.replace(day=1) > last:
+        out.append(
+            Problem(
+                ("profile", "as_of"),
+                f"the status date {book.profile.as_of} is after the budget's last month ({last:%b %Y}): "
+                "what is overdue is planned in that month; start the next budget",
+                "warning",
+            )
+        )
     return out + decision_problems(book)
 
 
