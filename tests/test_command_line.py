@@ -94,8 +94,8 @@ def test_flags_pairs_bounds_and_repeats(capsys: pytest.CaptureFixture[str]) -> N
     assert json.loads(said)[1:3] == [False, True]
     _, said, _ = _run_toy(["go", "--owner", "--dedicated", "--strict", "--no-strict"], capsys)
     assert json.loads(said)[1:3] == [False, False]  # both of a pair given: the last one wins, as Typer did
-    _, said, _ = _run_toy(["go", "-o", "-out.xlsx", "--file", "-a.csv"], capsys)  # values starting with -
-    assert json.loads(said)[4:] == [["-a.csv"], "-out.xlsx"]
+    _, said, _ = _run_toy(["go", "-o", "-x.xlsx", "--file", "-a.csv"], capsys)  # values starting with -
+    assert json.loads(said)[4:] == [["-a.csv"], "-x.xlsx"]
 
 
 @pytest.mark.parametrize(
@@ -197,6 +197,13 @@ def test_output_to_a_reader_that_stops_early_is_no_traceback(tmp_path: Path) -> 
 
 def test_version_acts_before_the_command_and_messages_keep_brackets(tmp_path: Path) -> None:
     assert invoke(["--version", "check"]).stdout.startswith("xl-engage ")
+    for typo in (["version"], ["bugdet", "--version"], ["---version"]):  # a review: all said the version
+        said = invoke(typo)
+        assert said.exit_code == 2 and not said.stdout, (typo, said)
+        assert "invalid choice" in said.stderr or "unrecognized arguments" in said.stderr, (typo, said)
+    for forgot in (["--client", "--out=x.xlsx"], ["--client", "-ox.xlsx"], ["--client", "--"]):
+        said = invoke(["raci", *forgot])  # a value left out: the next option is not taken for it
+        assert said.exit_code == 2 and "--client: expected one argument" in said.stderr, (forgot, said)
     named = tmp_path / "Budget [v2] r[/]x.xlsx"
     done = invoke(["raci", "--client", "[profile]", "--out", str(named)])
     assert done.exit_code == 0 and done.stdout.strip() == f"wrote {named}", done.stdout + done.stderr

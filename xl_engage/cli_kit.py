@@ -131,7 +131,8 @@ class App:
             names = {c.name: c.func for c in self.commands}
             at = next((i for i, a in enumerate(argv) if a in names), len(argv))
             if self.main is not None:  # its eager options (--version) before any command's checks
-                _eager(self.main, {a.lstrip("-").replace("-", "_"): True for a in argv[:at]})
+                lead = next((i for i, a in enumerate(argv) if not a.startswith("-")), len(argv))
+                _eager(self.main, argv[: min(at, lead)])  # the program's own options, before any word
             if at < len(argv):
                 argv = argv[: at + 1] + _dash_values(names[argv[at]], argv[at + 1 :])
             got_ns, extra = parser.parse_known_args(argv)
@@ -172,6 +173,16 @@ def _quiet_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+def _an_option(token: str, known: set[str]) -> bool:
+    """``token`` is one of the options, as written in any of argparse's forms (``--out``,
+    ``--out=x``, ``-ox``) or the ``--`` that ends them: never a value left out before it."""
+    if token == "--":
+        return True
+    return any(
+        token == k or token.startswith(k + "=") or (len(k) == 2 and token.startswith(k)) for k in known
+    )
+
+
 def _dash_values(func: Callable[..., object], args: list[str]) -> list[str]:
     """An option's value that starts with a dash (``--client -ACME``) is a value, as the
     user meant, unless it is one of the command's own options: argparse would take it for an
@@ -188,7 +199,12 @@ def _dash_values(func: Callable[..., object], args: list[str]) -> list[str]:
     i = 0
     while i < len(args):
         a = args[i]
-        if a in takes and i + 1 < len(args) and args[i + 1].startswith("-") and args[i + 1] not in known:
+        if (
+            a in takes
+            and i + 1 < len(args)
+            and args[i + 1].startswith("-")
+            and not _an_option(args[i + 1], known)
+        ):
             value = args[i + 1]
             out.append(f"{a}={value}" if a.startswith("--") else f"{a}{value}")
             i += 2
@@ -312,11 +328,13 @@ def _converter(hint: Any, param: Param) -> Callable[[str], Any]:
     return str
 
 
-def _eager(func: Callable[..., object], got: dict[str, Any]) -> None:
-    """Options that act at once (``--version``) before anything else runs."""
+def _eager(func: Callable[..., object], before: list[str]) -> None:
+    """Options that act at once (``--version``), given exactly as declared before the
+    command, run before anything else is checked."""
     for name, _, param, _ in _declared(func):
-        if param.is_eager and param.callback is not None and got.get(name):
-            param.callback(got[name])
+        flags = param.decls or (f"--{name.replace('_', '-')}",)
+        if param.is_eager and param.callback is not None and any(f in before for f in flags):
+            param.callback(True)
 
 
 def _kwargs(func: Callable[..., object], got: dict[str, Any]) -> dict[str, Any]:
