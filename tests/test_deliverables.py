@@ -584,3 +584,13 @@ def test_an_amount_the_user_types_keeps_its_cents_on_a_summary(demo: list[Path])
     row = header[0].row + 1
     assert "0.00" in ws.cell(row, col).number_format and "$" in ws.cell(row, col).number_format
     assert "0.00" not in ws.cell(row, mrr).number_format and "$" in ws.cell(row, mrr).number_format
+
+
+def test_the_tie_out_is_shown_to_the_cent(demo: list[Path]) -> None:
+    """A tie-out exists for its cents: in whole dollars on the summary it hid them (a review)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(next(p for p in demo if p.name.startswith("reconcile-")))
+    for name in ("ControlTotal", "TxTotal", "MatchedLine", "UnmatchedTotal", "TieDifference"):
+        sheet, ref = next(iter(wb.defined_names[name].destinations))
+        assert "0.00" in wb[sheet][ref.replace("$", "")].number_format, name

@@ -216,6 +216,7 @@ CONTROL_TOTAL = CellSpec(
     "money",
     help="Written by xl-engage from the ledger files; do not edit",
     recorded=True,
+    cents=True,
 )
 CONTROL_COUNT = CellSpec(
     "ControlCount", "Transactions in the ledgers read", "settings.control_count", "int", recorded=True
@@ -357,22 +358,31 @@ TX_COUNT = CellSpec(
     "int",
     formula=f'SUMPRODUCT(({col(TRANSACTIONS, "date")}<>"")*1)',
 )
-TX_TOTAL = CellSpec("TxTotal", "Their total", "total", "money", formula=f"SUM({col(TRANSACTIONS, 'amount')})")
-MATCHED_LINE = CellSpec("MatchedLine", "Matched to a budget line", LINE, "money", formula=_by_outcome(LINE))
+# the tie-out is to the cent: its amounts keep their cents even on the summary
+TX_TOTAL = CellSpec(
+    "TxTotal", "Their total", "total", "money", formula=f"SUM({col(TRANSACTIONS, 'amount')})", cents=True
+)
+MATCHED_LINE = CellSpec(
+    "MatchedLine", "Matched to a budget line", LINE, "money", formula=_by_outcome(LINE), cents=True
+)
 CATEGORY_ONLY_TOTAL = CellSpec(
     "CategoryOnly",
     "Matched to a category only",
     CATEGORY_ONLY,
     "money",
     formula=_by_outcome(CATEGORY_ONLY),
+    cents=True,
 )
-UNMATCHED_TOTAL = CellSpec("UnmatchedTotal", "Unmatched", UNMATCHED, "money", formula=_by_outcome(UNMATCHED))
+UNMATCHED_TOTAL = CellSpec(
+    "UnmatchedTotal", "Unmatched", UNMATCHED, "money", formula=_by_outcome(UNMATCHED), cents=True
+)
 TIE_DIFFERENCE = CellSpec(
     "TieDifference",
     "Total − (matched + category only + unmatched)",
     "difference",
     "money",
     formula=f"{TX_TOTAL}-({MATCHED_LINE}+{CATEGORY_ONLY_TOTAL}+{UNMATCHED_TOTAL})",
+    cents=True,
 )
 TIE_OUT = (
     TX_COUNT,
