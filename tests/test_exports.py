@@ -365,3 +365,15 @@ def test_one_organization_of_an_export_of_every_clients_devices(tmp_path: Path) 
     with pytest.raises(InputError) as refused:
         start_budget("Acme", mixed, today, organization="Contoso")
     assert "holds 'Acme Corp', 'Bayview Dental'" in str(refused.value)
+
+
+def test_one_organization_spelled_two_ways_is_one(tmp_path: Path) -> None:
+    """"Acme" and "ACME " are the same client: no warning of several organizations."""
+    from xl_engage.inputs.budget import load_assets
+
+    path = tmp_path / "case.csv"
+    path.write_text(
+        "Name,Organization,Role,Serial Number,Purchase Date\n"
+        "A,Acme,Laptop,S1,2022-01-01\nB,ACME ,Laptop,S2,2022-01-01\n"
+    )
+    assert not [i for i in load_assets(path)[1] if "organizations" in i.message]

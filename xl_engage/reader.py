@@ -207,15 +207,18 @@ NOT_YET_CHECKED = (
 )
 
 
+NOT_CALCULATED = "(the program that saved the file does not calculate)"
+
+
 def _column_formulas(where: str, header: str, text: str, what: str) -> Issue:
     """The user's own column holds formulas reaching other rows: their values are kept (a
     warning), and where they were saved without any, there is nothing to keep (an error)."""
     if what == "formula-uncalculated":
         return Issue(
             where,
-            f"your column '{header}' holds formulas (={text}…) saved without their values (the program "
-            "that saved the file does not calculate), and a rebuild keeps values: open the file in "
-            "Excel or LibreOffice and save it, or type the values",
+            f"your column '{header}' holds formulas (={text}…) saved without their values "
+            f"{NOT_CALCULATED}, and a rebuild keeps values: open the file in Excel or LibreOffice and "
+            "save it, or type the values",
         )
     return Issue(
         where,
@@ -229,8 +232,8 @@ def _column_formulas(where: str, header: str, text: str, what: str) -> Issue:
 def uncalculated(label: str, text: str) -> str:
     """A formula saved with no value: read as blank, it would drop out of every total."""
     return (
-        f"{label} is a formula (={text}) saved without its value (the program that saved the file "
-        "does not calculate): open the file in Excel or LibreOffice and save it, or type the value"
+        f"{label} is a formula (={text}) saved without its value {NOT_CALCULATED}: open the file in "
+        "Excel or LibreOffice and save it, or type the value"
     )
 
 

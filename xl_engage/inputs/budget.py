@@ -241,16 +241,19 @@ def several_organizations(read: TableRead, source: str) -> list[Issue]:
     """A warning when the export holds devices of more than one organization: they would all
     be planned in one client's budget, without a word (a field trial)."""
     out: list[Issue] = []
-    for header in read.extra_columns.values():
-        if header_key(header) not in ORGANIZATION_HEADERS:
-            continue
+    for header in _organization_columns(read):
         counts: dict[str, int] = {}
+        spelled: dict[str, str] = {}  # as the export first spells it: "Acme" and "ACME" are one
         for row in read.rows:
-            value = to_text(row.get("extras", {}).get(header)).strip()
-            if value:
-                counts[value] = counts.get(value, 0) + 1
-        if len(counts) > 1 and not {v.casefold() for v in counts} <= _YES_NO:
-            shown = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+            value = row.get("extras", {}).get(header)
+            same = _same_name(value)
+            if same:
+                counts[same] = counts.get(same, 0) + 1
+                spelled.setdefault(same, to_text(value).strip())
+        if len(counts) > 1 and not set(counts) <= _YES_NO:
+            shown = sorted(
+                ((spelled[k], n) for k, n in counts.items()), key=lambda kv: (-kv[1], kv[0].casefold())
+            )
             listed = ", ".join(f"{name!r} ({n})" for name, n in shown[:5])
             more = f" and {len(shown) - 5} more" if len(shown) > 5 else ""
             out.append(

@@ -95,12 +95,10 @@ def _workbook_grid(path: Path, named_as_text: bool = False) -> tuple[list[list[A
                 check_parts(path, need_workbook=True)
             elif _starts_with(path, _OLE):  # an .xls: no package to scan, but the library's read, bounded
                 finish_probe(path, start_probe(path))
-        except NotAWorkbookError as exc:
+        except NotAWorkbookError as exc:  # the probe's "cannot be read" said as the library's own
             said = str(exc).removeprefix(f"{path}: ")
-            if "password" in said.lower() or "encrypt" in said.lower():  # an encrypted file is an OLE one
-                said = "is password-protected: save a copy without a password"
-            elif named_as_text and said.startswith("cannot be read as a workbook"):
-                said = "is not a CSV text file (it looks binary)"
+            if said.startswith("cannot be read as a workbook"):
+                raise _unreadable(path, said, named_as_text) from None
             raise InputError([Issue(str(path), said)]) from None
         import python_calamine  # compiled, for reading files only: xlwings Lite goes without
 
@@ -114,13 +112,7 @@ def _workbook_grid(path: Path, named_as_text: bool = False) -> tuple[list[list[A
     except BaseException as exc:  # calamine raises many types for a damaged or foreign file
         if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise InputError(
-                [Issue(str(path), "is password-protected: save a copy without a password")]
-            ) from None
-        if named_as_text:
-            raise InputError([Issue(str(path), "is not a CSV text file (it looks binary)")]) from None
-        raise InputError([Issue(str(path), f"cannot be read as a workbook ({exc})")]) from None
+        raise _unreadable(path, f"cannot be read as a workbook ({exc})", named_as_text) from None
     if not grid:
         raise InputError([Issue(str(path), "the first sheet is empty")])
     rows = [list(r) for r in grid]
@@ -132,6 +124,16 @@ def _workbook_grid(path: Path, named_as_text: bool = False) -> tuple[list[list[A
         if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
             rows[r][c] = number
     return rows, FileRead(sheet=sheet)
+
+
+def _unreadable(path: Path, said: str, named_as_text: bool) -> InputError:
+    """What the library could not read, said as the user can act on it: an encrypted file
+    (an OLE container, whatever its name), a binary file named as text, or the library's why."""
+    if "password" in said.lower() or "encrypt" in said.lower():
+        said = "is password-protected: save a copy without a password"
+    elif named_as_text:
+        said = "is not a CSV text file (it looks binary)"
+    return InputError([Issue(str(path), said)])
 
 
 def _starts_with(path: Path, signature: bytes) -> bool:
