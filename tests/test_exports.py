@@ -368,7 +368,7 @@ def test_one_organization_of_an_export_of_every_clients_devices(tmp_path: Path) 
 
 
 def test_one_organization_spelled_two_ways_is_one(tmp_path: Path) -> None:
-    """"Acme" and "ACME " are the same client: no warning of several organizations."""
+    """One client spelled "Acme" and "ACME " is one: no warning of several organizations."""
     from xl_engage.inputs.budget import load_assets
 
     path = tmp_path / "case.csv"
